@@ -1,0 +1,26 @@
+#ifndef ACNN_BASE_TD
+#define ACNN_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+
+def Acnn_Dialect : Dialect {
+  let name = "acnn";
+  let cppNamespace = "::acnn";
+  let summary = "Dataflow graph of an attention-CNN image model";
+  let description = [{
+    Tensor SSA with static shapes. Feature maps are NCHW, conv weights OIHW,
+    linear weights [out, in]. Weights are `acnn.constant` ops. Every op infers
+    its result type from its operands and attributes, so a shape mismatch is a
+    verifier error that names the op.
+  }];
+  let hasConstantMaterializer = 1;
+}
+
+class Acnn_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Acnn_Dialect, mnemonic, traits>;
+
+// Everything acnn computes is a statically shaped f32 tensor.
+def Acnn_Tensor : StaticShapeTensorOf<[F32]>;
+
+#endif // ACNN_BASE_TD

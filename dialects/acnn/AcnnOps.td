@@ -1,0 +1,260 @@
+#ifndef ACNN_OPS_TD
+#define ACNN_OPS_TD
+
+include "dialects/acnn/AcnnBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/CommonAttrConstraints.td"
+
+// Ops whose result type is computed in AcnnOps.cpp (`inferReturnTypes`).
+class Acnn_InferredOp<string mnemonic, list<Trait> traits = []>
+    : Acnn_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Weights
+//===----------------------------------------------------------------------===//
+
+def Acnn_ConstantOp : Acnn_Op<"constant",
+    [ConstantLike, Pure, InferTypeOpAdaptor]> {
+  let summary = "A weight or other constant tensor";
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution, normalisation, pooling
+//===----------------------------------------------------------------------===//
+
+def Acnn_Conv2dOp : Acnn_InferredOp<"conv2d"> {
+  let summary = "2-D convolution, NCHW input, OIHW weight, optional bias [O]";
+  let description = [{
+    `pads` is [top, left, bottom, right]. With `groups` = G the input has
+    G * I channels and the weight O = G * (O / G) filters of I channels.
+  }];
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$weight,
+                   Optional<Acnn_Tensor>:$bias,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                   DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Acnn_BatchNormOp : Acnn_InferredOp<"batch_norm"> {
+  let summary = "Inference batch norm over axis 1: (x - mean) / sqrt(var + eps) * scale + bias";
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$scale, Acnn_Tensor:$bias,
+                   Acnn_Tensor:$mean, Acnn_Tensor:$variance,
+                   DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+class Acnn_Pool2dOp<string mnemonic, string what> : Acnn_InferredOp<mnemonic> {
+  let summary = what # " pooling over H and W of an NCHW tensor";
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_MaxPool2dOp : Acnn_Pool2dOp<"max_pool2d", "Max"> {
+  let arguments = (ins Acnn_Tensor:$input,
+                   DenseI64ArrayAttr:$kernel,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                   DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+}
+
+def Acnn_AvgPool2dOp : Acnn_Pool2dOp<"avg_pool2d", "Average"> {
+  let description = [{
+    With `count_include_pad` the divisor is the full window; without it, only
+    the window's elements inside the input count.
+  }];
+  let arguments = (ins Acnn_Tensor:$input,
+                   DenseI64ArrayAttr:$kernel,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                   DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                   DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+}
+
+def Acnn_GlobalAvgPoolOp : Acnn_InferredOp<"global_avg_pool"> {
+  let summary = "Mean over every axis after the first two: [N, C, ...] -> [N, C, 1, ...]";
+  let arguments = (ins Acnn_Tensor:$input);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_GlobalMaxPoolOp : Acnn_InferredOp<"global_max_pool"> {
+  let summary = "Max over every axis after the first two: [N, C, ...] -> [N, C, 1, ...]";
+  let arguments = (ins Acnn_Tensor:$input);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_LayerNormOp : Acnn_InferredOp<"layer_norm"> {
+  let summary = "Normalise over the axes from `axis` to the last, then scale (+ bias)";
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$scale,
+                   Optional<Acnn_Tensor>:$bias,
+                   DefaultValuedAttr<I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise
+//===----------------------------------------------------------------------===//
+
+class Acnn_UnaryOp<string mnemonic, string what, list<Trait> traits = []>
+    : Acnn_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+  let summary = what;
+  let arguments = (ins Acnn_Tensor:$input);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Acnn_ReluOp : Acnn_UnaryOp<"relu", "max(x, 0)">;
+def Acnn_SigmoidOp : Acnn_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def Acnn_TanhOp : Acnn_UnaryOp<"tanh", "tanh(x)">;
+def Acnn_SiluOp : Acnn_UnaryOp<"silu", "x * sigmoid(x)">;
+def Acnn_HardSwishOp : Acnn_UnaryOp<"hard_swish", "x * relu6(x + 3) / 6">;
+def Acnn_ErfOp : Acnn_UnaryOp<"erf", "The Gauss error function">;
+def Acnn_SqrtOp : Acnn_UnaryOp<"sqrt", "Square root">;
+def Acnn_ExpOp : Acnn_UnaryOp<"exp", "e^x">;
+def Acnn_NegOp : Acnn_UnaryOp<"neg", "-x">;
+def Acnn_ReciprocalOp : Acnn_UnaryOp<"reciprocal", "1 / x">;
+
+def Acnn_GeluOp : Acnn_UnaryOp<"gelu", "x * Phi(x), exactly or with the tanh approximation"> {
+  let arguments = (ins Acnn_Tensor:$input,
+                   DefaultValuedAttr<BoolAttr, "false">:$approximate_tanh);
+}
+
+def Acnn_HardSigmoidOp : Acnn_UnaryOp<"hard_sigmoid", "max(0, min(1, alpha * x + beta))"> {
+  let arguments = (ins Acnn_Tensor:$input,
+                   DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
+                   DefaultValuedAttr<F32Attr, "0.5f">:$beta);
+}
+
+def Acnn_ClipOp : Acnn_UnaryOp<"clip", "min(max(x, min), max)"> {
+  let arguments = (ins Acnn_Tensor:$input, F32Attr:$min, F32Attr:$max);
+  let hasVerifier = 1;
+}
+
+class Acnn_BinaryOp<string mnemonic, string what>
+    : Acnn_InferredOp<mnemonic, [ResultsBroadcastableShape]> {
+  let summary = what # " with NumPy broadcasting";
+  let arguments = (ins Acnn_Tensor:$lhs, Acnn_Tensor:$rhs);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_AddOp : Acnn_BinaryOp<"add", "lhs + rhs">;
+def Acnn_SubOp : Acnn_BinaryOp<"sub", "lhs - rhs">;
+def Acnn_MulOp : Acnn_BinaryOp<"mul", "lhs * rhs">;
+def Acnn_DivOp : Acnn_BinaryOp<"div", "lhs / rhs">;
+def Acnn_PowOp : Acnn_BinaryOp<"pow", "lhs ^ rhs">;
+def Acnn_MaxOp : Acnn_BinaryOp<"max", "max(lhs, rhs)">;
+def Acnn_MinOp : Acnn_BinaryOp<"min", "min(lhs, rhs)">;
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalisation over an axis
+//===----------------------------------------------------------------------===//
+
+class Acnn_ReduceOp<string mnemonic, string what> : Acnn_InferredOp<mnemonic> {
+  let summary = what # " over `axes` (kept as size 1 with `keepdims`)";
+  let arguments = (ins Acnn_Tensor:$input, DenseI64ArrayAttr:$axes,
+                   DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_ReduceMeanOp : Acnn_ReduceOp<"reduce_mean", "Mean">;
+def Acnn_ReduceMaxOp : Acnn_ReduceOp<"reduce_max", "Maximum">;
+def Acnn_ReduceSumOp : Acnn_ReduceOp<"reduce_sum", "Sum">;
+
+def Acnn_SoftmaxOp : Acnn_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "exp(x) / sum(exp(x)) along `axis`";
+  let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+def Acnn_MatmulOp : Acnn_InferredOp<"matmul"> {
+  let summary = "Batched matrix product [..., M, K] x [..., K, N], batch dims broadcast";
+  let arguments = (ins Acnn_Tensor:$lhs, Acnn_Tensor:$rhs);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_LinearOp : Acnn_InferredOp<"linear"> {
+  let summary = "Fully connected layer on the last axis: x [..., K] * weight[N, K]^T + bias[N]";
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$weight,
+                   Optional<Acnn_Tensor>:$bias);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def Acnn_ConcatOp : Acnn_InferredOp<"concat"> {
+  let summary = "Concatenate along `axis`";
+  let arguments = (ins Variadic<Acnn_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_SplitOp : Acnn_InferredOp<"split"> {
+  let summary = "Split along `axis` into pieces of `sizes`";
+  let arguments = (ins Acnn_Tensor:$input, I64Attr:$axis, DenseI64ArrayAttr:$sizes);
+  let results = (outs Variadic<Acnn_Tensor>:$outputs);
+}
+
+def Acnn_SliceOp : Acnn_InferredOp<"slice"> {
+  let summary = "Strided slice: per axis, elements start, start + step, ... before end";
+  let description = [{
+    `starts`, `ends` and `steps` have one entry per input axis and are already
+    clamped (no negative indices). A negative step walks backwards, with `end`
+    exclusive; -1 as end means "past the first element".
+  }];
+  let arguments = (ins Acnn_Tensor:$input, DenseI64ArrayAttr:$starts,
+                   DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$steps);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_GatherOp : Acnn_InferredOp<"gather"> {
+  let summary = "Take `indices` (constant) along `axis`, as ONNX Gather";
+  let arguments = (ins Acnn_Tensor:$input, I64ElementsAttr:$indices, I64Attr:$axis);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_ReshapeOp : Acnn_Op<"reshape", [Pure]> {
+  let summary = "Reinterpret with the result's shape (row-major element order kept)";
+  let arguments = (ins Acnn_Tensor:$input);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Acnn_FlattenOp : Acnn_InferredOp<"flatten"> {
+  let summary = "Collapse to 2-D: [prod(dims before axis), prod(dims from axis)]";
+  let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_TransposeOp : Acnn_InferredOp<"transpose"> {
+  let summary = "Permute axes: result axis i is input axis perm[i]";
+  let arguments = (ins Acnn_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+#endif // ACNN_OPS_TD

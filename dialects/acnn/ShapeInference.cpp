@@ -1,0 +1,376 @@
+// Result-type inference for every acnn op with InferTypeOpAdaptor. The
+// verifier re-runs these, so each failure here is the diagnostic a user sees
+// for a shape mismatch: it names the op and the reason.
+#include "dialects/acnn/AcnnOps.h"
+#include "dialects/acnn/ShapeUtils.h"
+
+#include "mlir/Dialect/Traits.h"
+
+using namespace mlir;
+using namespace acnn;
+
+namespace {
+
+RankedTensorType tensorOf(ArrayRef<int64_t> shape, MLIRContext *ctx) {
+  return RankedTensorType::get(shape, Float32Type::get(ctx));
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return llvm::cast<RankedTensorType>(v.getType()).getShape();
+}
+
+LogicalResult fail(std::optional<Location> loc, StringRef op, const Twine &why) {
+  return emitOptionalError(loc, "'acnn.", op, "' ", why);
+}
+
+// Output extent of a sliding window, as ONNX and PyTorch define it.
+std::optional<int64_t> windowExtent(int64_t in, int64_t kernel, int64_t stride,
+                                    int64_t padBegin, int64_t padEnd,
+                                    int64_t dilation, bool ceilMode) {
+  int64_t span = dilation * (kernel - 1) + 1;
+  int64_t room = in + padBegin + padEnd - span;
+  if (stride <= 0 || kernel <= 0 || dilation <= 0 || room < 0)
+    return std::nullopt;
+  int64_t out = (ceilMode ? (room + stride - 1) / stride : room / stride) + 1;
+  // With ceil_mode the last window must still start inside input or left pad.
+  if (ceilMode && (out - 1) * stride >= in + padBegin)
+    --out;
+  return out;
+}
+
+struct WindowAttrs {
+  ArrayRef<int64_t> kernel, strides, pads, dilations;
+  bool ceilMode;
+};
+
+LogicalResult inferWindowed(std::optional<Location> loc, StringRef op,
+                            ArrayRef<int64_t> in, int64_t channels,
+                            const WindowAttrs &w, MLIRContext *ctx,
+                            SmallVectorImpl<Type> &out) {
+  if (in.size() != 4)
+    return fail(loc, op, "expects a 4-D NCHW input, got rank " + Twine(in.size()));
+  if (w.kernel.size() != 2 || w.strides.size() != 2 || w.dilations.size() != 2 ||
+      w.pads.size() != 4)
+    return fail(loc, op, "expects 2 kernel, stride and dilation values and 4 pads");
+  int64_t hw[2];
+  for (int i = 0; i < 2; ++i) {
+    std::optional<int64_t> e =
+        windowExtent(in[2 + i], w.kernel[i], w.strides[i], w.pads[i],
+                     w.pads[i + 2], w.dilations[i], w.ceilMode);
+    if (!e)
+      return fail(loc, op, "window of " + Twine(w.kernel[i]) + " (stride " +
+                               Twine(w.strides[i]) + ", dilation " +
+                               Twine(w.dilations[i]) + ") does not fit input extent " +
+                               Twine(in[2 + i]) + " with its padding");
+    hw[i] = *e;
+  }
+  out.push_back(tensorOf({in[0], channels, hw[0], hw[1]}, ctx));
+  return success();
+}
+
+} // namespace
+
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &out) {
+  out.push_back(adaptor.getValue().getType());
+  return success();
+}
+
+LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> w = shapeOf(adaptor.getWeight());
+  int64_t groups = adaptor.getGroups();
+  if (in.size() != 4 || w.size() != 4)
+    return fail(loc, "conv2d", "expects 4-D NCHW input and OIHW weight");
+  if (groups <= 0 || in[1] % groups != 0 || w[0] % groups != 0)
+    return fail(loc, "conv2d", "groups " + Twine(groups) +
+                                   " must divide input channels " + Twine(in[1]) +
+                                   " and filters " + Twine(w[0]));
+  if (in[1] / groups != w[1])
+    return fail(loc, "conv2d", "input has " + Twine(in[1]) + " channels but weight expects " +
+                                   Twine(w[1]) + " per group x " + Twine(groups) + " groups");
+  if (Value bias = adaptor.getBias()) {
+    ArrayRef<int64_t> b = shapeOf(bias);
+    if (b.size() != 1 || b[0] != w[0])
+      return fail(loc, "conv2d", "bias must have shape [" + Twine(w[0]) + "]");
+  }
+  int64_t kernel[2] = {w[2], w[3]};
+  WindowAttrs attrs{kernel, adaptor.getStrides(), adaptor.getPads(), adaptor.getDilations(),
+                    false};
+  return inferWindowed(loc, "conv2d", in, w[0], attrs, ctx, out);
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  if (in.size() < 2)
+    return fail(loc, "batch_norm", "expects a rank >= 2 input");
+  for (Value p : {adaptor.getScale(), adaptor.getBias(), adaptor.getMean(),
+                  adaptor.getVariance()})
+    if (shapeOf(p) != ArrayRef<int64_t>{in[1]})
+      return fail(loc, "batch_norm", "parameters must have shape [" + Twine(in[1]) + "]");
+  out.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  WindowAttrs attrs{adaptor.getKernel(), adaptor.getStrides(), adaptor.getPads(),
+                    adaptor.getDilations(), adaptor.getCeilMode()};
+  return inferWindowed(loc, "max_pool2d", in, in.size() > 1 ? in[1] : 0, attrs, ctx, out);
+}
+
+LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  int64_t unit[2] = {1, 1};
+  WindowAttrs attrs{adaptor.getKernel(), adaptor.getStrides(), adaptor.getPads(), unit,
+                    adaptor.getCeilMode()};
+  return inferWindowed(loc, "avg_pool2d", in, in.size() > 1 ? in[1] : 0, attrs, ctx, out);
+}
+
+static LogicalResult inferGlobalPool(std::optional<Location> loc, StringRef op, Value input,
+                                     SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  if (in.size() < 3)
+    return fail(loc, op, "expects a rank >= 3 input [N, C, ...], got rank " + Twine(in.size()));
+  SmallVector<int64_t> shape(in.begin(), in.end());
+  std::fill(shape.begin() + 2, shape.end(), 1);
+  out.push_back(tensorOf(shape, input.getContext()));
+  return success();
+}
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                                Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return inferGlobalPool(loc, "global_avg_pool", adaptor.getInput(), out);
+}
+
+LogicalResult GlobalMaxPoolOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                                Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return inferGlobalPool(loc, "global_max_pool", adaptor.getInput(), out);
+}
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), in.size());
+  if (!axis)
+    return fail(loc, "layer_norm", "axis " + Twine(adaptor.getAxis()) +
+                                       " is out of range for rank " + Twine(in.size()));
+  ArrayRef<int64_t> normalized = in.drop_front(*axis);
+  for (Value p : {adaptor.getScale(), adaptor.getBias()})
+    if (p && shapeOf(p) != normalized)
+      return fail(loc, "layer_norm",
+                  "scale and bias must have the normalised shape (the input's trailing " +
+                      Twine(normalized.size()) + " dims)");
+  out.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+static LogicalResult inferBroadcast(std::optional<Location> loc, StringRef op, Value lhs,
+                                    Value rhs, SmallVectorImpl<Type> &out) {
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(shapeOf(lhs), shapeOf(rhs), shape))
+    return fail(loc, op, "operand shapes " + formatShape(shapeOf(lhs)) + " and " +
+                             formatShape(shapeOf(rhs)) + " do not broadcast");
+  out.push_back(tensorOf(shape, lhs.getContext()));
+  return success();
+}
+
+#define ACNN_BINARY_INFER(OP, NAME)                                                \
+  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc, \
+                                     Adaptor adaptor, SmallVectorImpl<Type> &out) {   \
+    return inferBroadcast(loc, NAME, adaptor.getLhs(), adaptor.getRhs(), out);       \
+  }
+ACNN_BINARY_INFER(AddOp, "add")
+ACNN_BINARY_INFER(SubOp, "sub")
+ACNN_BINARY_INFER(MulOp, "mul")
+ACNN_BINARY_INFER(DivOp, "div")
+ACNN_BINARY_INFER(PowOp, "pow")
+ACNN_BINARY_INFER(MaxOp, "max")
+ACNN_BINARY_INFER(MinOp, "min")
+#undef ACNN_BINARY_INFER
+
+static LogicalResult inferReduce(std::optional<Location> loc, StringRef op, Value input,
+                                 ArrayRef<int64_t> axes, bool keepdims,
+                                 SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  SmallVector<bool> reduced(in.size(), false);
+  for (int64_t a : axes) {
+    std::optional<int64_t> axis = normalizeAxis(a, in.size());
+    if (!axis)
+      return fail(loc, op, "axis " + Twine(a) + " is out of range for rank " + Twine(in.size()));
+    if (reduced[*axis])
+      return fail(loc, op, "axis " + Twine(a) + " is repeated");
+    reduced[*axis] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (auto [i, d] : llvm::enumerate(in)) {
+    if (!reduced[i])
+      shape.push_back(d);
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  out.push_back(tensorOf(shape, input.getContext()));
+  return success();
+}
+
+#define ACNN_REDUCE_INFER(OP, NAME)                                                 \
+  LogicalResult OP::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc, \
+                                     Adaptor adaptor, SmallVectorImpl<Type> &out) {   \
+    return inferReduce(loc, NAME, adaptor.getInput(), adaptor.getAxes(),             \
+                       adaptor.getKeepdims(), out);                                  \
+  }
+ACNN_REDUCE_INFER(ReduceMeanOp, "reduce_mean")
+ACNN_REDUCE_INFER(ReduceMaxOp, "reduce_max")
+ACNN_REDUCE_INFER(ReduceSumOp, "reduce_sum")
+#undef ACNN_REDUCE_INFER
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> a = shapeOf(adaptor.getLhs()), b = shapeOf(adaptor.getRhs());
+  if (a.size() < 2 || b.size() < 2)
+    return fail(loc, "matmul", "expects operands of rank >= 2, got " + formatShape(a) +
+                                   " and " + formatShape(b));
+  if (a.back() != b[b.size() - 2])
+    return fail(loc, "matmul", "contraction mismatch: " + formatShape(a) + " x " +
+                                   formatShape(b));
+  SmallVector<int64_t> batch;
+  if (!OpTrait::util::getBroadcastedShape(a.drop_back(2), b.drop_back(2), batch))
+    return fail(loc, "matmul", "batch dims of " + formatShape(a) + " and " + formatShape(b) +
+                                   " do not broadcast");
+  batch.push_back(a[a.size() - 2]);
+  batch.push_back(b.back());
+  out.push_back(tensorOf(batch, ctx));
+  return success();
+}
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> x = shapeOf(adaptor.getInput()), w = shapeOf(adaptor.getWeight());
+  if (x.empty() || w.size() != 2 || x.back() != w[1])
+    return fail(loc, "linear", "input " + formatShape(x) + " does not match weight " +
+                                   formatShape(w) + " ([out, in])");
+  if (Value bias = adaptor.getBias())
+    if (shapeOf(bias) != ArrayRef<int64_t>{w[0]})
+      return fail(loc, "linear", "bias must have shape [" + Twine(w[0]) + "]");
+  SmallVector<int64_t> shape(x.begin(), x.end());
+  shape.back() = w[0];
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  if (adaptor.getInputs().empty())
+    return fail(loc, "concat", "needs at least one input");
+  ArrayRef<int64_t> first = shapeOf(adaptor.getInputs().front());
+  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), first.size());
+  if (!axis)
+    return fail(loc, "concat", "axis " + Twine(adaptor.getAxis()) + " is out of range");
+  SmallVector<int64_t> shape(first.begin(), first.end());
+  shape[*axis] = 0;
+  for (Value v : adaptor.getInputs()) {
+    ArrayRef<int64_t> s = shapeOf(v);
+    bool ok = s.size() == first.size();
+    for (size_t i = 0; ok && i < s.size(); ++i)
+      ok = i == size_t(*axis) || s[i] == first[i];
+    if (!ok)
+      return fail(loc, "concat", "input " + formatShape(s) + " does not match " +
+                                     formatShape(first) + " outside axis " + Twine(*axis));
+    shape[*axis] += s[*axis];
+  }
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}
+
+LogicalResult SplitOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                        Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), in.size());
+  if (!axis)
+    return fail(loc, "split", "axis " + Twine(adaptor.getAxis()) + " is out of range");
+  int64_t total = 0;
+  for (int64_t s : adaptor.getSizes()) {
+    if (s < 0)
+      return fail(loc, "split", "sizes must be non-negative");
+    total += s;
+  }
+  if (total != in[*axis])
+    return fail(loc, "split", "sizes add up to " + Twine(total) + " but axis " +
+                                  Twine(*axis) + " has " + Twine(in[*axis]));
+  for (int64_t s : adaptor.getSizes()) {
+    SmallVector<int64_t> shape(in.begin(), in.end());
+    shape[*axis] = s;
+    out.push_back(tensorOf(shape, ctx));
+  }
+  return success();
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                        Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> starts = adaptor.getStarts(), ends = adaptor.getEnds(),
+                    steps = adaptor.getSteps();
+  if (starts.size() != in.size() || ends.size() != in.size() || steps.size() != in.size())
+    return fail(loc, "slice", "needs one start, end and step per input axis");
+  SmallVector<int64_t> shape;
+  for (size_t i = 0; i < in.size(); ++i) {
+    std::optional<int64_t> n = sliceExtent(in[i], starts[i], ends[i], steps[i]);
+    if (!n)
+      return fail(loc, "slice", "axis " + Twine(i) + ": start " + Twine(starts[i]) +
+                                    ", end " + Twine(ends[i]) + ", step " + Twine(steps[i]) +
+                                    " is not a valid slice of extent " + Twine(in[i]));
+    shape.push_back(*n);
+  }
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), in.size());
+  if (!axis)
+    return fail(loc, "gather", "axis " + Twine(adaptor.getAxis()) + " is out of range");
+  for (const APInt &index : adaptor.getIndices().getValues<APInt>()) {
+    int64_t i = index.getSExtValue();
+    if (i < -in[*axis] || i >= in[*axis])
+      return fail(loc, "gather", "index " + Twine(i) + " is out of range for extent " +
+                                     Twine(in[*axis]));
+  }
+  SmallVector<int64_t> shape(in.begin(), in.begin() + *axis);
+  llvm::append_range(shape, adaptor.getIndices().getType().getShape());
+  shape.append(in.begin() + *axis + 1, in.end());
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                          Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0)
+    axis += in.size();
+  if (axis < 0 || axis > int64_t(in.size()))
+    return fail(loc, "flatten", "axis " + Twine(adaptor.getAxis()) + " is out of range");
+  int64_t outer = product(in.take_front(axis)), inner = product(in.drop_front(axis));
+  out.push_back(tensorOf({outer, inner}, ctx));
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  if (!isPermutation(perm, in.size()))
+    return fail(loc, "transpose", "perm is not a permutation of " + Twine(in.size()) + " axes");
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(in[p]);
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}

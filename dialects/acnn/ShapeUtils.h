@@ -1,0 +1,34 @@
+#ifndef ACNN_DIALECT_SHAPEUTILS_H
+#define ACNN_DIALECT_SHAPEUTILS_H
+
+// Small shape helpers shared by the dialect, the frontends and the interpreter.
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace acnn {
+
+/// Maps a possibly negative axis into [0, rank), or nullopt if out of range.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+/// Number of elements of a static shape.
+int64_t product(llvm::ArrayRef<int64_t> shape);
+
+/// True if `perm` holds each of 0..rank-1 exactly once.
+bool isPermutation(llvm::ArrayRef<int64_t> perm, int64_t rank);
+
+/// Element count of a clamped strided slice of one axis, nullopt if invalid.
+std::optional<int64_t> sliceExtent(int64_t extent, int64_t start, int64_t end, int64_t step);
+
+/// "[1, 3, 224, 224]".
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// Row-major strides of a static shape.
+llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape);
+
+} // namespace acnn
+
+#endif

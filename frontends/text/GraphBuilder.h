@@ -1,0 +1,76 @@
+#ifndef ACNN_FRONTENDS_TEXT_GRAPHBUILDER_H
+#define ACNN_FRONTENDS_TEXT_GRAPHBUILDER_H
+
+// The C++ API for describing a model by hand; the ONNX importer and the .acnn
+// parser build their graphs through it too.
+//
+//   mlir::MLIRContext ctx;
+//   acnn::GraphBuilder g(ctx, "tiny");
+//   mlir::Value x = g.addInput("x", {1, 3, 32, 32});
+//   mlir::Value w = g.param("conv.weight", {8, 3, 3, 3});   // from g's WeightSource
+//   mlir::Value y = acnn::Conv2dOp::create(g.builder(), g.loc("conv"), x, w, nullptr,
+//                                          {1, 1}, {1, 1, 1, 1}, {1, 1}, 1);
+//   g.addOutput("y", acnn::ReluOp::create(g.builder(), g.loc("relu"), y));
+//   mlir::OwningOpRef<mlir::ModuleOp> model = g.finish();
+//
+// Ops are created with their ODS builders (`Op::create`), which infer result
+// types; a model is a module holding one `func.func @main` whose arguments
+// and results carry their user-visible names in `acnn.name`.
+
+#include "dialects/acnn/AcnnOps.h"
+#include "frontends/text/WeightSource.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
+
+namespace acnn {
+
+/// Name of the attribute that holds an input's or output's name.
+inline constexpr llvm::StringLiteral kNameAttr = "acnn.name";
+/// Name of the entry function of every model.
+inline constexpr llvm::StringLiteral kEntryName = "main";
+
+class GraphBuilder {
+public:
+  /// `weights` answers `param`; without one, `param` fails.
+  GraphBuilder(mlir::MLIRContext &ctx, llvm::StringRef modelName,
+               std::unique_ptr<WeightSource> weights = nullptr);
+
+  /// The builder to create ops with; its insertion point is the model body.
+  mlir::OpBuilder &builder() { return b; }
+  mlir::MLIRContext *context() { return b.getContext(); }
+
+  /// A location naming a node, so diagnostics name it.
+  mlir::Location loc(llvm::StringRef nodeName);
+
+  mlir::Value addInput(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+  void addOutput(llvm::StringRef name, mlir::Value value);
+
+  /// A constant tensor of `shape` from row-major `data`.
+  mlir::Value constant(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> data,
+                       mlir::Location loc);
+  /// A 0-d or broadcastable scalar constant.
+  mlir::Value scalar(float value, mlir::Location loc);
+
+  /// The weight named `name` from the WeightSource, checked against `shape`.
+  llvm::Expected<mlir::Value> param(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+
+  /// Closes the entry function (its type is set from inputs and outputs) and
+  /// verifies the module. The builder must not be used afterwards.
+  llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> finish();
+
+private:
+  mlir::OpBuilder b;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  mlir::func::FuncOp entry;
+  std::unique_ptr<WeightSource> weights;
+  llvm::SmallVector<mlir::Value> outputs;
+  llvm::SmallVector<std::string> outputNames;
+};
+
+} // namespace acnn
+
+#endif
