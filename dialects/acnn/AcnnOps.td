@@ -146,7 +146,7 @@ def Acnn_ClipOp : Acnn_UnaryOp<"clip", "min(max(x, min), max)"> {
 }
 
 class Acnn_BinaryOp<string mnemonic, string what>
-    : Acnn_InferredOp<mnemonic, [ResultsBroadcastableShape]> {
+    : Acnn_InferredOp<mnemonic> {
   let summary = what # " with NumPy broadcasting";
   let arguments = (ins Acnn_Tensor:$lhs, Acnn_Tensor:$rhs);
   let results = (outs Acnn_Tensor:$output);
