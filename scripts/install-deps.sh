@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package acnn needs to build, test and generate its test models.
 set -euo pipefail
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  libcli11-dev libgtest-dev libgmock-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  python3-torch python3-onnx python3-numpy libopenblas0-pthread
+  zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
+)
+# Nothing to do when every package is already installed.
+installed=$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -c "install ok installed" || true)
+[ "$installed" -eq "${#packages[@]}" ] && exit 0
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
-  build-essential cmake ninja-build ccache pkg-config \
-  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools \
-  libcli11-dev libgtest-dev libgmock-dev \
-  libonnx-dev libprotobuf-dev protobuf-compiler \
-  python3-torch python3-onnx python3-numpy libopenblas0-pthread \
-  zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
+$SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"

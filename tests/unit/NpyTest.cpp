@@ -1,0 +1,89 @@
+// .npy round trip and the errors for files that are not what they claim.
+#include "acnn/npy.h"
+
+#include <cstdio>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <string>
+
+namespace {
+
+std::string tempPath(const char *name) {
+  return std::string(ACNN_BINARY_DIR) + "/npy-test-" + name;
+}
+
+TEST(Npy, RoundTripKeepsShapeAndData) {
+  std::string path = tempPath("roundtrip.npy");
+  const float data[6] = {1, -2, 3.5f, 0, 1e-3f, 7};
+  const int64_t shape[2] = {2, 3};
+  char err[256];
+  ASSERT_EQ(acnn_npy_write(path.c_str(), data, shape, 2, err, sizeof err), 0) << err;
+  acnn_npy_array a;
+  ASSERT_EQ(acnn_npy_read(path.c_str(), &a, err, sizeof err), 0) << err;
+  ASSERT_EQ(a.rank, 2);
+  EXPECT_EQ(a.shape[0], 2);
+  EXPECT_EQ(a.shape[1], 3);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(a.data[i], data[i]);
+  acnn_npy_free(&a);
+}
+
+TEST(Npy, ReadsCommittedPyTorchOutput) {
+  acnn_npy_array a;
+  char err[256];
+  std::string path = std::string(ACNN_SOURCE_DIR) + "/tests/models/se_resnet.output.npy";
+  ASSERT_EQ(acnn_npy_read(path.c_str(), &a, err, sizeof err), 0) << err;
+  EXPECT_EQ(a.rank, 2);
+  EXPECT_EQ(a.shape[1], 10);
+  acnn_npy_free(&a);
+}
+
+TEST(Npy, ConvertsInt64Data) {
+  // A hand-made v1.0 header (padded to 128 bytes) for int64 [3]: 1, -2, 40.
+  std::string path = tempPath("int64.npy");
+  std::string dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }";
+  dict.append(128 - 10 - dict.size() - 1, ' ');
+  dict += '\n';
+  std::ofstream f(path, std::ios::binary);
+  f.write("\x93NUMPY\x01\x00", 8);
+  char len[2] = {char(dict.size() & 0xff), char(dict.size() >> 8)};
+  f.write(len, 2);
+  f << dict;
+  int64_t values[3] = {1, -2, 40};
+  f.write(reinterpret_cast<const char *>(values), sizeof values);
+  f.close();
+  acnn_npy_array a;
+  char err[256];
+  ASSERT_EQ(acnn_npy_read(path.c_str(), &a, err, sizeof err), 0) << err;
+  EXPECT_EQ(a.data[0], 1.0f);
+  EXPECT_EQ(a.data[1], -2.0f);
+  EXPECT_EQ(a.data[2], 40.0f);
+  acnn_npy_free(&a);
+}
+
+TEST(Npy, ErrorsNameTheFileAndReason) {
+  char err[256];
+  acnn_npy_array a;
+  EXPECT_NE(acnn_npy_read("/nonexistent/x.npy", &a, err, sizeof err), 0);
+  EXPECT_NE(std::string(err).find("/nonexistent/x.npy"), std::string::npos);
+
+  std::string garbage = tempPath("garbage.npy");
+  std::ofstream(garbage) << "not numpy at all";
+  EXPECT_NE(acnn_npy_read(garbage.c_str(), &a, err, sizeof err), 0);
+  EXPECT_NE(std::string(err).find("not a .npy file"), std::string::npos);
+
+  // A valid header whose data stops early.
+  std::string full = tempPath("full.npy"), cut = tempPath("truncated.npy");
+  const float data[4] = {1, 2, 3, 4};
+  const int64_t shape[1] = {4};
+  ASSERT_EQ(acnn_npy_write(full.c_str(), data, shape, 1, err, sizeof err), 0);
+  std::ifstream in(full, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() - 5);
+  EXPECT_NE(acnn_npy_read(cut.c_str(), &a, err, sizeof err), 0);
+  EXPECT_NE(std::string(err).find("shorter than its shape"), std::string::npos);
+
+  EXPECT_NE(acnn_npy_read(nullptr, &a, err, sizeof err), 0);
+}
+
+} // namespace
