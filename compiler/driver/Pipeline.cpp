@@ -19,6 +19,8 @@ struct Stage {
 // Each stage is one pass or a small fixed group; "import" adds nothing.
 const Stage kStages[] = {
     {"import", [](OpPassManager &) {}},
+    {"fold-batch-norm",
+     [](OpPassManager &pm) { pm.addNestedPass<func::FuncOp>(createFoldBatchNorm()); }},
     {"fold-constants",
      [](OpPassManager &pm) { pm.addNestedPass<func::FuncOp>(createFoldConstants()); }},
     {"canonicalize",
