@@ -1,7 +1,7 @@
 #include "compiler/driver/GraphDot.h"
 #include "dialects/acnn/AcnnOps.h"
 #include "dialects/acnn/ShapeUtils.h"
-#include "frontends/text/GraphBuilder.h"
+#include "dialects/acnn/AcnnDialect.h"
 
 #include "llvm/ADT/DenseMap.h"
 

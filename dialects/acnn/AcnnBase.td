@@ -23,4 +23,9 @@ class Acnn_Op<string mnemonic, list<Trait> traits = []>
 // Everything acnn computes is a statically shaped f32 tensor.
 def Acnn_Tensor : StaticShapeTensorOf<[F32]>;
 
+// An i64 attribute read as signed: axes may be negative (counted from the end).
+def Acnn_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t", "64-bit integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
 #endif // ACNN_BASE_TD

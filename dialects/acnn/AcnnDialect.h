@@ -5,4 +5,13 @@
 
 #include "dialects/acnn/AcnnDialect.h.inc"
 
+namespace acnn {
+
+/// A model is a module with one `func.func @main`, whose arguments and results
+/// carry their user-visible names in the `acnn.name` attribute.
+inline constexpr llvm::StringLiteral kEntryName = "main";
+inline constexpr llvm::StringLiteral kNameAttr = "acnn.name";
+
+} // namespace acnn
+
 #endif

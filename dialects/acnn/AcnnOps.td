@@ -40,7 +40,7 @@ def Acnn_Conv2dOp : Acnn_InferredOp<"conv2d"> {
                    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
-                   DefaultValuedAttr<I64Attr, "1">:$groups);
+                   DefaultValuedAttr<Acnn_I64Attr, "1">:$groups);
   let results = (outs Acnn_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -98,7 +98,7 @@ def Acnn_LayerNormOp : Acnn_InferredOp<"layer_norm"> {
   let summary = "Normalise over the axes from `axis` to the last, then scale (+ bias)";
   let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$scale,
                    Optional<Acnn_Tensor>:$bias,
-                   DefaultValuedAttr<I64Attr, "-1">:$axis,
+                   DefaultValuedAttr<Acnn_I64Attr, "-1">:$axis,
                    DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
   let results = (outs Acnn_Tensor:$output);
   let assemblyFormat = [{
@@ -177,7 +177,7 @@ def Acnn_ReduceSumOp : Acnn_ReduceOp<"reduce_sum", "Sum">;
 
 def Acnn_SoftmaxOp : Acnn_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "exp(x) / sum(exp(x)) along `axis`";
-  let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<Acnn_I64Attr, "-1">:$axis);
   let results = (outs Acnn_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
@@ -209,13 +209,13 @@ def Acnn_LinearOp : Acnn_InferredOp<"linear"> {
 
 def Acnn_ConcatOp : Acnn_InferredOp<"concat"> {
   let summary = "Concatenate along `axis`";
-  let arguments = (ins Variadic<Acnn_Tensor>:$inputs, I64Attr:$axis);
+  let arguments = (ins Variadic<Acnn_Tensor>:$inputs, Acnn_I64Attr:$axis);
   let results = (outs Acnn_Tensor:$output);
 }
 
 def Acnn_SplitOp : Acnn_InferredOp<"split"> {
   let summary = "Split along `axis` into pieces of `sizes`";
-  let arguments = (ins Acnn_Tensor:$input, I64Attr:$axis, DenseI64ArrayAttr:$sizes);
+  let arguments = (ins Acnn_Tensor:$input, Acnn_I64Attr:$axis, DenseI64ArrayAttr:$sizes);
   let results = (outs Variadic<Acnn_Tensor>:$outputs);
 }
 
@@ -233,7 +233,7 @@ def Acnn_SliceOp : Acnn_InferredOp<"slice"> {
 
 def Acnn_GatherOp : Acnn_InferredOp<"gather"> {
   let summary = "Take `indices` (constant) along `axis`, as ONNX Gather";
-  let arguments = (ins Acnn_Tensor:$input, I64ElementsAttr:$indices, I64Attr:$axis);
+  let arguments = (ins Acnn_Tensor:$input, I64ElementsAttr:$indices, Acnn_I64Attr:$axis);
   let results = (outs Acnn_Tensor:$output);
 }
 
@@ -247,7 +247,7 @@ def Acnn_ReshapeOp : Acnn_Op<"reshape", [Pure]> {
 
 def Acnn_FlattenOp : Acnn_InferredOp<"flatten"> {
   let summary = "Collapse to 2-D: [prod(dims before axis), prod(dims from axis)]";
-  let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<I64Attr, "1">:$axis);
+  let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<Acnn_I64Attr, "1">:$axis);
   let results = (outs Acnn_Tensor:$output);
 }
 

@@ -52,6 +52,12 @@ LogicalResult inferWindowed(std::optional<Location> loc, StringRef op,
   if (w.kernel.size() != 2 || w.strides.size() != 2 || w.dilations.size() != 2 ||
       w.pads.size() != 4)
     return fail(loc, op, "expects 2 kernel, stride and dilation values and 4 pads");
+  // A pooling window lying wholly in padding has no defined value.
+  if (op != "conv2d")
+    for (int i = 0; i < 4; ++i)
+      if (w.pads[i] >= w.kernel[i % 2])
+        return fail(loc, op, "padding " + Twine(w.pads[i]) + " must be smaller than the kernel " +
+                                 Twine(w.kernel[i % 2]));
   int64_t hw[2];
   for (int i = 0; i < 2; ++i) {
     std::optional<int64_t> e =

@@ -28,11 +28,6 @@
 
 namespace acnn {
 
-/// Name of the attribute that holds an input's or output's name.
-inline constexpr llvm::StringLiteral kNameAttr = "acnn.name";
-/// Name of the entry function of every model.
-inline constexpr llvm::StringLiteral kEntryName = "main";
-
 class GraphBuilder {
 public:
   /// `weights` answers `param`; without one, `param` fails.

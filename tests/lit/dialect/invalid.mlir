@@ -175,3 +175,12 @@ func.func @dynamic(%x: tensor<?x4xf32>) {
   %c = acnn.relu %x : tensor<?x4xf32>
   return
 }
+
+// -----
+
+func.func @pool_padding(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+2 {{'acnn.max_pool2d' padding 2 must be smaller than the kernel 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %c = acnn.max_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x6x4xf32>
+  return
+}
