@@ -6,6 +6,8 @@
 
 #include "compiler/driver/ModelLoader.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <CLI/CLI.hpp>
 #include <functional>
 

@@ -3,6 +3,7 @@
 #include "dialects/acnn/ShapeUtils.h"
 #include "dialects/acnn/AcnnDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 
 using namespace mlir;

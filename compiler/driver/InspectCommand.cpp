@@ -27,7 +27,7 @@ static llvm::Error inspect(const InspectArgs &args) {
   if (!args.stage.empty())
     options.stopAfter = args.stage;
   if (!args.printWeights)
-    options.printing.elideLargeElementsAttrs(16);
+    options.printing.elideLargeElementsAttrs(8);
   if (args.printAfterAll)
     options.printAfterAll = &llvm::outs();
   if (llvm::Error err = runPipeline(**model, options))

@@ -57,6 +57,24 @@ llvm::Expected<Value> GraphBuilder::param(llvm::StringRef name, llvm::ArrayRef<i
   return constant(shape, *data, loc(name));
 }
 
+llvm::Error GraphBuilder::inferResultTypes(
+    OperationState &state, llvm::function_ref<LogicalResult(SmallVectorImpl<Type> &)> infer) {
+  std::string message;
+  SmallVector<Type> types;
+  LogicalResult inferred = failure();
+  {
+    ScopedDiagnosticHandler handler(b.getContext(), [&](Diagnostic &d) {
+      message += (message.empty() ? "" : "; ") + d.str();
+      return success();
+    });
+    inferred = infer(types);
+  }
+  if (failed(inferred))
+    return llvm::createStringError(message.empty() ? "result type inference failed" : message);
+  state.types.assign(types.begin(), types.end());
+  return llvm::Error::success();
+}
+
 llvm::Expected<OwningOpRef<ModuleOp>> GraphBuilder::finish() {
   if (outputs.empty())
     return llvm::createStringError("model '%s' has no outputs",

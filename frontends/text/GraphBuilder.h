@@ -50,6 +50,28 @@ public:
   /// A 0-d or broadcastable scalar constant.
   mlir::Value scalar(float value, mlir::Location loc);
 
+  /// Creates OpT from the arguments its ODS `create` takes (no result types).
+  /// For ops that infer their result type, inference runs first, so a shape
+  /// mismatch is an error carrying the op's diagnostic instead of the abort
+  /// the generated `create` gives.
+  template <typename OpT, typename... Args>
+  llvm::Expected<OpT> tryCreate(mlir::Location loc, Args &&...args) {
+    if constexpr (OpT::template hasTrait<mlir::InferTypeOpInterface::Trait>()) {
+      mlir::OperationState state(loc, OpT::getOperationName());
+      OpT::build(b, state, mlir::TypeRange(b.getNoneType()), std::forward<Args>(args)...);
+      mlir::MLIRContext *ctx = b.getContext();
+      if (llvm::Error e = inferResultTypes(state, [&](llvm::SmallVectorImpl<mlir::Type> &types) {
+            return OpT::inferReturnTypes(ctx, state.location, state.operands,
+                                         state.attributes.getDictionary(ctx),
+                                         state.getRawProperties(), state.regions, types);
+          }))
+        return std::move(e);
+      return llvm::cast<OpT>(b.create(state));
+    } else {
+      return OpT::create(b, loc, std::forward<Args>(args)...);
+    }
+  }
+
   /// The weight named `name` from the WeightSource, checked against `shape`.
   llvm::Expected<mlir::Value> param(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
 
@@ -58,6 +80,12 @@ public:
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> finish();
 
 private:
+  /// Runs `infer` capturing its diagnostics; on success sets `state`'s types.
+  llvm::Error
+  inferResultTypes(mlir::OperationState &state,
+                   llvm::function_ref<mlir::LogicalResult(llvm::SmallVectorImpl<mlir::Type> &)>
+                       infer);
+
   mlir::OpBuilder b;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   mlir::func::FuncOp entry;

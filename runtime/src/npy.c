@@ -117,9 +117,9 @@ int acnn_npy_read(const char *path, acnn_npy_array *out, char *err, size_t err_s
     fail(err, err_size, "%s: truncated .npy header", path);
     goto done;
   }
-  char kind;
-  size_t width;
-  int swap;
+  char kind = 0;
+  size_t width = 0;
+  int swap = 0;
   if (parse_header(path, header, out, &kind, &width, &swap, err, err_size))
     goto done;
   size_t count = 1;

@@ -1,0 +1,137 @@
+#ifndef ACNN_FRONTENDS_ONNX_NODECONTEXT_H
+#define ACNN_FRONTENDS_ONNX_NODECONTEXT_H
+
+// What an op converter sees of the import: its node's inputs (graph values or
+// known tensors), attributes and outputs, and a checked way to create ops.
+// Every error it makes names the node and its op type.
+
+#include "frontends/onnx/ShapeFolding.h"
+#include "frontends/text/GraphBuilder.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace acnn {
+
+/// An ONNX value: computed by the graph, or known at import. A known float
+/// tensor gets `value` (an acnn.constant) the first time an op needs it.
+struct OnnxValue {
+  mlir::Value value;
+  std::optional<KnownTensor> known;
+};
+
+/// What the graph walk keeps between nodes.
+struct ImportState {
+  GraphBuilder &graph;
+  int64_t opset; // of the default ONNX domain
+  llvm::StringMap<OnnxValue> values;
+
+  /// The graph value of `name` (which must be defined), creating the
+  /// acnn.constant of a known tensor on first use.
+  mlir::Value materialize(llvm::StringRef name);
+};
+
+class NodeContext {
+public:
+  NodeContext(ImportState &state, const onnx::NodeProto &node, int index)
+      : state(state), node(node), index(index) {}
+
+  llvm::StringRef opType() const { return node.op_type(); }
+  int64_t opset() const { return state.opset; }
+  GraphBuilder &graph() { return state.graph; }
+  mlir::OpBuilder &builder() { return state.graph.builder(); }
+  mlir::Location loc();
+
+  /// "node 'NAME' (OP): why".
+  llvm::Error fail(const llvm::Twine &why) const;
+  llvm::Error fail(llvm::Error cause) const;
+
+  // Inputs. The graph walk has checked that every named input is defined and
+  // that their count suits the op.
+  unsigned numInputs() const { return node.input_size(); }
+  bool hasInput(unsigned i) const { return i < numInputs() && !node.input(i).empty(); }
+  /// The known tensor of input i, or null if it is absent or computed.
+  const KnownTensor *known(unsigned i) const;
+  /// Input i as a graph value; known tensors become acnn.constant (as f32).
+  mlir::Value value(unsigned i);
+  /// Static shape of input i, computed or known.
+  llvm::ArrayRef<int64_t> shape(unsigned i) const;
+  /// Input i, which must be known; `what` names it in the error.
+  llvm::Expected<const KnownTensor *> requireKnown(unsigned i, llvm::StringRef what) const;
+  /// Input i, which must be a known integer tensor, flattened.
+  llvm::Expected<llvm::SmallVector<int64_t>> knownInts(unsigned i, llvm::StringRef what) const;
+
+  // Attributes, with the default used when absent; a present attribute of
+  // another type is an error.
+  bool hasAttr(llvm::StringRef name) const { return attr(name) != nullptr; }
+  llvm::Expected<int64_t> attrInt(llvm::StringRef name, int64_t dflt) const;
+  llvm::Expected<float> attrFloat(llvm::StringRef name, float dflt) const;
+  llvm::Expected<std::string> attrString(llvm::StringRef name, llvm::StringRef dflt) const;
+  llvm::Expected<llvm::SmallVector<int64_t>> attrInts(llvm::StringRef name,
+                                                      llvm::ArrayRef<int64_t> dflt = {}) const;
+  llvm::Expected<const onnx::TensorProto *> attrTensor(llvm::StringRef name) const;
+  /// Integers that opsets before `inputSince` give as attribute `name` and
+  /// later ones as input `input`; empty when absent.
+  llvm::Expected<llvm::SmallVector<int64_t>>
+  intsFromAttrOrInput(llvm::StringRef name, unsigned input, int64_t inputSince) const;
+
+  // Outputs.
+  unsigned numOutputs() const { return node.output_size(); }
+  void setOutput(unsigned i, mlir::Value v);
+  void setOutput(unsigned i, KnownTensor t);
+  /// Output i takes whatever input 0 holds (Identity, Dropout, Cast to float).
+  void forwardInput(unsigned i);
+
+  /// Creates OpT with `args` as its ODS builder takes them (no result types).
+  /// For ops that infer their result type, the inference runs first, so a
+  /// shape mismatch becomes an error naming the node instead of an abort.
+  template <typename OpT, typename... Args> llvm::Expected<OpT> create(Args &&...args) {
+    llvm::Expected<OpT> op = graph().template tryCreate<OpT>(loc(), std::forward<Args>(args)...);
+    if (!op)
+      return fail(op.takeError());
+    return op;
+  }
+
+  /// `v` as an acnn.reshape to `shape` (same element count, else an error).
+  llvm::Expected<mlir::Value> reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+
+  /// create<OpT>(args...) as output 0.
+  template <typename OpT, typename... Args> llvm::Error emit(Args &&...args) {
+    llvm::Expected<OpT> op = create<OpT>(std::forward<Args>(args)...);
+    if (!op)
+      return op.takeError();
+    setOutput(0, (*op)->getResult(0));
+    return llvm::Error::success();
+  }
+
+private:
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  llvm::Expected<const onnx::AttributeProto *>
+  typedAttr(llvm::StringRef name, onnx::AttributeProto::AttributeType type) const;
+  OnnxValue &entry(unsigned i) const;
+
+  ImportState &state;
+  const onnx::NodeProto &node;
+  int index;
+};
+
+/// How the graph walk calls a converter: it checks input and output counts
+/// first, so converters may index inputs below minInputs and outputs below
+/// maxOutputs freely.
+using OpConverter = llvm::Error (*)(NodeContext &);
+struct OpSpec {
+  OpConverter convert;
+  unsigned minInputs, maxInputs, maxOutputs;
+};
+inline constexpr unsigned kVariadic = ~0u;
+
+/// Converters by op type; ops of other domains are keyed "domain.OpType".
+using OpTable = llvm::StringMap<OpSpec>;
+void registerNNOps(OpTable &table);
+void registerElementwiseOps(OpTable &table);
+void registerShapeOps(OpTable &table);
+
+} // namespace acnn
+
+#endif

@@ -1,0 +1,372 @@
+// Convolution, normalisation, pooling, reductions, softmax and the matrix
+// products. Composite ONNX spellings (Gemm's alpha/beta, Softmax's opset < 13
+// 2-D coercion) become several acnn ops rather than new fused forms; the
+// fusion passes recognise those later.
+#include "dialects/acnn/ShapeUtils.h"
+#include "frontends/onnx/NodeContext.h"
+
+using namespace mlir;
+using llvm::ArrayRef;
+using llvm::Expected;
+using llvm::SmallVector;
+
+namespace acnn {
+
+namespace {
+
+// ONNX's window attributes of a 2-D Conv or pool, with auto_pad resolved into
+// explicit [top, left, bottom, right] pads.
+struct Window {
+  SmallVector<int64_t> strides, pads, dilations;
+};
+
+Expected<Window> windowOf(NodeContext &ctx, ArrayRef<int64_t> kernel) {
+  ArrayRef<int64_t> in = ctx.shape(0);
+  if (in.size() != 4)
+    return ctx.fail("only 2-D windows over NCHW inputs are supported, got input rank " +
+                    llvm::Twine(in.size()));
+  if (kernel.size() != 2)
+    return ctx.fail("kernel_shape must have 2 values");
+  Window w;
+  Expected<SmallVector<int64_t>> strides = ctx.attrInts("strides", {1, 1});
+  if (!strides)
+    return strides.takeError();
+  Expected<SmallVector<int64_t>> dilations = ctx.attrInts("dilations", {1, 1});
+  if (!dilations)
+    return dilations.takeError();
+  Expected<SmallVector<int64_t>> pads = ctx.attrInts("pads", {0, 0, 0, 0});
+  if (!pads)
+    return pads.takeError();
+  Expected<std::string> autoPad = ctx.attrString("auto_pad", "NOTSET");
+  if (!autoPad)
+    return autoPad.takeError();
+  if (strides->size() != 2 || dilations->size() != 2 || pads->size() != 4)
+    return ctx.fail("strides and dilations need 2 values and pads 4");
+  if (llvm::any_of(*strides, [](int64_t s) { return s <= 0; }))
+    return ctx.fail("strides must be positive");
+  w.strides = *strides;
+  w.dilations = *dilations;
+  w.pads = *pads;
+  if (*autoPad == "VALID") {
+    w.pads.assign(4, 0);
+  } else if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
+    // Output extent ceil(in / stride); the odd pad goes at the end (UPPER) or start.
+    for (int i = 0; i < 2; ++i) {
+      int64_t out = (in[2 + i] + w.strides[i] - 1) / w.strides[i];
+      int64_t span = (kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + span - in[2 + i]);
+      int64_t begin = *autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      w.pads[i] = begin;
+      w.pads[i + 2] = total - begin;
+    }
+  } else if (*autoPad != "NOTSET") {
+    return ctx.fail("auto_pad '" + *autoPad + "' is not supported");
+  }
+  return w;
+}
+
+llvm::Error conv(NodeContext &ctx) {
+  ArrayRef<int64_t> weight = ctx.shape(1);
+  if (weight.size() != 4)
+    return ctx.fail("only 2-D convolution is supported, got a weight of rank " +
+                    llvm::Twine(weight.size()));
+  SmallVector<int64_t> kernel(weight.drop_front(2));
+  Expected<SmallVector<int64_t>> declared = ctx.attrInts("kernel_shape", kernel);
+  if (!declared)
+    return declared.takeError();
+  if (*declared != kernel)
+    return ctx.fail("kernel_shape " + formatShape(*declared) + " does not match weight " +
+                    formatShape(weight));
+  Expected<int64_t> group = ctx.attrInt("group", 1);
+  if (!group)
+    return group.takeError();
+  Expected<Window> w = windowOf(ctx, kernel);
+  if (!w)
+    return w.takeError();
+  Value bias = ctx.hasInput(2) ? ctx.value(2) : Value();
+  return ctx.emit<Conv2dOp>(ctx.value(0), ctx.value(1), bias, w->strides, w->pads, w->dilations,
+                            *group);
+}
+
+llvm::Error batchNorm(NodeContext &ctx) {
+  Expected<int64_t> training = ctx.attrInt("training_mode", 0);
+  if (!training)
+    return training.takeError();
+  if (*training)
+    return ctx.fail("training_mode is not supported");
+  Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
+  if (!eps)
+    return eps.takeError();
+  return ctx.emit<BatchNormOp>(ctx.value(0), ctx.value(1), ctx.value(2), ctx.value(3), ctx.value(4),
+                               llvm::APFloat(*eps));
+}
+
+// The window attributes every pool shares, and its flags.
+struct Pool {
+  SmallVector<int64_t> kernel;
+  Window window;
+  bool ceilMode;
+};
+
+Expected<Pool> poolOf(NodeContext &ctx) {
+  if (!ctx.hasAttr("kernel_shape"))
+    return ctx.fail("kernel_shape is required");
+  Expected<SmallVector<int64_t>> kernel = ctx.attrInts("kernel_shape");
+  if (!kernel)
+    return kernel.takeError();
+  Expected<Window> w = windowOf(ctx, *kernel);
+  if (!w)
+    return w.takeError();
+  Expected<int64_t> ceilMode = ctx.attrInt("ceil_mode", 0);
+  if (!ceilMode)
+    return ceilMode.takeError();
+  return Pool{*kernel, *w, *ceilMode != 0};
+}
+
+llvm::Error maxPool(NodeContext &ctx) {
+  Expected<Pool> p = poolOf(ctx);
+  if (!p)
+    return p.takeError();
+  return ctx.emit<MaxPool2dOp>(ctx.value(0), p->kernel, p->window.strides, p->window.pads,
+                               p->window.dilations, p->ceilMode);
+}
+
+llvm::Error averagePool(NodeContext &ctx) {
+  Expected<Pool> p = poolOf(ctx);
+  if (!p)
+    return p.takeError();
+  if (llvm::any_of(p->window.dilations, [](int64_t d) { return d != 1; }))
+    return ctx.fail("dilated average pooling is not supported");
+  Expected<int64_t> countPad = ctx.attrInt("count_include_pad", 0);
+  if (!countPad)
+    return countPad.takeError();
+  return ctx.emit<AvgPool2dOp>(ctx.value(0), p->kernel, p->window.strides, p->window.pads,
+                               p->ceilMode, *countPad != 0);
+}
+
+llvm::Error layerNorm(NodeContext &ctx) {
+  Expected<int64_t> axis = ctx.attrInt("axis", -1);
+  if (!axis)
+    return axis.takeError();
+  Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
+  if (!eps)
+    return eps.takeError();
+  Value bias = ctx.hasInput(2) ? ctx.value(2) : Value();
+  return ctx.emit<LayerNormOp>(ctx.value(0), ctx.value(1), bias, *axis, llvm::APFloat(*eps));
+}
+
+// Opsets before AxesInputSince give axes as an attribute, later ones as input 1.
+template <typename OpT, int64_t AxesInputSince> llvm::Error reduce(NodeContext &ctx) {
+  Expected<SmallVector<int64_t>> axes = ctx.intsFromAttrOrInput("axes", 1, AxesInputSince);
+  if (!axes)
+    return axes.takeError();
+  Expected<int64_t> keepdims = ctx.attrInt("keepdims", 1);
+  if (!keepdims)
+    return keepdims.takeError();
+  Expected<int64_t> noop = ctx.attrInt("noop_with_empty_axes", 0);
+  if (!noop)
+    return noop.takeError();
+  if (axes->empty()) {
+    if (*noop) {
+      ctx.forwardInput(0);
+      return llvm::Error::success();
+    }
+    for (size_t i = 0; i < ctx.shape(0).size(); ++i)
+      axes->push_back(i);
+  }
+  return ctx.emit<OpT>(ctx.value(0), *axes, *keepdims != 0);
+}
+
+llvm::Error softmax(NodeContext &ctx) {
+  bool coerce2d = ctx.opset() < 13;
+  Expected<int64_t> axis = ctx.attrInt("axis", coerce2d ? 1 : -1);
+  if (!axis)
+    return axis.takeError();
+  int64_t rank = ctx.shape(0).size();
+  std::optional<int64_t> a = normalizeAxis(*axis, rank);
+  if (!a)
+    return ctx.fail("axis " + llvm::Twine(*axis) + " is out of range for rank " +
+                    llvm::Twine(rank));
+  // Before opset 13 softmax ran over the input flattened to 2-D at `axis`;
+  // that is the plain softmax when axis is the last one.
+  if (!coerce2d || *a == rank - 1)
+    return ctx.emit<SoftmaxOp>(ctx.value(0), *axis);
+  Value x = ctx.value(0);
+  Expected<FlattenOp> flat = ctx.create<FlattenOp>(x, *a);
+  if (!flat)
+    return flat.takeError();
+  Expected<SoftmaxOp> sm = ctx.create<SoftmaxOp>(flat->getResult(), -1);
+  if (!sm)
+    return sm.takeError();
+  Expected<Value> back = ctx.reshape(sm->getResult(), ctx.shape(0));
+  if (!back)
+    return back.takeError();
+  ctx.setOutput(0, *back);
+  return llvm::Error::success();
+}
+
+llvm::Error matmul(NodeContext &ctx) {
+  // NumPy semantics: a 1-D operand is a row (lhs) or column (rhs) vector
+  // whose unit dim is dropped from the result.
+  ArrayRef<int64_t> a = ctx.shape(0), b = ctx.shape(1);
+  if (a.empty() || b.empty())
+    return ctx.fail("operands must have rank >= 1");
+  Value lhs = ctx.value(0), rhs = ctx.value(1);
+  if (a.size() == 1) {
+    Expected<Value> row = ctx.reshape(lhs, {1, a[0]});
+    if (!row)
+      return row.takeError();
+    lhs = *row;
+  }
+  if (b.size() == 1) {
+    Expected<Value> column = ctx.reshape(rhs, {b[0], 1});
+    if (!column)
+      return column.takeError();
+    rhs = *column;
+  }
+  Expected<MatmulOp> product = ctx.create<MatmulOp>(lhs, rhs);
+  if (!product)
+    return product.takeError();
+  Value y = product->getResult();
+  if (a.size() == 1 || b.size() == 1) {
+    SmallVector<int64_t> shape(cast<RankedTensorType>(y.getType()).getShape());
+    if (b.size() == 1)
+      shape.pop_back();
+    if (a.size() == 1)
+      shape.erase(shape.end() - (b.size() == 1 ? 1 : 2));
+    Expected<Value> squeezed = ctx.reshape(y, shape);
+    if (!squeezed)
+      return squeezed.takeError();
+    y = *squeezed;
+  }
+  ctx.setOutput(0, y);
+  return llvm::Error::success();
+}
+
+// y += beta * C, as graph ops.
+Expected<Value> addScaledC(NodeContext &ctx, Value y, float beta) {
+  Value c = ctx.value(2);
+  if (beta != 1.0f) {
+    Expected<MulOp> scaled = ctx.create<MulOp>(c, ctx.graph().scalar(beta, ctx.loc()));
+    if (!scaled)
+      return scaled.takeError();
+    c = *scaled;
+  }
+  Expected<AddOp> sum = ctx.create<AddOp>(y, c);
+  if (!sum)
+    return sum.takeError();
+  return sum->getResult();
+}
+
+// Gemm with a constant B is a linear layer: B (times alpha) is laid out as
+// acnn's [N, K] weight at import, and a C that varies only along N (times
+// beta) is its bias. Otherwise: transposes, matmul and mul/add.
+llvm::Error gemm(NodeContext &ctx) {
+  Expected<float> alpha = ctx.attrFloat("alpha", 1.0f);
+  if (!alpha)
+    return alpha.takeError();
+  Expected<float> beta = ctx.attrFloat("beta", 1.0f);
+  if (!beta)
+    return beta.takeError();
+  Expected<int64_t> transA = ctx.attrInt("transA", 0);
+  if (!transA)
+    return transA.takeError();
+  Expected<int64_t> transB = ctx.attrInt("transB", 0);
+  if (!transB)
+    return transB.takeError();
+  if (ctx.shape(0).size() != 2 || ctx.shape(1).size() != 2)
+    return ctx.fail("A and B must be 2-D, got " + formatShape(ctx.shape(0)) + " and " +
+                    formatShape(ctx.shape(1)));
+  const int64_t swap[] = {1, 0};
+  Value a = ctx.value(0);
+  if (*transA) {
+    Expected<TransposeOp> t = ctx.create<TransposeOp>(a, swap);
+    if (!t)
+      return t.takeError();
+    a = *t;
+  }
+
+  Value y;
+  bool cDone = !ctx.hasInput(2);
+  if (const KnownTensor *knownB = ctx.known(1)) {
+    Value weight;
+    if (*transB && *alpha == 1.0f) {
+      weight = ctx.value(1);
+    } else {
+      KnownTensor w = knownB->asFloats();
+      if (!*transB) {
+        Expected<KnownTensor> t = transposeKnown(w, swap);
+        if (!t)
+          return ctx.fail(t.takeError());
+        w = std::move(*t);
+      }
+      for (float &v : w.floats)
+        v *= *alpha;
+      weight = ctx.graph().constant(w.shape, w.floats, ctx.loc());
+    }
+    int64_t n = cast<RankedTensorType>(weight.getType()).getDimSize(0);
+    Value bias;
+    const KnownTensor *c = ctx.known(2);
+    if (c && (c->size() == 1 || (int64_t(c->size()) == n && c->shape.back() == n))) {
+      std::vector<float> data = c->asFloats().floats;
+      float first = data[0];
+      data.resize(n, first); // a single value repeats
+      for (float &v : data)
+        v *= *beta;
+      bias = ctx.graph().constant({n}, data, ctx.loc());
+      cDone = true;
+    }
+    Expected<LinearOp> linear = ctx.create<LinearOp>(a, weight, bias);
+    if (!linear)
+      return linear.takeError();
+    y = *linear;
+  } else {
+    Value b = ctx.value(1);
+    if (*transB) {
+      Expected<TransposeOp> t = ctx.create<TransposeOp>(b, swap);
+      if (!t)
+        return t.takeError();
+      b = *t;
+    }
+    Expected<MatmulOp> product = ctx.create<MatmulOp>(a, b);
+    if (!product)
+      return product.takeError();
+    y = *product;
+    if (*alpha != 1.0f) {
+      Expected<MulOp> scaled = ctx.create<MulOp>(y, ctx.graph().scalar(*alpha, ctx.loc()));
+      if (!scaled)
+        return scaled.takeError();
+      y = *scaled;
+    }
+  }
+  if (!cDone) {
+    Expected<Value> sum = addScaledC(ctx, y, *beta);
+    if (!sum)
+      return sum.takeError();
+    y = *sum;
+  }
+  ctx.setOutput(0, y);
+  return llvm::Error::success();
+}
+
+} // namespace
+
+void registerNNOps(OpTable &table) {
+  table["Conv"] = {conv, 2, 3, 1};
+  table["BatchNormalization"] = {batchNorm, 5, 5, 1};
+  table["MaxPool"] = {maxPool, 1, 1, 1};
+  table["AveragePool"] = {averagePool, 1, 1, 1};
+  table["GlobalAveragePool"] = {[](NodeContext &c) { return c.emit<GlobalAvgPoolOp>(c.value(0)); },
+                                1, 1, 1};
+  table["GlobalMaxPool"] = {[](NodeContext &c) { return c.emit<GlobalMaxPoolOp>(c.value(0)); }, 1,
+                            1, 1};
+  table["LayerNormalization"] = {layerNorm, 2, 3, 1};
+  table["ReduceMean"] = {reduce<ReduceMeanOp, 18>, 1, 2, 1};
+  table["ReduceMax"] = {reduce<ReduceMaxOp, 18>, 1, 2, 1};
+  table["ReduceSum"] = {reduce<ReduceSumOp, 13>, 1, 2, 1};
+  table["Softmax"] = {softmax, 1, 1, 1};
+  table["MatMul"] = {matmul, 2, 2, 1};
+  table["Gemm"] = {gemm, 2, 3, 1};
+}
+
+} // namespace acnn

@@ -1,0 +1,589 @@
+// The ONNX importer: models are built with the protobuf API, written to a
+// temporary file and imported; the IR is checked by op counts and attributes.
+#include "frontends/onnx/OnnxImporter.h"
+#include "dialects/acnn/AcnnOps.h"
+#include "frontends/text/GraphBuilder.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <limits>
+#include <map>
+
+using namespace acnn;
+using namespace mlir;
+
+namespace {
+
+using Ints = std::vector<int64_t>;
+
+void intAttr(onnx::NodeProto &n, const std::string &name, int64_t v) {
+  onnx::AttributeProto *a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(v);
+}
+
+void intsAttr(onnx::NodeProto &n, const std::string &name, const Ints &v) {
+  onnx::AttributeProto *a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::INTS);
+  for (int64_t i : v)
+    a->add_ints(i);
+}
+
+void floatAttr(onnx::NodeProto &n, const std::string &name, float v) {
+  onnx::AttributeProto *a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::FLOAT);
+  a->set_f(v);
+}
+
+void stringAttr(onnx::NodeProto &n, const std::string &name, const std::string &v) {
+  onnx::AttributeProto *a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::STRING);
+  a->set_s(v);
+}
+
+// An ONNX model under construction.
+class Model {
+public:
+  explicit Model(int64_t opset = 17) {
+    proto.set_ir_version(8);
+    proto.add_opset_import()->set_version(opset);
+    proto.mutable_graph()->set_name("test");
+  }
+
+  /// A FLOAT graph input; a negative dim is symbolic ("N").
+  Model &input(const std::string &name, const Ints &shape) {
+    onnx::ValueInfoProto *in = proto.mutable_graph()->add_input();
+    in->set_name(name);
+    onnx::TypeProto::Tensor *t = in->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : shape) {
+      onnx::TensorShapeProto::Dimension *dim = t->mutable_shape()->add_dim();
+      if (d < 0)
+        dim->set_dim_param("N");
+      else
+        dim->set_dim_value(d);
+    }
+    return *this;
+  }
+
+  Model &output(const std::string &name) {
+    proto.mutable_graph()->add_output()->set_name(name);
+    return *this;
+  }
+
+  /// A FLOAT initializer in float_data; values default to 0.1, 0.2, ...
+  Model &weight(const std::string &name, const Ints &shape, std::vector<float> data = {}) {
+    onnx::TensorProto *t = proto.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    int64_t n = 1;
+    for (int64_t d : shape) {
+      t->add_dims(d);
+      n *= d;
+    }
+    if (data.empty())
+      for (int64_t i = 0; i < n; ++i)
+        data.push_back(0.1f * (i + 1));
+    for (float f : data)
+      t->add_float_data(f);
+    return *this;
+  }
+
+  /// A 1-D INT64 initializer in raw_data.
+  Model &ints(const std::string &name, const Ints &data) {
+    onnx::TensorProto *t = proto.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(data.size());
+    t->set_raw_data(
+        std::string(reinterpret_cast<const char *>(data.data()), data.size() * sizeof(int64_t)));
+    return *this;
+  }
+
+  onnx::NodeProto &node(const std::string &op, const std::vector<std::string> &inputs,
+                        const std::vector<std::string> &outputs, const std::string &name = "") {
+    onnx::NodeProto *n = proto.mutable_graph()->add_node();
+    n->set_op_type(op);
+    n->set_name(name);
+    for (const std::string &i : inputs)
+      n->add_input(i);
+    for (const std::string &o : outputs)
+      n->add_output(o);
+    return *n;
+  }
+
+  std::string bytes() const { return proto.SerializeAsString(); }
+
+  onnx::ModelProto proto;
+};
+
+class OnnxImporterTest : public ::testing::Test {
+protected:
+  void TearDown() override {
+    for (const std::string &f : files)
+      llvm::sys::fs::remove(f);
+  }
+
+  std::string writeFile(const std::string &bytes) {
+    llvm::SmallString<128> path;
+    EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("onnx-importer-test", "onnx", path));
+    std::ofstream(path.c_str(), std::ios::binary) << bytes;
+    files.push_back(path.str().str());
+    return files.back();
+  }
+
+  llvm::Expected<OwningOpRef<ModuleOp>> import(const Model &m,
+                                               const OnnxImportOptions &options = {}) {
+    return importOnnx(ctx, writeFile(m.bytes()), options);
+  }
+
+  /// The error message of importing `m`, or "" if it imports.
+  std::string importError(const Model &m) {
+    auto module = import(m);
+    return module ? "" : llvm::toString(module.takeError());
+  }
+
+  MLIRContext ctx;
+  std::vector<std::string> files;
+};
+
+// Ops of the model by name, e.g. {"acnn.conv2d": 1}.
+std::map<std::string, int> histogram(ModuleOp module) {
+  std::map<std::string, int> counts;
+  module.walk([&](Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "acnn")
+      ++counts[op->getName().getStringRef().str()];
+  });
+  return counts;
+}
+
+std::string format(const std::map<std::string, int> &counts) {
+  std::string s;
+  for (auto &[name, n] : counts)
+    s += (s.empty() ? "" : ", ") + name + " " + std::to_string(n);
+  return s;
+}
+
+template <typename OpT> OpT first(ModuleOp module) {
+  OpT found;
+  module.walk([&](OpT op) {
+    if (!found)
+      found = op;
+  });
+  return found;
+}
+
+func::FuncOp entry(ModuleOp module) { return module.lookupSymbol<func::FuncOp>(kEntryName); }
+
+ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+
+Model convBnRelu() {
+  Model m;
+  m.input("x", {1, 3, 8, 8}).output("y");
+  m.weight("w", {4, 3, 3, 3}).weight("b", {4});
+  for (const char *p : {"scale", "bias", "mean", "var"})
+    m.weight(p, {4});
+  onnx::NodeProto &conv = m.node("Conv", {"x", "w", "b"}, {"c"}, "conv");
+  intsAttr(conv, "pads", {1, 1, 1, 1});
+  intsAttr(conv, "kernel_shape", {3, 3});
+  floatAttr(m.node("BatchNormalization", {"c", "scale", "bias", "mean", "var"}, {"n"}, "bn"),
+            "epsilon", 1e-3f);
+  m.node("Relu", {"n"}, {"y"}, "relu");
+  return m;
+}
+
+TEST_F(OnnxImporterTest, ConvBatchNormRelu) {
+  auto module = import(convBnRelu());
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(
+      histogram(**module),
+      (std::map<std::string, int>{
+          {"acnn.constant", 6}, {"acnn.conv2d", 1}, {"acnn.batch_norm", 1}, {"acnn.relu", 1}}));
+  Conv2dOp conv = first<Conv2dOp>(**module);
+  EXPECT_EQ(conv.getPads(), (ArrayRef<int64_t>{1, 1, 1, 1}));
+  EXPECT_TRUE(conv.getBias());
+  EXPECT_FLOAT_EQ(first<BatchNormOp>(**module).getEpsilon().convertToFloat(), 1e-3f);
+  func::FuncOp main = entry(**module);
+  EXPECT_EQ((**module).getSymName(), "test");
+  ASSERT_EQ(main.getNumArguments(), 1u);
+  EXPECT_EQ(main.getArgAttrOfType<StringAttr>(0, kNameAttr).getValue(), "x");
+  EXPECT_EQ(main.getResultAttrOfType<StringAttr>(0, kNameAttr).getValue(), "y");
+  EXPECT_EQ(main.getFunctionType().getResult(0),
+            RankedTensorType::get({1, 4, 8, 8}, Float32Type::get(&ctx)));
+}
+
+TEST_F(OnnxImporterTest, ConvAutoPadSameUpperPutsTheOddPadAtTheEnd) {
+  Model m;
+  m.input("x", {1, 3, 8, 8}).output("y").weight("w", {4, 3, 3, 3});
+  onnx::NodeProto &conv = m.node("Conv", {"x", "w"}, {"y"}, "conv");
+  stringAttr(conv, "auto_pad", "SAME_UPPER");
+  intsAttr(conv, "strides", {2, 2});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  Conv2dOp op = first<Conv2dOp>(**module);
+  EXPECT_EQ(op.getPads(), (ArrayRef<int64_t>{0, 0, 1, 1}));
+  EXPECT_EQ(shapeOf(op.getResult()), (ArrayRef<int64_t>{1, 4, 4, 4}));
+}
+
+TEST_F(OnnxImporterTest, InitializerListedAsInputIsAWeight) {
+  Model m = convBnRelu();
+  m.input("w", {4, 3, 3, 3});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(entry(**module).getNumArguments(), 1u);
+}
+
+TEST_F(OnnxImporterTest, SymbolicDimsDefaultToOneOrTakeTheGivenShape) {
+  Model m;
+  m.input("x", {-1, 3}).output("y");
+  m.node("Relu", {"x"}, {"y"});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(entry(**module).getFunctionType().getInput(0),
+            RankedTensorType::get({1, 3}, Float32Type::get(&ctx)));
+  OnnxImportOptions options;
+  options.inputShapes["x"] = {8, 3};
+  module = import(m, options);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(entry(**module).getFunctionType().getInput(0),
+            RankedTensorType::get({8, 3}, Float32Type::get(&ctx)));
+  options.inputShapes["x"] = {8, 4};
+  module = import(m, options);
+  ASSERT_FALSE(bool(module));
+  EXPECT_NE(llvm::toString(module.takeError()).find("does not match"), std::string::npos);
+}
+
+TEST_F(OnnxImporterTest, WeightsDecodeFromRawDataOrTypedFields) {
+  Model m;
+  m.input("x", {2}).output("y").output("z");
+  onnx::TensorProto *half = m.proto.mutable_graph()->add_initializer();
+  half->set_name("half");
+  half->set_data_type(onnx::TensorProto::FLOAT16);
+  half->add_dims(2);
+  half->set_raw_data(std::string("\x00\x3c\x00\xc1", 4)); // 0x3c00 = 1.0, 0xc100 = -2.5
+  onnx::TensorProto *dbl = m.proto.mutable_graph()->add_initializer();
+  dbl->set_name("double");
+  dbl->set_data_type(onnx::TensorProto::DOUBLE);
+  dbl->add_dims(2);
+  dbl->add_double_data(0.5);
+  dbl->add_double_data(4.0);
+  m.node("Add", {"x", "half"}, {"y"}, "a");
+  m.node("Mul", {"x", "double"}, {"z"}, "b");
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  std::vector<llvm::SmallVector<float>> constants;
+  (**module).walk([&](ConstantOp c) {
+    constants.push_back(llvm::to_vector(cast<DenseElementsAttr>(c.getValue()).getValues<float>()));
+  });
+  EXPECT_EQ(constants, (std::vector<llvm::SmallVector<float>>{{1.0f, -2.5f}, {0.5f, 4.0f}}));
+}
+
+// x.view(x.shape[0], -1) as exporters write it: only the reshape is left.
+TEST_F(OnnxImporterTest, ShapeArithmeticCollapsesIntoOneReshape) {
+  Model m(13);
+  m.input("x", {2, 4, 3}).output("y");
+  m.ints("zero", {0}).ints("minus1", {-1});
+  onnx::TensorProto index;
+  index.set_data_type(onnx::TensorProto::INT64);
+  index.add_int64_data(0); // a scalar
+  onnx::NodeProto &c = m.node("Constant", {}, {"i"});
+  c.add_attribute()->set_name("value");
+  c.mutable_attribute(0)->set_type(onnx::AttributeProto::TENSOR);
+  *c.mutable_attribute(0)->mutable_t() = index;
+  m.node("Shape", {"x"}, {"s"});
+  m.node("Gather", {"s", "i"}, {"n"});
+  m.node("Unsqueeze", {"n", "zero"}, {"n1"});
+  intAttr(m.node("Concat", {"n1", "minus1"}, {"shape"}), "axis", 0);
+  m.node("Reshape", {"x", "shape"}, {"y"});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(histogram(**module), (std::map<std::string, int>{{"acnn.reshape", 1}}));
+  EXPECT_EQ(shapeOf(first<ReshapeOp>(**module).getResult()), (ArrayRef<int64_t>{2, 12}));
+}
+
+TEST_F(OnnxImporterTest, GemmWithConstantWeightIsLinear) {
+  Model m;
+  m.input("x", {2, 3}).output("y").weight("w", {4, 3}).weight("c", {4});
+  intAttr(m.node("Gemm", {"x", "w", "c"}, {"y"}, "fc"), "transB", 1);
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(histogram(**module),
+            (std::map<std::string, int>{{"acnn.constant", 2}, {"acnn.linear", 1}}));
+  LinearOp linear = first<LinearOp>(**module);
+  EXPECT_EQ(shapeOf(linear.getWeight()), (ArrayRef<int64_t>{4, 3}));
+  EXPECT_TRUE(linear.getBias());
+  EXPECT_EQ(shapeOf(linear.getResult()), (ArrayRef<int64_t>{2, 4}));
+}
+
+TEST_F(OnnxImporterTest, GemmWithoutTransBTransposesAndScalesTheWeight) {
+  Model m;
+  m.input("x", {2, 3}).output("y").weight("w", {3, 2}, {1, 2, 3, 4, 5, 6});
+  floatAttr(m.node("Gemm", {"x", "w"}, {"y"}, "fc"), "alpha", 2.0f);
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  LinearOp linear = first<LinearOp>(**module);
+  auto weight = linear.getWeight().getDefiningOp<ConstantOp>();
+  ASSERT_TRUE(weight);
+  auto values = llvm::to_vector(cast<DenseElementsAttr>(weight.getValue()).getValues<float>());
+  EXPECT_EQ(values, (llvm::SmallVector<float>{2, 6, 10, 4, 8, 12}));
+}
+
+TEST_F(OnnxImporterTest, GemmOfTwoComputedOperandsIsMatmul) {
+  Model m;
+  m.input("a", {3, 2}).input("b", {4, 3}).input("c", {1, 4}).output("y");
+  onnx::NodeProto &gemm = m.node("Gemm", {"a", "b", "c"}, {"y"}, "gemm");
+  intAttr(gemm, "transA", 1);
+  intAttr(gemm, "transB", 1);
+  floatAttr(gemm, "beta", 0.5f);
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(histogram(**module), (std::map<std::string, int>{{"acnn.transpose", 2},
+                                                             {"acnn.matmul", 1},
+                                                             {"acnn.constant", 1},
+                                                             {"acnn.mul", 1},
+                                                             {"acnn.add", 1}}));
+}
+
+TEST_F(OnnxImporterTest, SoftmaxBeforeOpset13FlattensAtAxis) {
+  for (int64_t opset : {11, 13}) {
+    Model m(opset);
+    m.input("x", {2, 3, 4}).output("y");
+    intAttr(m.node("Softmax", {"x"}, {"y"}, "sm"), "axis", 1);
+    auto module = import(m);
+    ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+    if (opset == 11) {
+      EXPECT_EQ(histogram(**module),
+                (std::map<std::string, int>{
+                    {"acnn.flatten", 1}, {"acnn.softmax", 1}, {"acnn.reshape", 1}}));
+      EXPECT_EQ(first<FlattenOp>(**module).getAxis(), 1);
+      EXPECT_EQ(first<SoftmaxOp>(**module).getAxis(), -1);
+    } else {
+      EXPECT_EQ(histogram(**module), (std::map<std::string, int>{{"acnn.softmax", 1}}));
+      EXPECT_EQ(first<SoftmaxOp>(**module).getAxis(), 1);
+    }
+  }
+}
+
+TEST_F(OnnxImporterTest, SliceClampsNegativeAndOutOfRangeBounds) {
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  const int64_t min = std::numeric_limits<int64_t>::min();
+  Model m;
+  m.input("x", {1, 3, 8, 8}).output("tail").output("flipped");
+  m.ints("s1", {-3}).ints("e1", {max}).ints("a1", {-1});
+  m.ints("s2", {-1}).ints("e2", {min}).ints("a2", {2}).ints("st2", {-1});
+  m.node("Slice", {"x", "s1", "e1", "a1"}, {"tail"}, "tail");
+  m.node("Slice", {"x", "s2", "e2", "a2", "st2"}, {"flipped"}, "flip");
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  std::vector<SliceOp> slices;
+  (**module).walk([&](SliceOp op) { slices.push_back(op); });
+  ASSERT_EQ(slices.size(), 2u);
+  EXPECT_EQ(slices[0].getStarts(), (ArrayRef<int64_t>{0, 0, 0, 5}));
+  EXPECT_EQ(slices[0].getEnds(), (ArrayRef<int64_t>{1, 3, 8, 8}));
+  EXPECT_EQ(shapeOf(slices[0].getResult()), (ArrayRef<int64_t>{1, 3, 8, 3}));
+  EXPECT_EQ(slices[1].getStarts(), (ArrayRef<int64_t>{0, 0, 7, 0}));
+  EXPECT_EQ(slices[1].getEnds(), (ArrayRef<int64_t>{1, 3, -1, 8}));
+  EXPECT_EQ(slices[1].getSteps(), (ArrayRef<int64_t>{1, 1, -1, 1}));
+  EXPECT_EQ(shapeOf(slices[1].getResult()), (ArrayRef<int64_t>{1, 3, 8, 8}));
+}
+
+TEST_F(OnnxImporterTest, SplitBySizesOrIntoEqualParts) {
+  Model m13(13);
+  m13.input("x", {1, 6, 4}).output("a").output("b").ints("sizes", {2, 4});
+  intAttr(m13.node("Split", {"x", "sizes"}, {"a", "b"}, "split"), "axis", 1);
+  auto module = import(m13);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  SplitOp split = first<SplitOp>(**module);
+  EXPECT_EQ(split.getSizes(), (ArrayRef<int64_t>{2, 4}));
+  EXPECT_EQ(entry(**module).getNumResults(), 2u);
+
+  Model m11(11);
+  m11.input("x", {1, 6, 4}).output("a").output("b").output("c");
+  intAttr(m11.node("Split", {"x"}, {"a", "b", "c"}, "split"), "axis", 1);
+  module = import(m11);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(first<SplitOp>(**module).getSizes(), (ArrayRef<int64_t>{2, 2, 2}));
+}
+
+TEST_F(OnnxImporterTest, GeluFromMicrosoftDomainOrOpset20) {
+  Model ms;
+  ms.proto.add_opset_import()->set_domain("com.microsoft");
+  ms.input("x", {1, 8}).output("y");
+  ms.node("Gelu", {"x"}, {"y"}, "gelu").set_domain("com.microsoft");
+  auto module = import(ms);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_FALSE(first<GeluOp>(**module).getApproximateTanh());
+
+  Model m20(20);
+  m20.input("x", {1, 8}).output("y");
+  stringAttr(m20.node("Gelu", {"x"}, {"y"}, "gelu"), "approximate", "tanh");
+  module = import(m20);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_TRUE(first<GeluOp>(**module).getApproximateTanh());
+}
+
+TEST_F(OnnxImporterTest, OpOfAnotherDomainIsUnsupported) {
+  Model m;
+  m.input("x", {1, 8}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r").set_domain("com.example");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'r' (Relu): unsupported op (domain 'com.example')"), std::string::npos)
+      << error;
+}
+
+TEST_F(OnnxImporterTest, TruncatedFileIsNotAValidModel) {
+  std::string bytes = convBnRelu().bytes();
+  std::string path = writeFile(bytes.substr(0, bytes.size() / 2));
+  auto module = importOnnx(ctx, path);
+  ASSERT_FALSE(bool(module));
+  std::string error = llvm::toString(module.takeError());
+  EXPECT_NE(error.find(path + ": not a valid ONNX model"), std::string::npos) << error;
+}
+
+TEST_F(OnnxImporterTest, GarbageIsNotAValidModel) {
+  std::string path = writeFile("\xff\xff\xff\xff garbage \x01\x02\x03");
+  auto module = importOnnx(ctx, path);
+  ASSERT_FALSE(bool(module));
+  std::string error = llvm::toString(module.takeError());
+  EXPECT_NE(error.find("not a valid ONNX model"), std::string::npos) << error;
+}
+
+TEST_F(OnnxImporterTest, MissingFileIsNamed) {
+  auto module = importOnnx(ctx, "/nonexistent/model.onnx");
+  ASSERT_FALSE(bool(module));
+  std::string error = llvm::toString(module.takeError());
+  EXPECT_NE(error.find("/nonexistent/model.onnx"), std::string::npos) << error;
+}
+
+TEST_F(OnnxImporterTest, UnknownOpNamesTheNode) {
+  Model m;
+  m.input("x", {1, 3}).output("y");
+  m.node("Foo", {"x"}, {"y"}, "n3");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'n3' (Foo): unsupported op"), std::string::npos) << error;
+}
+
+TEST_F(OnnxImporterTest, UnnamedNodeIsNamedByIndex) {
+  Model m;
+  m.input("x", {1, 3}).output("y");
+  m.node("Relu", {"x"}, {"r"});
+  m.node("Foo", {"r"}, {"y"});
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node '#1' (Foo): unsupported op"), std::string::npos) << error;
+}
+
+TEST_F(OnnxImporterTest, UnsupportedAttributeValueNamesTheNode) {
+  Model m = convBnRelu();
+  stringAttr(*m.proto.mutable_graph()->mutable_node(0), "auto_pad", "FOO");
+  m.proto.mutable_graph()->mutable_node(0)->set_name("Conv_12");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'Conv_12' (Conv): auto_pad 'FOO' is not supported"), std::string::npos)
+      << error;
+}
+
+TEST_F(OnnxImporterTest, AttributeOfTheWrongTypeIsAnError) {
+  Model m;
+  m.input("x", {1, 3}).output("y");
+  floatAttr(m.node("Softmax", {"x"}, {"y"}, "sm"), "axis", 1.0f);
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'sm' (Softmax): attribute 'axis' must be INT"), std::string::npos)
+      << error;
+}
+
+TEST_F(OnnxImporterTest, ShapeMismatchNamesTheNode) {
+  Model m;
+  m.input("a", {1, 3}).input("b", {1, 4}).output("y");
+  m.node("Add", {"a", "b"}, {"y"}, "add0");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'add0' (Add): "), std::string::npos) << error;
+  EXPECT_NE(error.find("[1, 3] and [1, 4] do not broadcast"), std::string::npos) << error;
+}
+
+TEST_F(OnnxImporterTest, ClipBoundsComeFromAttributesOrConstantInputs) {
+  Model old(6);
+  old.input("x", {1, 3}).output("y");
+  onnx::NodeProto &clip = old.node("Clip", {"x"}, {"y"}, "clip7");
+  floatAttr(clip, "min", 1.0f);
+  floatAttr(clip, "max", 0.0f);
+  std::string error = importError(old);
+  EXPECT_NE(error.find("node 'clip7' (Clip): min 1"), std::string::npos) << error;
+
+  Model m(13);
+  m.input("x", {1, 3}).output("y").weight("lo", {}, {0.0f}).weight("hi", {}, {6.0f});
+  m.node("Clip", {"x", "lo", "hi"}, {"y"}, "relu6");
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  ClipOp op = first<ClipOp>(**module);
+  EXPECT_EQ(op.getMin().convertToFloat(), 0.0f);
+  EXPECT_EQ(op.getMax().convertToFloat(), 6.0f);
+  EXPECT_EQ(histogram(**module), (std::map<std::string, int>{{"acnn.clip", 1}}));
+}
+
+TEST_F(OnnxImporterTest, UndefinedInputNamesTheValue) {
+  Model m;
+  m.input("x", {1, 3, 8, 8}).output("y");
+  m.node("Conv", {"x", "conv.weight"}, {"y"}, "conv");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'conv' (Conv): input 'conv.weight' is not produced"),
+            std::string::npos)
+      << error;
+}
+
+TEST_F(OnnxImporterTest, RequiredInputLeftOutIsAnError) {
+  Model m;
+  m.input("x", {1, 3, 8, 8}).output("y");
+  m.node("Conv", {"x", ""}, {"y"}, "conv");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'conv' (Conv): input 1 is required"), std::string::npos) << error;
+}
+
+TEST_F(OnnxImporterTest, WrongInputCountIsAnError) {
+  Model m;
+  m.input("x", {1, 3}).output("y");
+  m.node("Relu", {"x", "x"}, {"y"}, "r");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'r' (Relu): expects 1 inputs, got 2"), std::string::npos) << error;
+}
+
+TEST_F(OnnxImporterTest, UndefinedGraphOutputIsAnError) {
+  Model m;
+  m.input("x", {1, 3}).output("nope");
+  m.node("Relu", {"x"}, {"y"}, "r");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("graph output 'nope'"), std::string::npos) << error;
+}
+
+// The models tests/models/generate.py exports from PyTorch.
+TEST_F(OnnxImporterTest, CommittedModelsImportAndVerify) {
+  std::string dir = ACNN_SOURCE_DIR "/tests/models";
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".onnx")
+      paths.push_back(it->path());
+  if (paths.empty())
+    GTEST_SKIP() << "no models in " << dir;
+  llvm::sort(paths);
+  for (const std::string &path : paths) {
+    auto module = importOnnx(ctx, path);
+    ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+    std::map<std::string, int> counts = histogram(**module);
+    llvm::outs() << llvm::sys::path::filename(path) << ": " << format(counts) << "\n";
+    EXPECT_EQ(entry(**module).getNumArguments(), 1u) << path;
+    EXPECT_EQ(entry(**module).getNumResults(), 1u) << path;
+  }
+}
+
+} // namespace
