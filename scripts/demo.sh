@@ -10,7 +10,11 @@ scripts/build.sh acnnc
 model=tests/models/se_resnet
 out=build/demo
 mkdir -p "$out"
-build/bin/acnnc inspect "$model.onnx" --stage=import | head -n 40
+build/bin/acnnc inspect "$model.onnx" --stage=import > "$out/se_resnet.import.mlir"
+build/bin/acnnc inspect "$model.onnx" > "$out/se_resnet.mlir"
+echo "IR after import: $(grep -c ' = acnn\.' "$out/se_resnet.import.mlir") ops; after the graph pipeline: $(grep -c ' = acnn\.' "$out/se_resnet.mlir") ops"
+grep -v "acnn.constant" "$out/se_resnet.mlir" | head -n 14
+echo "  ..."
 build/bin/acnnc inspect "$model.onnx" --dot "$out/se_resnet.dot"
 echo "graph written to $out/se_resnet.dot"
 build/bin/acnnc run "$model.onnx" --input "$model.input.npy" --output "$out/se_resnet.output.npy"
