@@ -1,5 +1,4 @@
 #include "compiler/driver/ModelLoader.h"
-#include "frontends/onnx/OnnxImporter.h"
 #include "frontends/text/GraphBuilder.h"
 #include "frontends/text/TextParser.h"
 
@@ -32,15 +31,18 @@ static llvm::Expected<OwningOpRef<ModuleOp>> loadMlir(MLIRContext &ctx, llvm::St
   return std::move(module);
 }
 
+static OnnxImportOptions onnxOptions(const LoadOptions &options) {
+  OnnxImportOptions onnx;
+  for (const auto &entry : options.inputShapes)
+    onnx.inputShapes[entry.getKey()] = entry.getValue();
+  return onnx;
+}
+
 llvm::Expected<OwningOpRef<ModuleOp>> loadModel(MLIRContext &ctx, llvm::StringRef path,
                                                 const LoadOptions &options) {
   llvm::StringRef ext = llvm::sys::path::extension(path);
-  if (ext == ".onnx") {
-    OnnxImportOptions onnxOptions;
-    for (const auto &entry : options.inputShapes)
-      onnxOptions.inputShapes[entry.getKey()] = entry.getValue();
-    return importOnnx(ctx, path, onnxOptions);
-  }
+  if (ext == ".onnx")
+    return importOnnx(ctx, path, onnxOptions(options));
   if (!options.inputShapes.empty())
     return llvm::createStringError("%s: --input-shape applies to ONNX models only",
                                    path.str().c_str());
@@ -58,6 +60,13 @@ llvm::Expected<OwningOpRef<ModuleOp>> loadModel(MLIRContext &ctx, llvm::StringRe
     return loadMlir(ctx, path);
   return llvm::createStringError("%s: unknown model format '%s' (expected .onnx, .acnn or .mlir)",
                                  path.str().c_str(), ext.str().c_str());
+}
+
+llvm::Expected<CoverageReport> checkCoverage(MLIRContext &ctx, llvm::StringRef path,
+                                             const LoadOptions &options) {
+  if (llvm::sys::path::extension(path) != ".onnx")
+    return llvm::createStringError("%s: --coverage applies to ONNX models", path.str().c_str());
+  return checkOnnxCoverage(ctx, path, onnxOptions(options));
 }
 
 llvm::Expected<llvm::SmallVector<int64_t>> parseShape(llvm::StringRef text) {

@@ -77,4 +77,17 @@ Tensor mapBinary(const Tensor &a, const Tensor &b, llvm::ArrayRef<int64_t> shape
   return out;
 }
 
+Tensor where(WhereOp op, const Tensor &cond, const Tensor &onTrue, const Tensor &onFalse) {
+  ArrayRef<int64_t> shape = resultShape(op);
+  Tensor out = Tensor::filled(shape);
+  llvm::SmallVector<int64_t> c = broadcastStrides(cond.shape, shape);
+  llvm::SmallVector<int64_t> t = broadcastStrides(onTrue.shape, shape);
+  llvm::SmallVector<int64_t> f = broadcastStrides(onFalse.shape, shape);
+  int64_t i = 0;
+  walkStrided<3>(shape, {0, 0, 0}, {c, t, f}, [&](const std::array<int64_t, 3> &o) {
+    out.data[i++] = cond.data[o[0]] != 0.0f ? onTrue.data[o[1]] : onFalse.data[o[2]];
+  });
+  return out;
+}
+
 } // namespace acnn

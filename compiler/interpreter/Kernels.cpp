@@ -95,6 +95,9 @@ llvm::Error dispatch(Operation *op, ArrayRef<const Tensor *> operands,
       .Case([&](SliceOp c) { return done(slice(c, in(0))); })
       .Case([&](GatherOp c) { return done(gather(c, in(0))); })
       .Case([&](TransposeOp c) { return done(transpose(c, in(0))); })
+      .Case([&](ExpandOp c) { return done(expand(c, in(0))); })
+      .Case([&](PadOp c) { return done(pad(c, in(0))); })
+      .Case([&](WhereOp c) { return done(where(c, in(0), in(1), in(2))); })
       .Case<ReshapeOp, FlattenOp>([&](Operation *c) { return done(reinterpret(c, in(0))); })
       .Default([&](Operation *) { return opError(op, "the interpreter has no kernel for this op"); });
 }

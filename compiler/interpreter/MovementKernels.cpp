@@ -89,6 +89,25 @@ Tensor transpose(TransposeOp op, const Tensor &x) {
   return gatherStrided(x, resultShape(op), 0, strides);
 }
 
+Tensor expand(ExpandOp op, const Tensor &x) {
+  ArrayRef<int64_t> shape = resultShape(op);
+  return gatherStrided(x, shape, 0, broadcastStrides(x.shape, shape));
+}
+
+Tensor pad(PadOp op, const Tensor &x) {
+  ArrayRef<int64_t> shape = resultShape(op);
+  Tensor out = Tensor::filled(shape, op.getValue().convertToFloat());
+  // Each input element goes to its index shifted by the leading pads.
+  llvm::SmallVector<int64_t> strides = rowMajorStrides(shape);
+  int64_t base = 0;
+  for (size_t i = 0; i < strides.size(); ++i)
+    base += op.getPads()[i] * strides[i];
+  int64_t i = 0;
+  walkStrided<1>(x.shape, {base}, {strides},
+                 [&](const std::array<int64_t, 1> &o) { out.data[o[0]] = x.data[i++]; });
+  return out;
+}
+
 Tensor reinterpret(Operation *op, const Tensor &x) {
   ArrayRef<int64_t> shape = resultShape(op);
   return Tensor{std::vector<int64_t>(shape.begin(), shape.end()), x.data};

@@ -34,6 +34,7 @@ Tensor mapUnary(const Tensor &x, const UnaryFn &f);
 /// `f` over the NumPy broadcast of `a` and `b` to `shape`.
 Tensor mapBinary(const Tensor &a, const Tensor &b, llvm::ArrayRef<int64_t> shape,
                  const BinaryFn &f);
+Tensor where(WhereOp op, const Tensor &cond, const Tensor &onTrue, const Tensor &onFalse);
 
 // ConvPoolKernels.cpp
 Tensor conv2d(Conv2dOp op, const Tensor &x, const Tensor &w, const Tensor *bias);
@@ -62,6 +63,8 @@ std::vector<Tensor> split(SplitOp op, const Tensor &x);
 Tensor slice(SliceOp op, const Tensor &x);
 Tensor gather(GatherOp op, const Tensor &x);
 Tensor transpose(TransposeOp op, const Tensor &x);
+Tensor expand(ExpandOp op, const Tensor &x);
+Tensor pad(PadOp op, const Tensor &x);
 /// Same elements, the result's shape (reshape and flatten).
 Tensor reinterpret(mlir::Operation *op, const Tensor &x);
 

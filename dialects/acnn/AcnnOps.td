@@ -160,6 +160,16 @@ def Acnn_PowOp : Acnn_BinaryOp<"pow", "lhs ^ rhs">;
 def Acnn_MaxOp : Acnn_BinaryOp<"max", "max(lhs, rhs)">;
 def Acnn_MinOp : Acnn_BinaryOp<"min", "min(lhs, rhs)">;
 
+def Acnn_WhereOp : Acnn_InferredOp<"where"> {
+  let summary = "condition != 0 ? on_true : on_false, with NumPy broadcasting of all three";
+  let description = [{
+    The condition is an f32 tensor like every acnn value; any non-zero
+    element picks `on_true` (ONNX Where with its boolean condition as 0 / 1).
+  }];
+  let arguments = (ins Acnn_Tensor:$condition, Acnn_Tensor:$on_true, Acnn_Tensor:$on_false);
+  let results = (outs Acnn_Tensor:$output);
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions and normalisation over an axis
 //===----------------------------------------------------------------------===//
@@ -234,6 +244,27 @@ def Acnn_SliceOp : Acnn_InferredOp<"slice"> {
 def Acnn_GatherOp : Acnn_InferredOp<"gather"> {
   let summary = "Take `indices` (constant) along `axis`, as ONNX Gather";
   let arguments = (ins Acnn_Tensor:$input, I64ElementsAttr:$indices, Acnn_I64Attr:$axis);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_ExpandOp : Acnn_InferredOp<"expand"> {
+  let summary = "Broadcast to `shape` with NumPy rules (ONNX Expand)";
+  let description = [{
+    The input's axes, aligned with the last ones of `shape`, are 1 or equal
+    to them; `shape` is the result's shape.
+  }];
+  let arguments = (ins Acnn_Tensor:$input, DenseI64ArrayAttr:$shape);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_PadOp : Acnn_InferredOp<"pad"> {
+  let summary = "Pad with the constant `value`";
+  let description = [{
+    `pads` holds, in ONNX's order, the count added before each axis and then
+    the count added after each axis (2 * rank values, all non-negative).
+  }];
+  let arguments = (ins Acnn_Tensor:$input, DenseI64ArrayAttr:$pads,
+                   DefaultValuedAttr<F32Attr, "0.0f">:$value);
   let results = (outs Acnn_Tensor:$output);
 }
 

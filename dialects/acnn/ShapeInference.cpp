@@ -200,6 +200,21 @@ ACNN_BINARY_INFER(MaxOp, "max")
 ACNN_BINARY_INFER(MinOp, "min")
 #undef ACNN_BINARY_INFER
 
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                        Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  SmallVector<int64_t> values, shape;
+  ArrayRef<int64_t> cond = shapeOf(adaptor.getCondition());
+  if (!OpTrait::util::getBroadcastedShape(shapeOf(adaptor.getOnTrue()),
+                                          shapeOf(adaptor.getOnFalse()), values) ||
+      !OpTrait::util::getBroadcastedShape(cond, values, shape))
+    return fail(loc, "where", "condition " + formatShape(cond) + " and values " +
+                                  formatShape(shapeOf(adaptor.getOnTrue())) + ", " +
+                                  formatShape(shapeOf(adaptor.getOnFalse())) +
+                                  " do not broadcast");
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}
+
 static LogicalResult inferReduce(std::optional<Location> loc, StringRef op, Value input,
                                  ArrayRef<int64_t> axes, bool keepdims,
                                  SmallVectorImpl<Type> &out) {
@@ -377,6 +392,34 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Loca
   SmallVector<int64_t> shape;
   for (int64_t p : perm)
     shape.push_back(in[p]);
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}
+
+LogicalResult ExpandOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput()), shape = adaptor.getShape();
+  bool ok = in.size() <= shape.size() && llvm::all_of(shape, [](int64_t d) { return d >= 0; });
+  for (size_t i = 0; ok && i < in.size(); ++i)
+    ok = in[i] == 1 || in[i] == shape[shape.size() - in.size() + i];
+  if (!ok)
+    return fail(loc, "expand", "input " + formatShape(in) + " does not broadcast to " +
+                                   formatShape(shape));
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                      Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput()), pads = adaptor.getPads();
+  if (pads.size() != 2 * in.size())
+    return fail(loc, "pad", "needs " + Twine(2 * in.size()) + " pads for rank " +
+                                Twine(in.size()) + ", got " + Twine(pads.size()));
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return fail(loc, "pad", "pads must be non-negative");
+  SmallVector<int64_t> shape(in.begin(), in.end());
+  for (size_t i = 0; i < in.size(); ++i)
+    shape[i] += pads[i] + pads[i + in.size()];
   out.push_back(tensorOf(shape, ctx));
   return success();
 }

@@ -21,14 +21,20 @@ Value ImportState::materialize(StringRef name) {
   return v.value;
 }
 
-Location NodeContext::loc() {
-  return graph().loc(node.name().empty() ? "#" + std::to_string(index) : node.name());
+char NodeError::ID;
+
+void NodeError::log(llvm::raw_ostream &os) const {
+  os << "node '" << node << "' (" << op << "): " << reason;
 }
 
+std::string NodeContext::name() const {
+  return node.name().empty() ? "#" + std::to_string(index) : node.name();
+}
+
+Location NodeContext::loc() { return graph().loc(name()); }
+
 llvm::Error NodeContext::fail(const llvm::Twine &why) const {
-  std::string name = node.name().empty() ? "#" + std::to_string(index) : node.name();
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "node '" + name + "' (" + node.op_type() + "): " + why);
+  return llvm::make_error<NodeError>(name(), node.op_type(), why.str());
 }
 
 llvm::Error NodeContext::fail(llvm::Error cause) const {
@@ -44,6 +50,15 @@ const KnownTensor *NodeContext::known(unsigned i) const {
   return v.known ? &*v.known : nullptr;
 }
 
+bool NodeContext::allKnown() const {
+  for (unsigned i = 0; i < numInputs(); ++i)
+    if (hasInput(i) && !known(i))
+      return false;
+  return true;
+}
+
+bool NodeContext::soleUser(unsigned i) const { return state.uses.lookup(node.input(i)) == 1; }
+
 Value NodeContext::value(unsigned i) { return state.materialize(node.input(i)); }
 
 llvm::ArrayRef<int64_t> NodeContext::shape(unsigned i) const {
@@ -53,20 +68,14 @@ llvm::ArrayRef<int64_t> NodeContext::shape(unsigned i) const {
   return cast<RankedTensorType>(v.value.getType()).getShape();
 }
 
-Expected<const KnownTensor *> NodeContext::requireKnown(unsigned i, StringRef what) const {
-  if (const KnownTensor *t = known(i))
-    return t;
-  return fail(what + " ('" + node.input(i) +
-              "') must be a constant; acnn needs it at compile time");
-}
-
 Expected<SmallVector<int64_t>> NodeContext::knownInts(unsigned i, StringRef what) const {
-  Expected<const KnownTensor *> t = requireKnown(i, what);
+  const KnownTensor *t = known(i);
   if (!t)
-    return t.takeError();
-  if ((*t)->isFloat)
+    return fail(what + " ('" + node.input(i) +
+                "') must be a constant; acnn needs it at compile time");
+  if (t->isFloat)
     return fail(what + " must be an integer tensor");
-  return SmallVector<int64_t>((*t)->ints.begin(), (*t)->ints.end());
+  return SmallVector<int64_t>(t->ints.begin(), t->ints.end());
 }
 
 const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
@@ -117,6 +126,15 @@ Expected<SmallVector<int64_t>> NodeContext::attrInts(StringRef name,
   return SmallVector<int64_t>((*a)->ints().begin(), (*a)->ints().end());
 }
 
+Expected<std::vector<float>> NodeContext::attrFloats(StringRef name) const {
+  Expected<const onnx::AttributeProto *> a = typedAttr(name, onnx::AttributeProto::FLOATS);
+  if (!a)
+    return a.takeError();
+  if (!*a)
+    return std::vector<float>();
+  return std::vector<float>((*a)->floats().begin(), (*a)->floats().end());
+}
+
 Expected<const onnx::TensorProto *> NodeContext::attrTensor(StringRef name) const {
   Expected<const onnx::AttributeProto *> a = typedAttr(name, onnx::AttributeProto::TENSOR);
   if (!a)
@@ -146,6 +164,13 @@ void NodeContext::setOutput(unsigned i, KnownTensor t) {
 void NodeContext::forwardInput(unsigned i) {
   if (i < numOutputs() && !node.output(i).empty())
     state.values[node.output(i)] = entry(0);
+}
+
+llvm::Error NodeContext::emitKnown(unsigned i, Expected<KnownTensor> t) {
+  if (!t)
+    return fail(t.takeError());
+  setOutput(i, std::move(*t));
+  return llvm::Error::success();
 }
 
 Expected<Value> NodeContext::reshape(Value v, llvm::ArrayRef<int64_t> shape) {

@@ -5,6 +5,7 @@
 // known tensors), attributes and outputs, and a checked way to create ops.
 // Every error it makes names the node and its op type.
 
+#include "frontends/onnx/OnnxOpTable.h"
 #include "frontends/onnx/ShapeFolding.h"
 #include "frontends/text/GraphBuilder.h"
 
@@ -21,11 +22,26 @@ struct OnnxValue {
   std::optional<KnownTensor> known;
 };
 
+/// An error of one node: message() is "node 'NAME' (OP): reason", NAME being
+/// "#index" for a node without a name. Coverage reports keep the parts.
+class NodeError : public llvm::ErrorInfo<NodeError> {
+public:
+  static char ID;
+  NodeError(std::string node, std::string op, std::string reason)
+      : node(std::move(node)), op(std::move(op)), reason(std::move(reason)) {}
+  void log(llvm::raw_ostream &os) const override;
+  std::error_code convertToErrorCode() const override { return llvm::inconvertibleErrorCode(); }
+
+  std::string node, op, reason;
+};
+
 /// What the graph walk keeps between nodes.
 struct ImportState {
   GraphBuilder &graph;
   int64_t opset; // of the default ONNX domain
   llvm::StringMap<OnnxValue> values;
+  /// How many node inputs and graph outputs read each value.
+  llvm::StringMap<unsigned> uses;
 
   /// The graph value of `name` (which must be defined), creating the
   /// acnn.constant of a known tensor on first use.
@@ -37,7 +53,8 @@ public:
   NodeContext(ImportState &state, const onnx::NodeProto &node, int index)
       : state(state), node(node), index(index) {}
 
-  llvm::StringRef opType() const { return node.op_type(); }
+  /// The node's name, or "#index" when it has none.
+  std::string name() const;
   int64_t opset() const { return state.opset; }
   GraphBuilder &graph() { return state.graph; }
   mlir::OpBuilder &builder() { return state.graph.builder(); }
@@ -51,15 +68,19 @@ public:
   // that their count suits the op.
   unsigned numInputs() const { return node.input_size(); }
   bool hasInput(unsigned i) const { return i < numInputs() && !node.input(i).empty(); }
-  /// The known tensor of input i, or null if it is absent or computed.
+  /// The known tensor of input i, or null if it is absent or computed. An
+  /// input the op table marks as known is, when present: the walk checks.
   const KnownTensor *known(unsigned i) const;
+  /// True when every input present is known.
+  bool allKnown() const;
+  /// True when this node is the only reader of input i.
+  bool soleUser(unsigned i) const;
   /// Input i as a graph value; known tensors become acnn.constant (as f32).
   mlir::Value value(unsigned i);
   /// Static shape of input i, computed or known.
   llvm::ArrayRef<int64_t> shape(unsigned i) const;
-  /// Input i, which must be known; `what` names it in the error.
-  llvm::Expected<const KnownTensor *> requireKnown(unsigned i, llvm::StringRef what) const;
-  /// Input i, which must be a known integer tensor, flattened.
+  /// Input i, which must be a known integer tensor, flattened; `what` names
+  /// it in the error.
   llvm::Expected<llvm::SmallVector<int64_t>> knownInts(unsigned i, llvm::StringRef what) const;
 
   // Attributes, with the default used when absent; a present attribute of
@@ -70,6 +91,7 @@ public:
   llvm::Expected<std::string> attrString(llvm::StringRef name, llvm::StringRef dflt) const;
   llvm::Expected<llvm::SmallVector<int64_t>> attrInts(llvm::StringRef name,
                                                       llvm::ArrayRef<int64_t> dflt = {}) const;
+  llvm::Expected<std::vector<float>> attrFloats(llvm::StringRef name) const;
   llvm::Expected<const onnx::TensorProto *> attrTensor(llvm::StringRef name) const;
   /// Integers that opsets before `inputSince` give as attribute `name` and
   /// later ones as input `input`; empty when absent.
@@ -105,6 +127,9 @@ public:
     return llvm::Error::success();
   }
 
+  /// `t` as output i, or its error as this node's.
+  llvm::Error emitKnown(unsigned i, llvm::Expected<KnownTensor> t);
+
 private:
   const onnx::AttributeProto *attr(llvm::StringRef name) const;
   llvm::Expected<const onnx::AttributeProto *>
@@ -116,21 +141,10 @@ private:
   int index;
 };
 
-/// How the graph walk calls a converter: it checks input and output counts
-/// first, so converters may index inputs below minInputs and outputs below
-/// maxOutputs freely.
-using OpConverter = llvm::Error (*)(NodeContext &);
-struct OpSpec {
-  OpConverter convert;
-  unsigned minInputs, maxInputs, maxOutputs;
-};
-inline constexpr unsigned kVariadic = ~0u;
-
-/// Converters by op type; ops of other domains are keyed "domain.OpType".
-using OpTable = llvm::StringMap<OpSpec>;
-void registerNNOps(OpTable &table);
-void registerElementwiseOps(OpTable &table);
-void registerShapeOps(OpTable &table);
+/// The converter of an op that maps input 0 to OpT with no attributes.
+template <typename OpT> llvm::Error unaryOp(NodeContext &ctx) {
+  return ctx.emit<OpT>(ctx.value(0));
+}
 
 } // namespace acnn
 

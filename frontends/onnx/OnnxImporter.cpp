@@ -1,10 +1,12 @@
-// The graph walk: read the protobuf, define weights and inputs, convert each
-// node in order through the op table, return the outputs.
+// The graph walk: read the protobuf, define weights and inputs, check each
+// node against the op table and convert it, return the outputs. For a
+// coverage report the walk goes on past refused nodes.
 #include "frontends/onnx/OnnxImporter.h"
 #include "dialects/acnn/ShapeUtils.h"
 #include "frontends/onnx/NodeContext.h"
 #include "frontends/onnx/OnnxTensors.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -24,17 +26,6 @@ llvm::Error error(const llvm::Twine &why) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), why);
 }
 
-const OpTable &opTable() {
-  static const OpTable table = [] {
-    OpTable t;
-    registerNNOps(t);
-    registerElementwiseOps(t);
-    registerShapeOps(t);
-    return t;
-  }();
-  return table;
-}
-
 bool isDefaultDomain(StringRef domain) { return domain.empty() || domain == "ai.onnx"; }
 
 Expected<onnx::ModelProto> readModel(StringRef path) {
@@ -51,22 +42,74 @@ Expected<onnx::ModelProto> readModel(StringRef path) {
   onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), int(bytes.size())))
     return invalid("protobuf parsing failed");
-  if (!model.has_graph())
-    return invalid("no graph");
   return model;
+}
+
+// An attribute's value as FixedAttr::only spells it.
+std::string attrText(const onnx::AttributeProto &a) {
+  switch (a.type()) {
+  case onnx::AttributeProto::INT:
+    return std::to_string(a.i());
+  case onnx::AttributeProto::STRING:
+    return a.s();
+  case onnx::AttributeProto::INTS:
+    return llvm::join(llvm::map_range(a.ints(), [](int64_t i) { return std::to_string(i); }), ",");
+  default:
+    return "a " + onnx::AttributeProto::AttributeType_Name(a.type());
+  }
+}
+
+// What a node is checked for before any value is looked at: a converter for
+// its op, its opset, input and output counts, and fixed attributes.
+Expected<const OpSpec *> checkSpec(NodeContext &ctx, const onnx::NodeProto &node, int64_t opset) {
+  bool standard = isDefaultDomain(node.domain());
+  std::string key = standard ? node.op_type() : node.domain() + "." + node.op_type();
+  auto found = onnxOpTable().find(key);
+  if (found == onnxOpTable().end())
+    return ctx.fail(standard ? "unsupported op"
+                             : "unsupported op (domain '" + node.domain() + "')");
+  const OpSpec &op = found->second;
+  if (standard && (opset < op.since || opset > op.until))
+    return ctx.fail("opset " + llvm::Twine(opset) + " is outside the opsets " +
+                    llvm::Twine(op.since) + "-" + llvm::Twine(op.until) +
+                    " acnn supports for this op");
+  unsigned n = node.input_size();
+  if (n < op.minInputs || n > op.maxInputs) {
+    std::string count = op.maxInputs == kVariadic ? "at least " + std::to_string(op.minInputs)
+                        : op.minInputs == op.maxInputs
+                            ? std::to_string(op.minInputs)
+                            : std::to_string(op.minInputs) + " to " + std::to_string(op.maxInputs);
+    return ctx.fail("expects " + count + " inputs, got " + llvm::Twine(n));
+  }
+  for (int i = 0; i < node.output_size(); ++i)
+    if (!node.output(i).empty() && unsigned(i) >= op.maxOutputs)
+      return ctx.fail("output " + llvm::Twine(i) + " ('" + node.output(i) + "') is not supported");
+  for (const FixedAttr &fixed : op.fixedAttrs)
+    for (const onnx::AttributeProto &a : node.attribute()) {
+      if (a.name() != fixed.name || (*fixed.only && attrText(a) == fixed.only))
+        continue;
+      if (!*fixed.only)
+        return ctx.fail("attribute '" + a.name() + "' is not supported");
+      return ctx.fail("attribute '" + a.name() + "' is '" + attrText(a) + "'; acnn takes only '" +
+                      fixed.only + "'");
+    }
+  return &op;
 }
 
 // Where a walk over one model keeps its state.
 class GraphImporter {
 public:
-  GraphImporter(GraphBuilder &g, const onnx::GraphProto &graph, int64_t opset)
-      : graph(graph), state{g, opset, {}} {}
+  /// With `coverage`, refused nodes are noted there and the walk goes on.
+  GraphImporter(GraphBuilder &g, const onnx::GraphProto &graph, int64_t opset,
+                CoverageReport *coverage)
+      : graph(graph), state{g, opset, {}, {}}, coverage(coverage) {}
 
   llvm::Error run(const OnnxImportOptions &options) {
     if (llvm::Error e = defineWeights())
       return e;
     if (llvm::Error e = defineInputs(options))
       return e;
+    countUses();
     for (int i = 0; i < graph.node_size(); ++i)
       if (llvm::Error e = convert(graph.node(i), i))
         return e;
@@ -147,42 +190,65 @@ private:
     return shape;
   }
 
+  void countUses() {
+    for (const onnx::NodeProto &node : graph.node())
+      for (const std::string &in : node.input())
+        if (!in.empty())
+          ++state.uses[in];
+    for (const onnx::ValueInfoProto &out : graph.output())
+      ++state.uses[out.name()];
+  }
+
   llvm::Error convert(const onnx::NodeProto &node, int index) {
     NodeContext ctx(state, node, index);
-    bool standard = isDefaultDomain(node.domain());
-    std::string key = standard ? node.op_type() : node.domain() + "." + node.op_type();
-    auto spec = opTable().find(key);
-    if (spec == opTable().end())
-      return ctx.fail(standard ? "unsupported op"
-                               : "unsupported op (domain '" + node.domain() + "')");
-    const OpSpec &op = spec->second;
-    unsigned n = node.input_size();
-    if (n < op.minInputs || n > op.maxInputs) {
-      std::string count = op.maxInputs == kVariadic ? "at least " + std::to_string(op.minInputs)
-                          : op.minInputs == op.maxInputs ? std::to_string(op.minInputs)
-                                                         : std::to_string(op.minInputs) + " to " +
-                                                               std::to_string(op.maxInputs);
-      return ctx.fail("expects " + count + " inputs, got " + llvm::Twine(n));
-    }
-    for (unsigned i = 0; i < n; ++i) {
+    llvm::Error e = checkAndConvert(ctx, node);
+    if (!e || !coverage)
+      return e;
+    return llvm::handleErrors(std::move(e), [&](const NodeError &refusal) {
+      coverage->unsupported.push_back({refusal.node, refusal.op, refusal.reason});
+      refuseOutputs(node);
+    });
+  }
+
+  // Readers of a refused node's outputs get only the checks of checkSpec.
+  void refuseOutputs(const onnx::NodeProto &node) {
+    for (const std::string &out : node.output())
+      refused.insert(out);
+  }
+
+  llvm::Error checkAndConvert(NodeContext &ctx, const onnx::NodeProto &node) {
+    Expected<const OpSpec *> op = checkSpec(ctx, node, state.opset);
+    if (!op)
+      return op.takeError();
+    bool readsRefused = false;
+    for (int i = 0; i < node.input_size(); ++i) {
       const std::string &in = node.input(i);
       // An empty name leaves an optional input out; required ones must be there.
-      if (in.empty() && (i < op.minInputs || op.maxInputs == kVariadic))
+      if (in.empty() && (unsigned(i) < (*op)->minInputs || (*op)->maxInputs == kVariadic))
         return ctx.fail("input " + llvm::Twine(i) + " is required");
-      if (!in.empty() && !state.values.count(in))
+      if (refused.contains(in))
+        readsRefused = true;
+      else if (!in.empty() && !state.values.count(in))
         return ctx.fail("input '" + in +
                         "' is not produced by any earlier node, initializer or graph input");
     }
-    for (int i = 0; i < node.output_size(); ++i) {
-      const std::string &out = node.output(i);
-      if (out.empty())
-        continue;
-      if (unsigned(i) >= op.maxOutputs)
-        return ctx.fail("output " + llvm::Twine(i) + " ('" + out + "') is not supported");
-      if (state.values.count(out))
+    for (const std::string &out : node.output())
+      if (!out.empty() && state.values.count(out))
         return ctx.fail("output '" + out + "' is already defined");
+    if (readsRefused) {
+      refuseOutputs(node);
+      return llvm::Error::success();
     }
-    if (llvm::Error e = op.convert(ctx))
+    for (int i = 0; i < node.input_size(); ++i) {
+      if (!ctx.hasInput(i) || !(*op)->mustBeKnown(i) || ctx.known(i))
+        continue;
+      std::string input = "input " + std::to_string(i) + " ('" + node.input(i) + "')";
+      if ((*op)->knownInputs == ~0u)
+        return ctx.fail("is evaluated at import only (acnn has no graph op for it), but " + input +
+                        " is computed by the graph");
+      return ctx.fail(input + " must be a constant; acnn needs it at compile time");
+    }
+    if (llvm::Error e = (*op)->convert(ctx))
       return e;
     for (const std::string &out : node.output())
       if (!out.empty() && !state.values.count(out))
@@ -192,8 +258,13 @@ private:
 
   llvm::Error defineOutputs() {
     for (const onnx::ValueInfoProto &out : graph.output()) {
+      if (refused.contains(out.name()))
+        continue;
       if (!state.values.count(out.name()))
         return error("graph output '" + out.name() + "' is not produced by any node");
+      // The output's type is what the graph computes for the pinned inputs;
+      // a shape the model declares is not consulted (exporters often leave
+      // the batch of an output static while the input's is symbolic).
       state.graph.addOutput(out.name(), state.materialize(out.name()));
     }
     return llvm::Error::success();
@@ -201,32 +272,65 @@ private:
 
   const onnx::GraphProto &graph;
   ImportState state;
+  CoverageReport *coverage;
+  llvm::StringSet<> refused;
 };
 
+Expected<int64_t> defaultOpset(const onnx::ModelProto &model, StringRef name) {
+  std::optional<int64_t> opset;
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    if (isDefaultDomain(id.domain()))
+      opset = id.version();
+  if (!opset)
+    return error(name + ": not a valid ONNX model (no opset for the default domain)");
+  if (!model.has_graph())
+    return error(name + ": not a valid ONNX model (no graph)");
+  return *opset;
+}
+
+llvm::Error prefixed(StringRef name, llvm::Error e) {
+  return error(name + ": " + llvm::toString(std::move(e)));
+}
+
 } // namespace
+
+Expected<OwningOpRef<ModuleOp>> importOnnxModel(MLIRContext &ctx, const onnx::ModelProto &model,
+                                                StringRef name, const OnnxImportOptions &options) {
+  Expected<int64_t> opset = defaultOpset(model, name);
+  if (!opset)
+    return opset.takeError();
+  const onnx::GraphProto &graph = model.graph();
+  GraphBuilder g(ctx, graph.name().empty() ? llvm::sys::path::stem(name).str() : graph.name());
+  if (llvm::Error e = GraphImporter(g, graph, *opset, nullptr).run(options))
+    return prefixed(name, std::move(e));
+  Expected<OwningOpRef<ModuleOp>> module = g.finish();
+  if (!module)
+    return prefixed(name, module.takeError());
+  return module;
+}
 
 Expected<OwningOpRef<ModuleOp>> importOnnx(MLIRContext &ctx, StringRef path,
                                            const OnnxImportOptions &options) {
   Expected<onnx::ModelProto> model = readModel(path);
   if (!model)
     return model.takeError();
-  std::optional<int64_t> opset;
-  for (const onnx::OperatorSetIdProto &id : model->opset_import())
-    if (isDefaultDomain(id.domain()))
-      opset = id.version();
-  if (!opset)
-    return error(path + ": not a valid ONNX model (no opset for the default domain)");
+  return importOnnxModel(ctx, *model, path, options);
+}
 
-  const onnx::GraphProto &graph = model->graph();
-  std::string name = graph.name().empty() ? llvm::sys::path::stem(path).str() : graph.name();
-  GraphBuilder g(ctx, name);
-  auto withPath = [&](llvm::Error e) { return error(path + ": " + llvm::toString(std::move(e))); };
-  if (llvm::Error e = GraphImporter(g, graph, *opset).run(options))
-    return withPath(std::move(e));
-  Expected<OwningOpRef<ModuleOp>> module = g.finish();
-  if (!module)
-    return withPath(module.takeError());
-  return module;
+Expected<CoverageReport> checkOnnxCoverage(MLIRContext &ctx, StringRef path,
+                                           const OnnxImportOptions &options) {
+  Expected<onnx::ModelProto> model = readModel(path);
+  if (!model)
+    return model.takeError();
+  Expected<int64_t> opset = defaultOpset(*model, path);
+  if (!opset)
+    return opset.takeError();
+  CoverageReport report;
+  report.numNodes = model->graph().node_size();
+  GraphBuilder g(ctx, "coverage");
+  if (llvm::Error e = GraphImporter(g, model->graph(), *opset, &report).run(options))
+    return prefixed(path, std::move(e));
+  return report;
 }
 
 } // namespace acnn

@@ -1,7 +1,10 @@
-// Element-wise ONNX ops. Add/Sub/Mul/Div of two known integer tensors are
-// shape arithmetic and are evaluated; everything else becomes an acnn op.
+// Element-wise ONNX ops. Arithmetic whose inputs are all known (weights,
+// constants, shape arithmetic) is evaluated at import, so `x.shape[-1] ** -0.5`
+// leaves a single constant; otherwise each op becomes its acnn op. Mul also
+// recognises the SiLU and hard-swish spellings of older exporters.
 #include "frontends/onnx/NodeContext.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -10,11 +13,24 @@ namespace acnn {
 
 namespace {
 
-template <typename OpT> llvm::Error unary(NodeContext &ctx) { return ctx.emit<OpT>(ctx.value(0)); }
-
 template <typename OpT> llvm::Error binary(NodeContext &ctx) {
   return ctx.emit<OpT>(ctx.value(0), ctx.value(1));
 }
+
+// Unary ops that occur in shape arithmetic are evaluated on a known input.
+template <typename OpT, IntUnaryFn Ints, double (*Floats)(double)>
+llvm::Error foldableUnary(NodeContext &ctx) {
+  if (const KnownTensor *t = ctx.known(0)) {
+    ctx.setOutput(0, unaryKnown(*t, Ints, Floats));
+    return llvm::Error::success();
+  }
+  return unaryOp<OpT>(ctx);
+}
+
+int64_t negInt(int64_t a) { return -a; }
+double negFloat(double a) { return -a; }
+double sqrtFloat(double a) { return std::sqrt(a); }
+double reciprocalFloat(double a) { return 1.0 / a; }
 
 std::optional<int64_t> addInts(int64_t a, int64_t b) { return a + b; }
 std::optional<int64_t> subInts(int64_t a, int64_t b) { return a - b; }
@@ -24,23 +40,86 @@ std::optional<int64_t> divInts(int64_t a, int64_t b) {
     return std::nullopt;
   return a / b; // truncates, as ONNX's integer Div
 }
+std::optional<int64_t> powInts(int64_t a, int64_t b) {
+  if (b < 0)
+    return std::nullopt;
+  int64_t r = 1;
+  for (int64_t i = 0; i < b; ++i)
+    r *= a;
+  return r;
+}
+std::optional<int64_t> maxInts(int64_t a, int64_t b) { return std::max(a, b); }
+std::optional<int64_t> minInts(int64_t a, int64_t b) { return std::min(a, b); }
 
-template <typename OpT, std::optional<int64_t> (*Fold)(int64_t, int64_t)>
+double addFloats(double a, double b) { return a + b; }
+double subFloats(double a, double b) { return a - b; }
+double mulFloats(double a, double b) { return a * b; }
+double divFloats(double a, double b) { return a / b; }
+double powFloats(double a, double b) { return std::pow(a, b); }
+// NaN propagates, as in acnn.max / acnn.min.
+double maxFloats(double a, double b) { return (a > b || std::isnan(a)) ? a : b; }
+double minFloats(double a, double b) { return (a < b || std::isnan(a)) ? a : b; }
+
+template <typename OpT, std::optional<int64_t> (*Ints)(int64_t, int64_t),
+          double (*Floats)(double, double)>
 llvm::Error arithmetic(NodeContext &ctx) {
-  const KnownTensor *a = ctx.known(0), *b = ctx.known(1);
-  if (!a || !b || a->isFloat || b->isFloat)
-    return binary<OpT>(ctx);
-  llvm::Expected<KnownTensor> r = intBinary(*a, *b, Fold);
-  if (!r)
-    return ctx.fail(r.takeError());
-  ctx.setOutput(0, std::move(*r));
-  return llvm::Error::success();
+  if (ctx.allKnown())
+    return ctx.emitKnown(0, binaryKnown(*ctx.known(0), *ctx.known(1), Ints, Floats));
+  return binary<OpT>(ctx);
 }
 
-// Max and Min take any number of inputs; acnn's take two.
-template <typename OpT> llvm::Error variadic(NodeContext &ctx) {
+// Exporters spell SiLU as x * Sigmoid(x), and hard-swish before opset 14 as
+// x * HardSigmoid(x) with alpha 1/6 and beta 1/2. When this Mul is the
+// activation's only reader, the pair becomes one op.
+std::optional<Value> fusedActivation(NodeContext &ctx) {
+  for (unsigned i : {0u, 1u}) {
+    if (ctx.known(0) || ctx.known(1) || !ctx.soleUser(i))
+      continue;
+    Operation *act = ctx.value(i).getDefiningOp();
+    Value x = ctx.value(1 - i);
+    if (!act || act->getNumOperands() != 1 || act->getOperand(0) != x)
+      continue;
+    auto hardSigmoid = dyn_cast<HardSigmoidOp>(act);
+    Value fused;
+    if (isa<SigmoidOp>(act))
+      fused = SiluOp::create(ctx.builder(), ctx.loc(), x);
+    else if (hardSigmoid && hardSigmoid.getAlpha().convertToFloat() == 1.0f / 6 &&
+             hardSigmoid.getBeta().convertToFloat() == 0.5f)
+      fused = HardSwishOp::create(ctx.builder(), ctx.loc(), x);
+    else
+      continue;
+    // No later node reads the activation's value, so the op can go.
+    act->erase();
+    return fused;
+  }
+  return std::nullopt;
+}
+
+llvm::Error mul(NodeContext &ctx) {
+  if (std::optional<Value> fused = fusedActivation(ctx)) {
+    ctx.setOutput(0, *fused);
+    return llvm::Error::success();
+  }
+  return arithmetic<MulOp, mulInts, mulFloats>(ctx);
+}
+
+// Max, Min and Sum take any number of inputs; acnn's ops take two.
+template <typename OpT, std::optional<int64_t> (*Ints)(int64_t, int64_t),
+          double (*Floats)(double, double)>
+llvm::Error variadic(NodeContext &ctx) {
   if (ctx.numInputs() == 1) {
     ctx.forwardInput(0);
+    return llvm::Error::success();
+  }
+  if (ctx.allKnown()) {
+    KnownTensor acc = *ctx.known(0);
+    for (unsigned i = 1; i < ctx.numInputs(); ++i) {
+      llvm::Expected<KnownTensor> next = binaryKnown(acc, *ctx.known(i), Ints, Floats);
+      if (!next)
+        return ctx.fail(next.takeError());
+      acc = std::move(*next);
+    }
+    ctx.setOutput(0, std::move(acc));
     return llvm::Error::success();
   }
   Value acc = ctx.value(0);
@@ -54,6 +133,7 @@ template <typename OpT> llvm::Error variadic(NodeContext &ctx) {
   return llvm::Error::success();
 }
 
+// Bounds are attributes before opset 11 and optional known inputs since.
 llvm::Error clip(NodeContext &ctx) {
   float bound[2] = {std::numeric_limits<float>::lowest(), std::numeric_limits<float>::max()};
   const char *names[2] = {"min", "max"};
@@ -67,12 +147,10 @@ llvm::Error clip(NodeContext &ctx) {
     }
     if (!ctx.hasInput(i + 1))
       continue;
-    llvm::Expected<const KnownTensor *> t = ctx.requireKnown(i + 1, names[i]);
-    if (!t)
-      return t.takeError();
-    if ((*t)->size() != 1)
+    const KnownTensor *t = ctx.known(i + 1);
+    if (t->size() != 1)
       return ctx.fail(llvm::Twine(names[i]) + " must be a scalar");
-    bound[i] = (*t)->asFloats().floats[0];
+    bound[i] = t->asFloats().floats[0];
   }
   if (bound[0] > bound[1])
     return ctx.fail("min " + std::to_string(bound[0]) + " exceeds max " + std::to_string(bound[1]));
@@ -99,29 +177,39 @@ llvm::Error gelu(NodeContext &ctx) {
   return ctx.emit<GeluOp>(ctx.value(0), *approximate == "tanh");
 }
 
+// The condition is known (acnn has no comparison ops); the values may be
+// computed.
+llvm::Error where(NodeContext &ctx) {
+  if (ctx.allKnown())
+    return ctx.emitKnown(0, whereKnown(*ctx.known(0), *ctx.known(1), *ctx.known(2)));
+  return ctx.emit<WhereOp>(ctx.value(0), ctx.value(1), ctx.value(2));
+}
+
 } // namespace
 
 void registerElementwiseOps(OpTable &table) {
-  table["Relu"] = {unary<ReluOp>, 1, 1, 1};
-  table["Sigmoid"] = {unary<SigmoidOp>, 1, 1, 1};
-  table["Tanh"] = {unary<TanhOp>, 1, 1, 1};
-  table["Sqrt"] = {unary<SqrtOp>, 1, 1, 1};
-  table["Erf"] = {unary<ErfOp>, 1, 1, 1};
-  table["Exp"] = {unary<ExpOp>, 1, 1, 1};
-  table["Neg"] = {unary<NegOp>, 1, 1, 1};
-  table["Reciprocal"] = {unary<ReciprocalOp>, 1, 1, 1};
-  table["HardSwish"] = {unary<HardSwishOp>, 1, 1, 1};
-  table["HardSigmoid"] = {hardSigmoid, 1, 1, 1};
-  table["Gelu"] = {gelu, 1, 1, 1};
-  table["com.microsoft.Gelu"] = {gelu, 1, 1, 1};
-  table["Clip"] = {clip, 1, 3, 1};
-  table["Add"] = {arithmetic<AddOp, addInts>, 2, 2, 1};
-  table["Sub"] = {arithmetic<SubOp, subInts>, 2, 2, 1};
-  table["Mul"] = {arithmetic<MulOp, mulInts>, 2, 2, 1};
-  table["Div"] = {arithmetic<DivOp, divInts>, 2, 2, 1};
-  table["Pow"] = {binary<PowOp>, 2, 2, 1};
-  table["Max"] = {variadic<MaxOp>, 1, kVariadic, 1};
-  table["Min"] = {variadic<MinOp>, 1, kVariadic, 1};
+  addOp(table, "Relu", unaryOp<ReluOp>).opsets(6);
+  addOp(table, "Sigmoid", unaryOp<SigmoidOp>).opsets(6);
+  addOp(table, "Tanh", unaryOp<TanhOp>).opsets(6);
+  addOp(table, "Erf", unaryOp<ErfOp>).opsets(9);
+  addOp(table, "Exp", unaryOp<ExpOp>).opsets(6);
+  addOp(table, "Sqrt", foldableUnary<SqrtOp, nullptr, sqrtFloat>).opsets(6);
+  addOp(table, "Neg", foldableUnary<NegOp, negInt, negFloat>).opsets(6);
+  addOp(table, "Reciprocal", foldableUnary<ReciprocalOp, nullptr, reciprocalFloat>).opsets(6);
+  addOp(table, "HardSwish", unaryOp<HardSwishOp>).opsets(14);
+  addOp(table, "HardSigmoid", hardSigmoid).opsets(6);
+  addOp(table, "Gelu", gelu).opsets(20);
+  addOp(table, "com.microsoft.Gelu", gelu);
+  addOp(table, "Clip", clip, 1, 3).opsets(6).known({1, 2});
+  addOp(table, "Add", arithmetic<AddOp, addInts, addFloats>, 2, 2).opsets(7);
+  addOp(table, "Sub", arithmetic<SubOp, subInts, subFloats>, 2, 2).opsets(7);
+  addOp(table, "Mul", mul, 2, 2).opsets(7);
+  addOp(table, "Div", arithmetic<DivOp, divInts, divFloats>, 2, 2).opsets(7);
+  addOp(table, "Pow", arithmetic<PowOp, powInts, powFloats>, 2, 2).opsets(7);
+  addOp(table, "Max", variadic<MaxOp, maxInts, maxFloats>, 1, kVariadic).opsets(6);
+  addOp(table, "Min", variadic<MinOp, minInts, minFloats>, 1, kVariadic).opsets(6);
+  addOp(table, "Sum", variadic<AddOp, addInts, addFloats>, 1, kVariadic).opsets(6);
+  addOp(table, "Where", where, 3, 3).opsets(9).known({0});
 }
 
 } // namespace acnn

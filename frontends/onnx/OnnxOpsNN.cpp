@@ -89,11 +89,6 @@ llvm::Error conv(NodeContext &ctx) {
 }
 
 llvm::Error batchNorm(NodeContext &ctx) {
-  Expected<int64_t> training = ctx.attrInt("training_mode", 0);
-  if (!training)
-    return training.takeError();
-  if (*training)
-    return ctx.fail("training_mode is not supported");
   Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
   if (!eps)
     return eps.takeError();
@@ -135,8 +130,6 @@ llvm::Error averagePool(NodeContext &ctx) {
   Expected<Pool> p = poolOf(ctx);
   if (!p)
     return p.takeError();
-  if (llvm::any_of(p->window.dilations, [](int64_t d) { return d != 1; }))
-    return ctx.fail("dilated average pooling is not supported");
   Expected<int64_t> countPad = ctx.attrInt("count_include_pad", 0);
   if (!countPad)
     return countPad.takeError();
@@ -144,6 +137,40 @@ llvm::Error averagePool(NodeContext &ctx) {
                                p->ceilMode, *countPad != 0);
 }
 
+// Mean and 1 / sqrt(variance + epsilon) over the normalised axes, with the
+// reduced axes kept: LayerNormalization's optional outputs 1 and 2.
+llvm::Error layerNormStatistics(NodeContext &ctx, int64_t axis, float eps) {
+  Value x = ctx.value(0);
+  SmallVector<int64_t> axes;
+  for (int64_t a = axis; a < int64_t(ctx.shape(0).size()); ++a)
+    axes.push_back(a);
+  Expected<ReduceMeanOp> mean = ctx.create<ReduceMeanOp>(x, axes, true);
+  if (!mean)
+    return mean.takeError();
+  Expected<SubOp> centred = ctx.create<SubOp>(x, *mean);
+  if (!centred)
+    return centred.takeError();
+  Expected<MulOp> squared = ctx.create<MulOp>(*centred, *centred);
+  if (!squared)
+    return squared.takeError();
+  Expected<ReduceMeanOp> variance = ctx.create<ReduceMeanOp>(*squared, axes, true);
+  if (!variance)
+    return variance.takeError();
+  Expected<AddOp> shifted = ctx.create<AddOp>(*variance, ctx.graph().scalar(eps, ctx.loc()));
+  if (!shifted)
+    return shifted.takeError();
+  Expected<SqrtOp> deviation = ctx.create<SqrtOp>(*shifted);
+  if (!deviation)
+    return deviation.takeError();
+  Expected<ReciprocalOp> inverse = ctx.create<ReciprocalOp>(*deviation);
+  if (!inverse)
+    return inverse.takeError();
+  ctx.setOutput(1, *mean);
+  ctx.setOutput(2, *inverse);
+  return llvm::Error::success();
+}
+
+// stash_type only sets the precision of the statistics; acnn computes in f32.
 llvm::Error layerNorm(NodeContext &ctx) {
   Expected<int64_t> axis = ctx.attrInt("axis", -1);
   if (!axis)
@@ -151,8 +178,17 @@ llvm::Error layerNorm(NodeContext &ctx) {
   Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
   if (!eps)
     return eps.takeError();
+  std::optional<int64_t> a = normalizeAxis(*axis, ctx.shape(0).size());
+  if (!a)
+    return ctx.fail("axis " + llvm::Twine(*axis) + " is out of range for rank " +
+                    llvm::Twine(ctx.shape(0).size()));
   Value bias = ctx.hasInput(2) ? ctx.value(2) : Value();
-  return ctx.emit<LayerNormOp>(ctx.value(0), ctx.value(1), bias, *axis, llvm::APFloat(*eps));
+  if (llvm::Error e =
+          ctx.emit<LayerNormOp>(ctx.value(0), ctx.value(1), bias, *a, llvm::APFloat(*eps)))
+    return e;
+  if (ctx.numOutputs() > 1)
+    return layerNormStatistics(ctx, *a, *eps);
+  return llvm::Error::success();
 }
 
 // Opsets before AxesInputSince give axes as an attribute, later ones as input 1.
@@ -352,21 +388,23 @@ llvm::Error gemm(NodeContext &ctx) {
 } // namespace
 
 void registerNNOps(OpTable &table) {
-  table["Conv"] = {conv, 2, 3, 1};
-  table["BatchNormalization"] = {batchNorm, 5, 5, 1};
-  table["MaxPool"] = {maxPool, 1, 1, 1};
-  table["AveragePool"] = {averagePool, 1, 1, 1};
-  table["GlobalAveragePool"] = {[](NodeContext &c) { return c.emit<GlobalAvgPoolOp>(c.value(0)); },
-                                1, 1, 1};
-  table["GlobalMaxPool"] = {[](NodeContext &c) { return c.emit<GlobalMaxPoolOp>(c.value(0)); }, 1,
-                            1, 1};
-  table["LayerNormalization"] = {layerNorm, 2, 3, 1};
-  table["ReduceMean"] = {reduce<ReduceMeanOp, 18>, 1, 2, 1};
-  table["ReduceMax"] = {reduce<ReduceMaxOp, 18>, 1, 2, 1};
-  table["ReduceSum"] = {reduce<ReduceSumOp, 13>, 1, 2, 1};
-  table["Softmax"] = {softmax, 1, 1, 1};
-  table["MatMul"] = {matmul, 2, 2, 1};
-  table["Gemm"] = {gemm, 2, 3, 1};
+  const char *twoD = "2-D windows over NCHW inputs only";
+  addOp(table, "Conv", conv, 2, 3).note(twoD);
+  addOp(table, "BatchNormalization", batchNorm, 5, 5)
+      .opsets(7)
+      .fixed("spatial", "1")
+      .fixed("training_mode", "0");
+  addOp(table, "MaxPool", maxPool).fixed("storage_order", "0").note(twoD);
+  addOp(table, "AveragePool", averagePool).fixed("dilations", "1,1").note(twoD);
+  addOp(table, "GlobalAveragePool", unaryOp<GlobalAvgPoolOp>);
+  addOp(table, "GlobalMaxPool", unaryOp<GlobalMaxPoolOp>);
+  addOp(table, "LayerNormalization", layerNorm, 2, 3, 3).opsets(17);
+  addOp(table, "ReduceMean", reduce<ReduceMeanOp, 18>, 1, 2).known({1});
+  addOp(table, "ReduceMax", reduce<ReduceMaxOp, 18>, 1, 2).known({1});
+  addOp(table, "ReduceSum", reduce<ReduceSumOp, 13>, 1, 2).known({1});
+  addOp(table, "Softmax", softmax);
+  addOp(table, "MatMul", matmul, 2, 2);
+  addOp(table, "Gemm", gemm, 2, 3).opsets(7);
 }
 
 } // namespace acnn

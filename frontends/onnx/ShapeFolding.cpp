@@ -217,23 +217,42 @@ Expected<KnownTensor> expandKnown(const KnownTensor &t, ArrayRef<int64_t> shape)
   return select(t, *to, broadcastSources(t.shape, *to));
 }
 
-Expected<KnownTensor> intBinary(const KnownTensor &a, const KnownTensor &b, IntBinaryFn fn) {
-  if (a.isFloat || b.isFloat)
-    return error("integer arithmetic on a float tensor");
+Expected<KnownTensor> binaryKnown(const KnownTensor &a, const KnownTensor &b, IntBinaryFn ints,
+                                  FloatBinaryFn floats) {
   Expected<SmallVector<int64_t>> shape = broadcastShape(a.shape, b.shape);
   if (!shape)
     return shape.takeError();
   SmallVector<int64_t> sa = broadcastSources(a.shape, *shape);
   SmallVector<int64_t> sb = broadcastSources(b.shape, *shape);
+  if (a.isFloat || b.isFloat) {
+    KnownTensor fa = a.asFloats(), fb = b.asFloats();
+    std::vector<float> data;
+    for (size_t i = 0; i < sa.size(); ++i)
+      data.push_back(float(floats(fa.floats[sa[i]], fb.floats[sb[i]])));
+    return KnownTensor::ofFloats(*shape, std::move(data));
+  }
   std::vector<int64_t> data;
   for (size_t i = 0; i < sa.size(); ++i) {
-    std::optional<int64_t> v = fn(a.ints[sa[i]], b.ints[sb[i]]);
+    std::optional<int64_t> v = ints(a.ints[sa[i]], b.ints[sb[i]]);
     if (!v)
       return error("undefined result for " + llvm::Twine(a.ints[sa[i]]) + " and " +
                    llvm::Twine(b.ints[sb[i]]));
     data.push_back(*v);
   }
   return KnownTensor::ofInts(*shape, std::move(data));
+}
+
+KnownTensor unaryKnown(const KnownTensor &t, IntUnaryFn ints, FloatUnaryFn floats) {
+  if (!t.isFloat && ints) {
+    KnownTensor r = t;
+    for (int64_t &v : r.ints)
+      v = ints(v);
+    return r;
+  }
+  KnownTensor r = t.asFloats();
+  for (float &v : r.floats)
+    v = float(floats(v));
+  return r;
 }
 
 Expected<KnownTensor> whereKnown(const KnownTensor &cond, const KnownTensor &a,
@@ -256,6 +275,49 @@ Expected<KnownTensor> whereKnown(const KnownTensor &cond, const KnownTensor &a,
       r.floats.push_back(pick ? a.floats[sa[i]] : b.floats[sb[i]]);
     else
       r.ints.push_back(pick ? a.ints[sa[i]] : b.ints[sb[i]]);
+  }
+  return r;
+}
+
+Expected<KnownTensor> scatterNDKnown(const KnownTensor &data, const KnownTensor &indices,
+                                     const KnownTensor &updates,
+                                     std::optional<FloatBinaryFn> combine) {
+  if (indices.isFloat || indices.shape.empty())
+    return error("indices must be integers of rank >= 1");
+  if (updates.isFloat != data.isFloat)
+    return error("updates and data differ in type");
+  ArrayRef<int64_t> idxShape = indices.shape, dataShape = data.shape;
+  size_t k = idxShape.back();
+  if (k > dataShape.size())
+    return error("index tuples of " + llvm::Twine(k) + " values for data of rank " +
+                 llvm::Twine(dataShape.size()));
+  // updates = indices.shape[:-1] + data.shape[k:]
+  SmallVector<int64_t> expected(idxShape.drop_back());
+  llvm::append_range(expected, dataShape.drop_front(k));
+  if (ArrayRef<int64_t>(updates.shape) != ArrayRef<int64_t>(expected))
+    return error("updates " + formatShape(updates.shape) + " should be " + formatShape(expected));
+  SmallVector<int64_t> strides = rowMajorStrides(dataShape);
+  int64_t block = product(dataShape.drop_front(k));
+  KnownTensor r = data;
+  for (int64_t u = 0, n = product(idxShape.drop_back()); u < n; ++u) {
+    int64_t offset = 0;
+    for (size_t j = 0; j < k; ++j) {
+      int64_t i = indices.ints[u * k + j], extent = dataShape[j];
+      if (i < -extent || i >= extent)
+        return error("index " + llvm::Twine(i) + " is out of range for extent " +
+                     llvm::Twine(extent));
+      offset += (i < 0 ? i + extent : i) * strides[j];
+    }
+    for (int64_t e = 0; e < block; ++e) {
+      if (r.isFloat)
+        r.floats[offset + e] =
+            combine ? float((*combine)(r.floats[offset + e], updates.floats[u * block + e]))
+                    : updates.floats[u * block + e];
+      else
+        r.ints[offset + e] = combine ? int64_t((*combine)(double(r.ints[offset + e]),
+                                                          double(updates.ints[u * block + e])))
+                                     : updates.ints[u * block + e];
+    }
   }
   return r;
 }

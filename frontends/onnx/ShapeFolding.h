@@ -2,10 +2,9 @@
 #define ACNN_FRONTENDS_ONNX_SHAPEFOLDING_H
 
 // Tensors whose values are known while importing (weights, Constant nodes and
-// the shape arithmetic exporters emit around Reshape and Expand), and the few
-// operations evaluated on them so that such subgraphs leave no ops behind.
-// Only data movement and int64 arithmetic live here: float math on weights is
-// left to the graph and the compiler's constant folding.
+// the shape arithmetic exporters emit around Reshape and Expand), and the
+// operations evaluated on them so that such subgraphs leave no ops behind:
+// data movement, element-wise arithmetic, comparisons and ScatterND.
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -59,14 +58,30 @@ llvm::Expected<KnownTensor> gatherKnown(const KnownTensor &t, const KnownTensor 
 /// NumPy broadcast of `t` to the broadcast of its shape and `shape` (ONNX Expand).
 llvm::Expected<KnownTensor> expandKnown(const KnownTensor &t, llvm::ArrayRef<int64_t> shape);
 
-// Integer arithmetic with NumPy broadcasting.
+// Element-wise evaluation with NumPy broadcasting. Integers stay integers
+// (int64, so shape values keep their precision); a float operand makes the
+// computation float, in double, rounded once to f32 as the interpreter does.
 
-/// `fn` returns nullopt where the result is undefined (division by zero).
+/// `ints` returns nullopt where the result is undefined (integer division by zero).
 using IntBinaryFn = llvm::function_ref<std::optional<int64_t>(int64_t, int64_t)>;
-llvm::Expected<KnownTensor> intBinary(const KnownTensor &a, const KnownTensor &b, IntBinaryFn fn);
+using FloatBinaryFn = llvm::function_ref<double(double, double)>;
+llvm::Expected<KnownTensor> binaryKnown(const KnownTensor &a, const KnownTensor &b,
+                                        IntBinaryFn ints, FloatBinaryFn floats);
+/// `ints` may be null for ops defined on floats only: integers then compute
+/// as floats.
+using IntUnaryFn = int64_t (*)(int64_t);
+using FloatUnaryFn = llvm::function_ref<double(double)>;
+KnownTensor unaryKnown(const KnownTensor &t, IntUnaryFn ints, FloatUnaryFn floats);
 /// cond ? a : b, element-wise; a and b of the same kind.
 llvm::Expected<KnownTensor> whereKnown(const KnownTensor &cond, const KnownTensor &a,
                                        const KnownTensor &b);
+
+/// ONNX ScatterND: each index tuple along the last axis of `indices` picks a
+/// slice of `data` that the matching slice of `updates` replaces, or is
+/// combined into with `combine` (ScatterND's reduction) when given.
+llvm::Expected<KnownTensor> scatterNDKnown(const KnownTensor &data, const KnownTensor &indices,
+                                           const KnownTensor &updates,
+                                           std::optional<FloatBinaryFn> combine);
 
 } // namespace acnn
 

@@ -164,7 +164,7 @@ std::optional<AttrKind> attrKind(StringRef name) {
       {"min", K::Float},         {"max", K::Float},
       {"ceil_mode", K::Bool},    {"count_include_pad", K::Bool},
       {"keepdims", K::Bool},     {"approximate_tanh", K::Bool},
-      {"indices", K::Indices}};
+      {"value", K::Float},       {"indices", K::Indices}};
   auto it = kinds.find(name);
   if (it == kinds.end())
     return std::nullopt;
@@ -186,13 +186,15 @@ ArrayRef<OpSpec> opTable() {
       inferred<AddOp>(2, 2),           inferred<SubOp>(2, 2),
       inferred<MulOp>(2, 2),           inferred<DivOp>(2, 2),
       inferred<PowOp>(2, 2),           inferred<MaxOp>(2, 2),
-      inferred<MinOp>(2, 2),           inferred<ReduceMeanOp>(1, 1),
+      inferred<MinOp>(2, 2),           inferred<WhereOp>(3, 3),
+      inferred<ReduceMeanOp>(1, 1),
       inferred<ReduceMaxOp>(1, 1),     inferred<ReduceSumOp>(1, 1),
       inferred<SoftmaxOp>(1, 1),       inferred<MatmulOp>(2, 2),
       inferred<LinearOp>(2, 3),        inferred<ConcatOp>(1, kVariadic),
       inferred<SplitOp>(1, 1),         inferred<SliceOp>(1, 1),
       inferred<GatherOp>(1, 1),        {"reshape", 1, 1, &reshapeAttributeNames, &buildReshape},
       inferred<FlattenOp>(1, 1),       inferred<TransposeOp>(1, 1),
+      inferred<ExpandOp>(1, 1),        inferred<PadOp>(1, 1),
   };
   return table;
 }

@@ -440,6 +440,29 @@ TEST_F(InterpreterTest, TransposeReshapeFlatten) {
   expectTensor(r[2], {6, 4}, data);
 }
 
+TEST_F(InterpreterTest, ExpandBroadcastsUnitAndMissingAxes) {
+  Value x = input({2, 1}, {1, 2});
+  auto r = run({ExpandOp::create(b(), loc(), x, {2, 2, 3})});
+  ASSERT_EQ(r.size(), 1u);
+  expectTensor(r[0], {2, 2, 3}, {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2});
+}
+
+TEST_F(InterpreterTest, PadsLeadingThenTrailingCountsPerAxis) {
+  Value x = input({2, 2}, {1, 2, 3, 4});
+  auto r = run({PadOp::create(b(), loc(), x, {1, 0, 0, 2}, llvm::APFloat(9.0f))});
+  ASSERT_EQ(r.size(), 1u);
+  expectTensor(r[0], {3, 4}, {9, 9, 9, 9, 1, 2, 9, 9, 3, 4, 9, 9});
+}
+
+TEST_F(InterpreterTest, WhereBroadcastsConditionAndValues) {
+  Value cond = constant({2}, {1, 0});
+  Value a = input({2, 2}, {1, 2, 3, 4});
+  Value c = constant({}, {-1});
+  auto r = run({WhereOp::create(b(), loc(), cond, a, c)});
+  ASSERT_EQ(r.size(), 1u);
+  expectTensor(r[0], {2, 2}, {1, -1, 3, -1});
+}
+
 TEST_F(InterpreterTest, ReturnsInputsAndRepeatedValues) {
   Value x = input({2}, {1, 2});
   Value y = NegOp::create(b(), loc(), x);

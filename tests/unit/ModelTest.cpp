@@ -6,39 +6,19 @@
 #include "compiler/interpreter/Interpreter.h"
 #include "frontends/text/GraphBuilder.h"
 
-#include "acnn/npy.h"
+#include "TestUtils.h"
 
 #include <cmath>
 #include <gtest/gtest.h>
 
 using namespace acnn;
+using acnn::testing::readNpy;
+using acnn::testing::relativeL2;
 
 namespace {
 
 constexpr double kTolerance = 1e-4;
 
-Tensor readNpy(const std::string &path) {
-  acnn_npy_array array;
-  char err[512];
-  if (acnn_npy_read(path.c_str(), &array, err, sizeof err)) {
-    ADD_FAILURE() << err;
-    return {};
-  }
-  Tensor t;
-  t.shape.assign(array.shape, array.shape + array.rank);
-  t.data.assign(array.data, array.data + t.numel());
-  acnn_npy_free(&array);
-  return t;
-}
-
-double relativeL2(const Tensor &got, const Tensor &want) {
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < want.data.size(); ++i) {
-    diff += std::pow(double(got.data[i]) - want.data[i], 2);
-    norm += std::pow(double(want.data[i]), 2);
-  }
-  return std::sqrt(diff / norm);
-}
 
 struct Case {
   std::string model;
@@ -61,13 +41,13 @@ TEST_P(ModelTest, MatchesPyTorch) {
   ASSERT_EQ(results->size(), 1u);
   Tensor want = readNpy(base + ".output.npy");
   ASSERT_EQ((*results)[0].shape, want.shape);
-  EXPECT_LE(relativeL2((*results)[0], want), kTolerance);
+  EXPECT_LE(relativeL2((*results)[0].data, want.data), kTolerance);
 }
 
 std::vector<Case> cases() {
   std::vector<Case> all;
   for (const char *model : {"se_resnet", "cbam_resnet", "nonlocal", "mhsa", "vit_tiny"})
-    for (llvm::StringRef stage : {pipelineStages().front(), pipelineStages().back()})
+    for (llvm::StringRef stage : {pipelineStages().front(), llvm::StringRef(kLastGraphStage)})
       all.push_back({model, stage.str()});
   return all;
 }

@@ -156,6 +156,7 @@ e = div(e, 2)
 e = pow(e, 2)
 e = max(e, x)
 e = min(e, -0.5)
+e = where(u, e, 0)
 r = reduce_mean(x, axes=[2, 3])
 r = reduce_max(x, axes=[1], keepdims=false)
 r = reduce_sum(x, axes=[-1])
@@ -170,7 +171,9 @@ ga = gather(x, indices=[0, 2], axis=1)
 gs = gather(x, indices=1, axis=1)
 rs = reshape(x, shape=[1, -1])
 f = flatten(x, axis=2)
-output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f
+ex = expand(b, shape=[2, 4])
+pd = pad(x, pads=[0, 0, 1, 0, 0, 0, 0, 1], value=-1)
+output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd
 )");
   ASSERT_TRUE(m);
   std::map<std::string, int> counts = opCounts(*m);
@@ -184,7 +187,8 @@ output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f
   }
   std::vector<std::vector<int64_t>> expected = {
       {1, 4, 3, 3}, {2, 3, 4},    {1, 4, 8, 8}, {2, 3, 3}, {2, 3, 5}, {1, 12, 8, 8},
-      {1, 3, 8, 8}, {1, 2, 8, 8}, {1, 2, 8, 8}, {1, 8, 8}, {1, 256},  {4, 64}};
+      {1, 3, 8, 8}, {1, 2, 8, 8}, {1, 2, 8, 8}, {1, 8, 8}, {1, 256},  {4, 64},
+      {2, 4},       {1, 4, 9, 9}};
   EXPECT_EQ(shapes, expected);
 }
 

@@ -184,3 +184,39 @@ func.func @pool_padding(%x: tensor<1x4x8x8xf32>) {
   %c = acnn.max_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x6x4xf32>
   return
 }
+
+// -----
+
+func.func @expand_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{'acnn.expand' input [2, 3] does not broadcast to [4, 3]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %e = acnn.expand %x {shape = array<i64: 4, 3>} : (tensor<2x3xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @where_broadcast(%c: tensor<2xf32>, %x: tensor<3xf32>) {
+  // expected-error @+2 {{'acnn.where' condition [2] and values [3], [3] do not broadcast}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %w = acnn.where %c, %x, %x : (tensor<2xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_count(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{'acnn.pad' needs 4 pads for rank 2, got 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %p = acnn.pad %x {pads = array<i64: 1, 1>} : (tensor<2x3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_negative(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{'acnn.pad' pads must be non-negative}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %p = acnn.pad %x {pads = array<i64: 1, -1, 0, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}

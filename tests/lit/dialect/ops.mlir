@@ -88,3 +88,16 @@ func.func @movement(%x: tensor<1x16x9x9xf32>) -> (tensor<1x8x5x5xf32>, tensor<1x
   %l = acnn.slice %x {starts = array<i64: 0, 0, 0, 8>, ends = array<i64: 1, 8, 9, -1>, steps = array<i64: 1, 1, 1, -3>} : (tensor<1x16x9x9xf32>) -> tensor<1x8x9x3xf32>
   return %c, %l : tensor<1x8x5x5xf32>, tensor<1x8x9x3xf32>
 }
+
+// CHECK-LABEL: func @broadcast_select_pad
+func.func @broadcast_select_pad(%x: tensor<1x4x1xf32>, %y: tensor<3xf32>) -> tensor<1x6x5xf32> {
+  %mask = acnn.constant dense<[1.0, 0.0, 1.0]> : tensor<3xf32>
+  // CHECK: acnn.expand %{{.*}} {shape = array<i64: 2, 4, 3>} : (tensor<1x4x1xf32>) -> tensor<2x4x3xf32>
+  %e = acnn.expand %x {shape = array<i64: 2, 4, 3>} : (tensor<1x4x1xf32>) -> tensor<2x4x3xf32>
+  // CHECK: acnn.where %{{.*}}, %{{.*}}, %{{.*}} : (tensor<3xf32>, tensor<2x4x3xf32>, tensor<3xf32>) -> tensor<2x4x3xf32>
+  %w = acnn.where %mask, %e, %y : (tensor<3xf32>, tensor<2x4x3xf32>, tensor<3xf32>) -> tensor<2x4x3xf32>
+  %s = acnn.slice %w {starts = array<i64: 0, 0, 0>, ends = array<i64: 1, 4, 3>, steps = array<i64: 1, 1, 1>} : (tensor<2x4x3xf32>) -> tensor<1x4x3xf32>
+  // CHECK: acnn.pad %{{.*}} {pads = array<i64: 0, 1, 2, 0, 1, 0>, value = -1.000000e+00 : f32} : (tensor<1x4x3xf32>) -> tensor<1x6x5xf32>
+  %p = acnn.pad %s {pads = array<i64: 0, 1, 2, 0, 1, 0>, value = -1.0 : f32} : (tensor<1x4x3xf32>) -> tensor<1x6x5xf32>
+  return %p : tensor<1x6x5xf32>
+}

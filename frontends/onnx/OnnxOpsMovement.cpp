@@ -1,15 +1,15 @@
-// Data movement, shapes and constants. Each op on known inputs is evaluated
-// (ShapeFolding), so the shape arithmetic exporters emit around Reshape and
-// Expand disappears; on computed inputs it becomes an acnn op. Ops acnn has no
-// counterpart for (Equal, Where, Expand, Range, ...) are evaluated only.
+// Data movement: ops that rearrange, select or pad elements. On a known input
+// each is evaluated (ShapeFolding), so the shape arithmetic exporters emit
+// around Reshape and Expand leaves no ops; on a computed input it becomes an
+// acnn op. Index-like inputs (shapes, axes, starts, pads) must be known.
 #include "dialects/acnn/ShapeUtils.h"
 #include "frontends/onnx/NodeContext.h"
-#include "frontends/onnx/OnnxTensors.h"
 
+#include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <algorithm>
-#include <cmath>
+#include <sstream>
 
 using namespace mlir;
 using llvm::ArrayRef;
@@ -20,17 +20,10 @@ namespace acnn {
 
 namespace {
 
-llvm::Error setKnown(NodeContext &ctx, unsigned i, Expected<KnownTensor> t) {
-  if (!t)
-    return ctx.fail(t.takeError());
-  ctx.setOutput(i, std::move(*t));
-  return llvm::Error::success();
-}
-
 // Output 0 is input 0 under `shape`.
 llvm::Error reshapeTo(NodeContext &ctx, ArrayRef<int64_t> shape) {
   if (const KnownTensor *t = ctx.known(0))
-    return setKnown(ctx, 0, t->reshaped(shape));
+    return ctx.emitKnown(0, t->reshaped(shape));
   Expected<Value> v = ctx.reshape(ctx.value(0), shape);
   if (!v)
     return v.takeError();
@@ -43,36 +36,34 @@ llvm::Error identity(NodeContext &ctx) {
   return llvm::Error::success();
 }
 
+// Inference keeps every element, so Dropout is the identity and its mask all
+// true; only training mode with a non-zero ratio (random output) is refused.
 llvm::Error dropout(NodeContext &ctx) {
+  bool training = false;
   if (ctx.hasInput(2)) {
-    Expected<SmallVector<int64_t>> training = ctx.knownInts(2, "training_mode");
-    if (!training)
-      return training.takeError();
-    if (llvm::any_of(*training, [](int64_t t) { return t != 0; }))
-      return ctx.fail("training_mode is not supported");
+    Expected<SmallVector<int64_t>> mode = ctx.knownInts(2, "training_mode");
+    if (!mode)
+      return mode.takeError();
+    training = llvm::any_of(*mode, [](int64_t t) { return t != 0; });
   }
-  // In inference every element is kept: the mask is all true.
+  float ratio = 0.5f;
+  if (training && ctx.hasInput(1)) {
+    const KnownTensor *r = ctx.known(1);
+    if (r->size() != 1)
+      return ctx.fail("ratio must be a scalar");
+    ratio = r->asFloats().floats[0];
+  }
+  if (training && ratio != 0.0f) {
+    std::ostringstream text;
+    text << ratio;
+    return ctx.fail("training_mode with ratio " + text.str() +
+                    " drops elements at random; acnn runs inference");
+  }
   if (ctx.numOutputs() > 1) {
     ArrayRef<int64_t> dims = ctx.shape(0);
     ctx.setOutput(1, KnownTensor::ofInts(dims, std::vector<int64_t>(product(dims), 1)));
   }
   return identity(ctx);
-}
-
-llvm::Error shape(NodeContext &ctx) {
-  ArrayRef<int64_t> s = ctx.shape(0);
-  int64_t rank = s.size();
-  Expected<int64_t> start = ctx.attrInt("start", 0);
-  if (!start)
-    return start.takeError();
-  Expected<int64_t> end = ctx.attrInt("end", rank);
-  if (!end)
-    return end.takeError();
-  auto clamp = [&](int64_t i) { return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank); };
-  int64_t b = clamp(*start), e = std::max(b, clamp(*end));
-  ctx.setOutput(0,
-                KnownTensor::ofInts({e - b}, std::vector<int64_t>(s.begin() + b, s.begin() + e)));
-  return llvm::Error::success();
 }
 
 llvm::Error reshape(NodeContext &ctx) {
@@ -119,7 +110,7 @@ llvm::Error flatten(NodeContext &ctx) {
     return ctx.fail("axis " + llvm::Twine(*axis) + " is out of range for rank " +
                     llvm::Twine(in.size()));
   if (const KnownTensor *t = ctx.known(0))
-    return setKnown(ctx, 0, t->reshaped({product(in.take_front(a)), product(in.drop_front(a))}));
+    return ctx.emitKnown(0, t->reshaped({product(in.take_front(a)), product(in.drop_front(a))}));
   return ctx.emit<FlattenOp>(ctx.value(0), a);
 }
 
@@ -176,7 +167,7 @@ llvm::Error transpose(NodeContext &ctx) {
   if (!perm)
     return perm.takeError();
   if (const KnownTensor *t = ctx.known(0))
-    return setKnown(ctx, 0, transposeKnown(*t, *perm));
+    return ctx.emitKnown(0, transposeKnown(*t, *perm));
   return ctx.emit<TransposeOp>(ctx.value(0), *perm);
 }
 
@@ -191,7 +182,7 @@ llvm::Error concat(NodeContext &ctx) {
     if (const KnownTensor *t = ctx.known(i))
       parts.push_back(t);
   if (parts.size() == ctx.numInputs())
-    return setKnown(ctx, 0, concatKnown(parts, *axis));
+    return ctx.emitKnown(0, concatKnown(parts, *axis));
   SmallVector<Value> values;
   for (unsigned i = 0; i < ctx.numInputs(); ++i)
     values.push_back(ctx.value(i));
@@ -199,18 +190,16 @@ llvm::Error concat(NodeContext &ctx) {
 }
 
 llvm::Error gather(NodeContext &ctx) {
-  Expected<const KnownTensor *> indices = ctx.requireKnown(1, "indices");
-  if (!indices)
-    return indices.takeError();
-  if ((*indices)->isFloat)
+  const KnownTensor *indices = ctx.known(1);
+  if (indices->isFloat)
     return ctx.fail("indices must be integers");
   Expected<int64_t> axis = ctx.attrInt("axis", 0);
   if (!axis)
     return axis.takeError();
   if (const KnownTensor *t = ctx.known(0))
-    return setKnown(ctx, 0, gatherKnown(*t, **indices, *axis));
-  auto type = RankedTensorType::get((*indices)->shape, ctx.builder().getI64Type());
-  auto attr = DenseIntElementsAttr::get(type, ArrayRef<int64_t>((*indices)->ints));
+    return ctx.emitKnown(0, gatherKnown(*t, *indices, *axis));
+  auto type = RankedTensorType::get(indices->shape, ctx.builder().getI64Type());
+  auto attr = DenseIntElementsAttr::get(type, ArrayRef<int64_t>(indices->ints));
   return ctx.emit<GatherOp>(ctx.value(0), attr, *axis);
 }
 
@@ -259,7 +248,7 @@ llvm::Error slice(NodeContext &ctx) {
     step[*a] = steps[k];
   }
   if (const KnownTensor *t = ctx.known(0))
-    return setKnown(ctx, 0, sliceKnown(*t, begin, end, step));
+    return ctx.emitKnown(0, sliceKnown(*t, begin, end, step));
   return ctx.emit<SliceOp>(ctx.value(0), begin, end, step);
 }
 
@@ -297,7 +286,7 @@ llvm::Error split(NodeContext &ctx) {
     SmallVector<int64_t> begin(in.size(), 0), end(in), step(in.size(), 1);
     for (int64_t i = 0; i < parts; ++i) {
       end[*a] = begin[*a] + (*sizes)[i];
-      if (llvm::Error e = setKnown(ctx, i, sliceKnown(*t, begin, end, step)))
+      if (llvm::Error e = ctx.emitKnown(i, sliceKnown(*t, begin, end, step)))
         return e;
       begin[*a] = end[*a];
     }
@@ -311,175 +300,144 @@ llvm::Error split(NodeContext &ctx) {
   return llvm::Error::success();
 }
 
-llvm::Error castOp(NodeContext &ctx) {
-  if (!ctx.hasAttr("to"))
-    return ctx.fail("attribute 'to' is required");
-  Expected<int64_t> to = ctx.attrInt("to", 0);
-  if (!to)
-    return to.takeError();
-  const KnownTensor *t = ctx.known(0);
-  if (!t) {
-    // acnn computes in f32, so only a cast to f32 has a meaning on graph values.
-    if (*to != onnx::TensorProto::FLOAT)
-      return ctx.fail("cast of a computed tensor to " + dataTypeName(*to) +
-                      " is not supported; acnn computes in FLOAT");
-    return identity(ctx);
-  }
-  if (isFloatDataType(*to)) {
-    ctx.setOutput(0, t->asFloats());
-  } else if (*to == onnx::TensorProto::BOOL) {
-    KnownTensor b = t->asInts();
-    for (size_t i = 0; i < b.ints.size(); ++i)
-      b.ints[i] = t->isFloat ? t->floats[i] != 0.0f : b.ints[i] != 0;
-    ctx.setOutput(0, std::move(b));
-  } else if (*to == onnx::TensorProto::STRING || !onnx::TensorProto::DataType_IsValid(*to) ||
-             *to == onnx::TensorProto::UNDEFINED) {
-    return ctx.fail("cast to " + dataTypeName(*to) + " is not supported");
-  } else {
-    ctx.setOutput(0, t->asInts());
-  }
-  return llvm::Error::success();
-}
-
-llvm::Error constant(NodeContext &ctx) {
-  if (ctx.hasAttr("value")) {
-    Expected<const onnx::TensorProto *> t = ctx.attrTensor("value");
-    if (!t)
-      return t.takeError();
-    return setKnown(ctx, 0, decodeTensor(**t));
-  }
-  if (ctx.hasAttr("value_float")) {
-    Expected<float> v = ctx.attrFloat("value_float", 0);
-    if (!v)
-      return v.takeError();
-    ctx.setOutput(0, KnownTensor::ofFloats({}, {*v}));
-  } else if (ctx.hasAttr("value_int")) {
-    Expected<int64_t> v = ctx.attrInt("value_int", 0);
-    if (!v)
-      return v.takeError();
-    ctx.setOutput(0, KnownTensor::ofInts({}, {*v}));
-  } else if (ctx.hasAttr("value_ints")) {
-    Expected<SmallVector<int64_t>> v = ctx.attrInts("value_ints");
-    if (!v)
-      return v.takeError();
-    ctx.setOutput(
-        0, KnownTensor::ofInts({int64_t(v->size())}, std::vector<int64_t>(v->begin(), v->end())));
-  } else {
-    return ctx.fail("only the value, value_float, value_int and value_ints forms are supported");
-  }
-  return llvm::Error::success();
-}
-
-llvm::Error constantOfShape(NodeContext &ctx) {
-  Expected<SmallVector<int64_t>> shape = ctx.knownInts(0, "shape");
-  if (!shape)
-    return shape.takeError();
-  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
-    return ctx.fail("shape " + formatShape(*shape) + " has a negative dim");
-  KnownTensor fill = KnownTensor::ofFloats({1}, {0.0f});
-  Expected<const onnx::TensorProto *> value = ctx.attrTensor("value");
-  if (!value)
-    return value.takeError();
-  if (*value) {
-    Expected<KnownTensor> v = decodeTensor(**value);
-    if (!v)
-      return ctx.fail(v.takeError());
-    if (v->size() != 1)
-      return ctx.fail("value must hold one element");
-    fill = std::move(*v);
-  }
-  fill.shape.clear();
-  return setKnown(ctx, 0, expandKnown(fill, *shape));
-}
-
-llvm::Error range(NodeContext &ctx) {
-  const KnownTensor *bounds[3];
-  const char *names[] = {"start", "limit", "delta"};
-  for (unsigned i = 0; i < 3; ++i) {
-    Expected<const KnownTensor *> t = ctx.requireKnown(i, names[i]);
-    if (!t)
-      return t.takeError();
-    if ((*t)->size() != 1 || (i > 0 && (*t)->isFloat != bounds[0]->isFloat))
-      return ctx.fail("start, limit and delta must be scalars of one type");
-    bounds[i] = *t;
-  }
-  bool isFloat = bounds[0]->isFloat;
-  double start = bounds[0]->asFloats().floats[0], limit = bounds[1]->asFloats().floats[0];
-  double delta = bounds[2]->asFloats().floats[0];
-  if (delta == 0)
-    return ctx.fail("delta must not be 0");
-  double count = std::max(0.0, std::ceil((limit - start) / delta));
-  if (count > double(kMaxKnownElements))
-    return ctx.fail("range of " + llvm::Twine(int64_t(count)) + " elements is too large");
-  int64_t n = count;
-  if (isFloat) {
-    std::vector<float> data;
-    for (int64_t i = 0; i < n; ++i)
-      data.push_back(float(start + i * delta));
-    ctx.setOutput(0, KnownTensor::ofFloats({n}, std::move(data)));
-  } else {
-    std::vector<int64_t> data;
-    for (int64_t i = 0; i < n; ++i)
-      data.push_back(bounds[0]->ints[0] + i * bounds[2]->ints[0]);
-    ctx.setOutput(0, KnownTensor::ofInts({n}, std::move(data)));
-  }
-  return llvm::Error::success();
-}
-
-// Ops that only appear in shape arithmetic: every input must be known.
-llvm::Error requireAllKnown(NodeContext &ctx) {
-  for (unsigned i = 0; i < ctx.numInputs(); ++i)
-    if (!ctx.known(i))
-      return ctx.fail("is supported only on constants (shape arithmetic); acnn has no " +
-                      ctx.opType() + " op");
-  return llvm::Error::success();
-}
-
-llvm::Error equal(NodeContext &ctx) {
-  if (llvm::Error e = requireAllKnown(ctx))
-    return e;
-  return setKnown(ctx, 0,
-                  intBinary(*ctx.known(0), *ctx.known(1),
-                            [](int64_t a, int64_t b) -> std::optional<int64_t> { return a == b; }));
-}
-
-llvm::Error where(NodeContext &ctx) {
-  if (llvm::Error e = requireAllKnown(ctx))
-    return e;
-  return setKnown(ctx, 0, whereKnown(*ctx.known(0), *ctx.known(1), *ctx.known(2)));
-}
-
 llvm::Error expand(NodeContext &ctx) {
-  if (llvm::Error e = requireAllKnown(ctx))
-    return e;
   Expected<SmallVector<int64_t>> shape = ctx.knownInts(1, "shape");
   if (!shape)
     return shape.takeError();
-  return setKnown(ctx, 0, expandKnown(*ctx.known(0), *shape));
+  if (const KnownTensor *t = ctx.known(0))
+    return ctx.emitKnown(0, expandKnown(*t, *shape));
+  ArrayRef<int64_t> in = ctx.shape(0);
+  SmallVector<int64_t> to;
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }) ||
+      !OpTrait::util::getBroadcastedShape(in, *shape, to))
+    return ctx.fail("input " + formatShape(in) + " does not broadcast with shape " +
+                    formatShape(*shape));
+  if (ArrayRef<int64_t>(to) == in)
+    return identity(ctx);
+  return ctx.emit<ExpandOp>(ctx.value(0), to);
+}
+
+// Tile is an expand between reshapes: [d0, d1] becomes [1, d0, 1, d1],
+// broadcasts to [r0, d0, r1, d1] and collapses to [r0 * d0, r1 * d1].
+llvm::Error tile(NodeContext &ctx) {
+  Expected<SmallVector<int64_t>> repeats = ctx.knownInts(1, "repeats");
+  if (!repeats)
+    return repeats.takeError();
+  ArrayRef<int64_t> in = ctx.shape(0);
+  if (repeats->size() != in.size() || llvm::any_of(*repeats, [](int64_t r) { return r < 0; }))
+    return ctx.fail("repeats " + formatShape(*repeats) + " must be " + llvm::Twine(in.size()) +
+                    " non-negative counts");
+  SmallVector<int64_t> spread, expanded, out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    spread.append({1, in[i]});
+    expanded.append({(*repeats)[i], in[i]});
+    out.push_back((*repeats)[i] * in[i]);
+  }
+  if (const KnownTensor *t = ctx.known(0)) {
+    Expected<KnownTensor> e = t->reshaped(spread);
+    if (e)
+      e = expandKnown(*e, expanded);
+    if (e)
+      e = e->reshaped(out);
+    return ctx.emitKnown(0, std::move(e));
+  }
+  Expected<Value> v = ctx.reshape(ctx.value(0), spread);
+  if (!v)
+    return v.takeError();
+  Expected<ExpandOp> e = ctx.create<ExpandOp>(*v, expanded);
+  if (!e)
+    return e.takeError();
+  v = ctx.reshape(*e, out);
+  if (!v)
+    return v.takeError();
+  ctx.setOutput(0, *v);
+  return llvm::Error::success();
+}
+
+// Constant padding (the table refuses other modes). Pads are an attribute
+// before opset 11 and an input since, optionally for some `axes` only (opset
+// 18). Negative pads crop: the padding becomes acnn.pad, the cropping a slice.
+llvm::Error pad(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.shape(0);
+  int64_t rank = in.size();
+  Expected<SmallVector<int64_t>> pads =
+      ctx.opset() < 11 ? ctx.attrInts("pads") : ctx.knownInts(1, "pads");
+  if (!pads)
+    return pads.takeError();
+  float value = 0.0f;
+  if (ctx.opset() < 11) {
+    Expected<float> v = ctx.attrFloat("value", 0.0f);
+    if (!v)
+      return v.takeError();
+    value = *v;
+  } else if (ctx.hasInput(2)) {
+    const KnownTensor *v = ctx.known(2);
+    if (v->size() != 1)
+      return ctx.fail("constant_value must be a scalar");
+    value = v->asFloats().floats[0];
+  }
+  SmallVector<int64_t> axes;
+  if (ctx.hasInput(3)) {
+    Expected<SmallVector<int64_t>> given = ctx.knownInts(3, "axes");
+    if (!given)
+      return given.takeError();
+    axes = std::move(*given);
+  } else {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  if (pads->size() != 2 * axes.size())
+    return ctx.fail(llvm::Twine(pads->size()) + " pads for " + llvm::Twine(axes.size()) +
+                    " axes; expected twice as many");
+  SmallVector<int64_t> grow(2 * rank, 0), starts(rank, 0), ends(in), steps(rank, 1);
+  bool crops = false;
+  for (size_t k = 0; k < axes.size(); ++k) {
+    std::optional<int64_t> a = normalizeAxis(axes[k], rank);
+    if (!a)
+      return ctx.fail("axis " + llvm::Twine(axes[k]) + " is out of range");
+    int64_t before = (*pads)[k], after = (*pads)[k + axes.size()];
+    grow[*a] = std::max<int64_t>(before, 0);
+    grow[*a + rank] = std::max<int64_t>(after, 0);
+    starts[*a] = std::max<int64_t>(-before, 0);
+    ends[*a] = in[*a] + grow[*a] + grow[*a + rank] - std::max<int64_t>(-after, 0);
+    if (ends[*a] < starts[*a])
+      return ctx.fail("pads crop more than axis " + llvm::Twine(*a) + " holds");
+    crops |= before < 0 || after < 0;
+  }
+  Value v = ctx.value(0);
+  if (llvm::any_of(grow, [](int64_t p) { return p > 0; })) {
+    Expected<PadOp> padded = ctx.create<PadOp>(v, grow, llvm::APFloat(value));
+    if (!padded)
+      return padded.takeError();
+    v = *padded;
+  }
+  if (crops) {
+    Expected<SliceOp> cropped = ctx.create<SliceOp>(v, starts, ends, steps);
+    if (!cropped)
+      return cropped.takeError();
+    v = *cropped;
+  }
+  ctx.setOutput(0, v);
+  return llvm::Error::success();
 }
 
 } // namespace
 
-void registerShapeOps(OpTable &table) {
-  table["Identity"] = {identity, 1, 1, 1};
-  table["Dropout"] = {dropout, 1, 3, 2};
-  table["Shape"] = {shape, 1, 1, 1};
-  table["Reshape"] = {reshape, 2, 2, 1};
-  table["Flatten"] = {flatten, 1, 1, 1};
-  table["Unsqueeze"] = {unsqueeze, 1, 2, 1};
-  table["Squeeze"] = {squeeze, 1, 2, 1};
-  table["Transpose"] = {transpose, 1, 1, 1};
-  table["Concat"] = {concat, 1, kVariadic, 1};
-  table["Gather"] = {gather, 2, 2, 1};
-  table["Slice"] = {slice, 1, 5, 1};
-  table["Split"] = {split, 1, 2, kVariadic};
-  table["Cast"] = {castOp, 1, 1, 1};
-  table["Constant"] = {constant, 0, 0, 1};
-  table["ConstantOfShape"] = {constantOfShape, 1, 1, 1};
-  table["Range"] = {range, 3, 3, 1};
-  table["Equal"] = {equal, 2, 2, 1};
-  table["Where"] = {where, 3, 3, 1};
-  table["Expand"] = {expand, 2, 2, 1};
+void registerMovementOps(OpTable &table) {
+  addOp(table, "Identity", identity);
+  addOp(table, "Dropout", dropout, 1, 3, 2).opsets(7).known({1, 2});
+  addOp(table, "Reshape", reshape, 2, 2).opsets(5).known({1});
+  addOp(table, "Flatten", flatten);
+  addOp(table, "Unsqueeze", unsqueeze, 1, 2).known({1});
+  addOp(table, "Squeeze", squeeze, 1, 2).known({1});
+  addOp(table, "Transpose", transpose);
+  addOp(table, "Concat", concat, 1, kVariadic).opsets(4);
+  addOp(table, "Gather", gather, 2, 2).known({1});
+  addOp(table, "Slice", slice, 1, 5).known({1, 2, 3, 4});
+  addOp(table, "Split", split, 1, 2, kVariadic).opsets(2).known({1});
+  addOp(table, "Expand", expand, 2, 2).opsets(8).known({1});
+  addOp(table, "Tile", tile, 2, 2).opsets(6).known({1});
+  addOp(table, "Pad", pad, 1, 4).opsets(2).known({1, 2, 3}).fixed("mode", "constant");
 }
 
 } // namespace acnn

@@ -1,0 +1,279 @@
+// Values known at import: constants, the shapes of graph values, and the ops
+// that only occur in shape arithmetic (comparisons, logic, Mod, ScatterND,
+// rounding), which acnn evaluates at import and has no graph ops for. The
+// table marks the latter's inputs as all known, so the graph walk has checked
+// them before a converter runs.
+#include "dialects/acnn/ShapeUtils.h"
+#include "frontends/onnx/NodeContext.h"
+#include "frontends/onnx/OnnxTensors.h"
+
+#include "llvm/ADT/APFloat.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+using llvm::ArrayRef;
+using llvm::Expected;
+using llvm::SmallVector;
+
+namespace acnn {
+
+namespace {
+
+llvm::Error shape(NodeContext &ctx) {
+  ArrayRef<int64_t> s = ctx.shape(0);
+  int64_t rank = s.size();
+  Expected<int64_t> start = ctx.attrInt("start", 0);
+  if (!start)
+    return start.takeError();
+  Expected<int64_t> end = ctx.attrInt("end", rank);
+  if (!end)
+    return end.takeError();
+  auto clamp = [&](int64_t i) { return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank); };
+  int64_t b = clamp(*start), e = std::max(b, clamp(*end));
+  ctx.setOutput(0,
+                KnownTensor::ofInts({e - b}, std::vector<int64_t>(s.begin() + b, s.begin() + e)));
+  return llvm::Error::success();
+}
+
+llvm::Error size(NodeContext &ctx) {
+  ctx.setOutput(0, KnownTensor::ofInts({}, {product(ctx.shape(0))}));
+  return llvm::Error::success();
+}
+
+// A 16-bit float rounds each value; acnn keeps it in f32.
+float roundTo16Bits(float v, bool bfloat) {
+  llvm::APFloat f(v);
+  bool lost;
+  f.convert(bfloat ? llvm::APFloat::BFloat() : llvm::APFloat::IEEEhalf(),
+            llvm::APFloat::rmNearestTiesToEven, &lost);
+  f.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven, &lost);
+  return f.convertToFloat();
+}
+
+llvm::Error castOp(NodeContext &ctx) {
+  if (!ctx.hasAttr("to"))
+    return ctx.fail("attribute 'to' is required");
+  Expected<int64_t> to = ctx.attrInt("to", 0);
+  if (!to)
+    return to.takeError();
+  bool half = *to == onnx::TensorProto::FLOAT16 || *to == onnx::TensorProto::BFLOAT16;
+  const KnownTensor *t = ctx.known(0);
+  if (!t) {
+    // acnn computes every float in f32, so a cast to f32 or f64 keeps the value.
+    if (!isFloatDataType(*to) || half)
+      return ctx.fail("cast of a computed tensor to " + dataTypeName(*to) +
+                      " is not supported; acnn computes in FLOAT");
+    ctx.forwardInput(0);
+    return llvm::Error::success();
+  }
+  if (isFloatDataType(*to)) {
+    KnownTensor f = t->asFloats();
+    if (half)
+      for (float &v : f.floats)
+        v = roundTo16Bits(v, *to == onnx::TensorProto::BFLOAT16);
+    ctx.setOutput(0, std::move(f));
+  } else if (*to == onnx::TensorProto::BOOL) {
+    KnownTensor b = t->asInts();
+    for (size_t i = 0; i < b.ints.size(); ++i)
+      b.ints[i] = t->isFloat ? t->floats[i] != 0.0f : b.ints[i] != 0;
+    ctx.setOutput(0, std::move(b));
+  } else if (*to == onnx::TensorProto::STRING || !onnx::TensorProto::DataType_IsValid(*to) ||
+             *to == onnx::TensorProto::UNDEFINED) {
+    return ctx.fail("cast to " + dataTypeName(*to) + " is not supported");
+  } else {
+    ctx.setOutput(0, t->asInts());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error constant(NodeContext &ctx) {
+  if (ctx.hasAttr("value")) {
+    Expected<const onnx::TensorProto *> t = ctx.attrTensor("value");
+    if (!t)
+      return t.takeError();
+    return ctx.emitKnown(0, decodeTensor(**t));
+  }
+  if (ctx.hasAttr("value_float")) {
+    Expected<float> v = ctx.attrFloat("value_float", 0);
+    if (!v)
+      return v.takeError();
+    ctx.setOutput(0, KnownTensor::ofFloats({}, {*v}));
+  } else if (ctx.hasAttr("value_int")) {
+    Expected<int64_t> v = ctx.attrInt("value_int", 0);
+    if (!v)
+      return v.takeError();
+    ctx.setOutput(0, KnownTensor::ofInts({}, {*v}));
+  } else if (ctx.hasAttr("value_ints")) {
+    Expected<SmallVector<int64_t>> v = ctx.attrInts("value_ints");
+    if (!v)
+      return v.takeError();
+    ctx.setOutput(
+        0, KnownTensor::ofInts({int64_t(v->size())}, std::vector<int64_t>(v->begin(), v->end())));
+  } else if (ctx.hasAttr("value_floats")) {
+    Expected<std::vector<float>> v = ctx.attrFloats("value_floats");
+    if (!v)
+      return v.takeError();
+    int64_t n = v->size();
+    ctx.setOutput(0, KnownTensor::ofFloats({n}, std::move(*v)));
+  } else {
+    return ctx.fail("needs one of the attributes value, value_float(s) or value_int(s)");
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error constantOfShape(NodeContext &ctx) {
+  Expected<SmallVector<int64_t>> shape = ctx.knownInts(0, "shape");
+  if (!shape)
+    return shape.takeError();
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
+    return ctx.fail("shape " + formatShape(*shape) + " has a negative dim");
+  KnownTensor fill = KnownTensor::ofFloats({1}, {0.0f});
+  Expected<const onnx::TensorProto *> value = ctx.attrTensor("value");
+  if (!value)
+    return value.takeError();
+  if (*value) {
+    Expected<KnownTensor> v = decodeTensor(**value);
+    if (!v)
+      return ctx.fail(v.takeError());
+    if (v->size() != 1)
+      return ctx.fail("value must hold one element");
+    fill = std::move(*v);
+  }
+  fill.shape.clear();
+  return ctx.emitKnown(0, expandKnown(fill, *shape));
+}
+
+llvm::Error range(NodeContext &ctx) {
+  const KnownTensor *bounds[3];
+  for (unsigned i = 0; i < 3; ++i) {
+    bounds[i] = ctx.known(i);
+    if (bounds[i]->size() != 1 || bounds[i]->isFloat != bounds[0]->isFloat)
+      return ctx.fail("start, limit and delta must be scalars of one type");
+  }
+  bool isFloat = bounds[0]->isFloat;
+  double start = bounds[0]->asFloats().floats[0], limit = bounds[1]->asFloats().floats[0];
+  double delta = bounds[2]->asFloats().floats[0];
+  if (delta == 0)
+    return ctx.fail("delta must not be 0");
+  double count = std::max(0.0, std::ceil((limit - start) / delta));
+  if (count > double(kMaxKnownElements))
+    return ctx.fail("range of " + llvm::Twine(int64_t(count)) + " elements is too large");
+  int64_t n = count;
+  if (isFloat) {
+    std::vector<float> data;
+    for (int64_t i = 0; i < n; ++i)
+      data.push_back(float(start + i * delta));
+    ctx.setOutput(0, KnownTensor::ofFloats({n}, std::move(data)));
+  } else {
+    std::vector<int64_t> data;
+    for (int64_t i = 0; i < n; ++i)
+      data.push_back(bounds[0]->ints[0] + i * bounds[2]->ints[0]);
+    ctx.setOutput(0, KnownTensor::ofInts({n}, std::move(data)));
+  }
+  return llvm::Error::success();
+}
+
+// Comparisons and logic give booleans (integers 0 / 1).
+template <typename Fn> llvm::Error boolean(NodeContext &ctx) {
+  auto ints = [](int64_t a, int64_t b) -> std::optional<int64_t> { return Fn()(a, b); };
+  auto floats = [](double a, double b) -> double { return Fn()(a, b); };
+  Expected<KnownTensor> r = binaryKnown(*ctx.known(0), *ctx.known(1), ints, floats);
+  if (!r)
+    return ctx.fail(r.takeError());
+  ctx.setOutput(0, r->asInts());
+  return llvm::Error::success();
+}
+
+struct LogicalXor {
+  template <typename T> bool operator()(T a, T b) const { return (a != 0) != (b != 0); }
+};
+
+llvm::Error logicalNot(NodeContext &ctx) {
+  ctx.setOutput(0,
+                unaryKnown(
+                    ctx.known(0)->asInts(), [](int64_t a) -> int64_t { return a == 0; }, nullptr));
+  return llvm::Error::success();
+}
+
+template <int64_t (*Ints)(int64_t), double (*Floats)(double)>
+llvm::Error rounding(NodeContext &ctx) {
+  ctx.setOutput(0, unaryKnown(*ctx.known(0), Ints, Floats));
+  return llvm::Error::success();
+}
+
+int64_t absInt(int64_t a) { return a < 0 ? -a : a; }
+int64_t sameInt(int64_t a) { return a; }
+double absFloat(double a) { return std::fabs(a); }
+double floorFloat(double a) { return std::floor(a); }
+double ceilFloat(double a) { return std::ceil(a); }
+
+// fmod = 0: the result takes the divisor's sign (Python's %); fmod = 1: the
+// dividend's (C's fmod).
+llvm::Error mod(NodeContext &ctx) {
+  Expected<int64_t> fmod = ctx.attrInt("fmod", 0);
+  if (!fmod)
+    return fmod.takeError();
+  bool c = *fmod != 0;
+  auto ints = [c](int64_t a, int64_t b) -> std::optional<int64_t> {
+    if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1))
+      return std::nullopt;
+    int64_t r = a % b;
+    return !c && r != 0 && (r < 0) != (b < 0) ? r + b : r;
+  };
+  auto floats = [c](double a, double b) { return c ? std::fmod(a, b) : a - std::floor(a / b) * b; };
+  return ctx.emitKnown(0, binaryKnown(*ctx.known(0), *ctx.known(1), ints, floats));
+}
+
+llvm::Error scatterND(NodeContext &ctx) {
+  Expected<std::string> reduction = ctx.attrString("reduction", "none");
+  if (!reduction)
+    return reduction.takeError();
+  static const llvm::StringMap<double (*)(double, double)> combines = {
+      {"add", [](double a, double b) { return a + b; }},
+      {"mul", [](double a, double b) { return a * b; }},
+      {"max", [](double a, double b) { return std::max(a, b); }},
+      {"min", [](double a, double b) { return std::min(a, b); }}};
+  std::optional<FloatBinaryFn> combine;
+  if (*reduction != "none") {
+    auto it = combines.find(*reduction);
+    if (it == combines.end())
+      return ctx.fail("reduction '" + *reduction + "' is not supported");
+    combine = it->second;
+  }
+  return ctx.emitKnown(0, scatterNDKnown(*ctx.known(0), *ctx.known(1), *ctx.known(2), combine));
+}
+
+} // namespace
+
+void registerKnownOps(OpTable &table) {
+  addOp(table, "Constant", constant, 0, 0)
+      .fixed("sparse_value")
+      .fixed("value_string")
+      .fixed("value_strings");
+  addOp(table, "ConstantOfShape", constantOfShape).opsets(9).allKnown();
+  addOp(table, "Shape", shape);
+  addOp(table, "Size", size);
+  addOp(table, "Cast", castOp)
+      .opsets(6)
+      .note("on a computed tensor, only to FLOAT or DOUBLE (acnn computes in FLOAT)");
+  addOp(table, "Range", range, 3, 3).opsets(11).allKnown();
+  addOp(table, "Equal", boolean<std::equal_to<>>, 2, 2).opsets(7).allKnown();
+  addOp(table, "Less", boolean<std::less<>>, 2, 2).opsets(7).allKnown();
+  addOp(table, "Greater", boolean<std::greater<>>, 2, 2).opsets(7).allKnown();
+  addOp(table, "LessOrEqual", boolean<std::less_equal<>>, 2, 2).opsets(12).allKnown();
+  addOp(table, "GreaterOrEqual", boolean<std::greater_equal<>>, 2, 2).opsets(12).allKnown();
+  addOp(table, "And", boolean<std::logical_and<>>, 2, 2).opsets(7).allKnown();
+  addOp(table, "Or", boolean<std::logical_or<>>, 2, 2).opsets(7).allKnown();
+  addOp(table, "Xor", boolean<LogicalXor>, 2, 2).opsets(7).allKnown();
+  addOp(table, "Not", logicalNot).allKnown();
+  addOp(table, "Abs", rounding<absInt, absFloat>).opsets(6).allKnown();
+  addOp(table, "Floor", rounding<sameInt, floorFloat>).opsets(6).allKnown();
+  addOp(table, "Ceil", rounding<sameInt, ceilFloat>).opsets(6).allKnown();
+  addOp(table, "Mod", mod, 2, 2).opsets(10).allKnown();
+  addOp(table, "ScatterND", scatterND, 3, 3).opsets(11).allKnown();
+}
+
+} // namespace acnn

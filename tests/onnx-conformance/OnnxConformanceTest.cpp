@@ -1,0 +1,112 @@
+// ONNX's backend node tests (Debian's libonnx-testdata), each a gtest case:
+// the model goes through the ONNX importer and the reference interpreter,
+// and every output must match the reference at the ONNX backend's default
+// tolerance (rtol 1e-3, atol 1e-7). A case is skipped, with the reason, when
+// an op has no converter, when a graph input is not a FLOAT tensor (acnn's
+// graph values are f32), or when it is on the skip list below; any other
+// failure is a test failure.
+#include "compiler/interpreter/Interpreter.h"
+#include "frontends/onnx/OnnxImporter.h"
+#include "frontends/onnx/OnnxTensors.h"
+#include "tests/onnx-conformance/NodeTestCase.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace acnn;
+using namespace acnn::conformance;
+
+namespace {
+
+const char *const kDataDir = "/usr/share/libonnx-testdata/data/node";
+constexpr double kRtol = 1e-3, kAtol = 1e-7;
+
+// Cases of supported ops that test what acnn leaves out on purpose: it
+// compiles inference graphs of 2-D image models, computing in f32.
+const std::map<std::string, std::string> &skipList() {
+  const char *pool1d3d = "1-D and 3-D pooling: acnn pools 2-D windows over NCHW tensors";
+  const char *trainingBn = "training-mode BatchNormalization (running mean and variance outputs)";
+  const char *trainingDropout = "training-mode Dropout with a non-zero ratio: random output";
+  const char *half = "rounding a computed tensor to 16-bit floats: acnn computes in f32";
+  const char *argmax = "MaxPool's Indices output";
+  static const std::map<std::string, std::string> skips = {
+      {"test_averagepool_1d_default", pool1d3d},
+      {"test_averagepool_3d_default", pool1d3d},
+      {"test_maxpool_1d_default", pool1d3d},
+      {"test_maxpool_3d_default", pool1d3d},
+      {"test_maxpool_with_argmax_2d_precomputed_pads", argmax},
+      {"test_maxpool_with_argmax_2d_precomputed_strides", argmax},
+      {"test_batchnorm_epsilon_training_mode", trainingBn},
+      {"test_batchnorm_example_training_mode", trainingBn},
+      {"test_training_dropout", trainingDropout},
+      {"test_training_dropout_default", trainingDropout},
+      {"test_training_dropout_default_mask", trainingDropout},
+      {"test_training_dropout_mask", trainingDropout},
+      {"test_cast_FLOAT_to_BFLOAT16", half},
+      {"test_cast_FLOAT_to_FLOAT16", half},
+      {"test_cast_FLOAT_to_STRING", "string tensors"},
+  };
+  return skips;
+}
+
+std::vector<std::string> caseNames() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(kDataDir, ec), end; it != end && !ec; it.increment(ec))
+    names.push_back(llvm::sys::path::filename(it->path()).str());
+  llvm::sort(names);
+  return names;
+}
+
+class NodeTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(NodeTest, MatchesReference) {
+  const std::string &name = GetParam();
+  auto skip = skipList().find(name);
+  if (skip != skipList().end())
+    GTEST_SKIP() << skip->second;
+  std::string dir = std::string(kDataDir) + "/" + name;
+  llvm::Expected<NodeTestCase> testCase = readCase(dir);
+  ASSERT_TRUE(bool(testCase)) << llvm::toString(testCase.takeError());
+  std::string missing = unsupportedOps(testCase->model);
+  if (!missing.empty())
+    GTEST_SKIP() << "no converter for " << missing;
+
+  for (size_t set = 0; set < testCase->dataSets.size(); ++set) {
+    SCOPED_TRACE("test_data_set_" + std::to_string(set));
+    const DataSet &data = testCase->dataSets[set];
+    std::vector<Tensor> inputs;
+    llvm::Expected<onnx::ModelProto> bound = bindConstantInputs(testCase->model, data, inputs);
+    if (!bound)
+      GTEST_SKIP() << llvm::toString(bound.takeError());
+
+    mlir::MLIRContext ctx;
+    auto module = importOnnxModel(ctx, *bound, dir + "/model.onnx");
+    ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+    auto results = interpret(**module, inputs);
+    ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
+    ASSERT_EQ(results->size(), data.outputs.size());
+    for (size_t i = 0; i < data.outputs.size(); ++i) {
+      llvm::Expected<KnownTensor> want = decodeTensor(data.outputs[i]);
+      ASSERT_TRUE(bool(want)) << llvm::toString(want.takeError());
+      std::optional<std::string> mismatch = compare((*results)[i], *want, kRtol, kAtol);
+      EXPECT_FALSE(mismatch) << "output " << i << ": " << *mismatch;
+    }
+  }
+}
+
+// Without the test data there are no cases; TestDataIsInstalled says so.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(NodeTest);
+INSTANTIATE_TEST_SUITE_P(Onnx, NodeTest, ::testing::ValuesIn(caseNames()),
+                         [](const auto &info) { return info.param; });
+
+TEST(OnnxConformance, TestDataIsInstalled) {
+  if (!llvm::sys::fs::is_directory(kDataDir))
+    GTEST_SKIP() << kDataDir << " is missing: scripts/install-deps.sh installs libonnx-testdata";
+}
+
+} // namespace
