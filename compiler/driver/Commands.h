@@ -20,6 +20,7 @@ struct ModelArgs {
   std::string weights;
 
   void addTo(CLI::App &command);
+  llvm::Expected<LoadOptions> loadOptions() const;
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> load(mlir::MLIRContext &ctx) const;
 };
 
@@ -30,6 +31,9 @@ struct Command {
 
 Command addInspectCommand(CLI::App &app);
 Command addRunCommand(CLI::App &app);
+Command addCompileCommand(CLI::App &app);
+/// Hidden: writes docs/onnx-ops.md from the ONNX importer's op table.
+Command addOnnxOpsCommand(CLI::App &app);
 
 } // namespace acnn
 

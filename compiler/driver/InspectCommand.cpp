@@ -1,4 +1,5 @@
-// acnnc inspect: the IR after any stage, or the graph as a picture.
+// acnnc inspect: the IR after any stage, the graph as a picture, or which
+// nodes of an ONNX model acnn cannot import.
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/GraphDot.h"
 #include "compiler/driver/Pipeline.h"
@@ -15,17 +16,38 @@ struct InspectArgs {
   bool printAfterAll = false;
   bool printWeights = false;
   std::string dot;
+  bool coverage = false;
 };
 } // namespace
 
+// Lists every node the importer refuses, one a line, and fails if any.
+static llvm::Error reportCoverage(const ModelArgs &model) {
+  auto options = model.loadOptions();
+  if (!options)
+    return options.takeError();
+  mlir::MLIRContext ctx;
+  auto report = checkCoverage(ctx, model.path, *options);
+  if (!report)
+    return report.takeError();
+  if (report->unsupported.empty()) {
+    llvm::outs() << model.path << ": all " << report->numNodes << " nodes can be imported\n";
+    return llvm::Error::success();
+  }
+  for (const UnsupportedNode &n : report->unsupported)
+    llvm::outs() << "node '" << n.node << "' (" << n.op << "): " << n.reason << "\n";
+  return llvm::createStringError("%s: %zu of %lld nodes cannot be imported", model.path.c_str(),
+                                 report->unsupported.size(), (long long)report->numNodes);
+}
+
 static llvm::Error inspect(const InspectArgs &args) {
+  if (args.coverage)
+    return reportCoverage(args.model);
   mlir::MLIRContext ctx;
   auto model = args.model.load(ctx);
   if (!model)
     return model.takeError();
   PipelineOptions options;
-  if (!args.stage.empty())
-    options.stopAfter = args.stage;
+  options.stopAfter = args.stage.empty() ? kLastGraphStage.str() : args.stage;
   if (!args.printWeights)
     options.printing.elideLargeElementsAttrs(8);
   if (args.printAfterAll)
@@ -52,12 +74,15 @@ Command addInspectCommand(CLI::App &app) {
   CLI::App *cmd = app.add_subcommand("inspect", "Print the IR after a pipeline stage");
   args->model.addTo(*cmd);
   std::string stages = llvm::join(pipelineStages(), ", ");
-  cmd->add_option("--stage", args->stage, "Stop after this stage: " + stages)
+  cmd->add_option("--stage", args->stage, "Stop after this stage (default: " + kLastGraphStage.str() +
+                                         "): " + stages)
       ->check(CLI::IsMember(std::vector<std::string>(pipelineStages().begin(),
                                                      pipelineStages().end())));
   cmd->add_flag("--print-ir-after-all", args->printAfterAll,
                 "Print the IR after import and after every pass");
   cmd->add_flag("--print-weights", args->printWeights, "Print weights in full");
+  cmd->add_flag("--coverage", args->coverage,
+                "List every node of an ONNX model acnn cannot import, with the reason");
   cmd->add_option("--dot", args->dot, "Write the graph as Graphviz DOT to this file ('-': stdout)");
   return {cmd, [args] { return inspect(*args); }};
 }

@@ -1,4 +1,5 @@
 #include "compiler/driver/Pipeline.h"
+#include "compiler/codegen/Lowering.h"
 #include "compiler/passes/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -14,20 +15,30 @@ namespace {
 
 struct Stage {
   llvm::StringRef name;
-  void (*addPasses)(OpPassManager &pm);
+  void (*addPasses)(OpPassManager &pm, const PipelineOptions &options);
 };
 
 // Each stage is one pass or a small fixed group; "import" adds nothing.
 const Stage kStages[] = {
-    {"import", [](OpPassManager &) {}},
+    {"import", [](OpPassManager &, const PipelineOptions &) {}},
     {"fold-batch-norm",
-     [](OpPassManager &pm) { pm.addNestedPass<func::FuncOp>(createFoldBatchNorm()); }},
+     [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+     }},
     {"fold-constants",
-     [](OpPassManager &pm) { pm.addNestedPass<func::FuncOp>(createFoldConstants()); }},
-    {"canonicalize",
-     [](OpPassManager &pm) {
+     [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createFoldConstants());
+     }},
+    {kLastGraphStage,
+     [](OpPassManager &pm, const PipelineOptions &) {
        pm.addPass(createCanonicalizerPass());
        pm.addPass(createCSEPass());
+     }},
+    {"linalg", [](OpPassManager &pm, const PipelineOptions &) { addToLinalgPasses(pm); }},
+    {"bufferize", [](OpPassManager &pm, const PipelineOptions &) { addBufferizePasses(pm); }},
+    {"llvm",
+     [](OpPassManager &pm, const PipelineOptions &options) {
+       addToLLVMPasses(pm, options.sharedLibrary);
      }},
 };
 
@@ -42,20 +53,37 @@ llvm::ArrayRef<llvm::StringRef> pipelineStages() {
   return names;
 }
 
+bool isGraphStage(llvm::StringRef stage) {
+  auto names = pipelineStages();
+  auto it = llvm::find(names, stage);
+  return it != names.end() && it <= llvm::find(names, kLastGraphStage);
+}
+
 llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
-  if (options.stopAfter && !llvm::is_contained(pipelineStages(), *options.stopAfter))
-    return llvm::createStringError("unknown stage '%s' (stages: %s)", options.stopAfter->c_str(),
-                                   llvm::join(pipelineStages(), ", ").c_str());
+  for (const std::optional<std::string> &stage : {options.stopAfter, options.resumeAfter})
+    if (stage && !llvm::is_contained(pipelineStages(), *stage))
+      return llvm::createStringError("unknown stage '%s' (stages: %s)", stage->c_str(),
+                                     llvm::join(pipelineStages(), ", ").c_str());
   if (options.printAfterAll) {
     *options.printAfterAll << "// -----// IR after import //----- //\n";
     model->print(*options.printAfterAll, options.printing);
     *options.printAfterAll << "\n";
   }
   PassManager pm(model->getContext());
+  bool codegen = false, skipping = options.resumeAfter.has_value();
   for (const Stage &stage : kStages) {
-    stage.addPasses(pm);
+    if (!skipping)
+      stage.addPasses(pm, options);
+    else if (stage.name == *options.resumeAfter)
+      skipping = false;
     if (options.stopAfter && stage.name == *options.stopAfter)
       break;
+    codegen |= stage.name == kLastGraphStage;
+  }
+  if (codegen) {
+    DialectRegistry registry;
+    registerCodegenDialects(registry);
+    model->getContext()->appendDialectRegistry(registry);
   }
   if (options.printAfterAll) {
     // Single-threaded so the dumps come out in pass order.

@@ -14,12 +14,20 @@
 
 namespace acnn {
 
-/// Stage names in order; the first, "import", is the frontend's output.
+/// Stage names in order; the first, "import", is the frontend's output. The
+/// graph stages (acnn dialect, which the interpreter runs) end with
+/// kLastGraphStage; the codegen stages lower to the LLVM dialect.
 llvm::ArrayRef<llvm::StringRef> pipelineStages();
+inline constexpr llvm::StringLiteral kLastGraphStage = "canonicalize";
+bool isGraphStage(llvm::StringRef stage);
 
 struct PipelineOptions {
   /// Run the stages up to and including this one (default: all).
   std::optional<std::string> stopAfter;
+  /// Skip the stages up to and including this one: the model already went through them.
+  std::optional<std::string> resumeAfter;
+  /// Export the entry under the generic names a shared library needs.
+  bool sharedLibrary = false;
   /// Print the IR after import and after every pass to this stream.
   llvm::raw_ostream *printAfterAll = nullptr;
   mlir::OpPrintingFlags printing;

@@ -92,9 +92,11 @@ static llvm::Error run(const RunArgs &args) {
   auto model = args.model.load(ctx);
   if (!model)
     return model.takeError();
+  if (!args.stage.empty() && !isGraphStage(args.stage))
+    return llvm::createStringError("--stage=%s: the interpreter runs graph stages only (up to %s)",
+                                   args.stage.c_str(), kLastGraphStage.data());
   PipelineOptions options;
-  if (!args.stage.empty())
-    options.stopAfter = args.stage;
+  options.stopAfter = args.stage.empty() ? kLastGraphStage.str() : args.stage;
   if (llvm::Error err = runPipeline(**model, options))
     return err;
   auto entry = (*model)->lookupSymbol<func::FuncOp>(kEntryName);

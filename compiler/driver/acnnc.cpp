@@ -14,7 +14,7 @@ void ModelArgs::addTo(CLI::App &command) {
   command.add_option("--weights", weights, "Weights for a .acnn model (.safetensors)");
 }
 
-llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> ModelArgs::load(mlir::MLIRContext &ctx) const {
+llvm::Expected<LoadOptions> ModelArgs::loadOptions() const {
   LoadOptions options;
   options.weightsPath = weights;
   for (llvm::StringRef spec : inputShapes) {
@@ -26,13 +26,21 @@ llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> ModelArgs::load(mlir::MLIRCont
       return dims.takeError();
     options.inputShapes[name] = *dims;
   }
-  return loadModel(ctx, path, options);
+  return options;
+}
+
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> ModelArgs::load(mlir::MLIRContext &ctx) const {
+  llvm::Expected<LoadOptions> options = loadOptions();
+  if (!options)
+    return options.takeError();
+  return loadModel(ctx, path, *options);
 }
 
 int main(int argc, char **argv) {
   CLI::App app{"acnnc: compile attention-CNN image models to native code"};
   app.require_subcommand(1);
-  Command commands[] = {addInspectCommand(app), addRunCommand(app)};
+  Command commands[] = {addCompileCommand(app), addInspectCommand(app), addRunCommand(app),
+                        addOnnxOpsCommand(app)};
   CLI11_PARSE(app, argc, argv);
   for (Command &command : commands) {
     if (!command.cli->parsed())

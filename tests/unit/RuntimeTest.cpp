@@ -545,13 +545,16 @@ RunResult acnnRun(const std::string &args) {
 
 class AcnnRun : public ::testing::Test {
 protected:
-  std::string dir = std::string(ACNN_BINARY_DIR) + "/tests/runtime-test";
+  // One directory per test: ctest runs the tests of this fixture in parallel.
+  std::string root = std::string(ACNN_BINARY_DIR) + "/tests/runtime-test";
+  std::string dir = root + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::string x = dir + "/x.npy", bias = dir + "/bias.npy", y = dir + "/y.npy";
   std::string model = FAKE_MODEL_SO;
   FakeTensors t;
 
   void SetUp() override {
     mkdir((std::string(ACNN_BINARY_DIR) + "/tests").c_str(), 0755);
+    mkdir(root.c_str(), 0755);
     mkdir(dir.c_str(), 0755);
     write(x, t.x, t.xShape, 3);
     write(bias, t.bias, t.biasShape, 1);

@@ -1,17 +1,23 @@
 // mlir-opt with the acnn dialect and passes, for lit tests and experiments.
+// Every upstream dialect, extension and pass is registered too, so lit tests
+// can run any stage of the lowering (bufferisation, transform scripts, LLVM).
+#include "compiler/lowering/Passes.h"
 #include "compiler/passes/Passes.h"
 #include "dialects/acnn/AcnnDialect.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
-#include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<acnn::AcnnDialect, mlir::func::FuncDialect>();
-  mlir::registerTransformsPasses();
+  registry.insert<acnn::AcnnDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllPasses();
   acnn::registerAcnnPasses();
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "acnn optimizer driver\n", registry));
+  acnn::registerAcnnLoweringPasses();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "acnn optimizer driver\n", registry));
 }

@@ -1,0 +1,77 @@
+// acnn-emit-model-meta: the metadata global the runtime parses.
+#include "compiler/codegen/Passes.h"
+#include "dialects/acnn/AcnnDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace acnn {
+
+#define GEN_PASS_DEF_EMITMODELMETA
+#include "compiler/codegen/Passes.h.inc"
+
+using namespace mlir;
+
+std::string modelSymbolPrefix(ModuleOp model) {
+  std::string name = model.getSymName().value_or("model").str();
+  for (char &c : name)
+    if (!llvm::isAlnum(c))
+      c = '_';
+  return "acnn_" + name + "_";
+}
+
+namespace {
+
+/// Names are one space-free token in the metadata: percent-encode the rest.
+void writeEncoded(llvm::raw_ostream &os, llvm::StringRef name) {
+  for (unsigned char c : name) {
+    if (c <= 0x20 || c >= 0x7f || c == '%')
+      os << llvm::format("%%%02X", c);
+    else
+      os << c;
+  }
+}
+
+void writeTensor(llvm::raw_ostream &os, llvm::StringRef kind, StringAttr name, Type type) {
+  auto shaped = cast<RankedTensorType>(type);
+  os << kind << ' ';
+  writeEncoded(os, name ? name.getValue() : kind);
+  os << " f32 " << shaped.getRank();
+  for (int64_t d : shaped.getShape())
+    os << ' ' << d;
+  os << '\n';
+}
+
+struct EmitModelMeta : impl::EmitModelMetaBase<EmitModelMeta> {
+  void runOnOperation() override {
+    ModuleOp model = getOperation();
+    auto entry = model.lookupSymbol<func::FuncOp>(kEntryName);
+    if (!entry) {
+      model.emitError("model has no func.func @") << kEntryName;
+      return signalPassFailure();
+    }
+    std::string prefix = modelSymbolPrefix(model);
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "acnn-model 1\nname " << prefix.substr(5, prefix.size() - 6) << '\n';
+    for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+      writeTensor(os, "input", entry.getArgAttrOfType<StringAttr>(i, kNameAttr),
+                  entry.getArgumentTypes()[i]);
+    for (unsigned i = 0; i < entry.getNumResults(); ++i)
+      writeTensor(os, "output", entry.getResultAttrOfType<StringAttr>(i, kNameAttr),
+                  entry.getResultTypes()[i]);
+    os << "arena 0\n";
+    text.push_back('\0');
+
+    OpBuilder b = OpBuilder::atBlockEnd(model.getBody());
+    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+    LLVM::GlobalOp::create(b, model.getLoc(), type, /*isConstant=*/true, LLVM::Linkage::External,
+                           prefix + "meta", b.getStringAttr(text));
+  }
+};
+
+} // namespace
+} // namespace acnn

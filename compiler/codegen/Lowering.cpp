@@ -1,0 +1,60 @@
+#include "compiler/codegen/Lowering.h"
+#include "compiler/codegen/Passes.h"
+#include "compiler/lowering/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace mlir;
+
+namespace acnn {
+
+void registerCodegenDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+}
+
+void registerCodegenPasses() {
+  static bool once = [] {
+    registerAllPasses();
+    registerAcnnLoweringPasses();
+    registerAcnnCodegenPasses();
+    return true;
+  }();
+  (void)once;
+}
+
+// The stages are textual pipelines, as `acnn-opt` runs them in lit tests.
+static void addPipeline(OpPassManager &pm, llvm::StringRef text) {
+  registerCodegenPasses();
+  if (failed(parsePassPipeline(text, pm)))
+    llvm::report_fatal_error(llvm::Twine("invalid built-in pass pipeline: ") + text);
+}
+
+void addToLinalgPasses(OpPassManager &pm) {
+  addPipeline(pm, "acnn-emit-model-meta,acnn-convert-to-linalg,canonicalize,cse");
+}
+
+void addBufferizePasses(OpPassManager &pm) {
+  addPipeline(pm, "one-shot-bufferize{bufferize-function-boundaries "
+                  "function-boundary-type-conversion=identity-layout-map},"
+                  "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
+                  "func.func(buffer-deallocation-pipeline),canonicalize");
+}
+
+void addToLLVMPasses(OpPassManager &pm, bool sharedLibrary) {
+  addPipeline(pm, "func.func(acnn-copies-to-linalg),convert-linalg-to-loops,expand-strided-metadata,"
+                  "lower-affine,convert-scf-to-cf,"
+                  "finalize-memref-to-llvm,convert-math-to-llvm,"
+                  "convert-math-to-libm,convert-arith-to-llvm,"
+                  "convert-func-to-llvm{use-bare-ptr-memref-call-conv},convert-cf-to-llvm,"
+                  "convert-index-to-llvm,reconcile-unrealized-casts");
+  pm.addPass(createEmitModelEntry(EmitModelEntryOptions{sharedLibrary}));
+}
+
+} // namespace acnn

@@ -1,0 +1,26 @@
+#ifndef ACNN_COMPILER_CODEGEN_LOWERING_H
+#define ACNN_COMPILER_CODEGEN_LOWERING_H
+
+// The codegen half of the pipeline: acnn graph -> linalg on tensors ->
+// buffers -> LLVM dialect with the runtime's entry point.
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace acnn {
+
+/// Dialects, interfaces (bufferization, LLVM translation) and passes the
+/// codegen pipeline needs; call on every context that runs it.
+void registerCodegenDialects(mlir::DialectRegistry &registry);
+void registerCodegenPasses();
+
+/// acnn ops to linalg, tensor, arith and math on tensors.
+void addToLinalgPasses(mlir::OpPassManager &pm);
+/// One-shot bufferisation; outputs become out-parameters of @main.
+void addBufferizePasses(mlir::OpPassManager &pm);
+/// Loops, then the LLVM dialect with bare-pointer arguments, then the entry.
+void addToLLVMPasses(mlir::OpPassManager &pm, bool sharedLibrary);
+
+} // namespace acnn
+
+#endif

@@ -1,0 +1,23 @@
+#ifndef ACNN_COMPILER_CODEGEN_PASSES_H
+#define ACNN_COMPILER_CODEGEN_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace acnn {
+
+#define GEN_PASS_DECL
+#include "compiler/codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "compiler/codegen/Passes.h.inc"
+
+/// The C identifier every exported symbol of `model` starts with: acnn_<name>_.
+std::string modelSymbolPrefix(mlir::ModuleOp model);
+
+} // namespace acnn
+
+#endif

@@ -1,0 +1,134 @@
+// acnnc compile: a model to a native object, library, LLVM IR or MLIR.
+#include "compiler/codegen/Artifact.h"
+#include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/driver/Commands.h"
+#include "compiler/driver/Pipeline.h"
+
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace acnn {
+
+namespace {
+struct CompileArgs {
+  ModelArgs model;
+  std::string output;
+  std::string emit; // obj, static, shared, llvm, mlir; default from the output's extension
+  std::string stage;
+  std::string target = "cpu";
+  CpuTarget cpu;
+  std::string name;
+};
+
+std::string emitKindFromExtension(llvm::StringRef path) {
+  llvm::StringRef ext = llvm::sys::path::extension(path);
+  if (ext == ".a")
+    return "static";
+  if (ext == ".so")
+    return "shared";
+  if (ext == ".ll")
+    return "llvm";
+  if (ext == ".mlir")
+    return "mlir";
+  return "obj";
+}
+
+/// The model's C name: --name, else the file name without extension.
+std::string modelName(const CompileArgs &args) {
+  std::string name =
+      args.name.empty() ? llvm::sys::path::stem(args.model.path).str() : args.name;
+  for (char &c : name)
+    if (!llvm::isAlnum(c))
+      c = '_';
+  return name;
+}
+} // namespace
+
+static llvm::Error compile(const CompileArgs &args) {
+  std::string emit = args.emit.empty() ? emitKindFromExtension(args.output) : args.emit;
+  if (args.target != "cpu")
+    return llvm::createStringError("--target=%s is not supported yet (supported: cpu)",
+                                   args.target.c_str());
+  if (emit != "mlir" && !args.stage.empty())
+    return llvm::createStringError("--stage applies to --emit=mlir only");
+  auto machine = createTargetMachine(args.cpu);
+  if (!machine)
+    return machine.takeError();
+
+  MLIRContext ctx;
+  auto model = args.model.load(ctx);
+  if (!model)
+    return model.takeError();
+  (*model)->setSymName(modelName(args));
+
+  // The header describes the tensor-level signature, so the graph stages run first.
+  PipelineOptions graph;
+  graph.stopAfter = kLastGraphStage.str();
+  if (llvm::Error err = runPipeline(**model, graph))
+    return err;
+  std::string header = modelHeader(**model);
+  PipelineOptions codegen;
+  codegen.resumeAfter = kLastGraphStage.str();
+  codegen.sharedLibrary = emit == "shared";
+  if (!args.stage.empty())
+    codegen.stopAfter = args.stage;
+  if (!args.stage.empty() && isGraphStage(args.stage))
+    return llvm::createStringError("--stage=%s: inspect shows graph stages; compile emits "
+                                   "codegen stages (after %s)",
+                                   args.stage.c_str(), kLastGraphStage.data());
+  if (llvm::Error err = runPipeline(**model, codegen))
+    return err;
+
+  if (emit == "mlir") {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    (*model)->print(os, OpPrintingFlags().elideLargeElementsAttrs(8));
+    return writeFile(args.output, text);
+  }
+  llvm::LLVMContext llvmContext;
+  auto module = translateToLLVMIR(**model, llvmContext, **machine);
+  if (!module)
+    return module.takeError();
+  if (emit == "llvm") {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    (*module)->print(os, nullptr);
+    return writeFile(args.output, text);
+  }
+  auto object = emitObject(**module, **machine);
+  if (!object)
+    return object.takeError();
+  llvm::Error written = emit == "obj"    ? writeFile(args.output, *object)
+                        : emit == "static" ? writeStaticLibrary(args.output, *object,
+                                                                modelName(args) + ".o")
+                                           : writeSharedLibrary(args.output, *object);
+  if (written)
+    return written;
+  llvm::SmallString<128> headerPath(args.output);
+  llvm::sys::path::replace_extension(headerPath, ".h");
+  return writeFile(headerPath, header);
+}
+
+Command addCompileCommand(CLI::App &app) {
+  auto args = std::make_shared<CompileArgs>();
+  CLI::App *cmd = app.add_subcommand("compile", "Compile a model to native code");
+  args->model.addTo(*cmd);
+  cmd->add_option("-o,--output", args->output,
+                  "Output file; its extension picks the kind unless --emit is given "
+                  "(.o object, .a static library, .so shared library, .ll LLVM IR, .mlir)")
+      ->required();
+  cmd->add_option("--emit", args->emit, "obj, static, shared, llvm or mlir")
+      ->check(CLI::IsMember({"obj", "static", "shared", "llvm", "mlir"}));
+  cmd->add_option("--stage", args->stage,
+                  "With --emit=mlir: stop after this codegen stage (linalg, bufferize, llvm)");
+  cmd->add_option("--target", args->target, "cpu (cuda: not yet)");
+  cmd->add_option("--cpu", args->cpu.cpu,
+                  "native (default), or an LLVM CPU name: x86-64-v3, x86-64-v4, znver3, ...");
+  cmd->add_option("--name", args->name,
+                  "C name of the model (symbols acnn_<name>_*); default: the file name");
+  return {cmd, [args] { return compile(*args); }};
+}
+
+} // namespace acnn

@@ -1,0 +1,117 @@
+// Element-wise acnn ops → one linalg.generic each, with NumPy broadcasting
+// maps for the operands. Only the scalar formula differs from op to op.
+#include "compiler/lowering/AcnnToLinalgPatterns.h"
+#include "compiler/lowering/LinalgBuilders.h"
+#include "dialects/acnn/AcnnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace acnn {
+
+namespace {
+
+Value sigmoid(const ScalarBuilder &s, Value x) {
+  return s.div(s.constant(1.0),
+               s.add(s.constant(1.0), s.exp(arith::NegFOp::create(s.b, s.loc, x))));
+}
+
+// The scalar formula of each op, given one element of each operand.
+
+Value scalarOf(ReluOp, const ScalarBuilder &s, ValueRange x) {
+  return s.max(x[0], s.constant(0.0));
+}
+Value scalarOf(SigmoidOp, const ScalarBuilder &s, ValueRange x) { return sigmoid(s, x[0]); }
+Value scalarOf(TanhOp, const ScalarBuilder &s, ValueRange x) {
+  return math::TanhOp::create(s.b, s.loc, x[0]);
+}
+Value scalarOf(SiluOp, const ScalarBuilder &s, ValueRange x) {
+  return s.mul(x[0], sigmoid(s, x[0]));
+}
+Value scalarOf(HardSwishOp, const ScalarBuilder &s, ValueRange x) {
+  Value relu6 = s.clamp(s.add(x[0], s.constant(3.0)), 0.0, 6.0);
+  return s.div(s.mul(x[0], relu6), s.constant(6.0));
+}
+Value scalarOf(ErfOp, const ScalarBuilder &s, ValueRange x) {
+  return math::ErfOp::create(s.b, s.loc, x[0]);
+}
+Value scalarOf(SqrtOp, const ScalarBuilder &s, ValueRange x) { return s.sqrt(x[0]); }
+Value scalarOf(ExpOp, const ScalarBuilder &s, ValueRange x) { return s.exp(x[0]); }
+Value scalarOf(NegOp, const ScalarBuilder &s, ValueRange x) {
+  return arith::NegFOp::create(s.b, s.loc, x[0]);
+}
+Value scalarOf(ReciprocalOp, const ScalarBuilder &s, ValueRange x) {
+  return s.div(s.constant(1.0), x[0]);
+}
+Value scalarOf(GeluOp op, const ScalarBuilder &s, ValueRange x) {
+  // x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2))), or PyTorch's tanh form.
+  Value phi;
+  if (op.getApproximateTanh()) {
+    Value cube = s.mul(s.mul(x[0], x[0]), x[0]);
+    Value inner =
+        s.mul(s.constant(std::sqrt(2.0 / M_PI)), s.add(x[0], s.mul(s.constant(0.044715), cube)));
+    phi = math::TanhOp::create(s.b, s.loc, inner);
+  } else {
+    phi = math::ErfOp::create(s.b, s.loc, s.div(x[0], s.constant(M_SQRT2)));
+  }
+  return s.mul(s.mul(s.constant(0.5), x[0]), s.add(s.constant(1.0), phi));
+}
+Value scalarOf(HardSigmoidOp op, const ScalarBuilder &s, ValueRange x) {
+  Value affine = s.add(s.mul(s.constant(op.getAlpha().convertToFloat()), x[0]),
+                       s.constant(op.getBeta().convertToFloat()));
+  return s.clamp(affine, 0.0, 1.0);
+}
+Value scalarOf(ClipOp op, const ScalarBuilder &s, ValueRange x) {
+  return s.clamp(x[0], op.getMin().convertToFloat(), op.getMax().convertToFloat());
+}
+Value scalarOf(AddOp, const ScalarBuilder &s, ValueRange x) { return s.add(x[0], x[1]); }
+Value scalarOf(SubOp, const ScalarBuilder &s, ValueRange x) { return s.sub(x[0], x[1]); }
+Value scalarOf(MulOp, const ScalarBuilder &s, ValueRange x) { return s.mul(x[0], x[1]); }
+Value scalarOf(DivOp, const ScalarBuilder &s, ValueRange x) { return s.div(x[0], x[1]); }
+Value scalarOf(PowOp, const ScalarBuilder &s, ValueRange x) {
+  return math::PowFOp::create(s.b, s.loc, x[0], x[1]);
+}
+Value scalarOf(MaxOp, const ScalarBuilder &s, ValueRange x) { return s.max(x[0], x[1]); }
+Value scalarOf(MinOp, const ScalarBuilder &s, ValueRange x) { return s.min(x[0], x[1]); }
+Value scalarOf(WhereOp, const ScalarBuilder &s, ValueRange x) {
+  // Unordered: a NaN condition is non-zero, so it picks on_true.
+  Value nonZero =
+      arith::CmpFOp::create(s.b, s.loc, arith::CmpFPredicate::UNE, x[0], s.constant(0.0));
+  return arith::SelectOp::create(s.b, s.loc, nonZero, x[1], x[2]);
+}
+
+template <typename OpTy> struct ElementwiseToGeneric : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = llvm::cast<RankedTensorType>(op.getType());
+    Value result = buildBroadcastParallel(rewriter, op.getLoc(), type, adaptor.getOperands(),
+                                          [&](OpBuilder &b, Location loc, ValueRange args) {
+                                            return scalarOf(op, ScalarBuilder{b, loc}, args);
+                                          });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<
+      ElementwiseToGeneric<ReluOp>, ElementwiseToGeneric<SigmoidOp>, ElementwiseToGeneric<TanhOp>,
+      ElementwiseToGeneric<SiluOp>, ElementwiseToGeneric<HardSwishOp>, ElementwiseToGeneric<ErfOp>,
+      ElementwiseToGeneric<SqrtOp>, ElementwiseToGeneric<ExpOp>, ElementwiseToGeneric<NegOp>,
+      ElementwiseToGeneric<ReciprocalOp>, ElementwiseToGeneric<GeluOp>,
+      ElementwiseToGeneric<HardSigmoidOp>, ElementwiseToGeneric<ClipOp>,
+      ElementwiseToGeneric<AddOp>, ElementwiseToGeneric<SubOp>, ElementwiseToGeneric<MulOp>,
+      ElementwiseToGeneric<DivOp>, ElementwiseToGeneric<PowOp>, ElementwiseToGeneric<MaxOp>,
+      ElementwiseToGeneric<MinOp>, ElementwiseToGeneric<WhereOp>>(patterns.getContext());
+}
+
+} // namespace acnn

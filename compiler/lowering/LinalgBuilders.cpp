@@ -1,0 +1,157 @@
+#include "compiler/lowering/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+using namespace mlir;
+
+namespace acnn {
+
+RankedTensorType f32TensorType(MLIRContext *ctx, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, Float32Type::get(ctx));
+}
+
+Value f32Constant(OpBuilder &b, Location loc, double value) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(float(value)));
+}
+
+Value ScalarBuilder::constant(double value) const { return f32Constant(b, loc, value); }
+Value ScalarBuilder::add(Value x, Value y) const { return arith::AddFOp::create(b, loc, x, y); }
+Value ScalarBuilder::sub(Value x, Value y) const { return arith::SubFOp::create(b, loc, x, y); }
+Value ScalarBuilder::mul(Value x, Value y) const { return arith::MulFOp::create(b, loc, x, y); }
+Value ScalarBuilder::div(Value x, Value y) const { return arith::DivFOp::create(b, loc, x, y); }
+Value ScalarBuilder::max(Value x, Value y) const { return arith::MaximumFOp::create(b, loc, x, y); }
+Value ScalarBuilder::min(Value x, Value y) const { return arith::MinimumFOp::create(b, loc, x, y); }
+Value ScalarBuilder::exp(Value x) const { return math::ExpOp::create(b, loc, x); }
+Value ScalarBuilder::sqrt(Value x) const { return math::SqrtOp::create(b, loc, x); }
+Value ScalarBuilder::clamp(Value x, double lo, double hi) const {
+  return min(max(x, constant(lo)), constant(hi));
+}
+
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, double value) {
+  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+  return linalg::FillOp::create(b, loc, ValueRange{f32Constant(b, loc, value)}, ValueRange{empty})
+      .getResult(0);
+}
+
+Value accumulatorInit(OpBuilder &b, Location loc, Value bias, ArrayRef<int64_t> shape,
+                      ArrayRef<int64_t> broadcastDims) {
+  if (!bias)
+    return filledTensor(b, loc, shape, 0.0);
+  Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+  return linalg::BroadcastOp::create(b, loc, bias, empty, broadcastDims).getResult()[0];
+}
+
+BroadcastOperand broadcastOperand(OpBuilder &b, Location loc, Value operand,
+                                  ArrayRef<int64_t> loopShape) {
+  ArrayRef<int64_t> shape = llvm::cast<RankedTensorType>(operand.getType()).getShape();
+  const size_t lead = loopShape.size() - shape.size();
+  SmallVector<int64_t> kept;
+  SmallVector<AffineExpr> results;
+  for (auto [i, extent] : llvm::enumerate(shape)) {
+    if (extent == 1 && loopShape[lead + i] != 1)
+      continue;
+    kept.push_back(extent);
+    results.push_back(b.getAffineDimExpr(lead + i));
+  }
+  return {reshapeTo(b, loc, operand, kept),
+          AffineMap::get(loopShape.size(), 0, results, b.getContext())};
+}
+
+AffineMap keptDimsMap(MLIRContext *ctx, ArrayRef<bool> dropped) {
+  SmallVector<AffineExpr> results;
+  for (auto [i, drop] : llvm::enumerate(dropped))
+    if (!drop)
+      results.push_back(getAffineDimExpr(i, ctx));
+  return AffineMap::get(dropped.size(), 0, results, ctx);
+}
+
+/// The generic every builder below produces: `body` becomes its region,
+/// yielding one value.
+static Value buildGeneric(OpBuilder &b, Location loc, ValueRange inputs, Value init,
+                          ArrayRef<AffineMap> inputMaps, AffineMap outputMap,
+                          ArrayRef<utils::IteratorType> iterators, ScalarBody body) {
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(outputMap);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        linalg::YieldOp::create(nested, nestedLoc, body(nested, nestedLoc, args));
+      });
+  return generic.getResult(0);
+}
+
+Value buildParallel(OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+                    ArrayRef<AffineMap> maps, ScalarBody body) {
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type());
+  unsigned rank = resultType.getRank();
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  return buildGeneric(b, loc, inputs, init, maps,
+                      AffineMap::getMultiDimIdentityMap(rank, b.getContext()), iterators, body);
+}
+
+Value buildBroadcastParallel(OpBuilder &b, Location loc, RankedTensorType resultType,
+                             ValueRange inputs, ScalarBody body) {
+  SmallVector<Value> operands;
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    BroadcastOperand operand = broadcastOperand(b, loc, input, resultType.getShape());
+    operands.push_back(operand.value);
+    maps.push_back(operand.map);
+  }
+  return buildParallel(b, loc, resultType, operands, maps, body);
+}
+
+Value buildReduction(OpBuilder &b, Location loc, ArrayRef<int64_t> loopShape,
+                     ArrayRef<bool> reduced, ValueRange inputs, ArrayRef<AffineMap> maps,
+                     double init, ScalarBody body) {
+  SmallVector<int64_t> kept;
+  SmallVector<utils::IteratorType> iterators;
+  for (auto [extent, isReduced] : llvm::zip_equal(loopShape, reduced)) {
+    if (!isReduced)
+      kept.push_back(extent);
+    iterators.push_back(isReduced ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+  }
+  return buildGeneric(b, loc, inputs, filledTensor(b, loc, kept, init), maps,
+                      keptDimsMap(b.getContext(), reduced), iterators, body);
+}
+
+Value divideBy(OpBuilder &b, Location loc, Value value, double divisor) {
+  auto type = llvm::cast<RankedTensorType>(value.getType());
+  return buildBroadcastParallel(b, loc, type, value,
+                                [&](OpBuilder &nb, Location l, ValueRange args) {
+                                  ScalarBuilder s{nb, l};
+                                  return s.div(args[0], s.constant(divisor));
+                                });
+}
+
+Value reshapeTo(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape) {
+  auto source = llvm::cast<RankedTensorType>(value.getType());
+  RankedTensorType target = f32TensorType(b.getContext(), shape);
+  if (source == target)
+    return value;
+  auto regroup = [&](Value v, RankedTensorType to, ArrayRef<ReassociationIndices> groups) -> Value {
+    auto from = llvm::cast<RankedTensorType>(v.getType());
+    if (from.getRank() > to.getRank())
+      return tensor::CollapseShapeOp::create(b, loc, to, v, groups);
+    return tensor::ExpandShapeOp::create(b, loc, to, v, groups);
+  };
+  if (source.getRank() != target.getRank())
+    if (std::optional<SmallVector<ReassociationIndices>> groups =
+            getReassociationIndicesForReshape(source, target))
+      return regroup(value, target, *groups);
+  // No grouping relates the two shapes (e.g. [2, 3] -> [3, 2]): go through 1-D.
+  RankedTensorType flat = f32TensorType(b.getContext(), {source.getNumElements()});
+  auto whole = [](int64_t rank) {
+    SmallVector<ReassociationIndices> groups;
+    if (rank > 0)
+      groups.push_back(llvm::to_vector(llvm::seq<int64_t>(0, rank)));
+    return groups;
+  };
+  Value flattened = source.getRank() == 1 ? value : regroup(value, flat, whole(source.getRank()));
+  return target.getRank() == 1 ? flattened : regroup(flattened, target, whole(target.getRank()));
+}
+
+} // namespace acnn

@@ -1,0 +1,93 @@
+#ifndef ACNN_COMPILER_LOWERING_LINALGBUILDERS_H
+#define ACNN_COMPILER_LOWERING_LINALGBUILDERS_H
+
+// Builders shared by the acnn → linalg patterns. Everything here works on
+// statically shaped f32 tensors, the only kind acnn has.
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace acnn {
+
+/// Terse f32 arithmetic for the bodies of linalg.generic ops.
+struct ScalarBuilder {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+
+  mlir::Value constant(double value) const;
+  mlir::Value add(mlir::Value x, mlir::Value y) const;
+  mlir::Value sub(mlir::Value x, mlir::Value y) const;
+  mlir::Value mul(mlir::Value x, mlir::Value y) const;
+  mlir::Value div(mlir::Value x, mlir::Value y) const;
+  /// max and min propagate NaN, as the reference interpreter's do.
+  mlir::Value max(mlir::Value x, mlir::Value y) const;
+  mlir::Value min(mlir::Value x, mlir::Value y) const;
+  mlir::Value exp(mlir::Value x) const;
+  mlir::Value sqrt(mlir::Value x) const;
+  /// min(max(x, lo), hi).
+  mlir::Value clamp(mlir::Value x, double lo, double hi) const;
+};
+
+/// Scalar body of a linalg.generic: given the block arguments (one element
+/// of each input, then the output's current value), returns what to yield.
+using ScalarBody =
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+mlir::RankedTensorType f32TensorType(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> shape);
+
+/// An f32 arith.constant.
+mlir::Value f32Constant(mlir::OpBuilder &b, mlir::Location loc, double value);
+
+/// A tensor of `shape` with every element `value` (tensor.empty + linalg.fill).
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape,
+                         double value);
+
+/// The accumulator a convolution or matrix product starts from: `bias`
+/// broadcast to `shape` along `broadcastDims`, or zeros when there is no bias.
+mlir::Value accumulatorInit(mlir::OpBuilder &b, mlir::Location loc, mlir::Value bias,
+                            llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> broadcastDims);
+
+/// An operand read at each index of an iteration space of `loopShape` under
+/// NumPy broadcasting (shapes align at the end; an axis of extent 1 repeats).
+/// The broadcast unit axes are collapsed away, so the map is a projected
+/// permutation, as fusion and vectorisation expect.
+struct BroadcastOperand {
+  mlir::Value value;
+  mlir::AffineMap map;
+};
+BroadcastOperand broadcastOperand(mlir::OpBuilder &b, mlir::Location loc, mlir::Value operand,
+                                  llvm::ArrayRef<int64_t> loopShape);
+
+/// The loops not marked in `dropped`: how a reduction's result is indexed.
+mlir::AffineMap keptDimsMap(mlir::MLIRContext *ctx, llvm::ArrayRef<bool> dropped);
+
+/// A linalg.generic with all loops parallel writing a new tensor of
+/// `resultType`, reading input i through `maps[i]`.
+mlir::Value buildParallel(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
+                          mlir::ValueRange inputs, llvm::ArrayRef<mlir::AffineMap> maps,
+                          ScalarBody body);
+
+/// buildParallel with NumPy broadcasting of every input to `resultType`.
+mlir::Value buildBroadcastParallel(mlir::OpBuilder &b, mlir::Location loc,
+                                   mlir::RankedTensorType resultType, mlir::ValueRange inputs,
+                                   ScalarBody body);
+
+/// A linalg.generic over the loops `loopShape` that reduces the loops marked
+/// in `reduced`: the result has those axes dropped and starts at `init`; the
+/// body combines the inputs' elements with the running value (last argument).
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           llvm::ArrayRef<int64_t> loopShape, llvm::ArrayRef<bool> reduced,
+                           mlir::ValueRange inputs, llvm::ArrayRef<mlir::AffineMap> maps,
+                           double init, ScalarBody body);
+
+/// `value` divided element-wise by the constant `divisor`.
+mlir::Value divideBy(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value, double divisor);
+
+/// The same elements in row-major order with `shape`: one collapse_shape or
+/// expand_shape when the shapes are related by grouping axes, else a
+/// collapse to 1-D followed by an expansion.
+mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      llvm::ArrayRef<int64_t> shape);
+
+} // namespace acnn
+
+#endif

@@ -1,0 +1,134 @@
+// Every test model compiled by `acnnc compile` to a shared library, loaded
+// through libacnnrt and run: outputs within 1e-4 relative L2 error of
+// PyTorch's (ONNX models) and of the reference interpreter (all models).
+#include "compiler/driver/ModelLoader.h"
+#include "compiler/driver/Pipeline.h"
+#include "compiler/interpreter/Interpreter.h"
+#include "dialects/acnn/AcnnDialect.h"
+
+#include "acnn/acnnrt.h"
+#include "TestUtils.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+using namespace acnn;
+using acnn::testing::readNpy;
+using acnn::testing::relativeL2;
+
+namespace {
+
+constexpr double kTolerance = 1e-4;
+
+
+/// Compiles `model` with the acnnc binary, as a user would.
+std::string compileToSharedLibrary(const std::string &model, const std::string &name) {
+  std::string dir = std::string(ACNN_BINARY_DIR) + "/tests/compiled";
+  llvm::sys::fs::create_directories(dir);
+  std::string out = dir + "/" + name + ".so";
+  std::string acnnc = std::string(ACNN_BINARY_DIR) + "/bin/acnnc";
+  llvm::StringRef args[] = {acnnc, "compile", model, "-o", out};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(acnnc, args, std::nullopt, {}, 0, 0, &message);
+  EXPECT_EQ(rc, 0) << "acnnc compile " << model << " failed " << message;
+  return out;
+}
+
+/// Runs a compiled model on `inputs` through the runtime's C API.
+std::vector<Tensor> runCompiled(const std::string &library, const std::vector<Tensor> &inputs) {
+  acnn_model *model = nullptr;
+  EXPECT_EQ(acnn_model_open(library.c_str(), &model), ACNN_OK) << acnn_last_error();
+  if (!model)
+    return {};
+  std::vector<acnn_tensor> in;
+  for (const Tensor &t : inputs)
+    in.push_back({ACNN_F32, int32_t(t.shape.size()), t.shape.data(), (void *)t.data.data()});
+  std::vector<Tensor> results(acnn_model_num_outputs(model));
+  std::vector<acnn_tensor> out;
+  for (int32_t i = 0; i < int32_t(results.size()); ++i) {
+    const char *name;
+    int32_t rank;
+    const int64_t *shape;
+    EXPECT_EQ(acnn_model_output(model, i, &name, &rank, &shape), ACNN_OK);
+    results[i].shape.assign(shape, shape + rank);
+    results[i].data.resize(results[i].numel());
+    out.push_back({ACNN_F32, rank, results[i].shape.data(), results[i].data.data()});
+  }
+  EXPECT_EQ(acnn_model_run(model, in.data(), int32_t(in.size()), out.data(), int32_t(out.size())),
+            ACNN_OK)
+      << acnn_last_error();
+  acnn_model_free(model);
+  return results;
+}
+
+std::vector<Tensor> interpretModel(const std::string &path, const std::vector<Tensor> &inputs) {
+  mlir::MLIRContext ctx;
+  auto model = loadModel(ctx, path, {});
+  if (!model) {
+    ADD_FAILURE() << llvm::toString(model.takeError());
+    return {};
+  }
+  PipelineOptions graphOnly;
+  graphOnly.stopAfter = kLastGraphStage.str();
+  EXPECT_FALSE(bool(runPipeline(**model, graphOnly)));
+  auto results = interpret(**model, inputs);
+  if (!results) {
+    ADD_FAILURE() << llvm::toString(results.takeError());
+    return {};
+  }
+  return std::move(*results);
+}
+
+class OnnxModel : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(OnnxModel, CompiledMatchesPyTorchAndInterpreter) {
+  std::string base = std::string(ACNN_SOURCE_DIR) + "/tests/models/" + GetParam();
+  std::vector<Tensor> inputs = {readNpy(base + ".input.npy")};
+  std::vector<Tensor> got = runCompiled(compileToSharedLibrary(base + ".onnx", GetParam()), inputs);
+  ASSERT_EQ(got.size(), 1u);
+  Tensor want = readNpy(base + ".output.npy");
+  ASSERT_EQ(got[0].shape, want.shape);
+  EXPECT_LE(relativeL2(got[0].data, want.data), kTolerance) << "vs PyTorch";
+  std::vector<Tensor> reference = interpretModel(base + ".onnx", inputs);
+  ASSERT_EQ(reference.size(), 1u);
+  EXPECT_LE(relativeL2(got[0].data, reference[0].data), kTolerance) << "vs interpreter";
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, OnnxModel,
+                         ::testing::Values("se_resnet", "cbam_resnet", "nonlocal", "mhsa",
+                                           "vit_tiny"));
+
+class AcnnExample : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(AcnnExample, CompiledMatchesInterpreter) {
+  std::string path = std::string(ACNN_SOURCE_DIR) + "/examples/" + GetParam() + ".acnn";
+  std::vector<Tensor> reference;
+  std::vector<Tensor> inputs;
+  {
+    // The input's shape comes from the model itself.
+    mlir::MLIRContext ctx;
+    auto model = loadModel(ctx, path, {});
+    ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+    auto entry = (*model)->lookupSymbol<mlir::func::FuncOp>(kEntryName);
+    for (mlir::Type type : entry.getArgumentTypes()) {
+      auto shape = llvm::cast<mlir::RankedTensorType>(type).getShape();
+      Tensor t{std::vector<int64_t>(shape.begin(), shape.end()), {}};
+      t.data.resize(t.numel());
+      for (size_t i = 0; i < t.data.size(); ++i)
+        t.data[i] = std::sin(0.37 * double(i));
+      inputs.push_back(std::move(t));
+    }
+  }
+  reference = interpretModel(path, inputs);
+  std::vector<Tensor> got = runCompiled(compileToSharedLibrary(path, GetParam()), inputs);
+  ASSERT_EQ(got.size(), reference.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_LE(relativeL2(got[i].data, reference[i].data), kTolerance) << "output " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, AcnnExample, ::testing::Values("se_block", "cbam_block"));
+
+} // namespace
