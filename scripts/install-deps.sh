@@ -5,8 +5,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libcli11-dev libgtest-dev libgmock-dev
-  libonnx-dev libprotobuf-dev protobuf-compiler
-  python3-torch python3-onnx python3-numpy libopenblas0-pthread
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  python3-torch python3-onnx python3-numpy python3-matplotlib libopenblas0-pthread
   zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
 )
 # Nothing to do when every package is already installed.

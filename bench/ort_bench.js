@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Times an ONNX model with ONNX Runtime (npm onnxruntime-node, CPU execution provider).
+//
+//   node bench/ort_bench.js MODEL.onnx INPUT.npy [--golden OUT.npy] [--runs 20] [--warmup 3] [--threads 2]
+//       [--name NAME]
+//
+// onnxruntime-node is found on NODE_PATH or in build/bench/node (bench/run.sh installs it).
+//
+// Session: intra-op threads --threads, inter-op threads 1, sequential execution,
+// graphOptimizationLevel 'all'. Runs --warmup untimed inferences, then --runs timed
+// ones (wall clock around each session.run), and prints one JSON line on stdout:
+//   {"kind":"latency","engine":"ort","model":NAME,"ok":true,"median_ms":..,"min_ms":..,
+//    "max_ms":..,"times_ms":[..],"rel_err":..,"version":"1.x"}
+// rel_err is the relative L2 error of the output against --golden (PyTorch's output).
+// On failure: {"kind":"latency","engine":"ort","ok":false,"error":"first line"}, exit 1.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+function parseArgs(argv) {
+  const o = { runs: 20, warmup: 3, threads: 2, golden: null, name: null, pos: [] };
+  for (let i = 0; i < argv.length; ++i) {
+    const a = argv[i];
+    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    if (!m) { o.pos.push(a); continue; }
+    const v = m[2] !== undefined ? m[2] : argv[++i];
+    if (v === undefined) throw new Error(`${a} needs a value`);
+    if (['runs', 'warmup', 'threads'].includes(m[1])) {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < (m[1] === 'warmup' ? 0 : 1)) throw new Error(`bad ${a} ${v}`);
+      o[m[1]] = n;
+    } else if (m[1] === 'golden' || m[1] === 'name') {
+      o[m[1]] = v;
+    } else {
+      throw new Error(`unknown option ${a}`);
+    }
+  }
+  if (o.pos.length !== 2) throw new Error('usage: ort_bench.js MODEL.onnx INPUT.npy [options]');
+  return o;
+}
+
+// Minimal .npy reader: version 1/2/3, little-endian float32/float64, C order.
+function readNpy(file) {
+  const buf = fs.readFileSync(file);
+  if (buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error(`${file}: not a .npy file`);
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const hstart = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', hstart, hstart + hlen);
+  const descr = /'descr':\s*'([^']+)'/.exec(header);
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header);
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header);
+  if (!descr || !fortran || !shape) throw new Error(`${file}: bad .npy header`);
+  if (fortran[1] === 'True') throw new Error(`${file}: Fortran order is not supported`);
+  const dims = shape[1].split(',').map((s) => s.trim()).filter((s) => s).map(Number);
+  const count = dims.reduce((a, b) => a * b, 1);
+  const off = hstart + hlen;
+  const data = new Float32Array(count);
+  if (descr[1] === '<f4') {
+    for (let i = 0; i < count; ++i) data[i] = buf.readFloatLE(off + 4 * i);
+  } else if (descr[1] === '<f8') {
+    for (let i = 0; i < count; ++i) data[i] = buf.readDoubleLE(off + 8 * i);
+  } else {
+    throw new Error(`${file}: dtype ${descr[1]} is not supported (want <f4 or <f8)`);
+  }
+  return { dims, data };
+}
+
+function relErr(y, ref) {
+  if (y.length !== ref.length) return null;
+  let num = 0, den = 0;
+  for (let i = 0; i < y.length; ++i) {
+    const d = y[i] - ref[i];
+    num += d * d;
+    den += ref[i] * ref[i];
+  }
+  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+// onnxruntime-node from NODE_PATH, else from run.sh's install prefix build/bench/node.
+function loadOrt() {
+  try {
+    return require('onnxruntime-node');
+  } catch (e) {
+    return require(path.join(__dirname, '..', 'build', 'bench', 'node', 'node_modules',
+                             'onnxruntime-node'));
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const [modelPath, inputPath] = o.pos;
+  const name = o.name || path.basename(modelPath, '.onnx');
+  const record = { kind: 'latency', engine: 'ort', model: name, runs: o.runs, warmup: o.warmup,
+                   threads: o.threads };
+  try {
+    const ort = loadOrt();
+    record.version = ort.env && ort.env.versions ? ort.env.versions.node : undefined;
+    const session = await ort.InferenceSession.create(modelPath, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: o.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+    const x = readNpy(inputPath);
+    const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x.data, x.dims) };
+    const outName = session.outputNames[0];
+    let out = null;
+    for (let i = 0; i < o.warmup; ++i) out = await session.run(feeds);
+    const times = [];
+    for (let i = 0; i < o.runs; ++i) {
+      const t0 = process.hrtime.bigint();
+      out = await session.run(feeds);
+      const t1 = process.hrtime.bigint();
+      times.push(Number(t1 - t0) / 1e6);
+    }
+    if (o.golden) record.rel_err = relErr(out[outName].data, readNpy(o.golden).data);
+    Object.assign(record, { ok: true, median_ms: median(times), min_ms: Math.min(...times),
+                            max_ms: Math.max(...times), times_ms: times });
+    console.log(JSON.stringify(record));
+  } catch (e) {
+    const msg = String(e && e.message ? e.message : e).split('\n').find((l) => l.trim()) || 'error';
+    Object.assign(record, { ok: false, error: msg.trim() });
+    console.log(JSON.stringify(record));
+    process.exitCode = 1;
+  }
+}
+
+main();

@@ -1,0 +1,393 @@
+#!/usr/bin/python3
+"""Turns the benchmark's JSON lines into a Markdown report and a PNG bar plot.
+
+  /usr/bin/python3 bench/report.py [--results build/bench/results.jsonl]
+        [--models-dir build/bench/models] [--md build/bench/report.md]
+        [--png build/bench/report.png] [--run-id ID|all]
+
+Reads the records bench/bench.py wrote (by default those of the last run in the
+file), counts each model's FLOPs from its ONNX graph (bench/flops.py), and prints
+the tables described in bench/README.md. Never fails on a missing or failed
+measurement: the cell says "fail" and a note gives the error's first line.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+ENGINE_TITLES = {"acnn": "acnn", "ort": "ORT", "torch": "PyTorch"}
+
+
+def load(path, run_id):
+    recs = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    recs.append(json.loads(line))
+                except json.JSONDecodeError:
+                    pass
+    if run_id != "all":
+        ids = [r.get("run_id") for r in recs if r.get("kind") == "run"]
+        want = run_id or (ids[-1] if ids else None)
+        if want:
+            recs = [r for r in recs if r.get("run_id") == want]
+    return recs
+
+
+class Notes:
+    """Numbered footnotes; one note per distinct text, listing the models it applies to."""
+
+    def __init__(self):
+        self.texts, self.models = [], []
+
+    def add(self, text, model=None):
+        if text not in self.texts:
+            self.texts.append(text)
+            self.models.append([])
+        i = self.texts.index(text)
+        if model and model not in self.models[i]:
+            self.models[i].append(model)
+        return i + 1
+
+    @property
+    def items(self):
+        return [t + (f" ({', '.join(m)})" if m else "") for t, m in zip(self.texts, self.models)]
+
+
+# --- per-kernel FLOPs ---------------------------------------------------------
+# A kernel's FLOPs are only taken from its name when the name spells out the
+# problem size; anything else is left out rather than guessed. Recognised forms
+# (case-insensitive, anywhere in the name):
+#   matmul/gemm/dot with "MxNxK" or "m<M>_n<N>_k<K>"  [optional batch "b<B>"]
+#   conv with "n<N>_c<C>_h<H>_w<W>_f<F>_k<KH>x<KW>_s<S>" (NCHW input, F filters)
+#   any name with "flops<N>" or "gflop<X>" (the compiler stating it outright)
+
+def kernel_flops(name):
+    n = name.lower()
+    m = re.search(r"(?:^|[_.-])flops(\d+)", n)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"(?:^|[_.-])gflop([0-9.]+)", n)
+    if m:
+        return float(m.group(1)) * 1e9
+    if re.search(r"matmul|gemm|dot|linear", n):
+        b = re.search(r"(?:^|[_.-])b(\d+)(?=[_.-]|$)", n)
+        batch = int(b.group(1)) if b else 1
+        m = re.search(r"m(\d+)_n(\d+)_k(\d+)", n)
+        if m:
+            mm, nn, kk = map(int, m.groups())
+            return 2 * batch * mm * nn * kk
+        m = re.search(r"(?:^|[_.-])(\d+)x(\d+)x(\d+)(?=[_.-]|$)", n)
+        if m:
+            mm, nn, kk = map(int, m.groups())
+            return 2 * batch * mm * nn * kk
+    if "conv" in n:
+        m = re.search(r"n(\d+)_c(\d+)_h(\d+)_w(\d+)_f(\d+)_k(\d+)x(\d+)_s(\d+)", n)
+        if m:
+            bn, c, h, w, f, kh, kw, s = map(int, m.groups())
+            return 2 * bn * f * (h // s) * (w // s) * c * kh * kw
+    return None
+
+
+def kernel_kind(name):
+    n = name.lower()
+    if "conv" in n:
+        return "conv"
+    if re.search(r"matmul|gemm|dot|linear|batch_matmul", n):
+        return "matmul"
+    return None
+
+
+# --- formatting -----------------------------------------------------------------
+
+def first_line(e):
+    text = str(e)
+    return next((l.strip() for l in text.splitlines() if l.strip()), type(e).__name__)
+
+
+def fmt(x, spec):
+    return "—" if x is None else format(x, spec)
+
+
+def table(header, rows, align):
+    out = ["| " + " | ".join(header) + " |",
+           "|" + "|".join(":---" if a == "l" else "---:" for a in align) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def median_over_rounds(recs):
+    ok = [r for r in recs if r.get("ok") and r.get("median_ms") is not None]
+    if not ok:
+        return None, None, (recs[-1].get("error", "failed") if recs else None)
+    return statistics.median(r["median_ms"] for r in ok), ok, None
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--results", default=os.path.join(ROOT, "build", "bench", "results.jsonl"))
+    p.add_argument("--models-dir", default=os.path.join(ROOT, "build", "bench", "models"))
+    p.add_argument("--md", default=os.path.join(ROOT, "build", "bench", "report.md"))
+    p.add_argument("--png", default=os.path.join(ROOT, "build", "bench", "report.png"))
+    p.add_argument("--run-id", help="which run in --results (default: the last; 'all': every)")
+    a = p.parse_args()
+
+    if not os.path.exists(a.results):
+        print(f"report.py: {a.results} does not exist; run bench/run.sh first", file=sys.stderr)
+        return 1
+    recs = load(a.results, a.run_id)
+    run = next((r for r in recs if r.get("kind") == "run"), {})
+    machine = next((r for r in recs if r.get("kind") == "machine"), {})
+    peaks = [r for r in recs if r.get("kind") == "peak" and r.get("ok") and r.get("gflops")]
+    peak = max((r["gflops"] for r in peaks), default=None)
+    end = next((r for r in recs if r.get("kind") == "end"), {})
+
+    models = run.get("models") or sorted({r["model"] for r in recs if r.get("model")})
+    engines = run.get("engines") or list(ENGINE_TITLES)
+    notes = Notes()
+    for n in run.get("notes") or []:
+        notes.add(n)
+    lines = []
+
+    # Machine
+    lines.append("### acnn benchmark" + (f" ({run['run_id']})" if run.get("run_id") else ""))
+    lines.append("")
+    isa = ", ".join(machine.get("isa", [])) or "unknown"
+    lines.append(f"- CPU: {machine.get('cpu', 'unknown')}, {machine.get('cpus', '?')} CPUs; "
+                 f"ISA: {isa}")
+    if peaks:
+        per = ", ".join(f"{r['engine']} {r.get('label', '')} {r['gflops']:.1f}" for r in peaks)
+        lines.append(f"- fp32 peak (best sgemm {peaks[0].get('n')}³, {peaks[0].get('threads')} "
+                     f"threads): **{peak:.1f} GFLOP/s** (max of: {per})")
+    else:
+        bad = [r for r in recs if r.get("kind") == "peak"]
+        lines.append("- fp32 peak: not measured" +
+                     (f" ({bad[0].get('error')})" if bad and bad[0].get("error") else ""))
+    lines.append(f"- batch 1, {run.get('threads', '?')} threads; each time is the median of "
+                 f"{run.get('runs', '?')} runs after {run.get('warmup', '?')} warm-up runs"
+                 + (f", median over {run['rounds']} interleaved rounds"
+                    if run.get("rounds", 1) > 1 else ""))
+    if run.get("omp_passive"):
+        lines.append("- PyTorch ran with OMP_WAIT_POLICY=PASSIVE")
+    la0, la1 = run.get("loadavg"), end.get("loadavg")
+    busy = bool(la0) and max(la0[0], (la1 or [0])[0]) > 0.5 * (machine.get("cpus") or 2)
+    if la0:
+        lines.append(f"- load average (1 min) at start {la0[0]:.2f}"
+                     + (f", at end {la1[0]:.2f}" if la1 else "")
+                     + (" — the machine was busy; numbers are noisy" if busy else ""))
+        if busy and "torch" in engines and not run.get("omp_passive"):
+            lines.append("- PyTorch's OpenMP threads spin-wait; on a busy machine that inflates "
+                         "its times many-fold (rerun idle, or with --omp-passive)")
+    if run.get("git"):
+        lines.append(f"- acnn: commit {run['git']}")
+    versions = {r["engine"]: r.get("version") for r in recs
+                if r.get("kind") == "latency" and r.get("version")}
+    if versions:
+        lines.append("- versions: " + ", ".join(f"{ENGINE_TITLES.get(k, k)} {v}"
+                                                for k, v in sorted(versions.items())))
+    lines.append("")
+
+    # Per model
+    import flops as flopcount
+    header = ["model", "GFLOP", "acnn ms", "ORT ms", "PyTorch ms", "acnn/ORT", "acnn/PyTorch",
+              "acnn GFLOP/s", "% of peak", "acnn rel err"]
+    rows, plot = [], []
+    for model in models:
+        onnx_path = os.path.join(a.models_dir, model + ".onnx")
+        gflop = None
+        try:
+            c = flopcount.count(onnx_path)
+            gflop = c["total"] / 1e9
+            if c["unknown"]:
+                notes.add(f"{len(c['unknown'])} conv/matmul nodes not counted in GFLOP "
+                          f"(shape unknown), e.g. {c['unknown'][0]}", model)
+        except Exception as e:  # noqa: BLE001 - any failure is a note
+            notes.add(f"FLOPs not counted: {first_line(e)}", model)
+        ms, errs = {}, {}
+        for engine in ENGINE_TITLES:
+            rs = [r for r in recs if r.get("kind") == "latency" and r.get("engine") == engine
+                  and r.get("model") == model]
+            if engine not in engines or not rs:
+                continue
+            ms[engine], ok, err = median_over_rounds(rs)
+            if err:
+                # The same failure on every model reads as one note: name the model MODEL.
+                generic = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(model)}(?![A-Za-z0-9_])",
+                                 "MODEL", err.replace(os.path.abspath(a.models_dir) + "/", ""))
+                errs[engine] = notes.add(f"{ENGINE_TITLES[engine]}: {generic}", model)
+            if engine == "acnn" and ok:
+                re_ = [r["rel_err"] for r in ok if r.get("rel_err") is not None]
+                ms["acnn_err"] = max(re_) if re_ else None
+            for r in ok or []:
+                if r.get("rel_err") is not None and r["rel_err"] > 1e-4 and engine != "acnn":
+                    notes.add(f"{ENGINE_TITLES[engine]}: output differs from PyTorch's golden "
+                              f"output, rel L2 error {r['rel_err']:.2e}", model)
+
+        def cell(engine):
+            if engine in errs:
+                return f"fail [{errs[engine]}]"
+            if engine not in engines:
+                return "not run"
+            return fmt(ms.get(engine), ".2f")
+
+        acnn, ort, torch_ms = ms.get("acnn"), ms.get("ort"), ms.get("torch")
+        gps = gflop / (acnn / 1e3) if gflop and acnn else None
+        pct = 100 * gps / peak if gps and peak else None
+        err = ms.get("acnn_err")
+        rows.append([model, fmt(gflop, ".3f"), cell("acnn"), cell("ort"), cell("torch"),
+                     fmt(acnn / ort if acnn and ort else None, ".2f"),
+                     fmt(acnn / torch_ms if acnn and torch_ms else None, ".2f"),
+                     fmt(gps, ".1f"), fmt(pct, ".1f"),
+                     fmt(err, ".1e") + (" ✗" if err is not None and err > 1e-4 else "")])
+        plot.append((model, acnn, ort, torch_ms))
+    lines.append(table(header, rows, "lrrrrrrrrr"))
+    lines.append("")
+    compiles = [r for r in recs if r.get("kind") == "compile" and r.get("ok")]
+    if compiles:
+        lines.append("acnnc compile time: " + ", ".join(
+            f"{r['model']} {r['seconds']:.1f} s" for r in compiles if r.get("seconds")))
+        lines.append("")
+
+    # Kernels
+    lines += kernel_section(recs, models, peak, notes)
+
+    if notes.items:
+        lines.append("Notes:")
+        lines.append("")
+        lines += [f"{i}. {t}" for i, t in enumerate(notes.items, 1)]
+        lines.append("")
+
+    text = "\n".join(lines)
+    print(text)
+    if a.md:
+        os.makedirs(os.path.dirname(os.path.abspath(a.md)), exist_ok=True)
+        with open(a.md, "w") as f:
+            f.write(text + "\n")
+    if a.png:
+        msg = plot_png(a.png, plot, peak)
+        print(msg, file=sys.stderr)
+    return 0
+
+
+def kernel_section(recs, models, peak, notes):
+    """Best and hottest conv / matmul kernels from acnn-run --profile, where FLOPs are known."""
+    lines = []
+    profiled = [r for r in recs if r.get("kind") == "latency" and r.get("engine") == "acnn"
+                and r.get("ok") and isinstance(r.get("profile"), dict)]
+    if not profiled:
+        lines.append("Per-kernel: no acnn-run --profile data in this run.")
+        lines.append("")
+        return lines
+    kernels, unnamed, perr = [], set(), []
+    for r in profiled:
+        prof = r["profile"]
+        if prof.get("error"):
+            perr.append((r["model"], prof["error"]))
+            continue
+        runs = prof.get("runs") or 1
+        for k in prof.get("kernels", []):
+            kind = kernel_kind(k["name"])
+            if not kind:
+                continue
+            f = kernel_flops(k["name"])
+            per_run_ms = k["total_ms"] / runs
+            if f is None:
+                unnamed.add(kind)
+                kernels.append((r["model"], kind, k["name"], per_run_ms, None))
+                continue
+            calls = max(k.get("calls", runs), 1)
+            gps = f * calls / (k["total_ms"] / 1e3) / 1e9 if k["total_ms"] > 0 else None
+            kernels.append((r["model"], kind, k["name"], per_run_ms, gps))
+    for e in perr:
+        notes.add(f"acnn-run --profile failed: {e[1]}", e[0])
+    listed = sum(len(r["profile"].get("kernels", [])) for r in profiled)
+    if not listed:
+        lines.append("Per-kernel: acnn-run --profile listed no kernels (the compiled models "
+                     "carry no kernel records).")
+        lines.append("")
+        return lines
+    rows = []
+    for kind in ("conv", "matmul"):
+        ks = [k for k in kernels if k[1] == kind]
+        if not ks:
+            rows.append([kind, "—", f"no {kind} kernel named in the profiles", "—", "—", "—"])
+            continue
+        hot = max(ks, key=lambda k: k[3])
+        with_f = [k for k in ks if k[4] is not None]
+        best = max(with_f, key=lambda k: k[4]) if with_f else None
+        for what, k in (("hottest", hot), ("best GFLOP/s", best)):
+            if k is None:
+                continue
+            gps = k[4]
+            rows.append([f"{kind} ({what})", k[0], f"`{k[2]}`", f"{k[3]:.3f}",
+                         fmt(gps, ".1f"), fmt(100 * gps / peak if gps and peak else None, ".1f")])
+    lines.append(table(["kernel", "model", "name", "ms / run", "GFLOP/s", "% of peak"], rows,
+                       "lllrrr"))
+    lines.append("")
+    if unnamed:
+        lines.append("Some " + " and ".join(sorted(unnamed)) + " kernels' FLOPs cannot be "
+                     "derived from their names; their GFLOP/s is left out (—), not guessed.")
+        lines.append("")
+    return lines
+
+
+def plot_png(path, plot, peak):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "report.py: no matplotlib (apt-get install python3-matplotlib); no plot written"
+    names = [m for m, *_ in plot]
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(max(7, 0.9 * len(names) + 3), 8))
+    width = 0.27
+    colors = {"acnn": "#d62728", "ORT": "#1f77b4", "PyTorch": "#7f7f7f"}
+    for i, title in enumerate(("acnn", "ORT", "PyTorch")):
+        xs = [j + (i - 1) * width for j in range(len(names))]
+        ys = [row[1 + i] or 0 for row in plot]
+        ax1.bar(xs, ys, width, label=title, color=colors[title])
+        for x, y in zip(xs, ys):
+            if not y:
+                ax1.annotate("n/a", (x, 0), xycoords=("data", "axes fraction"),
+                             xytext=(0, 3), textcoords="offset points", ha="center",
+                             fontsize=7, rotation=90, va="bottom", color=colors[title])
+    ax1.set_yscale("log")
+    ax1.set_ylabel("latency, ms (median, log scale)")
+    ax1.set_title("batch 1 latency (lower is better)")
+    ax1.set_xticks(range(len(names)))
+    ax1.set_xticklabels(names, rotation=30, ha="right")
+    ax1.legend()
+    for i, title in enumerate(("acnn", "PyTorch")):
+        xs = [j + (i - 0.5) * width for j in range(len(names))]
+        ys = [(row[1 if title == "acnn" else 3] / row[2]) if row[2] and
+              row[1 if title == "acnn" else 3] else 0 for row in plot]
+        ax2.bar(xs, ys, width, label=title, color=colors[title])
+        for x, y in zip(xs, ys):
+            if not y:
+                ax2.annotate("n/a", (x, 0), xycoords=("data", "axes fraction"),
+                             xytext=(0, 3), textcoords="offset points", ha="center",
+                             fontsize=7, rotation=90, va="bottom", color=colors[title])
+    ax2.axhline(1.0, color=colors["ORT"], linestyle="--", label="ORT = 1")
+    ax2.set_yscale("log")
+    ax2.set_ylabel("time / ORT time (log scale)")
+    ax2.set_title("relative to ONNX Runtime (≤ 1 is the goal)")
+    ax2.set_xticks(range(len(names)))
+    ax2.set_xticklabels(names, rotation=30, ha="right")
+    ax2.legend()
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=110)
+    return f"report.py: wrote {path}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
