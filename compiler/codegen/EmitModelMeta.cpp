@@ -1,11 +1,12 @@
-// acnn-emit-model-meta: the metadata global the runtime parses.
+// acnn-emit-model-meta: the metadata global the runtime parses, with the
+// signature; acnn-plan-memory and acnn-profile-kernels append the rest.
+#include "compiler/codegen/ModelMeta.h"
 #include "compiler/codegen/Passes.h"
 #include "dialects/acnn/AcnnDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace acnn {
@@ -25,24 +26,19 @@ std::string modelSymbolPrefix(ModuleOp model) {
 
 namespace {
 
-/// Names are one space-free token in the metadata: percent-encode the rest.
-void writeEncoded(llvm::raw_ostream &os, llvm::StringRef name) {
-  for (unsigned char c : name) {
-    if (c <= 0x20 || c >= 0x7f || c == '%')
-      os << llvm::format("%%%02X", c);
-    else
-      os << c;
-  }
-}
-
-void writeTensor(llvm::raw_ostream &os, llvm::StringRef kind, StringAttr name, Type type) {
+LogicalResult writeTensor(llvm::raw_ostream &os, llvm::StringRef kind, StringAttr name, Type type,
+                          Location loc) {
   auto shaped = cast<RankedTensorType>(type);
+  if (shaped.getNumElements() == 0)
+    return emitError(loc) << kind << " '" << (name ? name.getValue() : kind)
+                          << "' has no elements; compiled models take non-empty tensors";
   os << kind << ' ';
-  writeEncoded(os, name ? name.getValue() : kind);
+  writeMetaName(os, name ? name.getValue() : kind);
   os << " f32 " << shaped.getRank();
   for (int64_t d : shaped.getShape())
     os << ' ' << d;
   os << '\n';
+  return success();
 }
 
 struct EmitModelMeta : impl::EmitModelMetaBase<EmitModelMeta> {
@@ -57,13 +53,15 @@ struct EmitModelMeta : impl::EmitModelMetaBase<EmitModelMeta> {
     std::string text;
     llvm::raw_string_ostream os(text);
     os << "acnn-model 1\nname " << prefix.substr(5, prefix.size() - 6) << '\n';
+    bool ok = true;
     for (unsigned i = 0; i < entry.getNumArguments(); ++i)
-      writeTensor(os, "input", entry.getArgAttrOfType<StringAttr>(i, kNameAttr),
-                  entry.getArgumentTypes()[i]);
+      ok &= succeeded(writeTensor(os, "input", entry.getArgAttrOfType<StringAttr>(i, kNameAttr),
+                                  entry.getArgumentTypes()[i], entry.getLoc()));
     for (unsigned i = 0; i < entry.getNumResults(); ++i)
-      writeTensor(os, "output", entry.getResultAttrOfType<StringAttr>(i, kNameAttr),
-                  entry.getResultTypes()[i]);
-    os << "arena 0\n";
+      ok &= succeeded(writeTensor(os, "output", entry.getResultAttrOfType<StringAttr>(i, kNameAttr),
+                                  entry.getResultTypes()[i], entry.getLoc()));
+    if (!ok)
+      return signalPassFailure();
     text.push_back('\0');
 
     OpBuilder b = OpBuilder::atBlockEnd(model.getBody());

@@ -37,7 +37,13 @@ static void addPipeline(OpPassManager &pm, llvm::StringRef text) {
 }
 
 void addToLinalgPasses(OpPassManager &pm) {
-  addPipeline(pm, "acnn-emit-model-meta,acnn-convert-to-linalg,canonicalize,cse");
+  addPipeline(pm, "acnn-emit-model-meta,acnn-mark-kernels,acnn-convert-to-linalg,"
+                  "acnn-count-kernel-flops,canonicalize,cse");
+}
+
+void addSchedulePasses(OpPassManager &pm) {
+  addPipeline(pm, "func.func(acnn-kernel-layouts),canonicalize,cse,acnn-schedule-kernels,"
+                  "canonicalize,cse");
 }
 
 void addBufferizePasses(OpPassManager &pm) {
@@ -48,12 +54,17 @@ void addBufferizePasses(OpPassManager &pm) {
 }
 
 void addToLLVMPasses(OpPassManager &pm, bool sharedLibrary) {
-  addPipeline(pm, "func.func(acnn-copies-to-linalg),convert-linalg-to-loops,expand-strided-metadata,"
-                  "lower-affine,convert-scf-to-cf,"
-                  "finalize-memref-to-llvm,convert-math-to-llvm,"
-                  "convert-math-to-libm,convert-arith-to-llvm,"
+  addPipeline(pm, "acnn-plan-memory,acnn-profile-kernels,"
+                  // Schedules' scf.forall loops run on OpenMP threads; memrefs go
+                  // to LLVM before scf to cf, else OpenMP's alloca scopes break.
+                  "func.func(acnn-copies-to-linalg),scf-forall-to-parallel,"
+                  "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,"
+                  "lower-affine,convert-scf-to-openmp,expand-strided-metadata,lower-affine,"
+                  "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
+                  "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,"
+                  "convert-ub-to-llvm,"
                   "convert-func-to-llvm{use-bare-ptr-memref-call-conv},convert-cf-to-llvm,"
-                  "convert-index-to-llvm,reconcile-unrealized-casts");
+                  "convert-index-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts");
   pm.addPass(createEmitModelEntry(EmitModelEntryOptions{sharedLibrary}));
 }
 

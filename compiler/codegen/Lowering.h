@@ -16,6 +16,9 @@ void registerCodegenPasses();
 
 /// acnn ops to linalg, tensor, arith and math on tensors.
 void addToLinalgPasses(mlir::OpPassManager &pm);
+/// Layouts for the schedules, then a generated schedule per kernel (tile,
+/// parallelise, vectorise) applied with the transform interpreter.
+void addSchedulePasses(mlir::OpPassManager &pm);
 /// One-shot bufferisation; outputs become out-parameters of @main.
 void addBufferizePasses(mlir::OpPassManager &pm);
 /// Loops, then the LLVM dialect with bare-pointer arguments, then the entry.

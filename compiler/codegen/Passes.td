@@ -10,6 +10,8 @@ def EmitModelMeta : Pass<"acnn-emit-model-meta", "mlir::ModuleOp"> {
     binds a compiled model (libacnnrt's acnnrt.h documents the format), with
     the names and shapes of `@main`'s arguments and results. Runs while the
     signature still has tensor types; `<model>` is the module's name.
+    acnn-plan-memory appends the `arena` record and acnn-profile-kernels the
+    `kernel` records.
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
@@ -19,7 +21,12 @@ def EmitModelEntry : Pass<"acnn-emit-model-entry", "mlir::ModuleOp"> {
   let description = [{
     On the LLVM-dialect module: makes the lowered `@main` internal as
     `acnn_<model>_main` and adds `void acnn_<model>_entry(void **args)`, which
-    passes args[0..n) (inputs, then outputs) to it as bare pointers. With
+    passes args[0..n) to its n arguments as bare pointers. @main's arguments
+    are therefore in the order of the runtime's args[]: the inputs, the
+    outputs, then the arena and last the `acnn_context *`, both appended by
+    acnn-plan-memory / acnn-profile-kernels (RuntimeArguments.h). A pass that
+    needs another argument from the runtime adds it to args[] and to @main
+    at the same position, before the context, which stays last. With
     `shared-library`, also exports both symbols as `acnn_model_meta` and
     `acnn_model_entry`, the names the runtime looks up in a shared library.
   }];
@@ -28,6 +35,64 @@ def EmitModelEntry : Pass<"acnn-emit-model-entry", "mlir::ModuleOp"> {
            "Also export the generic symbol names a shared library needs">
   ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+def MarkKernels : Pass<"acnn-mark-kernels", "mlir::ModuleOp"> {
+  let summary = "Name every kernel of the graph in its ops' locations";
+  let description = [{
+    Runs on the acnn graph, before it is lowered: every op but constants is
+    one kernel for the runtime's profile. Its location becomes
+    `fused<{acnn.kernel_name = "NAME"}>[loc]`, which every op lowered from it
+    inherits (KernelLocation.h). NAME is `[node/]op_shapes`: the node's name
+    from its NameLoc, the op's mnemonic and the shapes of its operands of rank
+    two or more (else of its result), made of [A-Za-z0-9_./-] and unique.
+  }];
+}
+
+def CountKernelFlops : Pass<"acnn-count-kernel-flops", "mlir::ModuleOp"> {
+  let summary = "Append each kernel's floating-point operation count to its name";
+  let description = [{
+    On linalg on tensors, right after the acnn ops are lowered and before
+    schedules rewrite the linalg ops: every kernel name from
+    acnn-mark-kernels gains `_flops<N>`, N summed over the kernel's linalg
+    ops as the float-valued ops of the body times the points of the
+    iteration space and the trips of the loops around it (a multiply-add
+    counts two).
+  }];
+}
+
+def PlanMemory : Pass<"acnn-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place @main's buffers in the runtime's arena";
+  let description = [{
+    After bufferisation: every `memref.alloc` of static size in `@main`
+    becomes a `memref.view` into the arena argument (RuntimeArguments.h) at a
+    64-byte aligned offset, and its deallocations go. Offsets come from the
+    buffers' live ranges over the ops of @main's body (an op with regions,
+    such as a loop, is one step: a buffer allocated inside it is live for all
+    of it), placed greedily (ArenaPlan.h); buffers live at the same time
+    never overlap. The arena's size goes into the metadata's `arena` record.
+    Allocations the plan cannot follow stay heap allocations: those returned,
+    yielded, passed to calls or turned into non-view memrefs, and those inside
+    scf.forall / scf.parallel, whose iterations may run at once.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
+def ProfileKernels : Pass<"acnn-profile-kernels", "mlir::ModuleOp"> {
+  let summary = "Time every kernel of @main with the runtime's profiling hooks";
+  let description = [{
+    After bufferisation: brackets each kernel (acnn-mark-kernels) in `@main`'s
+    body with `acnn_kernel_begin(ctx, i)` / `acnn_kernel_end(ctx, i)`, ctx
+    being the context argument (RuntimeArguments.h), and appends a `kernel`
+    record per kernel to the metadata, in order of first appearance. A body
+    op belongs to the kernel in its location or in its nested ops' (a loop's
+    body); only ops that read or write memory delimit kernels, and one that
+    names no kernel counts towards the next kernel, so the brackets cover the
+    whole run.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect"];
 }
 
 def CopiesToLinalg : Pass<"acnn-copies-to-linalg", "mlir::func::FuncOp"> {
@@ -40,6 +105,49 @@ def CopiesToLinalg : Pass<"acnn-copies-to-linalg", "mlir::func::FuncOp"> {
     memref.copy (a memcpy).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def KernelLayouts : Pass<"acnn-kernel-layouts", "mlir::func::FuncOp"> {
+  let summary = "Put conv and matmul operands in the layouts the schedules vectorise";
+  let description = [{
+    NCHW/FCHW convolutions become NHWC/HWCF ones between transposes (the
+    output-channel axis contiguous, so an ow x f register tile loads whole
+    vectors); constant filters are transposed at compile time. A matmul that
+    reads a constant rhs transposed (a linear layer's [n, k] weight) reads a
+    transposed copy of the constant instead.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def ScheduleKernels : Pass<"acnn-schedule-kernels", "mlir::ModuleOp"> {
+  let summary = "Tile, parallelise and vectorise every linalg op by a generated schedule";
+  let description = [{
+    For every linalg op on tensors: generates a Schedule (Schedule.h) from the
+    op's kind, its static shapes and the target's vector width and register
+    count, renders it as a transform-dialect script and applies it with the
+    transform interpreter. Then lowers vector contractions to FMAs. Warns
+    when a kernel that was to be vectorised stayed scalar, or a reduction
+    loop still loads and stores its accumulator. The target comes from the
+    `target` option, else the module's `acnn.cpu` attribute (an LLVM CPU
+    name), else this machine.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "avx2, avx512, sse, native or an LLVM CPU name (default: the module's acnn.cpu, "
+           "else native)">,
+    Option<"printSchedules", "print-schedules", "bool", /*default=*/"false",
+           "Print each kernel's schedule to stdout">,
+    Option<"printScripts", "print-scripts", "bool", /*default=*/"false",
+           "Print each kernel's transform script to stdout">,
+    Option<"hoist", "hoist", "bool", /*default=*/"true",
+           "Hoist accumulators out of reduction loops (off only to test the check)">
+  ];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::vector::VectorDialect", "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::arith::ArithDialect", "mlir::affine::AffineDialect", "mlir::math::MathDialect",
+    "mlir::memref::MemRefDialect", "mlir::bufferization::BufferizationDialect"];
 }
 
 #endif // ACNN_CODEGEN_PASSES_TD

@@ -2,7 +2,7 @@
 #include "compiler/codegen/Artifact.h"
 #include "compiler/codegen/ObjectEmitter.h"
 #include "compiler/driver/Commands.h"
-#include "compiler/driver/Pipeline.h"
+#include "compiler/driver/Compiler.h"
 
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -20,6 +20,7 @@ struct CompileArgs {
   std::string target = "cpu";
   CpuTarget cpu;
   std::string name;
+  std::string scheduleTarget; // default: --cpu's
 };
 
 std::string emitKindFromExtension(llvm::StringRef path) {
@@ -62,24 +63,16 @@ static llvm::Error compile(const CompileArgs &args) {
   if (!model)
     return model.takeError();
   (*model)->setSymName(modelName(args));
-
-  // The header describes the tensor-level signature, so the graph stages run first.
-  PipelineOptions graph;
-  graph.stopAfter = kLastGraphStage.str();
-  if (llvm::Error err = runPipeline(**model, graph))
-    return err;
-  std::string header = modelHeader(**model);
-  PipelineOptions codegen;
-  codegen.resumeAfter = kLastGraphStage.str();
-  codegen.sharedLibrary = emit == "shared";
+  // The kernels' schedules follow the CPU's vector ISA (acnn-schedule-kernels).
+  (*model)->getOperation()->setAttr("acnn.cpu", StringAttr::get(&ctx, args.scheduleTarget.empty()
+                                                          ? args.cpu.cpu
+                                                          : args.scheduleTarget));
+  std::optional<std::string> stopAfter;
   if (!args.stage.empty())
-    codegen.stopAfter = args.stage;
-  if (!args.stage.empty() && isGraphStage(args.stage))
-    return llvm::createStringError("--stage=%s: inspect shows graph stages; compile emits "
-                                   "codegen stages (after %s)",
-                                   args.stage.c_str(), kLastGraphStage.data());
-  if (llvm::Error err = runPipeline(**model, codegen))
-    return err;
+    stopAfter = args.stage;
+  auto header = lowerModel(**model, emit == "shared", stopAfter);
+  if (!header)
+    return header.takeError();
 
   if (emit == "mlir") {
     std::string text;
@@ -87,17 +80,17 @@ static llvm::Error compile(const CompileArgs &args) {
     (*model)->print(os, OpPrintingFlags().elideLargeElementsAttrs(8));
     return writeFile(args.output, text);
   }
-  llvm::LLVMContext llvmContext;
-  auto module = translateToLLVMIR(**model, llvmContext, **machine);
-  if (!module)
-    return module.takeError();
   if (emit == "llvm") {
+    llvm::LLVMContext llvmContext;
+    auto module = translateToLLVMIR(**model, llvmContext, **machine);
+    if (!module)
+      return module.takeError();
     std::string text;
     llvm::raw_string_ostream os(text);
     (*module)->print(os, nullptr);
     return writeFile(args.output, text);
   }
-  auto object = emitObject(**module, **machine);
+  auto object = compileToObject(**model, **machine);
   if (!object)
     return object.takeError();
   llvm::Error written = emit == "obj"    ? writeFile(args.output, *object)
@@ -108,7 +101,7 @@ static llvm::Error compile(const CompileArgs &args) {
     return written;
   llvm::SmallString<128> headerPath(args.output);
   llvm::sys::path::replace_extension(headerPath, ".h");
-  return writeFile(headerPath, header);
+  return writeFile(headerPath, *header);
 }
 
 Command addCompileCommand(CLI::App &app) {
@@ -122,10 +115,14 @@ Command addCompileCommand(CLI::App &app) {
   cmd->add_option("--emit", args->emit, "obj, static, shared, llvm or mlir")
       ->check(CLI::IsMember({"obj", "static", "shared", "llvm", "mlir"}));
   cmd->add_option("--stage", args->stage,
-                  "With --emit=mlir: stop after this codegen stage (linalg, bufferize, llvm)");
+                  "With --emit=mlir: stop after this codegen stage (linalg, schedule, bufferize, llvm)");
   cmd->add_option("--target", args->target, "cpu (cuda: not yet)");
   cmd->add_option("--cpu", args->cpu.cpu,
                   "native (default), or an LLVM CPU name: x86-64-v3, x86-64-v4, znver3, ...");
+  cmd->add_option("--schedule-target", args->scheduleTarget,
+                  "Schedule kernels for this vector ISA (avx2, avx512, sse or a CPU name) "
+                  "instead of --cpu's; code for --cpu still runs them, e.g. to test AVX-512 "
+                  "schedules on an AVX2 machine");
   cmd->add_option("--name", args->name,
                   "C name of the model (symbols acnn_<name>_*); default: the file name");
   return {cmd, [args] { return compile(*args); }};

@@ -29,12 +29,43 @@ const Stage kStages[] = {
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createFoldConstants());
      }},
+    // Fusion: attention blocks are recognised first, while their element-wise
+    // ops are still separate, then epilogues take what is left. A stage that
+    // rewrites weights as acnn ops folds them again.
+    {"recognize-activations",
+     [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createRecognizeActivations());
+     }},
+    {"recognize-layer-norm",
+     [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createRecognizeLayerNorm());
+     }},
+    {"fuse-attention",
+     [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createFuseAttention());
+     }},
+    {"fuse-cbam",
+     [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createFuseCbam());
+       pm.addNestedPass<func::FuncOp>(createFoldConstants());
+     }},
+    {"fuse-squeeze-excite",
+     [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createFuseSqueezeExcite());
+       pm.addNestedPass<func::FuncOp>(createFoldConstants());
+     }},
+    {"fuse-epilogues",
+     [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createFuseEpilogues());
+       pm.addNestedPass<func::FuncOp>(createFoldConstants());
+     }},
     {kLastGraphStage,
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addPass(createCanonicalizerPass());
        pm.addPass(createCSEPass());
      }},
     {"linalg", [](OpPassManager &pm, const PipelineOptions &) { addToLinalgPasses(pm); }},
+    {"schedule", [](OpPassManager &pm, const PipelineOptions &) { addSchedulePasses(pm); }},
     {"bufferize", [](OpPassManager &pm, const PipelineOptions &) { addBufferizePasses(pm); }},
     {"llvm",
      [](OpPassManager &pm, const PipelineOptions &options) {
@@ -97,7 +128,12 @@ llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
   ScopedDiagnosticHandler handler(model->getContext(), [&](Diagnostic &d) {
-    os << d.getLocation() << ": " << d << "\n";
+    // Warnings (e.g. a kernel the schedule left scalar) do not stop the
+    // pipeline, so they are shown now; errors go into the failure's message.
+    if (d.getSeverity() == DiagnosticSeverity::Warning)
+      llvm::errs() << "warning: " << d.getLocation() << ": " << d << "\n";
+    else
+      os << d.getLocation() << ": " << d << "\n";
     return success();
   });
   if (failed(pm.run(model)))

@@ -69,7 +69,11 @@ llvm::Error dispatch(Operation *op, ArrayRef<const Tensor *> operands,
           return opError(op, llvm::toString(t.takeError()));
         return done(std::move(*t));
       })
-      .Case([&](Conv2dOp c) { return done(conv2d(c, in(0), in(1), optional(c.getBias(), 2))); })
+      .Case([&](Conv2dOp c) {
+        Tensor t = conv2d(c, in(0), in(1), optional(c.getBias(), 2));
+        applyEpilogue(t, optional(c.getResidual(), c.getBias() ? 3 : 2), c.getActivation());
+        return done(std::move(t));
+      })
       .Case([&](BatchNormOp c) {
         return done(batchNorm(c, in(0), in(1), in(2), in(3), in(4)));
       })
@@ -84,8 +88,26 @@ llvm::Error dispatch(Operation *op, ArrayRef<const Tensor *> operands,
       .Case([&](ReduceMaxOp c) { return reduceOp(c.getAxes(), Reduction::Max); })
       .Case([&](ReduceSumOp c) { return reduceOp(c.getAxes(), Reduction::Sum); })
       .Case([&](SoftmaxOp c) { return done(softmax(c, in(0))); })
-      .Case([&](MatmulOp c) { return done(matmul(c, in(0), in(1))); })
-      .Case([&](LinearOp c) { return done(linear(c, in(0), in(1), optional(c.getBias(), 2))); })
+      .Case([&](MatmulOp c) {
+        Tensor t = matmul(c, in(0), in(1));
+        applyEpilogue(t, optional(c.getResidual(), 2), c.getActivation());
+        return done(std::move(t));
+      })
+      .Case([&](LinearOp c) {
+        Tensor t = linear(c, in(0), in(1), optional(c.getBias(), 2));
+        applyEpilogue(t, optional(c.getResidual(), c.getBias() ? 3 : 2), c.getActivation());
+        return done(std::move(t));
+      })
+      .Case([&](SqueezeExciteOp c) {
+        return done(squeezeExcite(c, in(0), in(1), in(2), in(3), in(4)));
+      })
+      .Case([&](ChannelAttentionOp c) {
+        return done(channelAttention(c, in(0), in(1), in(2), in(3), in(4)));
+      })
+      .Case([&](SpatialAttentionOp c) { return done(spatialAttention(c, in(0), in(1), in(2))); })
+      .Case([&](AttentionOp c) {
+        return done(attention(c, in(0), in(1), in(2), optional(c.getBias(), 3)));
+      })
       .Case([&](ConcatOp c) { return done(concat(c, operands)); })
       .Case([&](SplitOp c) {
         for (Tensor &t : split(c, in(0)))

@@ -57,6 +57,20 @@ Tensor softmax(SoftmaxOp op, const Tensor &x);
 Tensor matmul(MatmulOp op, const Tensor &a, const Tensor &b);
 Tensor linear(LinearOp op, const Tensor &x, const Tensor &w, const Tensor *bias);
 
+// FusedKernels.cpp
+/// The scalar function of an epilogue activation; empty for "none".
+UnaryFn activationFunction(llvm::StringRef name);
+/// result = activation(result + residual), the residual broadcast.
+void applyEpilogue(Tensor &result, const Tensor *residual, llvm::StringRef activation);
+Tensor squeezeExcite(SqueezeExciteOp op, const Tensor &x, const Tensor &w1, const Tensor &b1,
+                     const Tensor &w2, const Tensor &b2);
+Tensor channelAttention(ChannelAttentionOp op, const Tensor &x, const Tensor &w1,
+                        const Tensor &b1, const Tensor &w2, const Tensor &b2);
+Tensor spatialAttention(SpatialAttentionOp op, const Tensor &x, const Tensor &w,
+                        const Tensor &bias);
+Tensor attention(AttentionOp op, const Tensor &q, const Tensor &k, const Tensor &v,
+                 const Tensor *bias);
+
 // MovementKernels.cpp
 Tensor concat(ConcatOp op, llvm::ArrayRef<const Tensor *> inputs);
 std::vector<Tensor> split(SplitOp op, const Tensor &x);

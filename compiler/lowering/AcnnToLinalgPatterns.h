@@ -12,6 +12,7 @@ void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateReduceNormToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateMatmulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace acnn
 

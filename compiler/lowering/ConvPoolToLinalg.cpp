@@ -92,7 +92,8 @@ struct ConvToLinalg : OpConversionPattern<Conv2dOp> {
                        .getResult(0);
       result = reshapeTo(rewriter, loc, conv, out);
     }
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, result, adaptor.getResidual(),
+                                         op.getActivation()));
     return success();
   }
 };

@@ -5,6 +5,7 @@
 #include "compiler/lowering/Passes.h"
 #include "dialects/acnn/AcnnDialect.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace acnn {
@@ -22,7 +23,7 @@ struct ConvertAcnnToLinalg : impl::ConvertAcnnToLinalgBase<ConvertAcnnToLinalg> 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<AcnnDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect,
-                           math::MathDialect>();
+                           math::MathDialect, scf::SCFDialect>();
 
     RewritePatternSet patterns(ctx);
     populateConvPoolToLinalgPatterns(patterns);
@@ -30,6 +31,7 @@ struct ConvertAcnnToLinalg : impl::ConvertAcnnToLinalgBase<ConvertAcnnToLinalg> 
     populateReduceNormToLinalgPatterns(patterns);
     populateMatmulToLinalgPatterns(patterns);
     populateDataMovementToLinalgPatterns(patterns);
+    populateFusedToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace acnn {
@@ -28,6 +30,52 @@ Value ScalarBuilder::exp(Value x) const { return math::ExpOp::create(b, loc, x);
 Value ScalarBuilder::sqrt(Value x) const { return math::SqrtOp::create(b, loc, x); }
 Value ScalarBuilder::clamp(Value x, double lo, double hi) const {
   return min(max(x, constant(lo)), constant(hi));
+}
+
+Value activationScalar(const ScalarBuilder &s, StringRef activation, Value x) {
+  auto sigmoid = [&](Value v) {
+    return s.div(s.constant(1.0),
+                 s.add(s.constant(1.0), s.exp(arith::NegFOp::create(s.b, s.loc, v))));
+  };
+  if (activation == "relu")
+    return s.max(x, s.constant(0.0));
+  if (activation == "sigmoid")
+    return sigmoid(x);
+  if (activation == "tanh")
+    return math::TanhOp::create(s.b, s.loc, x);
+  if (activation == "silu")
+    return s.mul(x, sigmoid(x));
+  if (activation == "gelu" || activation == "gelu_tanh") {
+    Value phi;
+    if (activation == "gelu_tanh") {
+      Value cube = s.mul(s.mul(x, x), x);
+      Value inner =
+          s.mul(s.constant(std::sqrt(2.0 / M_PI)), s.add(x, s.mul(s.constant(0.044715), cube)));
+      phi = math::TanhOp::create(s.b, s.loc, inner);
+    } else {
+      phi = math::ErfOp::create(s.b, s.loc, s.div(x, s.constant(M_SQRT2)));
+    }
+    return s.mul(s.mul(s.constant(0.5), x), s.add(s.constant(1.0), phi));
+  }
+  if (activation == "hard_swish")
+    return s.div(s.mul(x, s.clamp(s.add(x, s.constant(3.0)), 0.0, 6.0)), s.constant(6.0));
+  return x;
+}
+
+Value buildEpilogue(OpBuilder &b, Location loc, Value result, Value residual,
+                    StringRef activation) {
+  if (!residual && activation == "none")
+    return result;
+  auto type = llvm::cast<RankedTensorType>(result.getType());
+  SmallVector<Value> inputs = {result};
+  if (residual)
+    inputs.push_back(residual);
+  return buildBroadcastParallel(b, loc, type, inputs,
+                                [&](OpBuilder &nb, Location l, ValueRange x) {
+                                  ScalarBuilder s{nb, l};
+                                  Value v = residual ? s.add(x[0], x[1]) : x[0];
+                                  return activationScalar(s, activation, v);
+                                });
 }
 
 Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, double value) {

@@ -27,6 +27,10 @@ struct ScalarBuilder {
   mlir::Value clamp(mlir::Value x, double lo, double hi) const;
 };
 
+/// The scalar of an epilogue activation ("relu", "gelu", ...) applied to `x`;
+/// `x` itself for "none".
+mlir::Value activationScalar(const ScalarBuilder &s, llvm::StringRef activation, mlir::Value x);
+
 /// Scalar body of a linalg.generic: given the block arguments (one element
 /// of each input, then the output's current value), returns what to yield.
 using ScalarBody =
@@ -78,6 +82,13 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            llvm::ArrayRef<int64_t> loopShape, llvm::ArrayRef<bool> reduced,
                            mlir::ValueRange inputs, llvm::ArrayRef<mlir::AffineMap> maps,
                            double init, ScalarBody body);
+
+/// The epilogue of conv2d, linear and matmul: activation(result + residual)
+/// as one parallel generic reading `result` (and the broadcast `residual`),
+/// or `result` unchanged when there is neither. Codegen fuses this generic
+/// into the loops that produce `result`.
+mlir::Value buildEpilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value result,
+                          mlir::Value residual, llvm::StringRef activation);
 
 /// `value` divided element-wise by the constant `divisor`.
 mlir::Value divideBy(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value, double divisor);

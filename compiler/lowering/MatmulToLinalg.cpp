@@ -81,7 +81,8 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
     } else {
       result = broadcastContraction(rewriter, loc, lhs, rhs, out);
     }
-    rewriter.replaceOp(op, reshapeTo(rewriter, loc, result, out));
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, reshapeTo(rewriter, loc, result, out),
+                                         adaptor.getResidual(), op.getActivation()));
     return success();
   }
 };
@@ -103,7 +104,9 @@ struct LinearToLinalg : OpConversionPattern<LinearOp> {
                                   adaptor.getWeight()},
                        ValueRange{init})
                        .getResult(0);
-    rewriter.replaceOp(op, reshapeTo(rewriter, loc, matmul, op.getType().getShape()));
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc,
+                                         reshapeTo(rewriter, loc, matmul, op.getType().getShape()),
+                                         adaptor.getResidual(), op.getActivation()));
     return success();
   }
 };

@@ -16,7 +16,7 @@ def ConvertAcnnToLinalg : Pass<"acnn-convert-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
     "mlir::arith::ArithDialect", "mlir::math::MathDialect",
-    "mlir::func::FuncDialect"
+    "mlir::func::FuncDialect", "mlir::scf::SCFDialect"
   ];
 }
 

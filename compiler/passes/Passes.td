@@ -27,4 +27,91 @@ def FoldBatchNorm : Pass<"acnn-fold-batch-norm", "mlir::func::FuncOp"> {
   let dependentDialects = ["acnn::AcnnDialect"];
 }
 
+def FuseEpilogues : Pass<"acnn-fuse-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Fuse bias, per-channel scale, residual add and activation into conv/linear/matmul";
+  let description = [{
+    The element-wise ops that follow a `conv2d`, `linear` or `matmul` whose
+    result nothing else reads become part of it:
+
+    - a per-channel constant added (`add(conv, c)`, c broadcasting along the
+      output channels only) joins the bias;
+    - a per-channel constant multiplied scales the filters and the bias;
+    - any other tensor added that broadcasts to the result becomes the
+      `residual` operand;
+    - a following relu / sigmoid / tanh / silu / gelu / hard_swish becomes
+      the `activation`.
+
+    The result is `activation(op + bias + residual)`. A `matmul` by a
+    constant matrix first becomes `linear` with the transposed weight so
+    that its bias folds too. Weight arithmetic is left as acnn ops on the
+    constants for `acnn-fold-constants`.
+  }];
+  let dependentDialects = ["acnn::AcnnDialect"];
+}
+
+def RecognizeActivations : Pass<"acnn-recognize-activations", "mlir::func::FuncOp"> {
+  let summary = "Recognise GELU and SiLU spelled out in element-wise ops";
+  let description = [{
+    `x * 0.5 * (1 + erf(x / sqrt(2)))`, its three factors multiplied in any
+    order and grouping and the division written as a multiplication by
+    1 / sqrt(2) or not, becomes `acnn.gelu`, and so does the tanh form
+    `x * 0.5 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))` (with
+    `approximate_tanh`); `x * sigmoid(x)` becomes
+    `acnn.silu`. Both can then fuse into a producer's epilogue.
+  }];
+  let dependentDialects = ["acnn::AcnnDialect"];
+}
+
+def RecognizeLayerNorm : Pass<"acnn-recognize-layer-norm", "mlir::func::FuncOp"> {
+  let summary = "Recognise layer norm spelled out in reductions and element-wise ops";
+  let description = [{
+    `(x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps)` with the means over
+    the trailing axes (kept as size 1) becomes `acnn.layer_norm` with unit
+    scale; a following multiply by and add of constants along the normalised
+    axes become its scale and bias.
+  }];
+  let dependentDialects = ["acnn::AcnnDialect"];
+}
+
+def FuseSqueezeExcite : Pass<"acnn-fuse-squeeze-excite", "mlir::func::FuncOp"> {
+  let summary = "Recognise squeeze-and-excitation blocks as acnn.squeeze_excite";
+  let description = [{
+    `x * gate(fc2(act(fc1(mean over H, W of x))))`, the gate reshaped to
+    [N, C, 1, 1], becomes one op whatever the exporter's spelling: the pool as
+    GlobalAveragePool, ReduceMean or a whole-map average pool; each layer as
+    Gemm / linear, a 1x1 conv or MatMul by a matrix plus a bias; the gate as
+    sigmoid or PyTorch's hard sigmoid. Weights become [out, in] (transposes
+    and reshapes of the constants, for `acnn-fold-constants`).
+  }];
+  let dependentDialects = ["acnn::AcnnDialect"];
+}
+
+def FuseCbam : Pass<"acnn-fuse-cbam", "mlir::func::FuncOp"> {
+  let summary = "Recognise CBAM channel and spatial attention as fused ops";
+  let description = [{
+    Channel attention, `x * sigmoid(mlp(avg_pool(x)) + mlp(max_pool(x)))`
+    with one MLP (the layers spelled as for `acnn-fuse-squeeze-excite`; the
+    max pool also as a max_pool2d whose window is the map), becomes
+    `acnn.channel_attention`. Spatial attention,
+    `x * sigmoid(conv(concat(mean over C, max over C)))` with a size-keeping
+    2 -> 1 conv, becomes `acnn.spatial_attention` (the weight's channels
+    swapped if the max came first).
+  }];
+  let dependentDialects = ["acnn::AcnnDialect"];
+}
+
+def FuseAttention : Pass<"acnn-fuse-attention", "mlir::func::FuncOp"> {
+  let summary = "Recognise scaled dot-product attention as acnn.attention";
+  let description = [{
+    `softmax(q * k^T * scale + bias) * v` over the last axis, with the scale
+    as a multiply or divide by a scalar constant and an optional additive bias
+    or mask after it, becomes `acnn.attention(q, k, v, bias)`. The non-local
+    block's embedded-Gaussian form (no scale) and BoTNet's `v' * softmax(..)^T`
+    (values as [E, N]) are the same op with transposes around it; a transpose
+    of a transpose cancels. Heads stay batch axes: the reshapes and
+    transposes that split them are left alone.
+  }];
+  let dependentDialects = ["acnn::AcnnDialect"];
+}
+
 #endif // ACNN_PASSES_TD

@@ -12,6 +12,11 @@ class Acnn_InferredOp<string mnemonic, list<Trait> traits = []>
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+// The element-wise function an op applies to its result last (its epilogue):
+// "none", "relu", "sigmoid", "tanh", "silu", "gelu", "gelu_tanh",
+// "hard_swish". Checked in shape inference (`isActivation`).
+def Acnn_ActivationAttr : DefaultValuedStrAttr<StrAttr, "none">;
+
 //===----------------------------------------------------------------------===//
 // Weights
 //===----------------------------------------------------------------------===//
@@ -29,22 +34,45 @@ def Acnn_ConstantOp : Acnn_Op<"constant",
 // Convolution, normalisation, pooling
 //===----------------------------------------------------------------------===//
 
-def Acnn_Conv2dOp : Acnn_InferredOp<"conv2d"> {
-  let summary = "2-D convolution, NCHW input, OIHW weight, optional bias [O]";
+def Acnn_Conv2dOp : Acnn_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
+  let summary = "2-D convolution, NCHW input, OIHW weight, optional bias [O] and epilogue";
   let description = [{
     `pads` is [top, left, bottom, right]. With `groups` = G the input has
     G * I channels and the weight O = G * (O / G) filters of I channels.
+
+    Epilogue (`acnn-fuse-epilogues`): the result is
+    `activation(conv + bias + residual)`, the optional `residual` broadcasting
+    (NumPy rules) to the result's shape.
   }];
   let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$weight,
                    Optional<Acnn_Tensor>:$bias,
+                   Optional<Acnn_Tensor>:$residual,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
                    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
-                   DefaultValuedAttr<Acnn_I64Attr, "1">:$groups);
+                   DefaultValuedAttr<Acnn_I64Attr, "1">:$groups,
+                   Acnn_ActivationAttr:$activation);
   let results = (outs Acnn_Tensor:$output);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+    $input `,` $weight (`,` $bias^)? (`residual` `(` $residual^ `)`)? attr-dict `:`
+    functional-type(operands, results)
   }];
+  let builders = [
+    // The plain convolution (no epilogue), as frontends build it.
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$weight, "::mlir::Value":$bias,
+                   "::llvm::ArrayRef<int64_t>":$strides, "::llvm::ArrayRef<int64_t>":$pads,
+                   "::llvm::ArrayRef<int64_t>":$dilations, "int64_t":$groups), [{
+      build($_builder, $_state, input, weight, bias, ::mlir::Value(), strides, pads,
+            dilations, groups);
+    }]>,
+    OpBuilder<(ins "::mlir::TypeRange":$resultTypes, "::mlir::Value":$input,
+                   "::mlir::Value":$weight, "::mlir::Value":$bias,
+                   "::llvm::ArrayRef<int64_t>":$strides, "::llvm::ArrayRef<int64_t>":$pads,
+                   "::llvm::ArrayRef<int64_t>":$dilations, "int64_t":$groups), [{
+      build($_builder, $_state, resultTypes, input, weight, bias, ::mlir::Value(), strides,
+            pads, dilations, groups);
+    }]>
+  ];
 }
 
 def Acnn_BatchNormOp : Acnn_InferredOp<"batch_norm"> {
@@ -199,18 +227,55 @@ def Acnn_SoftmaxOp : Acnn_Op<"softmax", [Pure, SameOperandsAndResultType]> {
 
 def Acnn_MatmulOp : Acnn_InferredOp<"matmul"> {
   let summary = "Batched matrix product [..., M, K] x [..., K, N], batch dims broadcast";
-  let arguments = (ins Acnn_Tensor:$lhs, Acnn_Tensor:$rhs);
-  let results = (outs Acnn_Tensor:$output);
-}
-
-def Acnn_LinearOp : Acnn_InferredOp<"linear"> {
-  let summary = "Fully connected layer on the last axis: x [..., K] * weight[N, K]^T + bias[N]";
-  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$weight,
-                   Optional<Acnn_Tensor>:$bias);
+  let description = [{
+    Epilogue (`acnn-fuse-epilogues`): the result is
+    `activation(lhs * rhs + residual)`, the optional `residual` broadcasting
+    to the result's shape.
+  }];
+  let arguments = (ins Acnn_Tensor:$lhs, Acnn_Tensor:$rhs,
+                   Optional<Acnn_Tensor>:$residual,
+                   Acnn_ActivationAttr:$activation);
   let results = (outs Acnn_Tensor:$output);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+    $lhs `,` $rhs (`residual` `(` $residual^ `)`)? attr-dict `:`
+    functional-type(operands, results)
   }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
+      build($_builder, $_state, lhs, rhs, ::mlir::Value());
+    }]>,
+    OpBuilder<(ins "::mlir::TypeRange":$resultTypes, "::mlir::Value":$lhs,
+                   "::mlir::Value":$rhs), [{
+      build($_builder, $_state, resultTypes, lhs, rhs, ::mlir::Value());
+    }]>
+  ];
+}
+
+def Acnn_LinearOp : Acnn_InferredOp<"linear", [AttrSizedOperandSegments]> {
+  let summary = "Fully connected layer on the last axis: x [..., K] * weight[N, K]^T + bias[N]";
+  let description = [{
+    Epilogue (`acnn-fuse-epilogues`): the result is
+    `activation(x * weight^T + bias + residual)`, the optional `residual`
+    broadcasting to the result's shape.
+  }];
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$weight,
+                   Optional<Acnn_Tensor>:$bias,
+                   Optional<Acnn_Tensor>:$residual,
+                   Acnn_ActivationAttr:$activation);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`residual` `(` $residual^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$weight, "::mlir::Value":$bias), [{
+      build($_builder, $_state, input, weight, bias, ::mlir::Value());
+    }]>,
+    OpBuilder<(ins "::mlir::TypeRange":$resultTypes, "::mlir::Value":$input,
+                   "::mlir::Value":$weight, "::mlir::Value":$bias), [{
+      build($_builder, $_state, resultTypes, input, weight, bias, ::mlir::Value());
+    }]>
+  ];
 }
 
 //===----------------------------------------------------------------------===//
@@ -286,6 +351,69 @@ def Acnn_TransposeOp : Acnn_InferredOp<"transpose"> {
   let summary = "Permute axes: result axis i is input axis perm[i]";
   let arguments = (ins Acnn_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Acnn_Tensor:$output);
+}
+
+//===----------------------------------------------------------------------===//
+// Fused attention blocks (made by the recognition passes in compiler/passes/)
+//===----------------------------------------------------------------------===//
+
+def Acnn_SqueezeExciteOp : Acnn_InferredOp<"squeeze_excite"> {
+  let summary = "Squeeze-and-excitation: x * gate(fc2(activation(fc1(mean over H, W of x))))";
+  let description = [{
+    `input` is [N, C, ...]; `fc1_weight` [R, C], `fc1_bias` [R], `fc2_weight`
+    [C, R], `fc2_bias` [C] (linear layout, [out, in]). The per-(N, C) gate
+    multiplies every spatial element. `gate` is "sigmoid" or "hard_sigmoid"
+    (PyTorch's: clamp(x / 6 + 1 / 2, 0, 1)). Made by `acnn-fuse-squeeze-excite`.
+  }];
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$fc1_weight, Acnn_Tensor:$fc1_bias,
+                   Acnn_Tensor:$fc2_weight, Acnn_Tensor:$fc2_bias,
+                   DefaultValuedStrAttr<StrAttr, "relu">:$activation,
+                   DefaultValuedStrAttr<StrAttr, "sigmoid">:$gate);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_ChannelAttentionOp : Acnn_InferredOp<"channel_attention"> {
+  let summary = "CBAM channel attention: x * sigmoid(mlp(avg_pool(x)) + mlp(max_pool(x)))";
+  let description = [{
+    `input` is [N, C, ...]; the shared MLP is `fc2(activation(fc1(p)))` with
+    `fc1_weight` [R, C], `fc1_bias` [R], `fc2_weight` [C, R], `fc2_bias` [C]
+    (so `fc2_bias` counts twice, as in the unfused graph). Pools are global
+    over the axes after C. Made by `acnn-fuse-cbam`.
+  }];
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$fc1_weight, Acnn_Tensor:$fc1_bias,
+                   Acnn_Tensor:$fc2_weight, Acnn_Tensor:$fc2_bias,
+                   DefaultValuedStrAttr<StrAttr, "relu">:$activation);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_SpatialAttentionOp : Acnn_InferredOp<"spatial_attention"> {
+  let summary = "CBAM spatial attention: x * sigmoid(conv([mean over C, max over C]))";
+  let description = [{
+    `input` is NCHW; `weight` is [1, 2, KH, KW] (channel 0 reads the mean,
+    channel 1 the max), `bias` [1]; the conv has stride 1 and `pads`
+    [top, left, bottom, right] that keep H and W. Made by `acnn-fuse-cbam`.
+  }];
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$weight, Acnn_Tensor:$bias,
+                   DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads);
+  let results = (outs Acnn_Tensor:$output);
+}
+
+def Acnn_AttentionOp : Acnn_InferredOp<"attention"> {
+  let summary = "Scaled dot-product attention: softmax(q k^T * scale + bias) v";
+  let description = [{
+    `query` [..., M, D], `key` [..., N, D], `value` [..., N, E] with the same
+    batch axes; the optional `bias` (additive mask or position term)
+    broadcasts to [..., M, N]. The result is [..., M, E]. Heads are batch
+    axes: the reshapes and transposes that split them stay outside. Made by
+    `acnn-fuse-attention`; lowered without materialising the M x N scores.
+  }];
+  let arguments = (ins Acnn_Tensor:$query, Acnn_Tensor:$key, Acnn_Tensor:$value,
+                   Optional<Acnn_Tensor>:$bias,
+                   DefaultValuedAttr<F32Attr, "1.0f">:$scale);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 #endif // ACNN_OPS_TD

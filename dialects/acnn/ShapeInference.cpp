@@ -74,6 +74,23 @@ LogicalResult inferWindowed(std::optional<Location> loc, StringRef op,
   return success();
 }
 
+/// The epilogue of conv2d, linear and matmul: a known activation, and a
+/// residual that broadcasts to the result without changing its shape.
+LogicalResult checkEpilogue(std::optional<Location> loc, StringRef op, StringRef activation,
+                            Value residual, SmallVectorImpl<Type> &out) {
+  if (!isActivation(activation))
+    return fail(loc, op, "unknown activation '" + activation + "'");
+  if (!residual)
+    return success();
+  ArrayRef<int64_t> result = llvm::cast<RankedTensorType>(out.back()).getShape();
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(result, shapeOf(residual), shape) ||
+      ArrayRef<int64_t>(shape) != result)
+    return fail(loc, op, "residual " + formatShape(shapeOf(residual)) +
+                             " does not broadcast to the result " + formatShape(result));
+  return success();
+}
+
 } // namespace
 
 LogicalResult ConstantOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
@@ -105,7 +122,9 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   int64_t kernel[2] = {w[2], w[3]};
   WindowAttrs attrs{kernel, adaptor.getStrides(), adaptor.getPads(), adaptor.getDilations(),
                     false};
-  return inferWindowed(loc, "conv2d", in, w[0], attrs, ctx, out);
+  if (failed(inferWindowed(loc, "conv2d", in, w[0], attrs, ctx, out)))
+    return failure();
+  return checkEpilogue(loc, "conv2d", adaptor.getActivation(), adaptor.getResidual(), out);
 }
 
 LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
@@ -266,7 +285,7 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   batch.push_back(a[a.size() - 2]);
   batch.push_back(b.back());
   out.push_back(tensorOf(batch, ctx));
-  return success();
+  return checkEpilogue(loc, "matmul", adaptor.getActivation(), adaptor.getResidual(), out);
 }
 
 LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
@@ -281,7 +300,7 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   SmallVector<int64_t> shape(x.begin(), x.end());
   shape.back() = w[0];
   out.push_back(tensorOf(shape, ctx));
-  return success();
+  return checkEpilogue(loc, "linear", adaptor.getActivation(), adaptor.getResidual(), out);
 }
 
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
@@ -420,6 +439,91 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> 
   SmallVector<int64_t> shape(in.begin(), in.end());
   for (size_t i = 0; i < in.size(); ++i)
     shape[i] += pads[i] + pads[i + in.size()];
+  out.push_back(tensorOf(shape, ctx));
+  return success();
+}
+
+/// The shared two-layer MLP of squeeze-excite and CBAM channel attention:
+/// fc1 [R, C] + [R], fc2 [C, R] + [C], over the channels of an [N, C, ...] input.
+static LogicalResult checkChannelMlp(std::optional<Location> loc, StringRef op, Value input,
+                                     Value w1, Value b1, Value w2, Value b2,
+                                     StringRef activation, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  if (in.size() < 3)
+    return fail(loc, op, "expects a rank >= 3 input [N, C, ...], got rank " + Twine(in.size()));
+  ArrayRef<int64_t> fc1 = shapeOf(w1), fc2 = shapeOf(w2);
+  if (fc1.size() != 2 || fc1[1] != in[1] || fc2.size() != 2 || fc2[0] != in[1] ||
+      fc2[1] != fc1[0])
+    return fail(loc, op, "fc1_weight " + formatShape(fc1) + " and fc2_weight " +
+                             formatShape(fc2) + " must be [R, " + Twine(in[1]) + "] and [" +
+                             Twine(in[1]) + ", R]");
+  if (shapeOf(b1) != ArrayRef<int64_t>{fc1[0]} || shapeOf(b2) != ArrayRef<int64_t>{in[1]})
+    return fail(loc, op, "fc1_bias and fc2_bias must be [" + Twine(fc1[0]) + "] and [" +
+                             Twine(in[1]) + "]");
+  if (!isActivation(activation))
+    return fail(loc, op, "unknown activation '" + activation + "'");
+  out.push_back(input.getType());
+  return success();
+}
+
+LogicalResult SqueezeExciteOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                                Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  if (adaptor.getGate() != "sigmoid" && adaptor.getGate() != "hard_sigmoid")
+    return fail(loc, "squeeze_excite",
+                "gate must be sigmoid or hard_sigmoid, got '" + adaptor.getGate() + "'");
+  return checkChannelMlp(loc, "squeeze_excite", adaptor.getInput(), adaptor.getFc1Weight(),
+                         adaptor.getFc1Bias(), adaptor.getFc2Weight(), adaptor.getFc2Bias(),
+                         adaptor.getActivation(), out);
+}
+
+LogicalResult ChannelAttentionOp::inferReturnTypes(MLIRContext *ctx,
+                                                   std::optional<Location> loc, Adaptor adaptor,
+                                                   SmallVectorImpl<Type> &out) {
+  return checkChannelMlp(loc, "channel_attention", adaptor.getInput(), adaptor.getFc1Weight(),
+                         adaptor.getFc1Bias(), adaptor.getFc2Weight(), adaptor.getFc2Bias(),
+                         adaptor.getActivation(), out);
+}
+
+LogicalResult SpatialAttentionOp::inferReturnTypes(MLIRContext *ctx,
+                                                   std::optional<Location> loc, Adaptor adaptor,
+                                                   SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput()), w = shapeOf(adaptor.getWeight());
+  if (in.size() != 4)
+    return fail(loc, "spatial_attention", "expects a 4-D NCHW input");
+  if (w.size() != 4 || w[0] != 1 || w[1] != 2 || shapeOf(adaptor.getBias()) != ArrayRef<int64_t>{1})
+    return fail(loc, "spatial_attention", "weight must be [1, 2, KH, KW] and bias [1]");
+  ArrayRef<int64_t> pads = adaptor.getPads();
+  if (pads.size() != 4 || pads[0] + pads[2] != w[2] - 1 || pads[1] + pads[3] != w[3] - 1)
+    return fail(loc, "spatial_attention", "pads must keep H and W (sum to the kernel - 1)");
+  out.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult AttentionOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> q = shapeOf(adaptor.getQuery()), k = shapeOf(adaptor.getKey()),
+                    v = shapeOf(adaptor.getValue());
+  if (q.size() < 2 || k.size() != q.size() || v.size() != q.size() ||
+      q.drop_back(2) != k.drop_back(2) || q.drop_back(2) != v.drop_back(2))
+    return fail(loc, "attention", "query " + formatShape(q) + ", key " + formatShape(k) +
+                                      " and value " + formatShape(v) +
+                                      " must have the same rank and batch axes");
+  if (q.back() != k.back() || k[k.size() - 2] != v[v.size() - 2])
+    return fail(loc, "attention", "query " + formatShape(q) + ", key " + formatShape(k) +
+                                      " and value " + formatShape(v) +
+                                      " must be [..., M, D], [..., N, D], [..., N, E]");
+  SmallVector<int64_t> scores(q.drop_back());
+  scores.push_back(k[k.size() - 2]);
+  if (Value bias = adaptor.getBias()) {
+    SmallVector<int64_t> shape;
+    if (!OpTrait::util::getBroadcastedShape(scores, shapeOf(bias), shape) ||
+        ArrayRef<int64_t>(shape) != ArrayRef<int64_t>(scores))
+      return fail(loc, "attention", "bias " + formatShape(shapeOf(bias)) +
+                                        " does not broadcast to the scores " +
+                                        formatShape(scores));
+  }
+  SmallVector<int64_t> shape(q.drop_back());
+  shape.push_back(v.back());
   out.push_back(tensorOf(shape, ctx));
   return success();
 }

@@ -59,4 +59,10 @@ llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape) {
   return strides;
 }
 
+bool isActivation(llvm::StringRef name) {
+  return llvm::is_contained({"none", "relu", "sigmoid", "tanh", "silu", "gelu", "gelu_tanh",
+                             "hard_swish"},
+                            name);
+}
+
 } // namespace acnn

@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,10 @@ std::optional<int64_t> sliceExtent(int64_t extent, int64_t start, int64_t end, i
 
 /// "[1, 3, 224, 224]".
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// True for the activation names an op's epilogue may apply ("none",
+/// "relu", "sigmoid", "tanh", "silu", "gelu", "gelu_tanh", "hard_swish").
+bool isActivation(llvm::StringRef name);
 
 /// Row-major strides of a static shape.
 llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape);

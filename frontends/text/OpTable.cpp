@@ -46,6 +46,11 @@ template <typename OpTy> FailureOr<Operation *> buildInferred(OpCall &call, Dict
       return call.fail(call.pos, diag.str());
     OpTy::populateDefaultProperties(name, props); // the ODS defaults of omitted attributes
   }
+  // Ops with several optional operands (a bias, then an epilogue's residual)
+  // take them positionally: the first n operand groups are present.
+  if constexpr (OpTy::template hasTrait<OpTrait::AttrSizedOperandSegments>())
+    for (auto [i, size] : llvm::enumerate(props.operandSegmentSizes))
+      size = i < call.operands.size() ? 1 : 0;
   SmallVector<Type> types;
   // The adaptor's verify checks required attributes, which inference reads unchecked.
   if (failed(typename OpTy::Adaptor(call.operands, attrs, props).verify(call.loc)) ||
@@ -119,6 +124,11 @@ FailureOr<Attribute> convertAttr(OpCall &call, const AttrArg &arg, AttrKind kind
       return Attribute(b.getBoolAttr(v.boolean));
     expected = "true or false";
     break;
+  case AttrKind::Word:
+    if (v.kind == Literal::Word)
+      return Attribute(b.getStringAttr(v.word));
+    expected = "a name";
+    break;
   case AttrKind::IntList:
     if (v.kind == Literal::IntList)
       return Attribute(b.getDenseI64ArrayAttr(v.list));
@@ -145,7 +155,9 @@ std::string arityText(const OpSpec &spec) {
            (spec.minOperands == 1 ? "" : "s");
   if (spec.minOperands == spec.maxOperands)
     return std::to_string(spec.minOperands) + " operand" + (spec.minOperands == 1 ? "" : "s");
-  return std::to_string(spec.minOperands) + " or " + std::to_string(spec.maxOperands) + " operands";
+  return std::to_string(spec.minOperands) +
+         (spec.maxOperands == spec.minOperands + 1 ? " or " : " to ") +
+         std::to_string(spec.maxOperands) + " operands";
 }
 
 } // namespace
@@ -164,7 +176,9 @@ std::optional<AttrKind> attrKind(StringRef name) {
       {"min", K::Float},         {"max", K::Float},
       {"ceil_mode", K::Bool},    {"count_include_pad", K::Bool},
       {"keepdims", K::Bool},     {"approximate_tanh", K::Bool},
-      {"value", K::Float},       {"indices", K::Indices}};
+      {"value", K::Float},       {"indices", K::Indices},
+      {"activation", K::Word},   {"gate", K::Word},
+      {"scale", K::Float}};
   auto it = kinds.find(name);
   if (it == kinds.end())
     return std::nullopt;
@@ -173,7 +187,7 @@ std::optional<AttrKind> attrKind(StringRef name) {
 
 ArrayRef<OpSpec> opTable() {
   static const OpSpec table[] = {
-      inferred<Conv2dOp>(2, 3),        inferred<BatchNormOp>(5, 5),
+      inferred<Conv2dOp>(2, 4),        inferred<BatchNormOp>(5, 5),
       inferred<MaxPool2dOp>(1, 1),     inferred<AvgPool2dOp>(1, 1),
       inferred<GlobalAvgPoolOp>(1, 1), inferred<GlobalMaxPoolOp>(1, 1),
       inferred<LayerNormOp>(2, 3),     inferred<ReluOp>(1, 1),
@@ -189,12 +203,14 @@ ArrayRef<OpSpec> opTable() {
       inferred<MinOp>(2, 2),           inferred<WhereOp>(3, 3),
       inferred<ReduceMeanOp>(1, 1),
       inferred<ReduceMaxOp>(1, 1),     inferred<ReduceSumOp>(1, 1),
-      inferred<SoftmaxOp>(1, 1),       inferred<MatmulOp>(2, 2),
-      inferred<LinearOp>(2, 3),        inferred<ConcatOp>(1, kVariadic),
+      inferred<SoftmaxOp>(1, 1),       inferred<MatmulOp>(2, 3),
+      inferred<LinearOp>(2, 4),        inferred<ConcatOp>(1, kVariadic),
       inferred<SplitOp>(1, 1),         inferred<SliceOp>(1, 1),
       inferred<GatherOp>(1, 1),        {"reshape", 1, 1, &reshapeAttributeNames, &buildReshape},
       inferred<FlattenOp>(1, 1),       inferred<TransposeOp>(1, 1),
       inferred<ExpandOp>(1, 1),        inferred<PadOp>(1, 1),
+      inferred<SqueezeExciteOp>(5, 5), inferred<ChannelAttentionOp>(5, 5),
+      inferred<SpatialAttentionOp>(3, 3), inferred<AttentionOp>(3, 4),
   };
   return table;
 }
@@ -215,7 +231,9 @@ FailureOr<Operation *> createOp(OpCall &call) {
     return call.fail(call.pos, call.op + " takes " + arityText(*spec) + ", got " +
                                    Twine(call.operands.size()));
 
-  ArrayRef<StringRef> allowed = spec->attributeNames();
+  // Operand segment sizes follow from the operand count (buildInferred).
+  SmallVector<StringRef> allowed = llvm::to_vector(llvm::make_filter_range(
+      spec->attributeNames(), [](StringRef name) { return name != "operandSegmentSizes"; }));
   NamedAttrList attrs;
   for (const AttrArg &arg : call.attrs) {
     if (!llvm::is_contained(allowed, arg.name))

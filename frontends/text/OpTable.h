@@ -15,12 +15,14 @@
 
 namespace acnn::text {
 
-/// A literal value as written: a number, `true`/`false`, or a list of integers.
+/// A literal value as written: a number, `true`/`false`, a word (`relu`), or a
+/// list of integers.
 struct Literal {
-  enum Kind { Integer, Real, Bool, IntList } kind = Integer;
+  enum Kind { Integer, Real, Bool, Word, IntList } kind = Integer;
   int64_t integer = 0;
   double real = 0; // also set for an Integer
   bool boolean = false;
+  std::string word;
   llvm::SmallVector<int64_t> list;
 };
 
@@ -31,7 +33,7 @@ struct AttrArg {
 };
 
 /// What an attribute accepts; the parser converts literals by name.
-enum class AttrKind { Int, Float, Bool, IntList, Indices };
+enum class AttrKind { Int, Float, Bool, IntList, Indices, Word };
 std::optional<AttrKind> attrKind(llvm::StringRef name);
 
 /// A call being turned into an op; `fail` records the error to report.

@@ -377,7 +377,7 @@ LogicalResult Parser::parseArgument(text::OpCall &call) {
   return failExpected("an operand or NAME=VALUE");
 }
 
-// NUMBER | true | false | [INT, ...]
+// NUMBER | true | false | NAME | [INT, ...]
 FailureOr<Literal> Parser::parseLiteral() {
   const Token &t = cur();
   Literal lit;
@@ -393,6 +393,11 @@ FailureOr<Literal> Parser::parseLiteral() {
     lit.boolean = take().text == "true";
     return lit;
   }
+  if (t.is(TokenKind::Name)) {
+    lit.kind = Literal::Word;
+    lit.word = take().text.str();
+    return lit;
+  }
   if (t.is(TokenKind::LBracket)) {
     FailureOr<llvm::SmallVector<int64_t>> list = parseIntList(/*positive=*/false);
     if (mlir::failed(list))
@@ -401,7 +406,7 @@ FailureOr<Literal> Parser::parseLiteral() {
     lit.list = std::move(*list);
     return lit;
   }
-  return failExpected("a number, true, false or a list");
+  return failExpected("a number, true, false, a name or a list");
 }
 
 // [INT, ...]; a shape when `positive`.

@@ -1,7 +1,10 @@
 // ONNX's backend node tests (Debian's libonnx-testdata), each a gtest case:
-// the model goes through the ONNX importer and the reference interpreter,
-// and every output must match the reference at the ONNX backend's default
-// tolerance (rtol 1e-3, atol 1e-7). A case is skipped, with the reason, when
+// the model goes through the ONNX importer, then both the reference
+// interpreter and the code `acnnc compile` generates (as a shared library run
+// through libacnnrt), and every output of both must match the reference at
+// the ONNX backend's default tolerance (rtol 1e-3, atol 1e-7). Cases with an
+// empty (zero-element) input or output run on the interpreter only: the
+// runtime's ABI has no empty tensors. A case is skipped, with the reason, when
 // an op has no converter, when a graph input is not a FLOAT tensor (acnn's
 // graph values are f32), or when it is on the skip list below; any other
 // failure is a test failure.
@@ -9,6 +12,7 @@
 #include "frontends/onnx/OnnxImporter.h"
 #include "frontends/onnx/OnnxTensors.h"
 #include "tests/onnx-conformance/NodeTestCase.h"
+#include "tests/unit/TestUtils.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -87,14 +91,30 @@ TEST_P(NodeTest, MatchesReference) {
     mlir::MLIRContext ctx;
     auto module = importOnnxModel(ctx, *bound, dir + "/model.onnx");
     ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
-    auto results = interpret(**module, inputs);
-    ASSERT_TRUE(bool(results)) << llvm::toString(results.takeError());
-    ASSERT_EQ(results->size(), data.outputs.size());
-    for (size_t i = 0; i < data.outputs.size(); ++i) {
-      llvm::Expected<KnownTensor> want = decodeTensor(data.outputs[i]);
-      ASSERT_TRUE(bool(want)) << llvm::toString(want.takeError());
-      std::optional<std::string> mismatch = compare((*results)[i], *want, kRtol, kAtol);
-      EXPECT_FALSE(mismatch) << "output " << i << ": " << *mismatch;
+    auto interpreted = interpret(**module, inputs);
+    ASSERT_TRUE(bool(interpreted)) << llvm::toString(interpreted.takeError());
+
+    std::vector<std::pair<const char *, const std::vector<Tensor> *>> engines = {
+        {"interpreter", &*interpreted}};
+    std::vector<Tensor> compiled;
+    auto empty = [](const Tensor &t) { return t.numel() == 0; };
+    if (llvm::none_of(inputs, empty) && llvm::none_of(*interpreted, empty)) {
+      std::string library = std::string(ACNN_BINARY_DIR) + "/tests/onnx-conformance/" + name +
+                            "_" + std::to_string(set) + ".so";
+      ASSERT_TRUE(acnn::testing::compileSharedLibrary(**module, library));
+      compiled = acnn::testing::runSharedLibraryModel(library, inputs);
+      llvm::sys::fs::remove(library);
+      engines.push_back({"compiled", &compiled});
+    }
+
+    for (auto [engine, results] : engines) {
+      ASSERT_EQ(results->size(), data.outputs.size()) << engine;
+      for (size_t i = 0; i < data.outputs.size(); ++i) {
+        llvm::Expected<KnownTensor> want = decodeTensor(data.outputs[i]);
+        ASSERT_TRUE(bool(want)) << llvm::toString(want.takeError());
+        std::optional<std::string> mismatch = compare((*results)[i], *want, kRtol, kAtol);
+        EXPECT_FALSE(mismatch) << engine << " output " << i << ": " << *mismatch;
+      }
     }
   }
 }

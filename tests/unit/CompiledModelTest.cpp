@@ -6,7 +6,6 @@
 #include "compiler/interpreter/Interpreter.h"
 #include "dialects/acnn/AcnnDialect.h"
 
-#include "acnn/acnnrt.h"
 #include "TestUtils.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -18,6 +17,7 @@
 using namespace acnn;
 using acnn::testing::readNpy;
 using acnn::testing::relativeL2;
+using acnn::testing::runSharedLibraryModel;
 
 namespace {
 
@@ -35,33 +35,6 @@ std::string compileToSharedLibrary(const std::string &model, const std::string &
   int rc = llvm::sys::ExecuteAndWait(acnnc, args, std::nullopt, {}, 0, 0, &message);
   EXPECT_EQ(rc, 0) << "acnnc compile " << model << " failed " << message;
   return out;
-}
-
-/// Runs a compiled model on `inputs` through the runtime's C API.
-std::vector<Tensor> runCompiled(const std::string &library, const std::vector<Tensor> &inputs) {
-  acnn_model *model = nullptr;
-  EXPECT_EQ(acnn_model_open(library.c_str(), &model), ACNN_OK) << acnn_last_error();
-  if (!model)
-    return {};
-  std::vector<acnn_tensor> in;
-  for (const Tensor &t : inputs)
-    in.push_back({ACNN_F32, int32_t(t.shape.size()), t.shape.data(), (void *)t.data.data()});
-  std::vector<Tensor> results(acnn_model_num_outputs(model));
-  std::vector<acnn_tensor> out;
-  for (int32_t i = 0; i < int32_t(results.size()); ++i) {
-    const char *name;
-    int32_t rank;
-    const int64_t *shape;
-    EXPECT_EQ(acnn_model_output(model, i, &name, &rank, &shape), ACNN_OK);
-    results[i].shape.assign(shape, shape + rank);
-    results[i].data.resize(results[i].numel());
-    out.push_back({ACNN_F32, rank, results[i].shape.data(), results[i].data.data()});
-  }
-  EXPECT_EQ(acnn_model_run(model, in.data(), int32_t(in.size()), out.data(), int32_t(out.size())),
-            ACNN_OK)
-      << acnn_last_error();
-  acnn_model_free(model);
-  return results;
 }
 
 std::vector<Tensor> interpretModel(const std::string &path, const std::vector<Tensor> &inputs) {
@@ -87,7 +60,7 @@ class OnnxModel : public ::testing::TestWithParam<const char *> {};
 TEST_P(OnnxModel, CompiledMatchesPyTorchAndInterpreter) {
   std::string base = std::string(ACNN_SOURCE_DIR) + "/tests/models/" + GetParam();
   std::vector<Tensor> inputs = {readNpy(base + ".input.npy")};
-  std::vector<Tensor> got = runCompiled(compileToSharedLibrary(base + ".onnx", GetParam()), inputs);
+  std::vector<Tensor> got = runSharedLibraryModel(compileToSharedLibrary(base + ".onnx", GetParam()), inputs);
   ASSERT_EQ(got.size(), 1u);
   Tensor want = readNpy(base + ".output.npy");
   ASSERT_EQ(got[0].shape, want.shape);
@@ -123,7 +96,7 @@ TEST_P(AcnnExample, CompiledMatchesInterpreter) {
     }
   }
   reference = interpretModel(path, inputs);
-  std::vector<Tensor> got = runCompiled(compileToSharedLibrary(path, GetParam()), inputs);
+  std::vector<Tensor> got = runSharedLibraryModel(compileToSharedLibrary(path, GetParam()), inputs);
   ASSERT_EQ(got.size(), reference.size());
   for (size_t i = 0; i < got.size(); ++i)
     EXPECT_LE(relativeL2(got[i].data, reference[i].data), kTolerance) << "output " << i;

@@ -3,6 +3,7 @@
 // outputs must agree within 1e-5 relative L2 error.
 #include "compiler/driver/Pipeline.h"
 #include "compiler/interpreter/Interpreter.h"
+#include "dialects/acnn/ShapeUtils.h"
 #include "frontends/text/GraphBuilder.h"
 
 #include "TestUtils.h"
@@ -51,7 +52,11 @@ size_t countOps(ModuleOp m, StringRef name) {
   return n;
 }
 
-void expectPipelinePreservesOutputs(GraphBuilder &g, ArrayRef<int64_t> inputShape) {
+/// Runs the graph pipeline on `g`'s model and checks that the outputs did not
+/// change, that no op in `gone` is left and that each op in `fused` is there.
+void expectPipelinePreservesOutputs(GraphBuilder &g, ArrayRef<int64_t> inputShape,
+                                    ArrayRef<StringRef> fused = {},
+                                    ArrayRef<StringRef> gone = {}) {
   auto model = g.finish();
   ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
   Tensor input{std::vector<int64_t>(inputShape.begin(), inputShape.end()), {}};
@@ -63,6 +68,10 @@ void expectPipelinePreservesOutputs(GraphBuilder &g, ArrayRef<int64_t> inputShap
   graphOnly.stopAfter = kLastGraphStage.str();
   ASSERT_FALSE(bool(runPipeline(**model, graphOnly)));
   EXPECT_EQ(countOps(**model, "acnn.batch_norm"), 0u);
+  for (StringRef name : fused)
+    EXPECT_GE(countOps(**model, name), 1u) << name.str() << " was not formed";
+  for (StringRef name : gone)
+    EXPECT_EQ(countOps(**model, name), 0u) << name.str() << " was not fused away";
   auto after = interpret(**model, {input});
   ASSERT_TRUE(bool(after)) << llvm::toString(after.takeError());
 
@@ -107,6 +116,134 @@ TEST(PassNumerics, BatchNormBeforePaddedConvAndOnSharedValues) {
   g.addOutput("normed", batchNorm(g, c, 4, 9));
   g.addOutput("raw", SigmoidOp::create(g.builder(), g.loc("sig"), c));
   expectPipelinePreservesOutputs(g, {1, 4, 7, 7});
+}
+
+//===----------------------------------------------------------------------===//
+// Fusion passes: each fused graph computes what the unfused one did.
+//===----------------------------------------------------------------------===//
+
+Value constantOf(GraphBuilder &g, ArrayRef<int64_t> shape, unsigned seed, float lo = -0.5f,
+                 float hi = 0.5f) {
+  return g.constant(shape, randomData(acnn::product(shape), seed, lo, hi),
+                    g.loc("c" + std::to_string(seed)));
+}
+
+Value scalarOf(GraphBuilder &g, float v) { return g.scalar(v, g.loc("scalar")); }
+
+Value linear(GraphBuilder &g, Value x, int64_t out, unsigned seed, bool bias = true) {
+  int64_t in = cast<RankedTensorType>(x.getType()).getShape().back();
+  Value w = constantOf(g, {out, in}, seed);
+  Value b = bias ? constantOf(g, {out}, seed + 100) : Value();
+  return LinearOp::create(g.builder(), g.loc("fc" + std::to_string(seed)), x, w, b);
+}
+
+TEST(PassNumerics, EpiloguesOfConvAndMatmul) {
+  MLIRContext ctx;
+  GraphBuilder g(ctx, "epilogues");
+  OpBuilder &b = g.builder();
+  Location l = g.loc("epilogue");
+  Value x = g.addInput("x", {1, 4, 6, 6});
+  Value c = conv(g, x, 4, 3, 1, 11);
+  c = MulOp::create(b, l, c, constantOf(g, {1, 4, 1, 1}, 12, 0.5f, 2.0f));
+  c = AddOp::create(b, l, constantOf(g, {4, 1, 1}, 13), c);
+  c = AddOp::create(b, l, c, x);
+  c = ReluOp::create(b, l, c);
+  // A transformer MLP on the rows of the map: matmul by weights, bias, GELU
+  // spelled out, matmul, bias, residual.
+  Value rows = ReshapeOp::create(b, l, RankedTensorType::get({1, 4, 36}, b.getF32Type()), c);
+  Value h = MatmulOp::create(b, l, rows, constantOf(g, {36, 16}, 14));
+  h = AddOp::create(b, l, constantOf(g, {16}, 15), h);
+  Value erf = ErfOp::create(b, l, DivOp::create(b, l, h, scalarOf(g, 1.41421356f)));
+  Value gelu = MulOp::create(b, l, MulOp::create(b, l, h, AddOp::create(b, l, erf, scalarOf(g, 1.0f))),
+                             scalarOf(g, 0.5f));
+  Value y = MatmulOp::create(b, l, gelu, constantOf(g, {16, 36}, 16));
+  y = AddOp::create(b, l, rows, AddOp::create(b, l, y, constantOf(g, {36}, 17)));
+  g.addOutput("y", y);
+  expectPipelinePreservesOutputs(g, {1, 4, 6, 6}, {"acnn.conv2d", "acnn.linear"},
+                                 {"acnn.add", "acnn.mul", "acnn.relu", "acnn.erf", "acnn.gelu",
+                                  "acnn.matmul"});
+}
+
+TEST(PassNumerics, SiluAndDecomposedLayerNorm) {
+  MLIRContext ctx;
+  GraphBuilder g(ctx, "silu_ln");
+  OpBuilder &b = g.builder();
+  Location l = g.loc("ln");
+  Value x = g.addInput("x", {2, 5, 8});
+  Value mean = ReduceMeanOp::create(b, l, x, ArrayRef<int64_t>{-1}, true);
+  Value d = SubOp::create(b, l, x, mean);
+  Value var = ReduceMeanOp::create(b, l, PowOp::create(b, l, d, scalarOf(g, 2.0f)),
+                                   ArrayRef<int64_t>{-1}, true);
+  Value n = DivOp::create(b, l, d, SqrtOp::create(b, l, AddOp::create(b, l, var, scalarOf(g, 1e-5f))));
+  n = AddOp::create(b, l, MulOp::create(b, l, n, constantOf(g, {8}, 21, 0.5f, 1.5f)),
+                    constantOf(g, {8}, 22));
+  Value h = linear(g, n, 8, 23);
+  Value s = MulOp::create(b, l, h, SigmoidOp::create(b, l, h));
+  g.addOutput("y", s);
+  expectPipelinePreservesOutputs(g, {2, 5, 8}, {"acnn.layer_norm"},
+                                 {"acnn.sigmoid", "acnn.silu", "acnn.reduce_mean", "acnn.div"});
+}
+
+TEST(PassNumerics, SqueezeExcite) {
+  MLIRContext ctx;
+  GraphBuilder g(ctx, "se");
+  OpBuilder &b = g.builder();
+  Location l = g.loc("se");
+  Value x = g.addInput("x", {2, 8, 5, 5});
+  Value c = conv(g, x, 8, 3, 1, 31);
+  Value p = ReshapeOp::create(b, l, RankedTensorType::get({2, 8}, b.getF32Type()),
+                              GlobalAvgPoolOp::create(b, l, c));
+  Value gate = SigmoidOp::create(b, l, linear(g, ReluOp::create(b, l, linear(g, p, 2, 32)), 8, 33));
+  gate = ReshapeOp::create(b, l, RankedTensorType::get({2, 8, 1, 1}, b.getF32Type()), gate);
+  Value y = ReluOp::create(b, l, AddOp::create(b, l, MulOp::create(b, l, c, gate), x));
+  g.addOutput("y", y);
+  expectPipelinePreservesOutputs(g, {2, 8, 5, 5}, {"acnn.squeeze_excite"},
+                                 {"acnn.global_avg_pool", "acnn.linear", "acnn.sigmoid"});
+}
+
+TEST(PassNumerics, ChannelAndSpatialAttention) {
+  MLIRContext ctx;
+  GraphBuilder g(ctx, "cbam");
+  OpBuilder &b = g.builder();
+  Location l = g.loc("cbam");
+  Value x = g.addInput("x", {1, 8, 6, 6});
+  Value w1 = constantOf(g, {2, 8, 1, 1}, 41), w2 = constantOf(g, {8, 2, 1, 1}, 42);
+  auto mlp = [&](Value pooled) {
+    Value h = Conv2dOp::create(b, l, pooled, w1, Value(), {1, 1}, {0, 0, 0, 0}, {1, 1}, 1);
+    return Conv2dOp::create(b, l, ReluOp::create(b, l, h), w2, Value(), {1, 1}, {0, 0, 0, 0},
+                            {1, 1}, 1);
+  };
+  Value avg = mlp(GlobalAvgPoolOp::create(b, l, x));
+  Value max = mlp(MaxPool2dOp::create(b, l, x, ArrayRef<int64_t>{6, 6}, ArrayRef<int64_t>{6, 6},
+                                      ArrayRef<int64_t>{0, 0, 0, 0}, ArrayRef<int64_t>{1, 1},
+                                      false));
+  Value ca = MulOp::create(b, l, x, SigmoidOp::create(b, l, AddOp::create(b, l, avg, max)));
+  Value stats = ConcatOp::create(
+      b, l, ValueRange{ReduceMeanOp::create(b, l, ca, ArrayRef<int64_t>{1}, true),
+                       ReduceMaxOp::create(b, l, ca, ArrayRef<int64_t>{1}, true)},
+      1);
+  Value s = Conv2dOp::create(b, l, stats, constantOf(g, {1, 2, 7, 7}, 43), Value(), {1, 1},
+                             {3, 3, 3, 3}, {1, 1}, 1);
+  g.addOutput("y", MulOp::create(b, l, ca, SigmoidOp::create(b, l, s)));
+  expectPipelinePreservesOutputs(g, {1, 8, 6, 6},
+                                 {"acnn.channel_attention", "acnn.spatial_attention"},
+                                 {"acnn.conv2d", "acnn.sigmoid", "acnn.concat"});
+}
+
+TEST(PassNumerics, ScaledDotProductAttentionWithMask) {
+  MLIRContext ctx;
+  GraphBuilder g(ctx, "attention");
+  OpBuilder &b = g.builder();
+  Location l = g.loc("attn");
+  Value x = g.addInput("x", {2, 12, 16});
+  Value q = linear(g, x, 16, 51), k = linear(g, x, 16, 52), v = linear(g, x, 16, 53);
+  Value kt = TransposeOp::create(b, l, k, ArrayRef<int64_t>{0, 2, 1});
+  Value scores = DivOp::create(b, l, MatmulOp::create(b, l, q, kt), scalarOf(g, 4.0f));
+  scores = AddOp::create(b, l, scores, constantOf(g, {12, 12}, 54, -2.0f, 0.0f));
+  Value y = MatmulOp::create(b, l, SoftmaxOp::create(b, l, scores, -1), v);
+  g.addOutput("y", y);
+  expectPipelinePreservesOutputs(g, {2, 12, 16}, {"acnn.attention"},
+                                 {"acnn.softmax", "acnn.matmul"});
 }
 
 } // namespace

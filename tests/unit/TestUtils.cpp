@@ -1,5 +1,10 @@
 #include "TestUtils.h"
 
+#include "compiler/codegen/Artifact.h"
+#include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/driver/Compiler.h"
+
+#include "acnn/acnnrt.h"
 #include "acnn/npy.h"
 
 #include <cmath>
@@ -28,6 +33,56 @@ double relativeL2(const std::vector<float> &got, const std::vector<float> &want)
     norm += std::pow(double(want[i]), 2);
   }
   return std::sqrt(diff / norm);
+}
+
+std::vector<Tensor> runSharedLibraryModel(const std::string &library,
+                                          const std::vector<Tensor> &inputs) {
+  acnn_model *model = nullptr;
+  EXPECT_EQ(acnn_model_open(library.c_str(), &model), ACNN_OK) << acnn_last_error();
+  if (!model)
+    return {};
+  std::vector<acnn_tensor> in;
+  for (const Tensor &t : inputs)
+    in.push_back({ACNN_F32, int32_t(t.shape.size()), t.shape.data(), (void *)t.data.data()});
+  std::vector<Tensor> results(acnn_model_num_outputs(model));
+  std::vector<acnn_tensor> out;
+  for (int32_t i = 0; i < int32_t(results.size()); ++i) {
+    const char *name;
+    int32_t rank;
+    const int64_t *shape;
+    EXPECT_EQ(acnn_model_output(model, i, &name, &rank, &shape), ACNN_OK);
+    results[i].shape.assign(shape, shape + rank);
+    results[i].data.resize(results[i].numel());
+    out.push_back({ACNN_F32, rank, results[i].shape.data(), results[i].data.data()});
+  }
+  EXPECT_EQ(acnn_model_run(model, in.data(), int32_t(in.size()), out.data(), int32_t(out.size())),
+            ACNN_OK)
+      << acnn_last_error();
+  acnn_model_free(model);
+  return results;
+}
+
+bool compileSharedLibrary(mlir::ModuleOp model, const std::string &path) {
+  static auto machine = createTargetMachine(CpuTarget{});
+  if (!machine) {
+    ADD_FAILURE() << llvm::toString(machine.takeError());
+    return false;
+  }
+  auto header = lowerModel(model, /*sharedLibrary=*/true);
+  if (!header) {
+    ADD_FAILURE() << llvm::toString(header.takeError());
+    return false;
+  }
+  auto object = compileToObject(model, **machine);
+  if (!object) {
+    ADD_FAILURE() << llvm::toString(object.takeError());
+    return false;
+  }
+  if (llvm::Error err = writeSharedLibrary(path, *object)) {
+    ADD_FAILURE() << llvm::toString(std::move(err));
+    return false;
+  }
+  return true;
 }
 
 } // namespace acnn::testing

@@ -5,6 +5,8 @@
 
 #include "compiler/interpreter/Tensor.h"
 
+#include "mlir/IR/BuiltinOps.h"
+
 #include <string>
 #include <vector>
 
@@ -15,6 +17,15 @@ Tensor readNpy(const std::string &path);
 
 /// ||got - want|| / ||want||, in double.
 double relativeL2(const std::vector<float> &got, const std::vector<float> &want);
+
+/// Runs a model compiled to a shared library on `inputs` through libacnnrt;
+/// runtime errors fail the test.
+std::vector<Tensor> runSharedLibraryModel(const std::string &library,
+                                          const std::vector<Tensor> &inputs);
+
+/// Compiles `model` (graph IR) for the host into the shared library `path`,
+/// in process; errors fail the test and return false.
+bool compileSharedLibrary(mlir::ModuleOp model, const std::string &path);
 
 } // namespace acnn::testing
 

@@ -1,6 +1,7 @@
 // mlir-opt with the acnn dialect and passes, for lit tests and experiments.
 // Every upstream dialect, extension and pass is registered too, so lit tests
 // can run any stage of the lowering (bufferisation, transform scripts, LLVM).
+#include "compiler/codegen/Passes.h"
 #include "compiler/lowering/Passes.h"
 #include "compiler/passes/Passes.h"
 #include "dialects/acnn/AcnnDialect.h"
@@ -19,5 +20,6 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   acnn::registerAcnnPasses();
   acnn::registerAcnnLoweringPasses();
+  acnn::registerAcnnCodegenPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "acnn optimizer driver\n", registry));
 }

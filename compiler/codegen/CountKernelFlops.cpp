@@ -1,0 +1,50 @@
+// acnn-count-kernel-flops: each kernel's name ends in its floating-point work.
+#include "compiler/codegen/KernelLocation.h"
+#include "compiler/codegen/Passes.h"
+
+#include "mlir/Interfaces/LoopLikeInterface.h"
+
+namespace acnn {
+
+#define GEN_PASS_DEF_COUNTKERNELFLOPS
+#include "compiler/codegen/Passes.h.inc"
+
+using namespace mlir;
+
+namespace {
+
+/// The float-valued ops of the body (yields and constants are free), once
+/// per point of the iteration space and per trip of the loops around the op
+/// (a lowering that streams over blocks): a convolution's multiply and add
+/// count two, as benchmarks count them. (acnn's shapes are all static.)
+int64_t countFlops(linalg::LinalgOp op) {
+  int64_t perPoint = llvm::count_if(op.getBlock()->without_terminator(), [](Operation &inner) {
+    return !inner.hasTrait<OpTrait::ConstantLike>() &&
+           llvm::any_of(inner.getResultTypes(), llvm::IsaPred<FloatType>);
+  });
+  int64_t points = 1;
+  for (int64_t extent : op.getStaticLoopRanges())
+    points *= extent;
+  for (auto loop = op->getParentOfType<LoopLikeOpInterface>(); loop;
+       loop = loop->getParentOfType<LoopLikeOpInterface>())
+    if (std::optional<APInt> trips = loop.getStaticTripCount())
+      points *= trips->getSExtValue();
+  return perPoint * points;
+}
+
+struct CountKernelFlops : impl::CountKernelFlopsBase<CountKernelFlops> {
+  void runOnOperation() override {
+    llvm::DenseMap<StringAttr, int64_t> flops;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (StringAttr kernel = kernelNameOf(op->getLoc()))
+        flops[kernel] += countFlops(op);
+    });
+    renameKernels(getOperation(), [&](StringAttr name) {
+      return StringAttr::get(&getContext(),
+                             name.getValue() + "_flops" + std::to_string(flops.lookup(name)));
+    });
+  }
+};
+
+} // namespace
+} // namespace acnn

@@ -1,0 +1,203 @@
+// acnn-kernel-layouts: put kernel operands in the layouts the schedules
+// vectorise well (shared/mlir-cpu-codegen.md).
+//  - NCHW/FCHW convolutions become NHWC/HWCF ones between transposes: the
+//    output-channel axis is then contiguous in the filter and the output, so
+//    a register tile of output pixels x output channels loads whole vectors.
+//    Constant filters are transposed here, at compile time.
+//  - A matmul or contraction reading its rhs transposed ([n, k], a linear
+//    layer's weight, attention's keys) reads a transposed copy instead: a
+//    constant transposed at compile time, else a linalg.transpose.
+#include "compiler/codegen/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace acnn {
+
+#define GEN_PASS_DEF_KERNELLAYOUTS
+#include "compiler/codegen/Passes.h.inc"
+
+using namespace mlir;
+
+namespace {
+
+/// The elements of an f32 constant, when `v` is one with readable data.
+std::optional<SmallVector<float>> constantData(Value v) {
+  auto cst = v.getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue())) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    return llvm::to_vector(dense.getValues<float>());
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(cst.getValue()))
+    if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef())
+      return SmallVector<float>(*data);
+  return std::nullopt;
+}
+
+/// `v` transposed (result axis i is v's axis perm[i]): a new constant when
+/// `v` is one, else a linalg.transpose.
+Value transposed(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(v.getType());
+  ArrayRef<int64_t> in = type.getShape();
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(in[p]);
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  if (auto cst = v.getDefiningOp<arith::ConstantOp>())
+    if (auto splat = dyn_cast<SplatElementsAttr>(cst.getValue()))
+      return arith::ConstantOp::create(
+          b, loc, resultType,
+          DenseElementsAttr::get(resultType, splat.getSplatValue<Attribute>()));
+  if (std::optional<SmallVector<float>> data = constantData(v)) {
+    const int64_t rank = shape.size();
+    SmallVector<int64_t> inStrides(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      inStrides[d] = inStrides[d + 1] * in[d + 1];
+    SmallVector<float> out(data->size());
+    SmallVector<int64_t> index(rank, 0); // over the result
+    for (size_t i = 0; i < out.size(); ++i) {
+      int64_t src = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        src += index[d] * inStrides[perm[d]];
+      out[i] = (*data)[src];
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < shape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(out));
+    auto attr = DenseF32ResourceElementsAttr::get(resultType, "acnn_transposed", std::move(blob));
+    return arith::ConstantOp::create(b, loc, resultType, cast<TypedAttr>(attr));
+  }
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, v, init, perm).getResult()[0];
+}
+
+/// The conv's accumulator in NHWC: a per-channel bias broadcast or a fill
+/// is rebuilt in the new layout, anything else transposed.
+Value nhwcInit(OpBuilder &b, Location loc, Value init) {
+  auto type = cast<RankedTensorType>(init.getType());
+  ArrayRef<int64_t> s = type.getShape();
+  SmallVector<int64_t> shape = {s[0], s[2], s[3], s[1]};
+  if (auto bcast = init.getDefiningOp<linalg::BroadcastOp>()) {
+    if (bcast.getDimensions() == ArrayRef<int64_t>{0, 2, 3}) {
+      Value empty = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+      return linalg::BroadcastOp::create(b, loc, bcast.getInput(), empty,
+                                         ArrayRef<int64_t>{0, 1, 2})
+          .getResult()[0];
+    }
+  }
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    Value empty = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+    return linalg::FillOp::create(b, loc, fill.getInputs()[0], empty).getResult(0);
+  }
+  return transposed(b, loc, init, {0, 2, 3, 1});
+}
+
+struct ConvToNhwc : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    Location loc = op.getLoc();
+    Value input = transposed(rewriter, loc, op.getInputs()[0], {0, 2, 3, 1});
+    Value filter = transposed(rewriter, loc, op.getInputs()[1], {2, 3, 1, 0});
+    Value init = nhwcInit(rewriter, loc, op.getOutputs()[0]);
+    Value conv = linalg::Conv2DNhwcHwcfOp::create(rewriter, loc, TypeRange{init.getType()},
+                                                  ValueRange{input, filter}, ValueRange{init},
+                                                  op.getStrides(), op.getDilations())
+                     .getResult(0);
+    rewriter.replaceOp(op, transposed(rewriter, loc, conv, {0, 3, 1, 2}));
+    return success();
+  }
+};
+
+/// linalg.matmul with maps (m, k), (n, k), (m, n) and a constant rhs.
+struct ConstantTransposedRhs : OpRewritePattern<linalg::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::MatmulOp op, PatternRewriter &rewriter) const override {
+    // A runtime rhs is copied only when the copy is reused by 8 rows or more.
+    if (!op.hasPureTensorSemantics() ||
+        (!constantData(op.getInputs()[1]) && op.getStaticLoopRanges()[0] < 8))
+      return failure();
+    MLIRContext *ctx = op.getContext();
+    AffineExpr m, n, k;
+    bindDims(ctx, m, n, k);
+    SmallVector<AffineMap> transposedB = {AffineMap::get(3, 0, {m, k}, ctx),
+                                          AffineMap::get(3, 0, {n, k}, ctx),
+                                          AffineMap::get(3, 0, {m, n}, ctx)};
+    if (op.getIndexingMapsArray() != transposedB)
+      return failure();
+    Value rhs = transposed(rewriter, op.getLoc(), op.getInputs()[1], {1, 0});
+    rewriter.replaceOpWithNewOp<linalg::MatmulOp>(
+        op, op.getResultTypes(), ValueRange{op.getInputs()[0], rhs}, op.getOutputs());
+    return success();
+  }
+};
+
+/// A contraction generic reading its rhs as [..., n, k] (attention's q * k^T):
+/// the rhs is read through a [..., k, n] copy, so a register tile of n loads
+/// whole vectors. Only when the copy is reused across at least 8 rows of m.
+struct TransposedRhsContraction : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op, PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        !linalg::isaContractionOpInterface(op))
+      return failure();
+    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+    if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 || dims->k.size() != 1)
+      return failure();
+    const unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
+    if (op.getStaticLoopRanges()[m] < 8)
+      return failure();
+    MLIRContext *ctx = op.getContext();
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      const unsigned rank = map.getNumResults();
+      if (rank < 2 || map.getResult(rank - 1) != getAffineDimExpr(k, ctx) ||
+          map.getResult(rank - 2) != getAffineDimExpr(n, ctx))
+        continue;
+      SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+      std::swap(perm[rank - 1], perm[rank - 2]);
+      Value copy = transposed(rewriter, op.getLoc(), input->get(), perm);
+      SmallVector<AffineExpr> results(map.getResults());
+      std::swap(results[rank - 1], results[rank - 2]);
+      SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+      maps[input->getOperandNumber()] = AffineMap::get(map.getNumDims(), 0, results, ctx);
+      rewriter.modifyOpInPlace(op, [&] {
+        input->set(copy);
+        op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+      return success();
+    }
+    return failure();
+  }
+};
+
+struct KernelLayouts : impl::KernelLayoutsBase<KernelLayouts> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ConvToNhwc, ConstantTransposedRhs, TransposedRhsContraction>(&getContext());
+    // Only the ops of the input: nothing the patterns create matches again.
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace acnn

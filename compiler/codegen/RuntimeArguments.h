@@ -1,0 +1,24 @@
+#ifndef ACNN_COMPILER_CODEGEN_RUNTIMEARGUMENTS_H
+#define ACNN_COMPILER_CODEGEN_RUNTIMEARGUMENTS_H
+
+// @main's arguments past its inputs and outputs, in the order the entry
+// passes them from the runtime's args[]: the arena (memref<BYTESxi8>), then
+// the acnn_context * (!llvm.ptr). Both are added together, by whichever pass
+// needs one first, so their order never depends on the pipeline's.
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace acnn {
+
+struct RuntimeArguments {
+  mlir::BlockArgument arena, context;
+};
+
+RuntimeArguments getOrAddRuntimeArguments(mlir::func::FuncOp main);
+
+/// Gives the arena argument its size (it is added with 0 bytes).
+void setArenaBytes(mlir::func::FuncOp main, int64_t bytes);
+
+} // namespace acnn
+
+#endif

@@ -1,0 +1,117 @@
+#ifndef ACNN_COMPILER_CODEGEN_SCHEDULE_H
+#define ACNN_COMPILER_CODEGEN_SCHEDULE_H
+
+// A Schedule: how one kernel (one linalg op on tensors) is tiled, split,
+// parallelised and vectorised, as plain data. The generator
+// (ScheduleGenerator.cpp) derives it from the op's kind, its static loop
+// extents and the target's vector ISA; the renderer (ScheduleRenderer.cpp)
+// writes it as a transform-dialect script that acnn-schedule-kernels applies.
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+
+namespace acnn {
+
+/// What the schedules need to know about the CPU: vector width and how many
+/// vector registers a register tile may use.
+struct ScheduleTarget {
+  int64_t vectorBits = 256;     // 128 SSE, 256 AVX2, 512 AVX-512
+  int64_t vectorRegisters = 16; // 16 up to AVX2, 32 with AVX-512
+  int64_t threads = 2;          // cores the parallel loops are cut for
+
+  /// f32 lanes of one vector register.
+  int64_t lanes() const { return vectorBits / 32; }
+
+  /// The target of an LLVM CPU name ("x86-64-v3", "znver3", ...), or of this
+  /// machine for "native". Unknown names give the AVX2 defaults.
+  static ScheduleTarget forCpu(llvm::StringRef cpu);
+  /// Parses "avx2" / "avx512" / "sse" shorthands (as pass options take them)
+  /// or a CPU name.
+  static ScheduleTarget parse(llvm::StringRef text);
+  std::string str() const;
+};
+
+enum class KernelKind {
+  Conv,        // direct convolution, NHWC/HWCF: ow x f register tile
+  Matmul,      // matmul / batch_matmul: m x n register tile, k innermost
+  Elementwise, // generic, fill, broadcast, transpose: vectorised along the innermost dim
+  Reduction,   // generic with reduction loops, vectorised along the innermost dim
+  ParallelOnly // not vectorisable here (pooling, grouped conv): tiled for threads only
+};
+
+llvm::StringRef kernelKindName(KernelKind kind);
+
+struct Schedule {
+  KernelKind kind = KernelKind::ParallelOnly;
+  /// The op's name, e.g. "linalg.conv_2d_nhwc_hwcf".
+  std::string opName;
+  /// Static extent of every loop of the op, in its iteration order.
+  llvm::SmallVector<int64_t> loopExtents;
+  /// Which loops are reductions.
+  llvm::SmallVector<bool> reductionLoops;
+  /// f32 lanes of the target's vectors.
+  int64_t vectorWidth = 8;
+  /// Splits applied first, in order: dimension and position. Each cuts every
+  /// piece so far in two along `dim` (at a multiple of the register tile), so
+  /// the register tiles below divide every piece evenly and vector shapes stay
+  /// static.
+  struct Split {
+    int64_t dim, at;
+  };
+  llvm::SmallVector<Split> splits;
+  /// Loops that may go to threads (scf.forall), in order of preference: a
+  /// piece uses the first whose trip count (extent / register tile) is at
+  /// least 2.
+  llvm::SmallVector<int64_t> parallelDims;
+  /// Steps of the parallel loop: about this many (0: one register tile a step).
+  int64_t parallelChunks = 0;
+  /// Cache tile per loop, applied inside the parallel loop (empty: none; 0:
+  /// the whole extent), and the order of its loops.
+  llvm::SmallVector<int64_t> cacheTile, cacheInterchange;
+  /// Register tile per loop: the sizes of one vectorised step (0: the whole
+  /// extent). A piece narrower than a tile along a split dim uses its extent.
+  llvm::SmallVector<int64_t> registerTile;
+  /// Order of the tiled loops, outermost first (empty: loop order).
+  llvm::SmallVector<int64_t> interchange;
+  /// Conv: rewrite the tiled 2-D conv into a 1-D one before vectorising.
+  bool decompose = false;
+  /// Vectorise the tiled op (false for ParallelOnly).
+  bool vectorize = false;
+  /// Keep the accumulator in registers across the reduction loops (subsets
+  /// hoisted out of each loop, innermost first, after the kernel scripts).
+  bool hoistAccumulators = false;
+  /// Unroll factor of the innermost vector dim (its tile / vectorWidth).
+  int64_t unroll = 1;
+  /// Operand packing (not generated yet: every kernel reads its operands in place).
+  enum class Packing { None } packing = Packing::None;
+
+  /// One line, as `acnnc inspect` and the lit tests print it.
+  std::string str() const;
+};
+
+/// The schedule of `op` for `target`. Ops with dynamic shapes or of an
+/// unknown kind get a ParallelOnly schedule without parallel dims, i.e. none.
+Schedule generateSchedule(mlir::linalg::LinalgOp op, const ScheduleTarget &target);
+
+/// The transform-dialect script applying `schedule` to the op carrying the
+/// attribute `acnn.kernel = <kernel>`: a module with the named sequence
+/// @__transform_main taking the function as its argument.
+std::string renderTransformScript(const Schedule &schedule, int64_t kernel);
+
+/// The scripts run once after every kernel is scheduled: first products
+/// into vector contractions and transfers into plain form (then accumulators
+/// are hoisted out of reduction loops), then contractions to FMAs and
+/// multi-reductions and transposes to 1-D vector ops.
+std::string renderVectorPrepareScript();
+std::string renderVectorLoweringScript();
+
+/// Attribute naming the kernel an op belongs to while schedules are applied.
+inline constexpr llvm::StringLiteral kKernelAttr = "acnn.kernel";
+
+} // namespace acnn
+
+#endif

@@ -1,0 +1,424 @@
+// The schedule generator: one Schedule per linalg op, from its kind, its
+// static loop extents and the target's vector ISA. The recipes are the ones
+// measured in shared/mlir-cpu-codegen.md:
+//  - direct conv (NHWC/HWCF): register tile ow x f with f a multiple of the
+//    vector width, sized so accumulators + one input row + one filter vector
+//    fit the register file (6 x 16 on AVX2, 14 x 32 on AVX-512), reductions
+//    innermost, 2-D -> 1-D decomposition, accumulators hoisted;
+//  - matmul: the same m x n register tile, k innermost, n-blocks outermost;
+//  - elementwise and reductions: vectorised along the innermost contiguous
+//    dim, up to 4 vectors a step;
+//  - everything: a parallel outer loop (scf.forall) where there is one.
+// Remainders are split off so every vector shape stays static.
+#include "compiler/codegen/Schedule.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/AffineExpr.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
+using namespace mlir;
+
+namespace acnn {
+
+//===----------------------------------------------------------------------===//
+// Target
+//===----------------------------------------------------------------------===//
+
+static ScheduleTarget fromFeatures(bool avx512, bool avx) {
+  ScheduleTarget t;
+  t.threads = std::max(1u, std::thread::hardware_concurrency());
+  t.vectorBits = avx512 ? 512 : avx ? 256 : 128;
+  t.vectorRegisters = avx512 ? 32 : 16;
+  return t;
+}
+
+ScheduleTarget ScheduleTarget::forCpu(llvm::StringRef cpu) {
+  if (cpu.empty() || cpu == "native") {
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+    return fromFeatures(features.lookup("avx512f"), features.lookup("avx"));
+  }
+  llvm::InitializeNativeTarget();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return ScheduleTarget();
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple, cpu, /*Features=*/""));
+  if (!info || !info->isCPUStringValid(cpu))
+    return ScheduleTarget();
+  return fromFeatures(info->checkFeatures("+avx512f"), info->checkFeatures("+avx"));
+}
+
+ScheduleTarget ScheduleTarget::parse(llvm::StringRef text) {
+  if (text == "avx512")
+    return fromFeatures(true, true);
+  if (text == "avx2" || text == "avx")
+    return fromFeatures(false, true);
+  if (text == "sse")
+    return fromFeatures(false, false);
+  return forCpu(text);
+}
+
+std::string ScheduleTarget::str() const {
+  return llvm::formatv("{0}-bit vectors x {1} registers, {2} threads", vectorBits,
+                       vectorRegisters, threads)
+      .str();
+}
+
+llvm::StringRef kernelKindName(KernelKind kind) {
+  switch (kind) {
+  case KernelKind::Conv:
+    return "conv";
+  case KernelKind::Matmul:
+    return "matmul";
+  case KernelKind::Elementwise:
+    return "elementwise";
+  case KernelKind::Reduction:
+    return "reduction";
+  case KernelKind::ParallelOnly:
+    return "parallel-only";
+  }
+  return "?";
+}
+
+static std::string list(llvm::ArrayRef<int64_t> values) {
+  return "[" + llvm::join(llvm::map_range(values, [](int64_t v) { return std::to_string(v); }), ", ") +
+         "]";
+}
+
+std::string Schedule::str() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << kernelKindName(kind) << " " << opName << " loops " << list(loopExtents);
+  if (!splits.empty()) {
+    os << " split";
+    for (const Split &s : splits)
+      os << " d" << s.dim << "@" << s.at;
+  }
+  os << " parallel " << list(parallelDims);
+  if (parallelChunks)
+    os << " in " << parallelChunks;
+  if (!cacheTile.empty())
+    os << " cache " << list(cacheTile) << " order " << list(cacheInterchange);
+  os << " tile " << list(registerTile);
+  if (!interchange.empty())
+    os << " order " << list(interchange);
+  if (vectorize)
+    os << " vector " << vectorWidth << " unroll " << unroll;
+  if (decompose)
+    os << " decompose";
+  if (hoistAccumulators)
+    os << " hoist";
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// Generator
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A tile for a dim vectorised with `lanes`-wide vectors, at most
+/// `maxVectors` of them a step: the whole extent when it fits, else the
+/// largest multiple of the vector that divides the extent, else maxVectors
+/// vectors with the remainder split off at `splitAt` (0: no split).
+struct VectorTile {
+  int64_t tile, splitAt;
+};
+VectorTile vectorTile(int64_t extent, int64_t lanes, int64_t maxVectors) {
+  if (extent <= lanes * maxVectors)
+    return {extent, 0};
+  for (int64_t u = maxVectors; u >= 1; --u)
+    if (extent % (u * lanes) == 0)
+      return {u * lanes, 0};
+  int64_t tile = lanes * maxVectors;
+  return {tile, extent - extent % tile};
+}
+
+/// A register tile of `rows` along a dim: the whole extent if it is
+/// smaller, with the remainder split off otherwise.
+VectorTile rowTile(int64_t extent, int64_t rows) {
+  if (extent <= rows)
+    return {extent, 0};
+  return {rows, extent % rows ? extent - extent % rows : 0};
+}
+
+/// Accumulator rows that fit beside `vectors` accumulator columns, one input
+/// broadcast and one vector of the other operand.
+int64_t rowsFor(const ScheduleTarget &t, int64_t vectors, int64_t cap) {
+  return std::clamp<int64_t>((t.vectorRegisters - vectors - 1) / vectors, 1, cap);
+}
+
+void addSplit(Schedule &s, int64_t dim, const VectorTile &tile) {
+  if (tile.splitAt > 0)
+    s.splits.push_back({dim, tile.splitAt});
+}
+
+/// out[n, oh, ow, f] += in[n, oh*s + kh, ow*s + kw, c] * w[kh, kw, c, f].
+Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
+  enum { N, OH, OW, F, KH, KW, C };
+  ArrayRef<int64_t> e = s.loopExtents;
+  const int64_t lanes = t.lanes();
+  VectorTile f = vectorTile(e[F], lanes, 2);
+  const int64_t vectors = (f.tile + lanes - 1) / lanes;
+  VectorTile ow = rowTile(e[OW], rowsFor(t, vectors, 14));
+  int64_t c = e[C] % 4 == 0 ? 4 : e[C] < 4 ? e[C] : e[C] % 2 == 0 ? 2 : 1;
+  addSplit(s, OW, ow);
+  addSplit(s, F, f);
+  s.kind = KernelKind::Conv;
+  s.registerTile = {1, 1, ow.tile, f.tile, 1, 1, c};
+  s.interchange = {F, N, OH, OW, KH, KW, C};
+  // Threads take output rows, unless the filter outweighs the input: then
+  // blocks of output channels, so each thread keeps its filter block cached
+  // while it sweeps the image.
+  const int64_t filterBytes = e[KH] * e[KW] * e[C] * e[F] * 4;
+  const int64_t inputBytes = e[N] * e[OH] * e[OW] * e[C] * 4;
+  s.parallelDims = filterBytes > inputBytes ? SmallVector<int64_t>{F, OH, OW}
+                                            : SmallVector<int64_t>{OH, F, OW};
+  s.decompose = s.vectorize = s.hoistAccumulators = true;
+  s.unroll = vectors;
+  return s;
+}
+
+/// out[batch..., m, n] += a[batch..., m, k] * b[batch..., k, n], with the
+/// loops at any positions (named matmuls and contraction generics).
+struct MatmulDims {
+  llvm::SmallVector<int64_t> batch;
+  int64_t m, n, k;
+};
+
+Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &dims) {
+  const int64_t m = dims.m, n = dims.n, k = dims.k;
+  const bool batched = !dims.batch.empty();
+  ArrayRef<int64_t> e = s.loopExtents;
+  const int64_t lanes = t.lanes();
+  VectorTile nt = vectorTile(e[n], lanes, 2);
+  const int64_t vectors = (nt.tile + lanes - 1) / lanes;
+  VectorTile mt = rowTile(e[m], rowsFor(t, vectors, 14));
+  addSplit(s, m, mt);
+  addSplit(s, n, nt);
+  s.kind = KernelKind::Matmul;
+  s.registerTile.assign(e.size(), 1);
+  s.registerTile[m] = mt.tile;
+  s.registerTile[n] = nt.tile;
+  s.registerTile[k] = 1;
+  // n-blocks outermost: a k x n strip of b stays in cache while the rows of a
+  // stream past it.
+  s.interchange.assign(dims.batch.begin(), dims.batch.end());
+  s.interchange.append({n, m, k});
+  s.parallelDims = {n, m};
+  s.parallelDims.append(dims.batch.begin(), dims.batch.end());
+  s.vectorize = s.hoistAccumulators = true;
+  s.unroll = vectors;
+  // Operands past the caches: block k (a kc x nr strip of b fits L1) and m
+  // (an mc x kc block of a fits L2), and give each thread one wide slab of n.
+  const int64_t kc = 256, l2Bytes = 256 * 1024;
+  if (!batched && e[m] * e[k] * 4 > l2Bytes && e[k] % kc == 0 && e[k] > kc) {
+    const int64_t mainRows = mt.splitAt ? mt.splitAt : e[m];
+    int64_t mc = mt.tile;
+    for (int64_t g = mainRows / mt.tile; g >= 1; --g)
+      if ((mainRows / mt.tile) % g == 0 && g * mt.tile * kc * 4 <= l2Bytes / 2) {
+        mc = g * mt.tile;
+        break;
+      }
+    s.cacheTile.assign(e.size(), 0);
+    s.cacheTile[m] = mc;
+    s.cacheTile[k] = kc;
+    s.cacheInterchange = {k, m, n};
+    s.parallelChunks = t.threads;
+  }
+  return s;
+}
+
+/// The loop an operand's innermost (contiguous) axis walks, if it is a plain loop.
+std::optional<int64_t> innermostLoop(AffineMap map) {
+  if (map.getNumResults() == 0)
+    return std::nullopt;
+  if (auto dim = dyn_cast<AffineDimExpr>(map.getResults().back()))
+    return dim.getPosition();
+  return std::nullopt;
+}
+
+int64_t elements(Value v) {
+  auto type = dyn_cast<ShapedType>(v.getType());
+  return type && type.hasStaticShape() ? type.getNumElements() : 0;
+}
+
+Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &t) {
+  ArrayRef<int64_t> e = s.loopExtents;
+  const int64_t loops = e.size(), lanes = t.lanes();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  auto isReduction = [&](int64_t d) { return iterators[d] == utils::IteratorType::reduction; };
+
+  // The vector dim: the output's innermost loop when an input also walks it
+  // contiguously (elementwise, broadcasts, contractions like p * v); else the
+  // reduced innermost loop of the biggest input (row reductions, dot
+  // products); else the output's (a transpose: its input's innermost loop
+  // gets a vector tile too, below).
+  std::optional<int64_t> vdim;
+  std::optional<int64_t> out = innermostLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+  bool contiguous = false;
+  std::optional<int64_t> reduced;
+  int64_t biggest = -1;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    std::optional<int64_t> d = innermostLoop(op.getMatchingIndexingMap(input));
+    if (!d)
+      continue;
+    contiguous |= d == out;
+    if (isReduction(*d) && elements(input->get()) > biggest) {
+      reduced = d;
+      biggest = elements(input->get());
+    }
+  }
+  vdim = out && (contiguous || !reduced) ? out : reduced;
+  if (!vdim)
+    vdim = loops - 1;
+
+  s.kind = llvm::any_of(llvm::seq<int64_t>(0, loops), isReduction) ? KernelKind::Reduction
+                                                                     : KernelKind::Elementwise;
+  s.registerTile.assign(loops, 1);
+  VectorTile v{e[*vdim], 0};
+  if (isReduction(*vdim)) {
+    // A whole row a step (one multi-reduction), in chunks when very long.
+    if (e[*vdim] > 1024)
+      v = vectorTile(e[*vdim], lanes, 8);
+  } else {
+    v = vectorTile(e[*vdim], lanes, 4);
+  }
+  addSplit(s, *vdim, v);
+  s.registerTile[*vdim] = v.tile;
+  s.unroll = std::max<int64_t>(1, v.tile / lanes);
+
+  // An operand read transposed: tile its innermost loop to a vector too, so
+  // the step is a vector-sized 2-D transpose. (Not beside a whole-row
+  // reduction: the rows of the result are separate reductions anyway.)
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (isReduction(*vdim))
+      break;
+    std::optional<int64_t> d = innermostLoop(op.getMatchingIndexingMap(&operand));
+    if (!d || *d == *vdim || isReduction(*d) || s.registerTile[*d] != 1)
+      continue;
+    VectorTile tt = vectorTile(e[*d], lanes, 1);
+    addSplit(s, *d, tt);
+    s.registerTile[*d] = tt.tile;
+  }
+
+  for (int64_t d = 0; d < loops; ++d)
+    if (!isReduction(d) && d != *vdim && e[d] > 1)
+      s.parallelDims.push_back(d);
+  if (!isReduction(*vdim))
+    s.parallelDims.push_back(*vdim);
+  s.vectorize = true;
+  s.hoistAccumulators = s.kind == KernelKind::Reduction;
+  return s;
+}
+
+/// Tiled for threads only, along the outermost parallel loops.
+Schedule parallelOnlySchedule(Schedule s, linalg::LinalgOp op) {
+  s.kind = KernelKind::ParallelOnly;
+  s.registerTile.assign(s.loopExtents.size(), 0);
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (int64_t d = 0, e = s.loopExtents.size(); d < e; ++d)
+    if (iterators[d] == utils::IteratorType::parallel && s.loopExtents[d] > 1) {
+      s.parallelDims.push_back(d);
+      s.registerTile[d] = 1;
+    }
+  return s;
+}
+
+/// The loops of a contraction that reads its rhs contiguously along n (the
+/// layout pass gives transposed rhs operands a transposed copy): one m, one
+/// n, one k, any batch loops, n the innermost axis of the rhs and the output.
+std::optional<MatmulDims> matmulDims(linalg::LinalgOp op) {
+  if (!linalg::isaContractionOpInterface(op) || op.getNumDpsInputs() != 2)
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 || dims->k.size() != 1)
+    return std::nullopt;
+  MatmulDims out{{}, dims->m[0], dims->n[0], dims->k[0]};
+  for (unsigned b : dims->batch)
+    out.batch.push_back(b);
+  // The rhs is the input that walks n.
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.isFunctionOfDim(out.n) && innermostLoop(map) != out.n)
+      return std::nullopt;
+  }
+  if (innermostLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0))) != out.n)
+    return std::nullopt;
+  return out;
+}
+
+} // namespace
+
+/// Loop iterations below which forking threads costs more than it saves.
+static constexpr int64_t kMinParallelWork = 1 << 15;
+
+static Schedule withoutSmallParallelLoops(Schedule s) {
+  int64_t work = 1;
+  for (int64_t e : s.loopExtents)
+    work *= e;
+  if (work < kMinParallelWork)
+    s.parallelDims.clear();
+  return s;
+}
+
+static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target);
+
+Schedule generateSchedule(linalg::LinalgOp op, const ScheduleTarget &target) {
+  return withoutSmallParallelLoops(generate(op, target));
+}
+
+static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target) {
+  Schedule s;
+  s.opName = op->getName().getStringRef().str();
+  s.vectorWidth = target.lanes();
+  if (op.hasDynamicShape() || !op.hasPureTensorSemantics())
+    return s;
+  s.loopExtents = op.getStaticLoopRanges();
+  for (utils::IteratorType it : op.getIteratorTypesArray())
+    s.reductionLoops.push_back(it == utils::IteratorType::reduction);
+  bool f32 = llvm::all_of(op->getOperandTypes(), [](Type type) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    return !shaped || shaped.getElementType().isF32();
+  });
+  if (!f32)
+    return parallelOnlySchedule(s, op);
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op))
+    return convSchedule(s, target);
+  if (std::optional<MatmulDims> dims = matmulDims(op))
+    return matmulSchedule(s, target, *dims);
+  // Other convolutions and pooling (window maps the vectoriser does not
+  // take) run as scalar loops, split over threads.
+  if (linalg::isaConvolutionOpInterface(op) || op.getNumLoops() == 0)
+    return parallelOnlySchedule(s, op);
+  bool plainMaps = llvm::all_of(op.getIndexingMapsArray(),
+                                [](AffineMap m) { return m.isProjectedPermutation(); });
+  bool gathers = false;
+  op->walk([&](Operation *inner) {
+    gathers |= inner->getName().getStringRef() == "tensor.extract";
+  });
+  // Maps with strides or offsets (strided or reversed slices): tiling
+  // computes wrong slice sizes for negative steps, and these are cheap data
+  // movement; they stay whole loops.
+  if (!plainMaps)
+    return s;
+  if (gathers)
+    return parallelOnlySchedule(s, op);
+  return genericSchedule(s, op, target);
+}
+
+} // namespace acnn

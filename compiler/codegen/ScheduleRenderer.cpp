@@ -1,0 +1,235 @@
+// Renders a Schedule as a transform-dialect script (text), in the shape of
+// the hand-written studies in shared/studies/: split remainders, then per
+// piece tile_using_forall (threads), tile_using_for (register tile, loops in
+// the schedule's order), decompose, vectorize. The function-wide steps that
+// follow every kernel (vector patterns, hoisting accumulators, lowering
+// contractions to FMAs) are the two scripts at the end.
+#include "compiler/codegen/Schedule.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace acnn {
+
+namespace {
+
+std::string list(llvm::ArrayRef<int64_t> values) {
+  return "[" + llvm::join(llvm::map_range(values, [](int64_t v) { return std::to_string(v); }), ", ") +
+         "]";
+}
+
+std::string anyOps(size_t n) {
+  std::string text = "(";
+  for (size_t i = 0; i < n; ++i)
+    text += i ? ", !transform.any_op" : "!transform.any_op";
+  return text + ")";
+}
+
+/// One piece of the split iteration space.
+struct Piece {
+  std::string handle;
+  llvm::SmallVector<int64_t> extents;
+};
+
+class Renderer {
+public:
+  Renderer(const Schedule &s, int64_t kernel) : s(s), kernel(kernel), os(text) {}
+
+  std::string render() {
+    os << "module attributes {transform.with_named_sequence} {\n"
+       << "  // kernel " << kernel << ": " << s.str() << "\n"
+       << "  transform.named_sequence @__transform_main(%root: !transform.any_op "
+          "{transform.readonly}) {\n";
+    line("%op = transform.structured.match attributes{" + std::string(kKernelAttr) + " = " +
+         std::to_string(kernel) + " : i64} in %root : (!transform.any_op) -> !transform.any_op");
+    std::vector<Piece> pieces = {{"%op", s.loopExtents}};
+    for (const Schedule::Split &split : s.splits)
+      pieces = splitPieces(pieces, split);
+    for (const Piece &p : pieces)
+      schedulePiece(p);
+    os << "    transform.yield\n  }\n}\n";
+    return text;
+  }
+
+private:
+  void line(const std::string &l) { os << "    " << l << "\n"; }
+  std::string fresh(llvm::StringRef base) { return "%" + base.str() + std::to_string(counter++); }
+
+  std::vector<Piece> splitPieces(const std::vector<Piece> &pieces, const Schedule::Split &split) {
+    std::vector<Piece> out;
+    for (const Piece &p : pieces) {
+      int64_t extent = p.extents[split.dim];
+      if (split.at <= 0 || split.at >= extent) {
+        out.push_back(p);
+        continue;
+      }
+      std::string both = fresh("split"), a = fresh("main"), b = fresh("rest");
+      line(llvm::formatv("{0} = transform.structured.split {1} after {2} {{dimension = {3}} : "
+                         "!transform.any_op",
+                         both, p.handle, split.at, split.dim)
+               .str());
+      line(llvm::formatv("{0}, {1} = transform.split_handle {2} : (!transform.any_op) -> "
+                         "(!transform.any_op, !transform.any_op)",
+                         a, b, both)
+               .str());
+      Piece first{a, p.extents}, second{b, p.extents};
+      first.extents[split.dim] = split.at;
+      second.extents[split.dim] = extent - split.at;
+      out.push_back(first);
+      out.push_back(second);
+    }
+    return out;
+  }
+
+  /// `tile` clamped to `extents`: a tile as wide as the extent (or wider, in
+  /// a remainder piece) leaves the loop untiled.
+  static llvm::SmallVector<int64_t> clampTile(llvm::ArrayRef<int64_t> tile,
+                                              llvm::ArrayRef<int64_t> extents) {
+    llvm::SmallVector<int64_t> out(tile);
+    for (size_t d = 0; d < out.size(); ++d)
+      if (out[d] >= extents[d] || (out[d] > 0 && extents[d] % out[d] != 0))
+        out[d] = 0;
+    return out;
+  }
+
+  /// Emits tile_using_for (one loop per nonzero tile size) and moves `op` to
+  /// the tiled op.
+  void tileUsingFor(std::string &op, llvm::ArrayRef<int64_t> tile,
+                    llvm::ArrayRef<int64_t> interchange) {
+    llvm::SmallVector<int64_t> order(interchange);
+    if (order.empty())
+      for (size_t d = 0; d < tile.size(); ++d)
+        order.push_back(d);
+    llvm::SmallVector<int64_t> loopDims;
+    for (int64_t d : order)
+      if (tile[d] != 0)
+        loopDims.push_back(d);
+    if (loopDims.empty())
+      return;
+    std::string tiled = fresh("tiled"), loops = fresh("loops");
+    std::string results =
+        loopDims.size() == 1 ? loops : loops + ":" + std::to_string(loopDims.size());
+    std::string inter = interchange.empty() ? "" : " interchange = " + list(interchange);
+    line(llvm::formatv("{0}, {1} = transform.structured.tile_using_for {2} tile_sizes {3}{4} : "
+                       "(!transform.any_op) -> {5}",
+                       tiled, results, op, list(tile), inter, anyOps(loopDims.size() + 1))
+             .str());
+    op = tiled;
+  }
+
+  void schedulePiece(const Piece &p) {
+    llvm::SmallVector<int64_t> extents(p.extents);
+    std::string op = p.handle;
+
+    // Threads: the first preferred loop with at least two register tiles,
+    // cut into steps of one register tile, or into about parallelChunks
+    // equal steps.
+    for (int64_t d : s.parallelDims) {
+      int64_t unit = s.registerTile[d] > 0 ? s.registerTile[d] : extents[d];
+      if (unit <= 0 || extents[d] % unit != 0 || extents[d] / unit < 2)
+        continue;
+      int64_t units = extents[d] / unit, group = 1;
+      if (s.parallelChunks > 0)
+        for (int64_t g = units / s.parallelChunks; g >= 1; --g)
+          if (units % g == 0) {
+            group = g;
+            break;
+          }
+      int64_t step = unit * group;
+      llvm::SmallVector<int64_t> sizes(extents.size(), 0);
+      sizes[d] = step;
+      std::string tiled = fresh("par"), forall = fresh("forall");
+      line(llvm::formatv("{0}, {1} = transform.structured.tile_using_forall {2} tile_sizes {3} : "
+                         "(!transform.any_op) -> (!transform.any_op, !transform.any_op)",
+                         tiled, forall, op, list(sizes))
+               .str());
+      op = tiled;
+      extents[d] = step;
+      break;
+    }
+    if (!s.vectorize)
+      return;
+
+    // Cache tiles: blocks of the operands that stay in L1/L2 while the
+    // register tiles sweep them.
+    if (!s.cacheTile.empty()) {
+      llvm::SmallVector<int64_t> cache = clampTile(s.cacheTile, extents);
+      tileUsingFor(op, cache, s.cacheInterchange);
+      for (size_t d = 0; d < cache.size(); ++d)
+        if (cache[d] != 0)
+          extents[d] = cache[d];
+    }
+
+    // Register tile: the tiled loops in the schedule's order.
+    llvm::SmallVector<int64_t> tile = clampTile(s.registerTile, extents);
+    tileUsingFor(op, tile, s.interchange);
+
+    if (s.decompose) {
+      std::string d = fresh("conv1d");
+      line(llvm::formatv("{0} = transform.structured.decompose {1} : (!transform.any_op) -> "
+                         "!transform.any_op",
+                         d, op)
+               .str());
+      op = d;
+    }
+    line("transform.structured.vectorize " + op + " : !transform.any_op");
+    // Accumulators (hoistAccumulators) are hoisted out of the reduction
+    // loops for all kernels at once, after the vector patterns of
+    // renderVectorPrepareScript (the hoisting needs them to run on the whole
+    // function; per kernel that would cost time quadratic in the model).
+  }
+
+  const Schedule &s;
+  int64_t kernel;
+  std::string text;
+  llvm::raw_string_ostream os;
+  int counter = 0;
+};
+
+} // namespace
+
+std::string renderTransformScript(const Schedule &schedule, int64_t kernel) {
+  Renderer r(schedule, kernel);
+  return r.render();
+}
+
+std::string renderVectorPrepareScript() {
+  return R"mlir(module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    transform.apply_patterns to %root {
+      transform.apply_patterns.vector.reduction_to_contract
+      transform.apply_patterns.vector.transfer_permutation_patterns
+    } : !transform.any_op
+    transform.apply_cse to %root : !transform.any_op
+    transform.yield
+  }
+}
+)mlir";
+}
+
+std::string renderVectorLoweringScript() {
+  return R"mlir(module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    transform.apply_patterns to %root {
+      transform.apply_patterns.vector.cast_away_vector_leading_one_dim
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_patterns to %root {
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = outerproduct
+      transform.apply_patterns.vector.lower_multi_reduction lowering_strategy = innerparallel
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.lower_transpose lowering_strategy = shuffle_1d
+      transform.apply_patterns.vector.lower_shape_cast
+    } : !transform.any_op
+    transform.apply_patterns to %root {
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.lower_broadcast
+    } : !transform.any_op
+    transform.yield
+  }
+}
+)mlir";
+}
+
+} // namespace acnn

@@ -1,0 +1,27 @@
+#ifndef ACNN_COMPILER_DRIVER_COMPILER_H
+#define ACNN_COMPILER_DRIVER_COMPILER_H
+
+// The compile path shared by `acnnc compile` and the tests that run
+// generated code: the pipeline down to the LLVM dialect, then machine code.
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <optional>
+#include <string>
+
+namespace acnn {
+
+/// Runs the graph stages, then the codegen stages up to `stopAfter` (default:
+/// all, ending in the LLVM dialect). Returns the model's C header, written
+/// from its tensor-level signature before codegen changes it.
+llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
+                                       std::optional<std::string> stopAfter = std::nullopt);
+
+/// A model lowered by lowerModel as a relocatable object for `machine`.
+llvm::Expected<std::string> compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine);
+
+} // namespace acnn
+
+#endif

@@ -1,0 +1,162 @@
+// acnn-recognize-activations: GELU and SiLU as exporters spell them out in
+// element-wise ops become one acnn.gelu / acnn.silu, which then fuse into
+// the producing op's epilogue.
+#include "compiler/passes/MatchUtils.h"
+#include "compiler/passes/Passes.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace acnn {
+
+#define GEN_PASS_DEF_RECOGNIZEACTIVATIONS
+#include "compiler/passes/Passes.h.inc"
+
+namespace {
+
+using namespace mlir;
+
+/// The leaves of a product tree rooted at `v`: a mul's operands, recursively
+/// through muls nothing else reads.
+void productFactors(Value v, bool root, SmallVectorImpl<Value> &factors) {
+  auto mul = v.getDefiningOp<MulOp>();
+  if (mul && (root || v.hasOneUse())) {
+    productFactors(mul.getLhs(), false, factors);
+    productFactors(mul.getRhs(), false, factors);
+    return;
+  }
+  factors.push_back(v);
+}
+
+/// x / sqrt(2) or x * (1 / sqrt(2)), as erf's argument: returns x.
+Value erfArgumentSource(Value v) {
+  if (auto div = v.getDefiningOp<DivOp>())
+    if (isScalar(div.getRhs(), M_SQRT2, 1e-4))
+      return div.getLhs();
+  if (auto mul = v.getDefiningOp<MulOp>()) {
+    if (isScalar(mul.getRhs(), M_SQRT1_2, 1e-4))
+      return mul.getLhs();
+    if (isScalar(mul.getLhs(), M_SQRT1_2, 1e-4))
+      return mul.getRhs();
+  }
+  return nullptr;
+}
+
+/// 1 + erf(x / sqrt(2)) in either order: returns x.
+Value onePlusErfSource(Value v) {
+  auto add = v.getDefiningOp<AddOp>();
+  if (!add)
+    return nullptr;
+  for (auto [one, other] : {std::pair(add.getLhs(), add.getRhs()),
+                            std::pair(add.getRhs(), add.getLhs())})
+    if (isScalar(one, 1.0))
+      if (auto erf = other.getDefiningOp<ErfOp>())
+        return erfArgumentSource(erf.getInput());
+  return nullptr;
+}
+
+/// x + 0.044715 * x^3 (x^3 as x * x * x or x ^ 3): returns x.
+Value cubicSource(Value v) {
+  auto add = v.getDefiningOp<AddOp>();
+  if (!add)
+    return nullptr;
+  for (auto [x, term] : {std::pair(add.getLhs(), add.getRhs()),
+                         std::pair(add.getRhs(), add.getLhs())}) {
+    SmallVector<Value> factors;
+    productFactors(term, /*root=*/true, factors);
+    auto coefficient = llvm::find_if(factors, [](Value f) { return isScalar(f, 0.044715, 1e-4); });
+    if (coefficient == factors.end())
+      continue;
+    factors.erase(coefficient);
+    bool cube = llvm::count(factors, x) == 3 && factors.size() == 3;
+    if (factors.size() == 1)
+      if (auto pow = factors[0].getDefiningOp<PowOp>())
+        cube = pow.getLhs() == x && isScalar(pow.getRhs(), 3.0);
+    if (cube)
+      return x;
+  }
+  return nullptr;
+}
+
+/// 1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3)) in either order: returns x.
+Value onePlusTanhSource(Value v) {
+  auto add = v.getDefiningOp<AddOp>();
+  if (!add)
+    return nullptr;
+  for (auto [one, other] : {std::pair(add.getLhs(), add.getRhs()),
+                            std::pair(add.getRhs(), add.getLhs())}) {
+    auto tanh = other.getDefiningOp<TanhOp>();
+    if (!isScalar(one, 1.0) || !tanh)
+      continue;
+    SmallVector<Value> factors;
+    productFactors(tanh.getInput(), /*root=*/true, factors);
+    if (factors.size() != 2)
+      continue;
+    for (int i = 0; i < 2; ++i)
+      if (isScalar(factors[i], std::sqrt(2.0 / M_PI), 1e-4))
+        return cubicSource(factors[1 - i]);
+  }
+  return nullptr;
+}
+
+/// x * 0.5 * (1 + erf(x / sqrt(2))), the three factors multiplied in any
+/// order and grouping, → gelu(x); with 1 + tanh(sqrt(2 / pi) * (x +
+/// 0.044715 x^3)) instead, → gelu(x, approximate_tanh).
+struct RecognizeGelu : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp mul, PatternRewriter &rw) const override {
+    SmallVector<Value> factors;
+    productFactors(mul, /*root=*/true, factors);
+    if (factors.size() != 3)
+      return rw.notifyMatchFailure(mul, "not a product of three factors");
+    Value half, phiTerm, x, source;
+    bool approximate = false;
+    for (Value f : factors) {
+      if (!half && isScalar(f, 0.5)) {
+        half = f;
+      } else if (Value erfOf = phiTerm ? Value() : onePlusErfSource(f)) {
+        phiTerm = f;
+        source = erfOf;
+      } else if (Value tanhOf = phiTerm ? Value() : onePlusTanhSource(f)) {
+        phiTerm = f;
+        source = tanhOf;
+        approximate = true;
+      } else {
+        x = f;
+      }
+    }
+    if (!half || !phiTerm || !x || source != x || x.getType() != mul.getType())
+      return rw.notifyMatchFailure(mul, "not x * 0.5 * (1 + erf(x / sqrt(2))) or its tanh form");
+    rw.replaceOpWithNewOp<GeluOp>(mul, x, approximate);
+    return success();
+  }
+};
+
+/// x * sigmoid(x) in either order → silu(x).
+struct RecognizeSilu : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp mul, PatternRewriter &rw) const override {
+    for (auto [x, gate] : {std::pair(mul.getLhs(), mul.getRhs()),
+                           std::pair(mul.getRhs(), mul.getLhs())}) {
+      auto sigmoid = gate.getDefiningOp<SigmoidOp>();
+      if (sigmoid && sigmoid.getInput() == x && x.getType() == mul.getType()) {
+        rw.replaceOpWithNewOp<SiluOp>(mul, x);
+        return success();
+      }
+    }
+    return rw.notifyMatchFailure(mul, "not x * sigmoid(x)");
+  }
+};
+
+struct RecognizeActivations : impl::RecognizeActivationsBase<RecognizeActivations> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<RecognizeGelu, RecognizeSilu>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace acnn

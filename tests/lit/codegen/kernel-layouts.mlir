@@ -1,0 +1,71 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(func.func(acnn-kernel-layouts))" -mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s
+
+// An NCHW conv becomes an NHWC/HWCF one between transposes; the constant
+// filter is transposed at compile time, the bias broadcast rebuilt in NHWC.
+// CHECK-LABEL: func @conv
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<acnn_transposed> : tensor<2x2x1x2xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<5.000000e-01> : tensor<2xf32>
+// CHECK: %[[X:.*]] = linalg.transpose ins(%arg0 : tensor<1x1x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x1xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<2xf32>) outs(%{{.*}} : tensor<1x3x3x2xf32>) dimensions = [0, 1, 2]
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[X]], %[[W]] : tensor<1x4x4x1xf32>, tensor<2x2x1x2xf32>) outs(%[[INIT]] : tensor<1x3x3x2xf32>)
+// CHECK: %[[R:.*]] = linalg.transpose ins(%[[C]] : tensor<1x3x3x2xf32>) outs(%{{.*}} : tensor<1x2x3x3xf32>) permutation = [0, 3, 1, 2]
+// CHECK: return %[[R]]
+// filter[f][0][h][w] = (1 2 / 3 4), (5 6 / 7 8) becomes [h][w][0][f] = 1 5 2 6 3 7 4 8:
+// CHECK: acnn_transposed: "0x040000000000803F0000A040000000400000C040000040400000E0400000804000000041"
+func.func @conv(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x3x3xf32> {
+  %w = arith.constant dense<[[[[1.0, 2.0], [3.0, 4.0]]], [[[5.0, 6.0], [7.0, 8.0]]]]> : tensor<2x1x2x2xf32>
+  %bias = arith.constant dense<0.5> : tensor<2xf32>
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %init = linalg.broadcast ins(%bias : tensor<2xf32>) outs(%e : tensor<1x2x3x3xf32>) dimensions = [0, 2, 3]
+  %r = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x1x4x4xf32>, tensor<2x1x2x2xf32>) outs(%init : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %r : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// A filter that is not a constant is transposed by a linalg.transpose.
+// CHECK-LABEL: func @conv_runtime_filter
+// CHECK: linalg.transpose ins(%arg1 : tensor<8x3x3x3xf32>) outs(%{{.*}} : tensor<3x3x3x8xf32>) permutation = [2, 3, 1, 0]
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+func.func @conv_runtime_filter(%x: tensor<1x3x9x9xf32>, %w: tensor<8x3x3x3xf32>, %init: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %r = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x3x9x9xf32>, tensor<8x3x3x3xf32>) outs(%init : tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %r : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// A linear layer's constant [n, k] weight is read through a transposed copy.
+// CHECK-LABEL: func @linear
+// CHECK: %[[W:.*]] = arith.constant dense_resource<acnn_transposed{{.*}}> : tensor<3x2xf32>
+// CHECK: linalg.matmul ins(%arg0, %[[W]] : tensor<5x3xf32>, tensor<3x2xf32>)
+// CHECK-NOT: indexing_maps
+// CHECK: acnn_transposed{{.*}}: "0x040000000000803F00008040000000400000A040000040400000C040"
+func.func @linear(%x: tensor<5x3xf32>) -> tensor<5x2xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<5x2xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<5x2xf32>) -> tensor<5x2xf32>
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%x, %w : tensor<5x3xf32>, tensor<2x3xf32>) outs(%f : tensor<5x2xf32>) -> tensor<5x2xf32>
+  return %r : tensor<5x2xf32>
+}
+
+// -----
+
+// Attention's q * k^T reads k as [b, j, c]: it reads a [b, c, j] copy instead.
+// CHECK-LABEL: func @scores
+// CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<4x49x32xf32>) outs(%{{.*}} : tensor<4x32x49xf32>) permutation = [0, 2, 1]
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[RHS:map[0-9]*]], #{{.*}}]
+// CHECK-SAME: ins(%arg0, %[[KT]] : tensor<4x196x32xf32>, tensor<4x32x49xf32>)
+func.func @scores(%q: tensor<4x196x32xf32>, %k: tensor<4x49x32xf32>, %o: tensor<4x196x49xf32>) -> tensor<4x196x49xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(b, i, j, c) -> (b, i, c)>, affine_map<(b, i, j, c) -> (b, j, c)>, affine_map<(b, i, j, c) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+    ins(%q, %k : tensor<4x196x32xf32>, tensor<4x49x32xf32>) outs(%o : tensor<4x196x49xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x196x49xf32>
+  return %r : tensor<4x196x49xf32>
+}

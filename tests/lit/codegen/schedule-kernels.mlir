@@ -1,0 +1,70 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-schedule-kernels{target=avx2 print-schedules})" | FileCheck %s --check-prefixes=CHECK,AVX2
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-schedule-kernels{target=avx512 print-schedules})" | FileCheck %s --check-prefixes=CHECK,AVX512
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-schedule-kernels{target=avx2 print-scripts})" -o /dev/null | FileCheck %s --check-prefix=SCRIPT
+
+// Direct conv: an ow x f register tile of 12 accumulators (6 x 2 vectors of 8)
+// on AVX2, 28 (14 x 2 vectors of 16) on AVX-512, hoisted out of the kh,
+// kw and c loops; output rows over threads.
+// AVX2: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 56, 56, 64, 3, 3, 64] split d2@54 parallel [1, 3, 2] tile [1, 1, 6, 16, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 8 unroll 2 decompose hoist
+// AVX512: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 56, 56, 64, 3, 3, 64] parallel [1, 3, 2] tile [1, 1, 14, 32, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 16 unroll 2 decompose hoist
+// CHECK-LABEL: func @conv
+// CHECK-NOT: linalg.conv
+// CHECK: scf.forall (%{{.*}}) in (56)
+// AVX2: vector.transfer_read {{.*}} : tensor<1x6x16xf32>, vector<6x16xf32>
+// AVX512: vector.transfer_read {{.*}} : tensor<1x14x32xf32>, vector<14x32xf32>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} -> (vector<
+// AVX2-COUNT-24: vector.fma {{.*}} : vector<16xf32>
+// AVX512-COUNT-56: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.yield
+// CHECK-NOT: vector.transfer_write
+// CHECK: scf.yield
+// SCRIPT: transform.structured.match attributes{acnn.kernel = 0 : i64}
+// SCRIPT: transform.structured.split %op after 54 {dimension = 2}
+// SCRIPT: transform.structured.tile_using_forall %main{{[0-9]+}} tile_sizes [0, 1, 0, 0, 0, 0, 0]
+// SCRIPT: transform.structured.tile_using_for %par{{[0-9]+}} tile_sizes [0, 0, 6, 16, 1, 1, 4] interchange = [3, 0, 1, 2, 4, 5, 6]
+// SCRIPT: transform.structured.decompose
+// SCRIPT: transform.structured.vectorize
+func.func @conv(%x: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x58x58x64xf32>, tensor<3x3x64x64xf32>) outs(%o : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  return %r : tensor<1x56x56x64xf32>
+}
+
+// -----
+
+// Matmul: m x n register tile, k innermost, n-blocks over threads; the 197
+// rows split into a multiple of the tile and the rest.
+// AVX2: kernel 0: matmul linalg.matmul loops [197, 768, 192] split d0@192 parallel [1, 0] tile [6, 16, 1] order [1, 0, 2] vector 8 unroll 2 hoist
+// AVX512: kernel 0: matmul linalg.matmul loops [197, 768, 192] split d0@196 parallel [1, 0] tile [14, 32, 1] order [1, 0, 2] vector 16 unroll 2 hoist
+// CHECK-LABEL: func @matmul
+// CHECK-NOT: linalg.matmul
+// CHECK: scf.forall
+// AVX2-COUNT-6: vector.fma {{.*}} : vector<16xf32>
+// AVX512-COUNT-14: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.forall
+func.func @matmul(%a: tensor<197x192xf32>, %b: tensor<192x768xf32>, %c: tensor<197x768xf32>) -> tensor<197x768xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<197x192xf32>, tensor<192x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
+  return %r : tensor<197x768xf32>
+}
+
+// -----
+
+// Elementwise with exp: vectorised along the contiguous dim, exp as a
+// polynomial (no libm call a lane).
+// AVX2: kernel 0: elementwise linalg.generic loops [4, 100] split d1@96 parallel [] tile [1, 32] vector 8 unroll 4
+// CHECK-LABEL: func @exp
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: math.exp
+// AVX2: vector<32xf32>
+// AVX2: vector<4xf32>
+func.func @exp(%x: tensor<4x100xf32>, %o: tensor<4x100xf32>) -> tensor<4x100xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+    ins(%x : tensor<4x100xf32>) outs(%o : tensor<4x100xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  } -> tensor<4x100xf32>
+  return %r : tensor<4x100xf32>
+}

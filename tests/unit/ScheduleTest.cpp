@@ -1,0 +1,190 @@
+// The schedule generator's choices for AVX2 and AVX-512 targets: register
+// tiles sized from the vector width and register count, remainders split
+// off, the parallel loop, and the rendered transform script.
+#include "compiler/codegen/Schedule.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include <gtest/gtest.h>
+
+using namespace mlir;
+
+namespace {
+
+constexpr const char *kConv = R"mlir(
+func.func @f(%x: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x58x58x64xf32>, tensor<3x3x64x64xf32>) outs(%o : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  return %r : tensor<1x56x56x64xf32>
+})mlir";
+
+constexpr const char *kMatmul = R"mlir(
+func.func @f(%a: tensor<197x192xf32>, %b: tensor<192x768xf32>, %c: tensor<197x768xf32>) -> tensor<197x768xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<197x192xf32>, tensor<192x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
+  return %r : tensor<197x768xf32>
+})mlir";
+
+constexpr const char *kRowMax = R"mlir(
+func.func @f(%x: tensor<3x197x197xf32>, %init: tensor<3x197xf32>) -> tensor<3x197xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]}
+    ins(%x : tensor<3x197x197xf32>) outs(%init : tensor<3x197xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %out : f32
+    linalg.yield %m : f32
+  } -> tensor<3x197xf32>
+  return %r : tensor<3x197xf32>
+})mlir";
+
+constexpr const char *kAdd = R"mlir(
+func.func @f(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x56x56xf32>, %o: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
+  %r = linalg.add ins(%x, %y : tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) outs(%o : tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  return %r : tensor<1x64x56x56xf32>
+})mlir";
+
+constexpr const char *kPool = R"mlir(
+func.func @f(%x: tensor<1x8x18x18xf32>, %w: tensor<3x3xf32>, %o: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
+  %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x8x18x18xf32>, tensor<3x3xf32>) outs(%o : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  return %r : tensor<1x8x8x8xf32>
+})mlir";
+
+// Attention's p * v as a generic: batch b, m i, n j, k c.
+constexpr const char *kContraction = R"mlir(
+func.func @f(%p: tensor<4x196x49xf32>, %v: tensor<4x49x32xf32>, %o: tensor<4x196x32xf32>) -> tensor<4x196x32xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(b, i, j, c) -> (b, i, c)>, affine_map<(b, i, j, c) -> (b, c, j)>, affine_map<(b, i, j, c) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+    ins(%p, %v : tensor<4x196x49xf32>, tensor<4x49x32xf32>) outs(%o : tensor<4x196x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x196x32xf32>
+  return %r : tensor<4x196x32xf32>
+})mlir";
+
+class ScheduleTest : public ::testing::Test {
+protected:
+  ScheduleTest() {
+    ctx.loadDialect<func::FuncDialect, linalg::LinalgDialect, tensor::TensorDialect,
+                    arith::ArithDialect>();
+  }
+
+  acnn::Schedule schedule(const char *source, const acnn::ScheduleTarget &target) {
+    module = parseSourceString<ModuleOp>(source, &ctx);
+    EXPECT_TRUE(module);
+    linalg::LinalgOp op;
+    module->walk([&](linalg::LinalgOp found) { op = found; });
+    EXPECT_TRUE(op);
+    return acnn::generateSchedule(op, target);
+  }
+
+  MLIRContext ctx;
+  OwningOpRef<ModuleOp> module;
+};
+
+acnn::ScheduleTarget avx2() { return acnn::ScheduleTarget::parse("avx2"); }
+acnn::ScheduleTarget avx512() { return acnn::ScheduleTarget::parse("avx512"); }
+
+using Tile = llvm::SmallVector<int64_t>;
+
+TEST_F(ScheduleTest, TargetsFromNamesAndCpus) {
+  EXPECT_EQ(avx2().lanes(), 8);
+  EXPECT_EQ(avx2().vectorRegisters, 16);
+  EXPECT_EQ(avx512().lanes(), 16);
+  EXPECT_EQ(avx512().vectorRegisters, 32);
+  EXPECT_EQ(acnn::ScheduleTarget::forCpu("x86-64-v4").vectorBits, 512);
+  EXPECT_EQ(acnn::ScheduleTarget::forCpu("x86-64-v3").vectorBits, 256);
+  EXPECT_EQ(acnn::ScheduleTarget::forCpu("znver3").vectorBits, 256);
+  EXPECT_EQ(acnn::ScheduleTarget::forCpu("x86-64").vectorBits, 128);
+}
+
+// 6 rows x 2 vectors of 8: 12 accumulators + 2 filter vectors + 1 broadcast
+// fit AVX2's 16 registers; the width 56 splits into 54 + 2.
+TEST_F(ScheduleTest, ConvAvx2) {
+  acnn::Schedule s = schedule(kConv, avx2());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Conv);
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 6, 16, 1, 1, 4}));
+  ASSERT_EQ(s.splits.size(), 1u);
+  EXPECT_EQ(s.splits[0].dim, 2);
+  EXPECT_EQ(s.splits[0].at, 54);
+  EXPECT_EQ(s.parallelDims.front(), 1); // output rows
+  EXPECT_TRUE(s.decompose && s.vectorize && s.hoistAccumulators);
+  EXPECT_EQ(s.vectorWidth, 8);
+}
+
+// 14 rows x 2 vectors of 16 with AVX-512's 32 registers; 56 = 4 x 14.
+TEST_F(ScheduleTest, ConvAvx512) {
+  acnn::Schedule s = schedule(kConv, avx512());
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 14, 32, 1, 1, 4}));
+  EXPECT_TRUE(s.splits.empty());
+  EXPECT_EQ(s.vectorWidth, 16);
+}
+
+TEST_F(ScheduleTest, MatmulAvx2) {
+  acnn::Schedule s = schedule(kMatmul, avx2());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Matmul);
+  EXPECT_EQ(s.registerTile, (Tile{6, 16, 1}));
+  EXPECT_EQ(s.interchange, (Tile{1, 0, 2})); // n-blocks outermost, k innermost
+  ASSERT_EQ(s.splits.size(), 1u);
+  EXPECT_EQ(s.splits[0].at, 192); // 197 rows = 32 x 6 + 5
+  EXPECT_EQ(s.parallelDims.front(), 1);
+}
+
+TEST_F(ScheduleTest, MatmulAvx512) {
+  acnn::Schedule s = schedule(kMatmul, avx512());
+  EXPECT_EQ(s.registerTile, (Tile{14, 32, 1}));
+  ASSERT_EQ(s.splits.size(), 1u);
+  EXPECT_EQ(s.splits[0].at, 196);
+}
+
+// A contraction generic gets the matmul register tile on its own loops.
+TEST_F(ScheduleTest, ContractionGenericAsMatmul) {
+  acnn::Schedule s = schedule(kContraction, avx2());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Matmul);
+  EXPECT_EQ(s.registerTile, (Tile{1, 6, 16, 1}));
+  EXPECT_EQ(s.interchange, (Tile{0, 2, 1, 3}));
+}
+
+// A row reduction vectorises along the reduced row, one row a step.
+TEST_F(ScheduleTest, RowReduction) {
+  acnn::Schedule s = schedule(kRowMax, avx2());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Reduction);
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 197}));
+  EXPECT_TRUE(s.splits.empty());
+}
+
+// Elementwise: the contiguous dim in steps of up to 4 vectors that divide it.
+TEST_F(ScheduleTest, ElementwiseAvx2AndAvx512) {
+  acnn::Schedule s = schedule(kAdd, avx2());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Elementwise);
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 1, 8}));
+  EXPECT_EQ(s.parallelDims.front(), 1);
+  s = schedule(kAdd, avx512());
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 1, 56}));
+}
+
+// Pooling windows are not vectorised: threads only.
+TEST_F(ScheduleTest, PoolingIsParallelOnly) {
+  acnn::Schedule s = schedule(kPool, avx2());
+  EXPECT_EQ(s.kind, acnn::KernelKind::ParallelOnly);
+  EXPECT_FALSE(s.vectorize);
+}
+
+TEST_F(ScheduleTest, RenderedScript) {
+  acnn::Schedule s = schedule(kConv, avx2());
+  std::string script = acnn::renderTransformScript(s, 7);
+  EXPECT_NE(script.find("match attributes{acnn.kernel = 7 : i64}"), std::string::npos);
+  EXPECT_NE(script.find("transform.structured.split %op after 54 {dimension = 2}"),
+            std::string::npos);
+  EXPECT_NE(script.find("tile_using_forall"), std::string::npos);
+  EXPECT_NE(script.find("tile_sizes [0, 0, 6, 16, 1, 1, 4] interchange = [3, 0, 1, 2, 4, 5, 6]"),
+            std::string::npos);
+  EXPECT_NE(script.find("transform.structured.decompose"), std::string::npos);
+  EXPECT_NE(script.find("transform.structured.vectorize"), std::string::npos);
+}
+
+} // namespace
