@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/AffineExpr.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -364,14 +365,17 @@ std::optional<MatmulDims> matmulDims(linalg::LinalgOp op) {
 
 } // namespace
 
-/// Loop iterations below which forking threads costs more than it saves.
-static constexpr int64_t kMinParallelWork = 1 << 15;
+/// Loop iterations below which forking threads costs more than it saves; an
+/// op inside a sequential loop (attention's loop over key blocks) forks once
+/// an iteration, so it needs more work per fork.
+static constexpr int64_t kMinParallelWork = 1 << 16, kMinNestedParallelWork = 1 << 20;
 
-static Schedule withoutSmallParallelLoops(Schedule s) {
+static Schedule withoutSmallParallelLoops(Schedule s, linalg::LinalgOp op) {
   int64_t work = 1;
   for (int64_t e : s.loopExtents)
     work *= e;
-  if (work < kMinParallelWork)
+  bool nested = op->getParentOfType<LoopLikeOpInterface>() != nullptr;
+  if (work < (nested ? kMinNestedParallelWork : kMinParallelWork))
     s.parallelDims.clear();
   return s;
 }
@@ -379,7 +383,7 @@ static Schedule withoutSmallParallelLoops(Schedule s) {
 static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target);
 
 Schedule generateSchedule(linalg::LinalgOp op, const ScheduleTarget &target) {
-  return withoutSmallParallelLoops(generate(op, target));
+  return withoutSmallParallelLoops(generate(op, target), op);
 }
 
 static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target) {
