@@ -94,11 +94,9 @@ private:
 struct PlanMemory : impl::PlanMemoryBase<PlanMemory> {
   void runOnOperation() override {
     ModuleOp model = getOperation();
-    auto main = model.lookupSymbol<func::FuncOp>(kEntryName);
-    if (!main || !main.getFunctionBody().hasOneBlock()) {
-      model.emitError("expected a func.func @") << kEntryName << " with one block";
+    func::FuncOp main = lookupStraightLineMain(model);
+    if (!main)
       return signalPassFailure();
-    }
     LiveRanges liveRanges(main.front());
     DataLayout layout(model);
     SmallVector<Buffer> buffers;

@@ -75,11 +75,9 @@ struct KernelTimers {
 struct ProfileKernels : impl::ProfileKernelsBase<ProfileKernels> {
   void runOnOperation() override {
     ModuleOp model = getOperation();
-    auto main = model.lookupSymbol<func::FuncOp>(kEntryName);
-    if (!main || !main.getFunctionBody().hasOneBlock()) {
-      model.emitError("expected a func.func @") << kEntryName << " with one block";
+    func::FuncOp main = lookupStraightLineMain(model);
+    if (!main)
       return signalPassFailure();
-    }
     KernelTimers timers(model, getOrAddRuntimeArguments(main).context);
     Block &body = main.front();
 

@@ -1,5 +1,7 @@
 #include "compiler/codegen/RuntimeArguments.h"
 
+#include "dialects/acnn/AcnnDialect.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 using namespace mlir;
@@ -10,6 +12,14 @@ static constexpr llvm::StringLiteral kArenaAttr = "acnn.arena", kContextAttr = "
 
 static MemRefType arenaType(MLIRContext *ctx, int64_t bytes) {
   return MemRefType::get({bytes}, IntegerType::get(ctx, 8));
+}
+
+func::FuncOp lookupStraightLineMain(ModuleOp model) {
+  auto main = model.lookupSymbol<func::FuncOp>(kEntryName);
+  if (main && main.getFunctionBody().hasOneBlock())
+    return main;
+  model.emitError("expected a func.func @") << kEntryName << " with one block";
+  return nullptr;
 }
 
 RuntimeArguments getOrAddRuntimeArguments(func::FuncOp main) {

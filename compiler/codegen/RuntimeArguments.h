@@ -7,12 +7,17 @@
 // needs one first, so their order never depends on the pipeline's.
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 
 namespace acnn {
 
 struct RuntimeArguments {
   mlir::BlockArgument arena, context;
 };
+
+/// The bufferised `@main` with its single block, which the passes that add
+/// runtime arguments walk as straight-line code; null after an error.
+mlir::func::FuncOp lookupStraightLineMain(mlir::ModuleOp model);
 
 RuntimeArguments getOrAddRuntimeArguments(mlir::func::FuncOp main);
 
