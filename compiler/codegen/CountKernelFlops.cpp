@@ -34,11 +34,7 @@ int64_t countFlops(linalg::LinalgOp op) {
 
 struct CountKernelFlops : impl::CountKernelFlopsBase<CountKernelFlops> {
   void runOnOperation() override {
-    llvm::DenseMap<StringAttr, int64_t> flops;
-    getOperation().walk([&](linalg::LinalgOp op) {
-      if (StringAttr kernel = kernelNameOf(op->getLoc()))
-        flops[kernel] += countFlops(op);
-    });
+    llvm::DenseMap<StringAttr, int64_t> flops = countKernelFlops(getOperation());
     renameKernels(getOperation(), [&](StringAttr name) {
       return StringAttr::get(&getContext(),
                              name.getValue() + "_flops" + std::to_string(flops.lookup(name)));
@@ -47,4 +43,14 @@ struct CountKernelFlops : impl::CountKernelFlopsBase<CountKernelFlops> {
 };
 
 } // namespace
+
+llvm::DenseMap<StringAttr, int64_t> countKernelFlops(Operation *root) {
+  llvm::DenseMap<StringAttr, int64_t> flops;
+  root->walk([&](linalg::LinalgOp op) {
+    if (StringAttr kernel = kernelNameOf(op->getLoc()))
+      flops[kernel] += countFlops(op);
+  });
+  return flops;
+}
+
 } // namespace acnn

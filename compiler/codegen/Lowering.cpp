@@ -41,9 +41,12 @@ void addToLinalgPasses(OpPassManager &pm) {
                   "acnn-count-kernel-flops,canonicalize,cse");
 }
 
-void addSchedulePasses(OpPassManager &pm) {
-  addPipeline(pm, "func.func(acnn-kernel-layouts),canonicalize,cse,acnn-schedule-kernels,"
-                  "canonicalize,cse");
+void addSchedulePasses(OpPassManager &pm, bool fuseElementwise) {
+  std::string layouts = fuseElementwise ? "acnn-kernel-layouts,acnn-fuse-elementwise,"
+                                          : "acnn-kernel-layouts,";
+  addPipeline(pm, "func.func(" + layouts +
+                      "acnn-propagate-layouts),canonicalize,cse,acnn-schedule-kernels,"
+                      "canonicalize,cse");
 }
 
 void addBufferizePasses(OpPassManager &pm) {

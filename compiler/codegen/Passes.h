@@ -24,6 +24,10 @@ namespace acnn {
 #define GEN_PASS_REGISTRATION
 #include "compiler/codegen/Passes.h.inc"
 
+/// Each kernel's floating-point work, by the kernel names in the locations of
+/// the linalg ops in `root` (what acnn-count-kernel-flops appends to them).
+llvm::DenseMap<mlir::StringAttr, int64_t> countKernelFlops(mlir::Operation *root);
+
 /// The C identifier every exported symbol of `model` starts with: acnn_<name>_.
 std::string modelSymbolPrefix(mlir::ModuleOp model);
 

@@ -120,6 +120,31 @@ def KernelLayouts : Pass<"acnn-kernel-layouts", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def FuseElementwise : Pass<"acnn-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse chains of element-wise generics into one loop nest";
+  let description = [{
+    Fuses an element-wise linalg.generic into the generic that reads it, when
+    that is its only reader and both are in the function's straight-line
+    body: the SE or CBAM gate's scaled map, the residual add and the
+    activation after it become one pass over memory.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def PropagateLayouts : Pass<"acnn-propagate-layouts", "mlir::func::FuncOp"> {
+  let summary = "Cancel the layout transposes between kernels along conv chains";
+  let description = [{
+    A generic reading a transposed tensor reads the tensor itself through a
+    permuted indexing map; an element-wise generic whose result is transposed
+    for a convolution (or another op that needs the layout materialised)
+    writes that layout directly, with its loops reordered to write it
+    contiguously, and its other generic readers read it permuted. After
+    acnn-kernel-layouts, a chain of NHWC convolutions and the element-wise
+    kernels between them then runs NHWC end to end.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 def ScheduleKernels : Pass<"acnn-schedule-kernels", "mlir::ModuleOp"> {
   let summary = "Tile, parallelise and vectorise every linalg op by a generated schedule";
   let description = [{

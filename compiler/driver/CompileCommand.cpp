@@ -21,6 +21,7 @@ struct CompileArgs {
   CpuTarget cpu;
   std::string name;
   std::string scheduleTarget; // default: --cpu's
+  bool noFusion = false;
 };
 
 std::string emitKindFromExtension(llvm::StringRef path) {
@@ -70,7 +71,7 @@ static llvm::Error compile(const CompileArgs &args) {
   std::optional<std::string> stopAfter;
   if (!args.stage.empty())
     stopAfter = args.stage;
-  auto header = lowerModel(**model, emit == "shared", stopAfter);
+  auto header = lowerModel(**model, emit == "shared", stopAfter, !args.noFusion);
   if (!header)
     return header.takeError();
 
@@ -123,6 +124,9 @@ Command addCompileCommand(CLI::App &app) {
                   "Schedule kernels for this vector ISA (avx2, avx512, sse or a CPU name) "
                   "instead of --cpu's; code for --cpu still runs them, e.g. to test AVX-512 "
                   "schedules on an AVX2 machine");
+  cmd->add_flag("--no-fusion", args->noFusion,
+                "Run no fusion pass: every op of the imported graph is a kernel of its own "
+                "(to measure what fusion gains)");
   cmd->add_option("--name", args->name,
                   "C name of the model (symbols acnn_<name>_*); default: the file name");
   return {cmd, [args] { return compile(*args); }};

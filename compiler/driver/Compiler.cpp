@@ -6,12 +6,13 @@
 namespace acnn {
 
 llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
-                                       std::optional<std::string> stopAfter) {
+                                       std::optional<std::string> stopAfter, bool fusion) {
   if (stopAfter && isGraphStage(*stopAfter))
     return llvm::createStringError("stage '%s' is a graph stage; codegen starts after '%s'",
                                    stopAfter->c_str(), kLastGraphStage.data());
   PipelineOptions graph;
   graph.stopAfter = kLastGraphStage.str();
+  graph.fusion = fusion;
   if (llvm::Error err = runPipeline(model, graph))
     return std::move(err);
   std::string header = modelHeader(model);
@@ -19,6 +20,7 @@ llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
   codegen.resumeAfter = kLastGraphStage.str();
   codegen.stopAfter = stopAfter;
   codegen.sharedLibrary = sharedLibrary;
+  codegen.fusion = fusion;
   if (llvm::Error err = runPipeline(model, codegen))
     return std::move(err);
   return header;

@@ -14,10 +14,12 @@
 namespace acnn {
 
 /// Runs the graph stages, then the codegen stages up to `stopAfter` (default:
-/// all, ending in the LLVM dialect). Returns the model's C header, written
-/// from its tensor-level signature before codegen changes it.
+/// all, ending in the LLVM dialect); without `fusion`, no fusion stage
+/// (PipelineOptions::fusion). Returns the model's C header, written from its
+/// tensor-level signature before codegen changes it.
 llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
-                                       std::optional<std::string> stopAfter = std::nullopt);
+                                       std::optional<std::string> stopAfter = std::nullopt,
+                                       bool fusion = true);
 
 /// A model lowered by lowerModel as a relocatable object for `machine`.
 llvm::Expected<std::string> compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine);

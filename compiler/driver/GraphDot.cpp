@@ -1,24 +1,16 @@
 #include "compiler/driver/GraphDot.h"
+#include "compiler/passes/Provenance.h"
 #include "dialects/acnn/AcnnOps.h"
 #include "dialects/acnn/ShapeUtils.h"
 #include "dialects/acnn/AcnnDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 
 namespace acnn {
-
-static std::string nodeName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string n = nodeName(inner); !n.empty())
-        return n;
-  return "";
-}
 
 static std::string escape(llvm::StringRef s) {
   std::string out;
@@ -32,6 +24,24 @@ static std::string escape(llvm::StringRef s) {
 
 static std::string shapeText(Type type) {
   return formatShape(cast<RankedTensorType>(type).getShape());
+}
+
+/// Fill colours for fused kernels, one per op kind in order of appearance.
+static constexpr llvm::StringLiteral kPalette[] = {"#a6cee3", "#b2df8a", "#fdbf6f", "#cab2d6",
+                                                   "#fb9a99", "#ffff99", "#8dd3c7", "#d9d9d9"};
+
+/// The style of a kernel that fused several ops: filled in its kind's
+/// colour, the absorbed nodes in its tooltip. Other ops stay plain.
+static std::string fusionStyle(Operation &op, ArrayRef<AbsorbedOp> absorbed,
+                               llvm::StringMap<size_t> &colours) {
+  if (absorbed.size() < 2)
+    return "style=rounded";
+  size_t colour = colours.try_emplace(op.getName().getStringRef(), colours.size()).first->second;
+  std::string style = "style=\"rounded,filled\", fillcolor=\"" +
+                      kPalette[colour % std::size(kPalette)].str() + "\", tooltip=\"";
+  for (const AbsorbedOp &a : absorbed)
+    style += escape(a.str()) + "\\n";
+  return style + "\"";
 }
 
 void writeDot(ModuleOp model, llvm::raw_ostream &os) {
@@ -51,6 +61,7 @@ void writeDot(ModuleOp model, llvm::raw_ostream &os) {
     source[arg] = id;
   }
   unsigned counter = 0;
+  llvm::StringMap<size_t> colours;
   for (Operation &op : entry.getBody().front()) {
     if (isa<ConstantOp>(op))
       continue;
@@ -69,14 +80,17 @@ void writeDot(ModuleOp model, llvm::raw_ostream &os) {
     unsigned weights = 0;
     for (Value operand : op.getOperands())
       weights += isa_and_nonnull<ConstantOp>(operand.getDefiningOp());
-    os << "  " << id << " [shape=box, style=rounded, label=\""
+    SmallVector<AbsorbedOp> absorbed = absorbedOps(&op);
+    os << "  " << id << " [shape=box, " << fusionStyle(op, absorbed, colours) << ", label=\""
        << escape(op.getName().stripDialect());
-    if (std::string name = nodeName(op.getLoc()); !name.empty())
+    if (StringRef name = nodeName(op.getLoc()); !name.empty())
       os << "\\n" << escape(name);
     for (Type t : op.getResultTypes())
       os << "\\n" << shapeText(t);
     if (weights)
       os << "\\n(" << weights << (weights == 1 ? " weight)" : " weights)");
+    if (absorbed.size() > 1)
+      os << "\\n(" << absorbed.size() << " ops fused)";
     os << "\"];\n";
     for (Value operand : op.getOperands())
       if (source.count(operand))

@@ -8,7 +8,9 @@ namespace acnn {
 
 /// Writes the model's dataflow graph in Graphviz DOT: one box per op (with its
 /// node name and result shape), inputs and outputs as ellipses; weights are
-/// counted in the label of the op that uses them rather than drawn.
+/// counted in the label of the op that uses them rather than drawn. A kernel
+/// that fused several ops is filled in a colour per op kind, its tooltip
+/// listing the nodes it absorbed.
 void writeDot(mlir::ModuleOp model, llvm::raw_ostream &os);
 
 } // namespace acnn

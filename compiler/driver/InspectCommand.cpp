@@ -1,6 +1,7 @@
-// acnnc inspect: the IR after any stage, the graph as a picture, or which
-// nodes of an ONNX model acnn cannot import.
+// acnnc inspect: the IR after any stage, the graph as a picture, its fused
+// kernels, or which nodes of an ONNX model acnn cannot import.
 #include "compiler/driver/Commands.h"
+#include "compiler/driver/FusionReport.h"
 #include "compiler/driver/GraphDot.h"
 #include "compiler/driver/Pipeline.h"
 
@@ -16,6 +17,8 @@ struct InspectArgs {
   bool printAfterAll = false;
   bool printWeights = false;
   std::string dot;
+  bool fusion = false;
+  bool noFusion = false;
   bool coverage = false;
 };
 } // namespace
@@ -48,6 +51,11 @@ static llvm::Error inspect(const InspectArgs &args) {
     return model.takeError();
   PipelineOptions options;
   options.stopAfter = args.stage.empty() ? kLastGraphStage.str() : args.stage;
+  options.fusion = !args.noFusion;
+  if (args.fusion && !isGraphStage(*options.stopAfter))
+    return llvm::createStringError("--fusion lists the kernels of the acnn graph: --stage %s is "
+                                   "past the graph stages (the last is %s)",
+                                   options.stopAfter->c_str(), kLastGraphStage.data());
   if (!args.printWeights)
     options.printing.elideLargeElementsAttrs(8);
   if (args.printAfterAll)
@@ -60,9 +68,10 @@ static llvm::Error inspect(const InspectArgs &args) {
     if (ec)
       return llvm::createStringError("%s: %s", args.dot.c_str(), ec.message().c_str());
     writeDot(**model, os);
-    return llvm::Error::success();
   }
-  if (!args.printAfterAll) {
+  if (args.fusion)
+    return writeFusionReport(**model, llvm::outs());
+  if (args.dot.empty() && !args.printAfterAll) {
     (*model)->print(llvm::outs(), options.printing);
     llvm::outs() << "\n";
   }
@@ -83,7 +92,13 @@ Command addInspectCommand(CLI::App &app) {
   cmd->add_flag("--print-weights", args->printWeights, "Print weights in full");
   cmd->add_flag("--coverage", args->coverage,
                 "List every node of an ONNX model acnn cannot import, with the reason");
-  cmd->add_option("--dot", args->dot, "Write the graph as Graphviz DOT to this file ('-': stdout)");
+  cmd->add_option("--dot", args->dot,
+                  "Write the graph as Graphviz DOT to this file ('-': stdout); fused kernels "
+                  "are coloured by op");
+  cmd->add_flag("--no-fusion", args->noFusion,
+                "Skip the fusion stages (as `acnnc compile --no-fusion` does)");
+  cmd->add_flag("--fusion", args->fusion,
+                "List each kernel with the ops it fused, its shapes, FLOPs and bytes moved");
   return {cmd, [args] { return inspect(*args); }};
 }
 

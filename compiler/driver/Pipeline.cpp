@@ -16,6 +16,8 @@ namespace {
 struct Stage {
   llvm::StringRef name;
   void (*addPasses)(OpPassManager &pm, const PipelineOptions &options);
+  /// A graph fusion stage, skipped without PipelineOptions::fusion.
+  bool fusion = false;
 };
 
 // Each stage is one pass or a small fixed group; "import" adds nothing.
@@ -24,7 +26,8 @@ const Stage kStages[] = {
     {"fold-batch-norm",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
-     }},
+     },
+     /*fusion=*/true},
     {"fold-constants",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createFoldConstants());
@@ -35,37 +38,46 @@ const Stage kStages[] = {
     {"recognize-activations",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createRecognizeActivations());
-     }},
+     },
+     /*fusion=*/true},
     {"recognize-layer-norm",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createRecognizeLayerNorm());
-     }},
+     },
+     /*fusion=*/true},
     {"fuse-attention",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createFuseAttention());
-     }},
+     },
+     /*fusion=*/true},
     {"fuse-cbam",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createFuseCbam());
        pm.addNestedPass<func::FuncOp>(createFoldConstants());
-     }},
+     },
+     /*fusion=*/true},
     {"fuse-squeeze-excite",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createFuseSqueezeExcite());
        pm.addNestedPass<func::FuncOp>(createFoldConstants());
-     }},
+     },
+     /*fusion=*/true},
     {"fuse-epilogues",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createFuseEpilogues());
        pm.addNestedPass<func::FuncOp>(createFoldConstants());
-     }},
+     },
+     /*fusion=*/true},
     {kLastGraphStage,
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addPass(createCanonicalizerPass());
        pm.addPass(createCSEPass());
      }},
     {"linalg", [](OpPassManager &pm, const PipelineOptions &) { addToLinalgPasses(pm); }},
-    {"schedule", [](OpPassManager &pm, const PipelineOptions &) { addSchedulePasses(pm); }},
+    {"schedule",
+     [](OpPassManager &pm, const PipelineOptions &options) {
+       addSchedulePasses(pm, options.fusion);
+     }},
     {"bufferize", [](OpPassManager &pm, const PipelineOptions &) { addBufferizePasses(pm); }},
     {"llvm",
      [](OpPassManager &pm, const PipelineOptions &options) {
@@ -103,7 +115,7 @@ llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
   PassManager pm(model->getContext());
   bool codegen = false, skipping = options.resumeAfter.has_value();
   for (const Stage &stage : kStages) {
-    if (!skipping)
+    if (!skipping && (options.fusion || !stage.fusion))
       stage.addPasses(pm, options);
     else if (stage.name == *options.resumeAfter)
       skipping = false;

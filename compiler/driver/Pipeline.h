@@ -28,6 +28,10 @@ struct PipelineOptions {
   std::optional<std::string> resumeAfter;
   /// Export the entry under the generic names a shared library needs.
   bool sharedLibrary = false;
+  /// Run the fusion stages (fold-batch-norm, recognize-*, fuse-*) and the
+  /// codegen's loop fusion. Off, every op of the imported graph is a kernel
+  /// of its own: what `--no-fusion` measures fusion against.
+  bool fusion = true;
   /// Print the IR after import and after every pass to this stream.
   llvm::raw_ostream *printAfterAll = nullptr;
   mlir::OpPrintingFlags printing;

@@ -209,13 +209,17 @@ struct SpatialAttentionToLinalg : OpConversionPattern<SpatialAttentionOp> {
   }
 };
 
-/// The key block of the streaming loop: the largest divisor of `keys` up to
-/// 64, so every block is full and shapes stay static.
+/// The key block of the streaming loop: all keys when they fit one block,
+/// else the largest divisor of `keys` from 16 to 64 (every block full), else
+/// 64 with the remainder streamed as one smaller last block.
 int64_t keyBlock(int64_t keys) {
-  for (int64_t t = std::min<int64_t>(keys, 64); t > 1; --t)
+  constexpr int64_t kMax = 64, kMin = 16;
+  if (keys <= kMax)
+    return keys;
+  for (int64_t t = kMax; t >= kMin; --t)
     if (keys % t == 0)
       return t;
-  return 1;
+  return kMax;
 }
 
 struct AttentionToLinalg : OpConversionPattern<AttentionOp> {
@@ -230,7 +234,7 @@ struct AttentionToLinalg : OpConversionPattern<AttentionOp> {
     const size_t rank = qs.size();
     const int64_t batch = product(qs.drop_back(2)), m = qs[rank - 2], d = qs[rank - 1];
     const int64_t n = shapeOf(adaptor.getKey())[rank - 2], e = shapeOf(adaptor.getValue()).back();
-    const int64_t t = keyBlock(n);
+    const int64_t blockKeys = keyBlock(n), mainKeys = n - n % blockKeys;
     const double scale = op.getScale().convertToFloat();
 
     // Batch axes collapsed into one: [B, M, D], [B, N, D], [B, N, E].
@@ -251,114 +255,124 @@ struct AttentionToLinalg : OpConversionPattern<AttentionOp> {
     Value rowMax = filledTensor(b, loc, {batch, m}, kLowest);
     Value rowSum = filledTensor(b, loc, {batch, m}, 0.0);
     Value acc = filledTensor(b, loc, {batch, m, e}, 0.0);
-    Value lower = arith::ConstantIndexOp::create(b, loc, 0);
-    Value upper = arith::ConstantIndexOp::create(b, loc, n);
-    Value step = arith::ConstantIndexOp::create(b, loc, t);
-    auto loop = scf::ForOp::create(
-        b, loc, lower, upper, step, ValueRange{rowMax, rowSum, acc},
-        [&](OpBuilder &lb, Location l, Value start, ValueRange carried) {
-          Value oldMax = carried[0], oldSum = carried[1], oldAcc = carried[2];
-          auto block = [&](Value full, int64_t inner) -> Value {
-            SmallVector<OpFoldResult> offsets = {lb.getIndexAttr(0), start, lb.getIndexAttr(0)};
-            SmallVector<OpFoldResult> sizes = {lb.getIndexAttr(batch), lb.getIndexAttr(t),
-                                               lb.getIndexAttr(inner)};
-            SmallVector<OpFoldResult> strides(3, lb.getIndexAttr(1));
-            return tensor::ExtractSliceOp::create(lb, l, f32TensorType(ctx, {batch, t, inner}),
-                                                  full, offsets, sizes, strides);
-          };
-          Value kb = block(k, d), vb = block(v, e);
+    // One step of the stream: keys [start, start + t) update the running
+    // row maxima, row sums and accumulator.
+    auto streamBlock = [&](OpBuilder &lb, Location l, Value start, int64_t t,
+                           ValueRange carried) -> SmallVector<Value> {
+      Value oldMax = carried[0], oldSum = carried[1], oldAcc = carried[2];
+      auto block = [&](Value full, int64_t inner) -> Value {
+        SmallVector<OpFoldResult> offsets = {lb.getIndexAttr(0), start, lb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes = {lb.getIndexAttr(batch), lb.getIndexAttr(t),
+                                           lb.getIndexAttr(inner)};
+        SmallVector<OpFoldResult> strides(3, lb.getIndexAttr(1));
+        return tensor::ExtractSliceOp::create(lb, l, f32TensorType(ctx, {batch, t, inner}), full,
+                                              offsets, sizes, strides);
+      };
+      Value kb = block(k, d), vb = block(v, e);
 
-          // s[b, i, j] = sum_c q[b, i, c] * k[b, j, c] * scale (+ bias[b, i, start + j]).
-          Value zeros = filledTensor(lb, l, {batch, m, t}, 0.0);
-          Value s = generic(lb, l, ValueRange{q, kb}, zeros,
-                            {dims(ctx, 4, {0, 1, 3}), dims(ctx, 4, {0, 2, 3}),
-                             dims(ctx, 4, {0, 1, 2})},
-                            iterators({false, false, false, true}),
-                            [](OpBuilder &nb, Location nl, ValueRange a) {
-                              ScalarBuilder sb{nb, nl};
-                              return sb.add(a[2], sb.mul(a[0], a[1]));
-                            });
-          SmallVector<Value> scoreInputs = {s};
-          SmallVector<AffineMap> scoreMaps = {dims(ctx, 3, {0, 1, 2})};
-          if (bias) {
-            SmallVector<OpFoldResult> offsets = {lb.getIndexAttr(0), lb.getIndexAttr(0), start};
-            SmallVector<OpFoldResult> sizes = {lb.getIndexAttr(batch), lb.getIndexAttr(m),
-                                               lb.getIndexAttr(t)};
-            SmallVector<OpFoldResult> strides(3, lb.getIndexAttr(1));
-            scoreInputs.push_back(tensor::ExtractSliceOp::create(
-                lb, l, f32TensorType(ctx, {batch, m, t}), bias, offsets, sizes, strides));
-            scoreMaps.push_back(scoreMaps.front());
-          }
-          const bool hasBias = bool(bias);
-          s = buildParallel(lb, l, f32TensorType(ctx, {batch, m, t}), scoreInputs, scoreMaps,
-                            [&](OpBuilder &nb, Location nl, ValueRange a) {
-                              ScalarBuilder sb{nb, nl};
-                              Value scaled = sb.mul(a[0], sb.constant(scale));
-                              return hasBias ? sb.add(scaled, a[1]) : scaled;
-                            });
+      // s[b, i, j] = sum_c q[b, i, c] * k[b, j, c] * scale (+ bias[b, i, start + j]).
+      Value zeros = filledTensor(lb, l, {batch, m, t}, 0.0);
+      Value s = generic(lb, l, ValueRange{q, kb}, zeros,
+                        {dims(ctx, 4, {0, 1, 3}), dims(ctx, 4, {0, 2, 3}), dims(ctx, 4, {0, 1, 2})},
+                        iterators({false, false, false, true}),
+                        [](OpBuilder &nb, Location nl, ValueRange a) {
+                          ScalarBuilder sb{nb, nl};
+                          return sb.add(a[2], sb.mul(a[0], a[1]));
+                        });
+      SmallVector<Value> scoreInputs = {s};
+      SmallVector<AffineMap> scoreMaps = {dims(ctx, 3, {0, 1, 2})};
+      if (bias) {
+        SmallVector<OpFoldResult> offsets = {lb.getIndexAttr(0), lb.getIndexAttr(0), start};
+        SmallVector<OpFoldResult> sizes = {lb.getIndexAttr(batch), lb.getIndexAttr(m),
+                                           lb.getIndexAttr(t)};
+        SmallVector<OpFoldResult> strides(3, lb.getIndexAttr(1));
+        scoreInputs.push_back(tensor::ExtractSliceOp::create(
+            lb, l, f32TensorType(ctx, {batch, m, t}), bias, offsets, sizes, strides));
+        scoreMaps.push_back(scoreMaps.front());
+      }
+      const bool hasBias = bool(bias);
+      s = buildParallel(lb, l, f32TensorType(ctx, {batch, m, t}), scoreInputs, scoreMaps,
+                        [&](OpBuilder &nb, Location nl, ValueRange a) {
+                          ScalarBuilder sb{nb, nl};
+                          Value scaled = sb.mul(a[0], sb.constant(scale));
+                          return hasBias ? sb.add(scaled, a[1]) : scaled;
+                        });
 
-          // Every carried tensor is updated in place (its generic writes into
-          // the iter_arg after its last read), so bufferisation keeps one
-          // buffer per carried value across iterations.
-          auto rows2 = dims(ctx, 2, {0, 1}), rows3 = dims(ctx, 3, {0, 1}),
-               full3 = dims(ctx, 3, {0, 1, 2});
-          SmallVector<utils::IteratorType> parallel2 = iterators({false, false}),
-                                           parallel3 = iterators({false, false, false});
-          // This block's row maxima, then the factor exp(old - new) that
-          // rescales what earlier blocks accumulated.
-          Value blockMax = generic(lb, l, ValueRange{s}, filledTensor(lb, l, {batch, m}, kLowest),
-                                   {full3, rows3}, iterators({false, false, true}),
-                                   [](OpBuilder &nb, Location nl, ValueRange a) {
-                                     return ScalarBuilder{nb, nl}.max(a[1], a[0]);
-                                   });
-          Value correction = buildParallel(
-              lb, l, f32TensorType(ctx, {batch, m}), ValueRange{oldMax, blockMax}, {rows2, rows2},
-              [](OpBuilder &nb, Location nl, ValueRange a) {
-                ScalarBuilder sb{nb, nl};
-                return sb.exp(sb.sub(a[0], sb.max(a[0], a[1])));
-              });
-          Value newMax = generic(lb, l, ValueRange{blockMax}, oldMax, {rows2, rows2}, parallel2,
-                                 [](OpBuilder &nb, Location nl, ValueRange a) {
-                                   return ScalarBuilder{nb, nl}.max(a[1], a[0]);
-                                 });
-          // p = exp(s - newMax): this block's unnormalised probabilities.
-          Value p = buildParallel(lb, l, f32TensorType(ctx, {batch, m, t}), ValueRange{s, newMax},
-                                  {full3, rows3}, [](OpBuilder &nb, Location nl, ValueRange a) {
-                                    ScalarBuilder sb{nb, nl};
-                                    return sb.exp(sb.sub(a[0], a[1]));
-                                  });
-          // sum = sum * correction + rowsum(p).
-          Value scaledSum = generic(lb, l, ValueRange{correction}, oldSum, {rows2, rows2},
-                                    parallel2, [](OpBuilder &nb, Location nl, ValueRange a) {
-                                      return ScalarBuilder{nb, nl}.mul(a[1], a[0]);
-                                    });
-          Value newSum = generic(lb, l, ValueRange{p}, scaledSum, {full3, rows3},
-                                 iterators({false, false, true}),
-                                 [](OpBuilder &nb, Location nl, ValueRange a) {
-                                   return ScalarBuilder{nb, nl}.add(a[1], a[0]);
-                                 });
-          // acc = acc * correction + p * v_block.
-          Value scaledAcc = generic(lb, l, ValueRange{correction}, oldAcc, {rows3, full3},
-                                    parallel3, [](OpBuilder &nb, Location nl, ValueRange a) {
-                                      return ScalarBuilder{nb, nl}.mul(a[1], a[0]);
-                                    });
-          Value newAcc = generic(lb, l, ValueRange{p, vb}, scaledAcc,
-                                 {dims(ctx, 4, {0, 1, 3}), dims(ctx, 4, {0, 3, 2}),
-                                  dims(ctx, 4, {0, 1, 2})},
-                                 iterators({false, false, false, true}),
-                                 [](OpBuilder &nb, Location nl, ValueRange a) {
-                                   ScalarBuilder sb{nb, nl};
-                                   return sb.add(a[2], sb.mul(a[0], a[1]));
-                                 });
-          scf::YieldOp::create(lb, l, ValueRange{newMax, newSum, newAcc});
-        });
-
-    Value out = buildParallel(b, loc, f32TensorType(ctx, {batch, m, e}),
-                              ValueRange{loop.getResult(2), loop.getResult(1)},
-                              {dims(ctx, 3, {0, 1, 2}), dims(ctx, 3, {0, 1})},
-                              [](OpBuilder &nb, Location l, ValueRange a) {
-                                return ScalarBuilder{nb, l}.div(a[0], a[1]);
+      // Every carried tensor is updated in place (its generic writes into
+      // the iter_arg after its last read), so bufferisation keeps one
+      // buffer per carried value across iterations.
+      auto rows2 = dims(ctx, 2, {0, 1}), rows3 = dims(ctx, 3, {0, 1}),
+           full3 = dims(ctx, 3, {0, 1, 2});
+      SmallVector<utils::IteratorType> parallel2 = iterators({false, false}),
+                                       parallel3 = iterators({false, false, false});
+      // This block's row maxima, then the factor exp(old - new) that
+      // rescales what earlier blocks accumulated.
+      Value blockMax =
+          generic(lb, l, ValueRange{s}, filledTensor(lb, l, {batch, m}, kLowest), {full3, rows3},
+                  iterators({false, false, true}), [](OpBuilder &nb, Location nl, ValueRange a) {
+                    return ScalarBuilder{nb, nl}.max(a[1], a[0]);
+                  });
+      Value correction =
+          buildParallel(lb, l, f32TensorType(ctx, {batch, m}), ValueRange{oldMax, blockMax},
+                        {rows2, rows2}, [](OpBuilder &nb, Location nl, ValueRange a) {
+                          ScalarBuilder sb{nb, nl};
+                          return sb.exp(sb.sub(a[0], sb.max(a[0], a[1])));
+                        });
+      Value newMax = generic(lb, l, ValueRange{blockMax}, oldMax, {rows2, rows2}, parallel2,
+                             [](OpBuilder &nb, Location nl, ValueRange a) {
+                               return ScalarBuilder{nb, nl}.max(a[1], a[0]);
+                             });
+      // p = exp(s - newMax): this block's unnormalised probabilities.
+      Value p = buildParallel(lb, l, f32TensorType(ctx, {batch, m, t}), ValueRange{s, newMax},
+                              {full3, rows3}, [](OpBuilder &nb, Location nl, ValueRange a) {
+                                ScalarBuilder sb{nb, nl};
+                                return sb.exp(sb.sub(a[0], a[1]));
                               });
+      // sum = sum * correction + rowsum(p).
+      Value scaledSum = generic(lb, l, ValueRange{correction}, oldSum, {rows2, rows2}, parallel2,
+                                [](OpBuilder &nb, Location nl, ValueRange a) {
+                                  return ScalarBuilder{nb, nl}.mul(a[1], a[0]);
+                                });
+      Value newSum =
+          generic(lb, l, ValueRange{p}, scaledSum, {full3, rows3}, iterators({false, false, true}),
+                  [](OpBuilder &nb, Location nl, ValueRange a) {
+                    return ScalarBuilder{nb, nl}.add(a[1], a[0]);
+                  });
+      // acc = acc * correction + p * v_block.
+      Value scaledAcc = generic(lb, l, ValueRange{correction}, oldAcc, {rows3, full3}, parallel3,
+                                [](OpBuilder &nb, Location nl, ValueRange a) {
+                                  return ScalarBuilder{nb, nl}.mul(a[1], a[0]);
+                                });
+      Value newAcc = generic(
+          lb, l, ValueRange{p, vb}, scaledAcc,
+          {dims(ctx, 4, {0, 1, 3}), dims(ctx, 4, {0, 3, 2}), dims(ctx, 4, {0, 1, 2})},
+          iterators({false, false, false, true}), [](OpBuilder &nb, Location nl, ValueRange a) {
+            ScalarBuilder sb{nb, nl};
+            return sb.add(a[2], sb.mul(a[0], a[1]));
+          });
+      return {newMax, newSum, newAcc};
+    };
+
+    SmallVector<Value> state = {rowMax, rowSum, acc};
+    Value lower = arith::ConstantIndexOp::create(b, loc, 0);
+    Value upper = arith::ConstantIndexOp::create(b, loc, mainKeys);
+    Value step = arith::ConstantIndexOp::create(b, loc, blockKeys);
+    auto loop = scf::ForOp::create(b, loc, lower, upper, step, state,
+                                   [&](OpBuilder &lb, Location l, Value start, ValueRange carried) {
+                                     scf::YieldOp::create(
+                                         lb, l, streamBlock(lb, l, start, blockKeys, carried));
+                                   });
+    state = loop.getResults();
+    // Keys past the last full block: one shorter block, straight-line.
+    if (mainKeys < n)
+      state = streamBlock(b, loc, upper, n - mainKeys, state);
+
+    Value out =
+        buildParallel(b, loc, f32TensorType(ctx, {batch, m, e}), ValueRange{state[2], state[1]},
+                      {dims(ctx, 3, {0, 1, 2}), dims(ctx, 3, {0, 1})},
+                      [](OpBuilder &nb, Location l, ValueRange a) {
+                        return ScalarBuilder{nb, l}.div(a[0], a[1]);
+                      });
     rewriter.replaceOp(op, reshapeTo(b, loc, out, op.getType().getShape()));
     return success();
   }

@@ -1,5 +1,6 @@
 // acnn-fold-batch-norm: batch norm disappears into the conv next to it.
 #include "compiler/passes/Passes.h"
+#include "compiler/passes/Provenance.h"
 #include "dialects/acnn/AcnnOps.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -50,8 +51,9 @@ struct FoldIntoProducer : OpRewritePattern<BatchNormOp> {
     Value bias = a.shift;
     if (Value old = conv.getBias())
       bias = AddOp::create(rw, loc, MulOp::create(rw, loc, old, a.scale), a.shift);
-    rw.replaceOpWithNewOp<Conv2dOp>(bn, conv.getInput(), weight, bias, conv.getStrides(),
-                                    conv.getPads(), conv.getDilations(), conv.getGroups());
+    rw.replaceOp(bn, Conv2dOp::create(rw, fusedLoc(bn, {conv}), conv.getInput(), weight, bias,
+                                      conv.getStrides(), conv.getPads(), conv.getDilations(),
+                                      conv.getGroups()));
     rw.eraseOp(conv);
     return success();
   }
@@ -74,8 +76,9 @@ struct FoldIntoConsumer : OpRewritePattern<Conv2dOp> {
     Value bias = ReduceSumOp::create(rw, loc, shifted, {1, 2, 3}, /*keepdims=*/false);
     if (Value old = conv.getBias())
       bias = AddOp::create(rw, loc, old, bias);
-    rw.replaceOpWithNewOp<Conv2dOp>(conv, bn.getInput(), weight, bias, conv.getStrides(),
-                                    conv.getPads(), conv.getDilations(), conv.getGroups());
+    rw.replaceOp(conv, Conv2dOp::create(rw, fusedLoc(conv, {bn}), bn.getInput(), weight, bias,
+                                        conv.getStrides(), conv.getPads(), conv.getDilations(),
+                                        conv.getGroups()));
     rw.eraseOp(bn);
     return success();
   }

@@ -10,6 +10,7 @@
 // axes of the fused op.
 #include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
+#include "compiler/passes/Provenance.h"
 #include "dialects/acnn/ShapeUtils.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -141,7 +142,8 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
                                                     float(scale))));
     Value key = swapped(rw, loc, keyT);
     Value values = outputTransposed ? swapped(rw, loc, value) : value;
-    Value attention = AttentionOp::create(rw, loc, query, key, values, bias,
+    Location fused = fusedLoc(softmax, opsBetween(root, {query, keyT, value, bias}));
+    Value attention = AttentionOp::create(rw, fused, query, key, values, bias,
                                           rw.getF32FloatAttr(float(scale)));
     Value result = outputTransposed ? swapped(rw, loc, attention) : attention;
     rw.replaceOp(root, result);

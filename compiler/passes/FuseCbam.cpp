@@ -5,6 +5,7 @@
 //   spatial: mul(x, sigmoid(conv(concat(mean_c(x), max_c(x)))))     a 2 -> 1 conv
 #include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
+#include "compiler/passes/Provenance.h"
 #include "dialects/acnn/ShapeUtils.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -86,7 +87,8 @@ struct ChannelAttentionPattern : OpRewritePattern<MulOp> {
       Location loc = mul.getLoc();
       auto [w1, b1] = avg->fc1.weightAndBias(rw, loc);
       auto [w2, b2] = avg->fc2.weightAndBias(rw, loc);
-      rw.replaceOpWithNewOp<ChannelAttentionOp>(mul, x, w1, b1, w2, b2, avg->activation);
+      rw.replaceOp(mul, ChannelAttentionOp::create(rw, fusedLoc(mul, opsBetween(mul, x)), x, w1,
+                                                   b1, w2, b2, avg->activation));
       return success();
     }
     return rw.notifyMatchFailure(mul, "not avg- and max-pooled branches of one MLP");
@@ -140,7 +142,8 @@ struct SpatialAttentionPattern : OpRewritePattern<MulOp> {
     if (!bias)
       bias = ConstantOp::create(rw, loc, DenseElementsAttr::get(f32Tensor(rw.getContext(), {1}),
                                                                 0.0f));
-    rw.replaceOpWithNewOp<SpatialAttentionOp>(mul, x, weight, bias, conv.getPads());
+    rw.replaceOp(mul, SpatialAttentionOp::create(rw, fusedLoc(mul, opsBetween(mul, x)), x, weight,
+                                                 bias, conv.getPads()));
     return success();
   }
 };

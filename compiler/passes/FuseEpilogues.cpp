@@ -2,6 +2,7 @@
 // become that op's epilogue, so the result is written once instead of once
 // per element-wise op.
 #include "compiler/passes/Passes.h"
+#include "compiler/passes/Provenance.h"
 #include "dialects/acnn/AcnnOps.h"
 #include "dialects/acnn/ShapeUtils.h"
 
@@ -96,6 +97,7 @@ struct AddIntoBias : OpRewritePattern<AddOp> {
       Value combined = bias ? Value(AddOp::create(rw, add.getLoc(), bias, shift)) : shift;
       rw.modifyOpInPlace(p, [&] {
         p->moveBefore(add);
+        p->setLoc(fusedLoc(p, {add}));
         if (auto conv = dyn_cast<Conv2dOp>(p))
           conv.getBiasMutable().assign(combined);
         else
@@ -131,6 +133,7 @@ struct MulIntoWeights : OpRewritePattern<MulOp> {
       Value scaledBias = bias ? Value(MulOp::create(rw, loc, bias, scale)) : Value();
       rw.modifyOpInPlace(p, [&] {
         p->moveBefore(mul);
+        p->setLoc(fusedLoc(p, {mul}));
         p->setOperand(1, scaledWeight);
         if (scaledBias)
           p->setOperand(2, scaledBias);
@@ -154,6 +157,7 @@ struct AddAsResidual : OpRewritePattern<AddOp> {
       Value residual = other;
       rw.modifyOpInPlace(p, [&] {
         p->moveBefore(add);
+        p->setLoc(fusedLoc(p, {add}));
         if (auto conv = dyn_cast<Conv2dOp>(p))
           conv.getResidualMutable().assign(residual);
         else if (auto linear = dyn_cast<LinearOp>(p))
@@ -200,7 +204,10 @@ struct ActivationIntoEpilogue : RewritePattern {
     auto setIfNone = [&](auto producer) -> LogicalResult {
       if (producer.getActivation() != "none")
         return failure();
-      rw.modifyOpInPlace(producer, [&] { producer.setActivation(activation); });
+      rw.modifyOpInPlace(producer, [&] {
+        producer->setLoc(fusedLoc(producer, {op}));
+        producer.setActivation(activation);
+      });
       rw.replaceOp(op, input);
       return success();
     };
@@ -225,7 +232,8 @@ struct ConstantMatmulToLinear : OpRewritePattern<MatmulOp> {
       return rw.notifyMatchFailure(matmul, "rhs is not a constant matrix");
     Location loc = matmul.getLoc();
     Value wt = TransposeOp::create(rw, loc, w, ArrayRef<int64_t>{1, 0});
-    rw.replaceOpWithNewOp<LinearOp>(matmul, matmul.getLhs(), wt, Value());
+    // Its location records that it was a matmul (Provenance.h).
+    rw.replaceOp(matmul, LinearOp::create(rw, fusedLoc(matmul, {}), matmul.getLhs(), wt, Value()));
     return success();
   }
 };

@@ -9,6 +9,7 @@
 // epilogue); gate: sigmoid or PyTorch's hard sigmoid.
 #include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
+#include "compiler/passes/Provenance.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -72,7 +73,8 @@ struct SqueezeExcitePattern : OpRewritePattern<MulOp> {
       Location loc = mul.getLoc();
       auto [w1, b1] = fc1->weightAndBias(rw, loc);
       auto [w2, b2] = fc2->weightAndBias(rw, loc);
-      rw.replaceOpWithNewOp<SqueezeExciteOp>(mul, x, w1, b1, w2, b2, activation, gate->first);
+      rw.replaceOp(mul, SqueezeExciteOp::create(rw, fusedLoc(mul, opsBetween(mul, x)), x, w1, b1,
+                                                w2, b2, activation, gate->first));
       return success();
     }
     return rw.notifyMatchFailure(mul, "not a squeeze-and-excitation gate");

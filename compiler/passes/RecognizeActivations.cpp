@@ -3,6 +3,7 @@
 // the producing op's epilogue.
 #include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
+#include "compiler/passes/Provenance.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -128,7 +129,7 @@ struct RecognizeGelu : OpRewritePattern<MulOp> {
     }
     if (!half || !phiTerm || !x || source != x || x.getType() != mul.getType())
       return rw.notifyMatchFailure(mul, "not x * 0.5 * (1 + erf(x / sqrt(2))) or its tanh form");
-    rw.replaceOpWithNewOp<GeluOp>(mul, x, approximate);
+    rw.replaceOp(mul, GeluOp::create(rw, fusedLoc(mul, opsBetween(mul, x)), x, approximate));
     return success();
   }
 };
@@ -141,7 +142,7 @@ struct RecognizeSilu : OpRewritePattern<MulOp> {
                            std::pair(mul.getRhs(), mul.getLhs())}) {
       auto sigmoid = gate.getDefiningOp<SigmoidOp>();
       if (sigmoid && sigmoid.getInput() == x && x.getType() == mul.getType()) {
-        rw.replaceOpWithNewOp<SiluOp>(mul, x);
+        rw.replaceOp(mul, SiluOp::create(rw, fusedLoc(mul, {sigmoid}), x));
         return success();
       }
     }

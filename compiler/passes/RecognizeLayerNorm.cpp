@@ -3,6 +3,7 @@
 // becomes one acnn.layer_norm, its affine tail folded into scale and bias.
 #include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
+#include "compiler/passes/Provenance.h"
 #include "dialects/acnn/ShapeUtils.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -71,8 +72,9 @@ struct RecognizeNormalization : OpRewritePattern<DivOp> {
     SmallVector<int64_t> normalized(shapeOf(x).drop_front(*axis));
     Value ones = ConstantOp::create(
         rw, loc, DenseElementsAttr::get(f32Tensor(rw.getContext(), normalized), 1.0f));
-    rw.replaceOpWithNewOp<LayerNormOp>(div, x, ones, Value(), rw.getI64IntegerAttr(*axis),
-                                       rw.getF32FloatAttr(float(*epsilon)));
+    rw.replaceOp(div, LayerNormOp::create(rw, fusedLoc(div, opsBetween(div, x)), x, ones, Value(),
+                                          rw.getI64IntegerAttr(*axis),
+                                          rw.getF32FloatAttr(float(*epsilon))));
     return success();
   }
 };
@@ -115,8 +117,8 @@ struct ScaleIntoLayerNorm : OpRewritePattern<MulOp> {
       Location loc = mul.getLoc();
       Value scale = MulOp::create(rw, loc, ln.getScale(), gamma);
       Value bias = ln.getBias() ? Value(MulOp::create(rw, loc, ln.getBias(), gamma)) : Value();
-      rw.replaceOpWithNewOp<LayerNormOp>(mul, ln.getInput(), scale, bias, ln.getAxisAttr(),
-                                         ln.getEpsilonAttr());
+      rw.replaceOp(mul, LayerNormOp::create(rw, fusedLoc(mul, {ln}), ln.getInput(), scale, bias,
+                                            ln.getAxisAttr(), ln.getEpsilonAttr()));
       rw.eraseOp(ln);
       return success();
     }
@@ -138,8 +140,8 @@ struct ShiftIntoLayerNorm : OpRewritePattern<AddOp> {
       if (!beta)
         continue;
       Value bias = ln.getBias() ? Value(AddOp::create(rw, add.getLoc(), ln.getBias(), beta)) : beta;
-      rw.replaceOpWithNewOp<LayerNormOp>(add, ln.getInput(), ln.getScale(), bias,
-                                         ln.getAxisAttr(), ln.getEpsilonAttr());
+      rw.replaceOp(add, LayerNormOp::create(rw, fusedLoc(add, {ln}), ln.getInput(), ln.getScale(),
+                                            bias, ln.getAxisAttr(), ln.getEpsilonAttr()));
       rw.eraseOp(ln);
       return success();
     }

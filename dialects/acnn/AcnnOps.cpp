@@ -33,5 +33,32 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    // Result axis i is the inner input's axis innerPerm[perm[i]].
+    SmallVector<int64_t> composed;
+    for (int64_t p : perm)
+      composed.push_back(inner.getPerm()[p]);
+    setPermAttr(DenseI64ArrayAttr::get(getContext(), composed));
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  for (auto [i, p] : llvm::enumerate(perm))
+    if (p != int64_t(i))
+      return {};
+  return getInput();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/acnn/AcnnOps.cpp.inc"

@@ -339,6 +339,8 @@ def Acnn_ReshapeOp : Acnn_Op<"reshape", [Pure]> {
   let results = (outs Acnn_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  // To its input's shape is no reshape; a reshape of a reshape is one reshape.
+  let hasFolder = 1;
 }
 
 def Acnn_FlattenOp : Acnn_InferredOp<"flatten"> {
@@ -351,6 +353,8 @@ def Acnn_TransposeOp : Acnn_InferredOp<"transpose"> {
   let summary = "Permute axes: result axis i is input axis perm[i]";
   let arguments = (ins Acnn_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Acnn_Tensor:$output);
+  // The identity is its input; a transpose of a transpose is one transpose.
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,42 @@
+// acnn-fuse-elementwise: fuse chains of element-wise generics into one loop
+// nest, so an intermediate that only feeds the next element-wise step (an SE
+// gate's scaled map before the residual add and relu, an epilogue before a
+// cast) is never written to memory. Graph fusion merged what it could into
+// fused ops; this merges what remains across kernels, at the loop level.
+//
+// A producer is fused only into its single reader (fusing into several would
+// compute it several times), and only in the straight-line body of a
+// function: the generics inside attention's streaming loop keep the shape
+// their in-place updates of the carried tensors rely on.
+#include "compiler/codegen/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace acnn {
+
+#define GEN_PASS_DEF_FUSEELEMENTWISE
+#include "compiler/codegen/Passes.h.inc"
+
+using namespace mlir;
+
+namespace {
+
+struct FuseElementwise : impl::FuseElementwiseBase<FuseElementwise> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    linalg::populateElementwiseOpsFusionPatterns(patterns, [](OpOperand *operand) {
+      Operation *producer = operand->get().getDefiningOp();
+      Operation *consumer = operand->getOwner();
+      return producer && producer->hasOneUse() && isa<func::FuncOp>(producer->getParentOp()) &&
+             isa<func::FuncOp>(consumer->getParentOp());
+    });
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace acnn

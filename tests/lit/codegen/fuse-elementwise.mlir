@@ -1,0 +1,90 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(func.func(acnn-fuse-elementwise))" | FileCheck %s
+
+// An SE gate's scale, the residual add and the relu: one generic, one pass
+// over the map.
+// CHECK-LABEL: func @gate_add_relu
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%arg0, %arg1, %arg2 : tensor<1x4x3x3xf32>, tensor<1x4xf32>, tensor<1x4x3x3xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[R]]
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#nc = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+func.func @gate_add_relu(%x: tensor<1x4x3x3xf32>, %gate: tensor<1x4xf32>, %res: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x3x3xf32>
+  %scaled = linalg.generic {indexing_maps = [#id, #nc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x, %gate : tensor<1x4x3x3xf32>, tensor<1x4xf32>) outs(%e : tensor<1x4x3x3xf32>) {
+  ^bb0(%a: f32, %g: f32, %out: f32):
+    %m = arith.mulf %a, %g : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x3x3xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%scaled, %res : tensor<1x4x3x3xf32>, tensor<1x4x3x3xf32>) outs(%e : tensor<1x4x3x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x3x3xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%sum : tensor<1x4x3x3xf32>) outs(%e : tensor<1x4x3x3xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x3x3xf32>
+  return %relu : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+// A producer with two readers stays: fusing it would compute it twice.
+// CHECK-LABEL: func @shared_producer
+// CHECK-COUNT-3: linalg.generic
+#v = affine_map<(d0) -> (d0)>
+func.func @shared_producer(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %e = tensor.empty() : tensor<8xf32>
+  %n = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]} ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %p = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]} ins(%n : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %q = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]} ins(%n : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.mulf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  return %p, %q : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Inside a loop (attention's stream over key blocks) generics stay apart.
+// CHECK-LABEL: func @in_loop
+// CHECK: scf.for
+// CHECK-COUNT-2: linalg.generic
+#w = affine_map<(d0) -> (d0)>
+func.func @in_loop(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%acc = %x) -> tensor<8xf32> {
+    %e = tensor.empty() : tensor<8xf32>
+    %a = linalg.generic {indexing_maps = [#w, #w], iterator_types = ["parallel"]} ins(%acc : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+    ^bb0(%v: f32, %out: f32):
+      %n = math.exp %v : f32
+      linalg.yield %n : f32
+    } -> tensor<8xf32>
+    %b = linalg.generic {indexing_maps = [#w, #w], iterator_types = ["parallel"]} ins(%a : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+    ^bb0(%v: f32, %out: f32):
+      %n = arith.negf %v : f32
+      linalg.yield %n : f32
+    } -> tensor<8xf32>
+    scf.yield %b : tensor<8xf32>
+  }
+  return %r : tensor<8xf32>
+}

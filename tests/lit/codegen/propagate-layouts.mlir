@@ -1,0 +1,101 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(func.func(acnn-propagate-layouts),canonicalize,cse)" | FileCheck %s
+
+// Two NHWC convs as acnn-kernel-layouts leaves them, each between
+// transposes, with a relu, a zero pad and a residual add between them. After
+// propagation only the model input's transpose is left: the relu reads the
+// first conv's NHWC result and writes NHWC (its loops reordered, so every map
+// is the identity), the pad moves below it, and the add reads both NHWC
+// tensors through permuted maps while it writes the NCHW result.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[NHWC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+// CHECK-LABEL: func @conv_chain
+// CHECK: %[[X:.*]] = linalg.transpose ins(%arg0 : tensor<1x8x6x6xf32>) {{.*}} permutation = [0, 2, 3, 1]
+// CHECK: %[[C1:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[X]], %arg1 : tensor<1x6x6x8xf32>, tensor<1x1x8x8xf32>)
+// CHECK: %[[RELU:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], {{.*}} ins(%[[C1]] : tensor<1x6x6x8xf32>) outs(%{{.*}} : tensor<1x6x6x8xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[PAD:.*]] = tensor.pad %[[RELU]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[C2:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[PAD]], %arg2 : tensor<1x8x8x8xf32>, tensor<3x3x8x8xf32>)
+// CHECK: %[[ADD:.*]] = linalg.generic {indexing_maps = [#[[NHWC]], #[[NHWC]], #[[ID]]], {{.*}} ins(%[[C2]], %[[RELU]] : tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) outs(%{{.*}} : tensor<1x8x6x6xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: return %[[ADD]]
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_chain(%x: tensor<1x8x6x6xf32>, %w1: tensor<1x1x8x8xf32>, %w2: tensor<3x3x8x8xf32>) -> tensor<1x8x6x6xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e_nhwc = tensor.empty() : tensor<1x6x6x8xf32>
+  %e_nchw = tensor.empty() : tensor<1x8x6x6xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e_nhwc : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  %xt = linalg.transpose ins(%x : tensor<1x8x6x6xf32>) outs(%e_nhwc : tensor<1x6x6x8xf32>) permutation = [0, 2, 3, 1]
+  %c1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xt, %w1 : tensor<1x6x6x8xf32>, tensor<1x1x8x8xf32>) outs(%acc : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  %c1t = linalg.transpose ins(%c1 : tensor<1x6x6x8xf32>) outs(%e_nchw : tensor<1x8x6x6xf32>) permutation = [0, 3, 1, 2]
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%c1t : tensor<1x8x6x6xf32>) outs(%e_nchw : tensor<1x8x6x6xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x6x6xf32>
+  %padded = tensor.pad %relu low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x8x6x6xf32> to tensor<1x8x8x8xf32>
+  %e_pad = tensor.empty() : tensor<1x8x8x8xf32>
+  %pt = linalg.transpose ins(%padded : tensor<1x8x8x8xf32>) outs(%e_pad : tensor<1x8x8x8xf32>) permutation = [0, 2, 3, 1]
+  %c2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%pt, %w2 : tensor<1x8x8x8xf32>, tensor<3x3x8x8xf32>) outs(%acc : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  %c2t = linalg.transpose ins(%c2 : tensor<1x6x6x8xf32>) outs(%e_nchw : tensor<1x8x6x6xf32>) permutation = [0, 3, 1, 2]
+  %add = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%c2t, %relu : tensor<1x8x6x6xf32>, tensor<1x8x6x6xf32>) outs(%e_nchw : tensor<1x8x6x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x6x6xf32>
+  return %add : tensor<1x8x6x6xf32>
+}
+
+// -----
+
+// A transposed result that only generics read is not materialised: each
+// reads the untransposed tensor through a permuted map. A reduction reading
+// it keeps its iterators.
+// CHECK-DAG: #[[T:.*]] = affine_map<(d0, d1) -> (d1, d0)>
+// CHECK-LABEL: func @read_through
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {indexing_maps = [#[[T]], #{{.*}}], iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<3x4xf32>)
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+#r2 = affine_map<(d0, d1) -> (d0)>
+func.func @read_through(%x: tensor<3x4xf32>) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4x3xf32>
+  %t = linalg.transpose ins(%x : tensor<3x4xf32>) outs(%e : tensor<4x3xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<4xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e1 : tensor<4xf32>) -> tensor<4xf32>
+  %sum = linalg.generic {indexing_maps = [#m2, #r2], iterator_types = ["parallel", "reduction"]}
+    ins(%t : tensor<4x3xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %sum : tensor<4xf32>
+}
+
+// -----
+
+// A producer whose other reader is not a generic keeps its layout: the
+// transposed copy stays.
+// CHECK-LABEL: func @other_reader_needs_layout
+// CHECK: %[[G:.*]] = linalg.generic
+// CHECK: linalg.transpose ins(%[[G]]
+// CHECK: linalg.matmul ins(%[[G]]
+#e2 = affine_map<(d0, d1) -> (d0, d1)>
+func.func @other_reader_needs_layout(%x: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
+  %e = tensor.empty() : tensor<4x4xf32>
+  %g = linalg.generic {indexing_maps = [#e2, #e2], iterator_types = ["parallel", "parallel"]}
+    ins(%x : tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<4x4xf32>
+  %t = linalg.transpose ins(%g : tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) permutation = [1, 0]
+  %m = linalg.matmul ins(%g, %x : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %t, %m : tensor<4x4xf32>, tensor<4x4xf32>
+}
