@@ -41,12 +41,14 @@ void addToLinalgPasses(OpPassManager &pm) {
                   "acnn-count-kernel-flops,canonicalize,cse");
 }
 
-void addSchedulePasses(OpPassManager &pm, bool fuseElementwise) {
-  std::string layouts = fuseElementwise ? "acnn-kernel-layouts,acnn-fuse-elementwise,"
-                                          : "acnn-kernel-layouts,";
+void addSchedulePasses(OpPassManager &pm, bool fuse) {
+  // Element-wise chains merge before the layouts propagate through them;
+  // pools join their conv's loop once both are NHWC.
+  std::string layouts = fuse ? "acnn-kernel-layouts,acnn-fuse-elementwise,acnn-propagate-layouts,"
+                               "acnn-fuse-pool-into-conv"
+                             : "acnn-kernel-layouts,acnn-propagate-layouts";
   addPipeline(pm, "func.func(" + layouts +
-                      "acnn-propagate-layouts),canonicalize,cse,acnn-schedule-kernels,"
-                      "canonicalize,cse");
+                      "),canonicalize,cse,acnn-schedule-kernels,canonicalize,cse");
 }
 
 void addBufferizePasses(OpPassManager &pm) {

@@ -16,10 +16,11 @@ void registerCodegenPasses();
 
 /// acnn ops to linalg, tensor, arith and math on tensors.
 void addToLinalgPasses(mlir::OpPassManager &pm);
-/// Layouts for the schedules (element-wise chains fused first when
-/// `fuseElementwise`), then a generated schedule per kernel (tile,
-/// parallelise, vectorise) applied with the transform interpreter.
-void addSchedulePasses(mlir::OpPassManager &pm, bool fuseElementwise = true);
+/// Layouts for the schedules (with `fuse`, element-wise chains fused into one
+/// loop nest and channel pools into their conv's loop over rows), then a
+/// generated schedule per kernel (tile, parallelise, vectorise) applied with
+/// the transform interpreter.
+void addSchedulePasses(mlir::OpPassManager &pm, bool fuse = true);
 /// One-shot bufferisation; outputs become out-parameters of @main.
 void addBufferizePasses(mlir::OpPassManager &pm);
 /// Loops, then the LLVM dialect with bare-pointer arguments, then the entry.

@@ -145,6 +145,24 @@ def PropagateLayouts : Pass<"acnn-propagate-layouts", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
+def FusePoolIntoConv : Pass<"acnn-fuse-pool-into-conv", "mlir::func::FuncOp"> {
+  let summary = "Compute channel pools in the producing convolution's loop over output rows";
+  let description = [{
+    A pool over H and W (squeeze-excite's mean, CBAM's mean and max) of an
+    NHWC convolution's result, or of its element-wise epilogue's, is computed
+    block of output rows by block of output rows inside one scf.forall with
+    the convolution, while each block is in cache, and the blocks' partial
+    results are merged after it. Blocks fit L2 and come in a multiple of the
+    threads; only where the conv's filter is no bigger than its input.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Threads the blocks of rows are shared by (0: this machine's)">
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
+}
+
 def ScheduleKernels : Pass<"acnn-schedule-kernels", "mlir::ModuleOp"> {
   let summary = "Tile, parallelise and vectorise every linalg op by a generated schedule";
   let description = [{

@@ -13,6 +13,7 @@
 #include "compiler/codegen/Schedule.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/STLExtras.h"
@@ -371,6 +372,11 @@ std::optional<MatmulDims> matmulDims(linalg::LinalgOp op) {
 static constexpr int64_t kMinParallelWork = 1 << 16, kMinNestedParallelWork = 1 << 20;
 
 static Schedule withoutSmallParallelLoops(Schedule s, linalg::LinalgOp op) {
+  // Already inside a parallel loop (acnn-fuse-pool-into-conv's row blocks).
+  if (op->getParentOfType<scf::ForallOp>()) {
+    s.parallelDims.clear();
+    return s;
+  }
   int64_t work = 1;
   for (int64_t e : s.loopExtents)
     work *= e;
