@@ -28,10 +28,15 @@ struct FuseElementwise : impl::FuseElementwiseBase<FuseElementwise> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, [](OpOperand *operand) {
-      Operation *producer = operand->get().getDefiningOp();
+      auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
       Operation *consumer = operand->getOwner();
+      // A producer that reads its own output (a running maximum) would stay
+      // a second result of the fused op, which the schedules do not take.
       return producer && producer->hasOneUse() && isa<func::FuncOp>(producer->getParentOp()) &&
-             isa<func::FuncOp>(consumer->getParentOp());
+             isa<func::FuncOp>(consumer->getParentOp()) &&
+             llvm::none_of(producer.getDpsInitsMutable(), [&](OpOperand &init) {
+               return producer.payloadUsesValueFromOperand(&init);
+             });
     });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -88,3 +88,26 @@ func.func @in_loop(%x: tensor<8xf32>) -> tensor<8xf32> {
   }
   return %r : tensor<8xf32>
 }
+
+// -----
+
+// A running maximum reads its own output: fused, it would stay a second
+// result of the fused op. It is left alone.
+// CHECK-LABEL: func @reads_own_output
+// CHECK-COUNT-2: linalg.generic
+#u = affine_map<(d0) -> (d0)>
+func.func @reads_own_output(%x: tensor<8xf32>, %old: tensor<8xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<8xf32>
+  %max = linalg.generic {indexing_maps = [#u, #u], iterator_types = ["parallel"]} ins(%x : tensor<8xf32>) outs(%old : tensor<8xf32>) {
+  ^bb0(%a: f32, %m: f32):
+    %r = arith.maximumf %a, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %p = linalg.generic {indexing_maps = [#u, #u, #u], iterator_types = ["parallel"]} ins(%x, %max : tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %m: f32, %out: f32):
+    %d = arith.subf %a, %m : f32
+    %r = math.exp %d : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  return %p : tensor<8xf32>
+}
