@@ -2,6 +2,7 @@
 #include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
 namespace acnn {
@@ -12,6 +13,25 @@ namespace acnn {
 using namespace mlir;
 
 namespace {
+
+/// Trips of `loop`, over all its dimensions (an scf.forall may have several),
+/// when its bounds are constants.
+std::optional<int64_t> staticTrips(LoopLikeOpInterface loop) {
+  std::optional<SmallVector<OpFoldResult>> lbs = loop.getLoopLowerBounds(),
+                                           ubs = loop.getLoopUpperBounds(),
+                                           steps = loop.getLoopSteps();
+  if (!lbs || !ubs || !steps)
+    return std::nullopt;
+  int64_t trips = 1;
+  for (auto [lb, ub, step] : llvm::zip_equal(*lbs, *ubs, *steps)) {
+    std::optional<int64_t> l = getConstantIntValue(lb), u = getConstantIntValue(ub),
+                           s = getConstantIntValue(step);
+    if (!l || !u || !s || *s <= 0)
+      return std::nullopt;
+    trips *= (*u - *l + *s - 1) / *s;
+  }
+  return trips;
+}
 
 /// The float-valued ops of the body (yields and constants are free), once
 /// per point of the iteration space and per trip of the loops around the op
@@ -27,8 +47,8 @@ int64_t countFlops(linalg::LinalgOp op) {
     points *= extent;
   for (auto loop = op->getParentOfType<LoopLikeOpInterface>(); loop;
        loop = loop->getParentOfType<LoopLikeOpInterface>())
-    if (std::optional<APInt> trips = loop.getStaticTripCount())
-      points *= trips->getSExtValue();
+    if (std::optional<int64_t> trips = staticTrips(loop))
+      points *= *trips;
   return perPoint * points;
 }
 

@@ -28,15 +28,42 @@ namespace {
 constexpr int64_t kAlignment = 64;
 
 /// An allocation the plan can place: its size, live range and deallocations.
+/// One made in an scf.forall, whose iterations may run at once, gets a slot
+/// per iteration: `slotBytes` apart, indexed by the iteration.
 struct Buffer {
   memref::AllocOp alloc;
   ArenaBuffer range;
   SmallVector<Operation *> deallocs;
+  scf::ForallOp forall;
+  int64_t slotBytes = 0;
 };
 
-/// Live ranges in steps, the ops of @main's body: an op nested in a loop
-/// uses its buffers for the whole loop, so a packing buffer allocated in the
-/// loop gets one slot, live for all of it.
+/// The iterations of a forall over [0, ub) steps of 1 in each dim, if static.
+std::optional<int64_t> iterations(scf::ForallOp forall) {
+  auto isNot = [](int64_t v) { return [v](int64_t x) { return x != v; }; };
+  ArrayRef<int64_t> ubs = forall.getStaticUpperBound();
+  if (llvm::any_of(forall.getStaticLowerBound(), isNot(0)) ||
+      llvm::any_of(forall.getStaticStep(), isNot(1)) ||
+      llvm::is_contained(ubs, ShapedType::kDynamic))
+    return std::nullopt;
+  int64_t n = 1;
+  for (int64_t ub : ubs)
+    n *= ub;
+  return n;
+}
+
+/// Row-major number of the forall's current iteration.
+Value iterationNumber(OpBuilder &b, Location loc, scf::ForallOp forall) {
+  ValueRange ivs = forall.getInductionVars();
+  ArrayRef<int64_t> ubs = forall.getStaticUpperBound();
+  Value number = ivs.front();
+  for (auto [iv, ub] : llvm::zip_equal(ivs.drop_front(), ubs.drop_front())) {
+    number = arith::MulIOp::create(b, loc, number, arith::ConstantIndexOp::create(b, loc, ub));
+    number = arith::AddIOp::create(b, loc, number, iv);
+  }
+  return number;
+}
+
 class LiveRanges {
 public:
   explicit LiveRanges(Block &body) : body(body) {
@@ -46,17 +73,24 @@ public:
 
   /// Where `alloc`'s buffer is used, through it or any view of it; nullopt
   /// when it escapes where the plan cannot follow it (returned, yielded,
-  /// passed to a call, turned into a memref that is no view) or when loop
-  /// iterations that may run at once would share it.
+  /// passed to a call, turned into a memref that is no view) or sits in
+  /// parallel loops the plan cannot give a slot per iteration (nested ones,
+  /// scf.parallel, dynamic bounds).
   std::optional<Buffer> track(memref::AllocOp alloc, const DataLayout &layout) const {
     MemRefType type = alloc.getType();
+    auto forall = alloc->getParentOfType<scf::ForallOp>();
     if (!type.hasStaticShape() || !type.getLayout().isIdentity() || type.getMemorySpace() ||
         alloc.getAlignment().value_or(kAlignment) > uint64_t(kAlignment) ||
-        alloc->getParentOfType<scf::ForallOp>() || alloc->getParentOfType<scf::ParallelOp>())
+        alloc->getParentOfType<scf::ParallelOp>() ||
+        (forall && (forall->getParentOfType<scf::ForallOp>() || !iterations(forall))))
       return std::nullopt;
     int64_t bytes =
         type.getNumElements() * int64_t(layout.getTypeSize(type.getElementType()).getFixedValue());
-    Buffer buffer{alloc, {bytes, std::numeric_limits<int64_t>::max(), -1}, {}};
+    Buffer buffer{alloc, {bytes, std::numeric_limits<int64_t>::max(), -1}, {}, forall};
+    if (forall) {
+      buffer.slotBytes = llvm::alignTo(bytes, kAlignment);
+      buffer.range.bytes = buffer.slotBytes * *iterations(forall);
+    }
     SmallVector<Value> aliases = {alloc};
     while (!aliases.empty()) {
       Value alias = aliases.pop_back_val();
@@ -116,6 +150,12 @@ struct PlanMemory : impl::PlanMemoryBase<PlanMemory> {
       OpBuilder b(buffer.alloc);
       Location loc = buffer.alloc.getLoc();
       Value at = arith::ConstantIndexOp::create(b, loc, offset);
+      if (buffer.forall) {
+        Value slot = arith::MulIOp::create(
+            b, loc, iterationNumber(b, loc, buffer.forall),
+            arith::ConstantIndexOp::create(b, loc, buffer.slotBytes));
+        at = arith::AddIOp::create(b, loc, at, slot);
+      }
       Value view = memref::ViewOp::create(b, loc, buffer.alloc.getType(), arena, at, ValueRange{});
       buffer.alloc.replaceAllUsesWith(view);
       buffer.alloc.erase();

@@ -32,6 +32,7 @@ struct ConvertAcnnToLinalg : impl::ConvertAcnnToLinalgBase<ConvertAcnnToLinalg> 
     populateMatmulToLinalgPatterns(patterns);
     populateDataMovementToLinalgPatterns(patterns);
     populateFusedToLinalgPatterns(patterns);
+    populateAttentionToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

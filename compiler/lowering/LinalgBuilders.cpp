@@ -202,4 +202,28 @@ Value reshapeTo(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape
   return target.getRank() == 1 ? flattened : regroup(flattened, target, whole(target.getRank()));
 }
 
+AffineMap loopsMap(MLIRContext *ctx, unsigned loops, ArrayRef<unsigned> which) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d : which)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(loops, 0, exprs, ctx);
+}
+
+SmallVector<utils::IteratorType> iteratorKinds(ArrayRef<bool> reduced) {
+  return llvm::to_vector(llvm::map_range(reduced, [](bool r) {
+    return r ? utils::IteratorType::reduction : utils::IteratorType::parallel;
+  }));
+}
+
+Value buildGeneric(OpBuilder &b, Location loc, ValueRange inputs, Value init,
+                   ArrayRef<AffineMap> maps, ArrayRef<utils::IteratorType> iterators,
+                   ScalarBody body) {
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args));
+             })
+      .getResult(0);
+}
+
 } // namespace acnn

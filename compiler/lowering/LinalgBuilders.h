@@ -93,6 +93,18 @@ mlir::Value buildEpilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value re
 /// `value` divided element-wise by the constant `divisor`.
 mlir::Value divideBy(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value, double divisor);
 
+/// A map from `loops` loop dims to the listed ones.
+mlir::AffineMap loopsMap(mlir::MLIRContext *ctx, unsigned loops, llvm::ArrayRef<unsigned> which);
+
+/// Iterator kinds: reduction where `reduced`, else parallel.
+llvm::SmallVector<mlir::utils::IteratorType> iteratorKinds(llvm::ArrayRef<bool> reduced);
+
+/// A generic writing into `init` (its current value is the body's last
+/// argument), with explicit maps and iterator kinds.
+mlir::Value buildGeneric(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
+                         mlir::Value init, llvm::ArrayRef<mlir::AffineMap> maps,
+                         llvm::ArrayRef<mlir::utils::IteratorType> iterators, ScalarBody body);
+
 /// The same elements in row-major order with `shape`: one collapse_shape or
 /// expand_shape when the shapes are related by grouping axes, else a
 /// collapse to 1-D followed by an expansion.

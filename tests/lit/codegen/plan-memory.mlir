@@ -54,19 +54,28 @@ module @m {
 // -----
 
 // Buffers live at the same time never overlap, at 64-byte aligned offsets.
-// A buffer passed to a call may outlive the run, and iterations of an
-// scf.forall may run at once: those stay heap allocations.
-// CHECK-LABEL: @acnn_n_meta("acnn-model 1\0Aname n\0Aarena 68\0A\00")
+// A buffer passed to a call may outlive the run: it stays a heap
+// allocation. Iterations of an scf.forall may run at once: a buffer made in
+// one gets a 64-byte slot per iteration, 2 x 3 of them at 64 x (3 i + j),
+// where the scalars before the loop, dead by then, were.
+// CHECK-LABEL: @acnn_n_meta("acnn-model 1\0Aname n\0Aarena 384\0A\00")
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: %[[ARENA:[^:]*]]: memref<68xi8> {acnn.arena}
+// CHECK-SAME: %[[ARENA:[^:]*]]: memref<384xi8> {acnn.arena}
 // CHECK: %[[X:.*]] = memref.alloc() : memref<4xf32>
 // CHECK: %[[O1:.*]] = arith.constant 0 : index
-// CHECK-NEXT: memref.view %[[ARENA]][%[[O1]]][] : memref<68xi8> to memref<1xf32>
+// CHECK-NEXT: memref.view %[[ARENA]][%[[O1]]][] : memref<384xi8> to memref<1xf32>
 // CHECK: %[[O2:.*]] = arith.constant 64 : index
-// CHECK-NEXT: memref.view %[[ARENA]][%[[O2]]][] : memref<68xi8> to memref<1xf32>
-// CHECK: scf.forall
-// CHECK-NEXT: %[[T:.*]] = memref.alloc() : memref<4xf32>
-// CHECK: memref.dealloc %[[T]]
+// CHECK-NEXT: memref.view %[[ARENA]][%[[O2]]][] : memref<384xi8> to memref<1xf32>
+// CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) in (2, 3)
+// CHECK: %[[BASE:.*]] = arith.constant 0 : index
+// CHECK: %[[SLOT:.*]] = arith.constant 64 : index
+// CHECK: %[[R:.*]] = arith.muli %[[I]], %[[C3:.*]] : index
+// CHECK: %[[N:.*]] = arith.addi %[[R]], %[[J]] : index
+// CHECK: %[[S:.*]] = arith.muli %[[N]], %[[SLOT]] : index
+// CHECK: %[[AT:.*]] = arith.addi %[[BASE]], %[[S]] : index
+// CHECK: memref.view %[[ARENA]][%[[AT]]][] : memref<384xi8> to memref<4xf32>
+// CHECK-NOT: memref.dealloc %{{.*}} : memref<4xf32>
+// CHECK: }
 // CHECK: memref.dealloc %[[X]]
 // CHECK-NOT: memref.dealloc
 module @n {
@@ -79,7 +88,7 @@ module @n {
     %s1 = memref.alloc() : memref<1xf32>
     %s2 = memref.alloc() : memref<1xf32>
     memref.copy %s1, %s2 : memref<1xf32> to memref<1xf32>
-    scf.forall (%i) in (2) {
+    scf.forall (%i, %j) in (2, 3) {
       %t = memref.alloc() : memref<4xf32>
       memref.copy %in, %t : memref<4xf32> to memref<4xf32>
       memref.copy %t, %out : memref<4xf32> to memref<4xf32>

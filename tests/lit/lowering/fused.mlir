@@ -1,42 +1,5 @@
 // RUN: acnn-opt %s -split-input-file -acnn-convert-to-linalg | FileCheck %s
 
-// Attention streams over blocks of 64 keys: the scores exist as 128 x 64
-// slices, never as the full 128 x 256 matrix.
-// CHECK-LABEL: func @attention
-// CHECK-NOT: tensor<2x128x256xf32>
-// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[MAX:.*]] = %{{.*}}, %[[SUM:.*]] = %{{.*}}, %[[ACC:.*]] = %{{.*}}) -> (tensor<2x128xf32>, tensor<2x128xf32>, tensor<2x128x8xf32>)
-// CHECK: tensor.extract_slice %arg1[0, %[[J]], 0] [2, 64, 16] [1, 1, 1]
-// CHECK: tensor.extract_slice %arg2[0, %[[J]], 0] [2, 64, 8] [1, 1, 1]
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x128x64xf32>)
-// CHECK: scf.yield
-// CHECK-NOT: tensor<2x128x256xf32>
-// CHECK: return
-func.func @attention(%q: tensor<2x128x16xf32>, %k: tensor<2x256x16xf32>, %v: tensor<2x256x8xf32>) -> tensor<2x128x8xf32> {
-  %o = acnn.attention %q, %k, %v {scale = 0.25 : f32} : (tensor<2x128x16xf32>, tensor<2x256x16xf32>, tensor<2x256x8xf32>) -> tensor<2x128x8xf32>
-  return %o : tensor<2x128x8xf32>
-}
-
-// -----
-
-// 197 keys (a prime, ViT's tokens) stream as three blocks of 64 in the loop
-// and one last block of the 5 keys left, after it.
-// CHECK-LABEL: func @attention_key_remainder
-// CHECK: %[[END:.*]] = arith.constant 192 : index
-// CHECK: scf.for %[[J:.*]] = %{{.*}} to %[[END]] step %{{.*}} iter_args
-// CHECK: tensor.extract_slice %arg1[0, %[[J]], 0] [3, 64, 16] [1, 1, 1]
-// CHECK: scf.yield
-// CHECK: tensor.extract_slice %arg1[0, %[[END]], 0] [3, 5, 16] [1, 1, 1]
-// CHECK: tensor.extract_slice %arg2[0, %[[END]], 0] [3, 5, 8] [1, 1, 1]
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<3x197x5xf32>)
-// CHECK-NOT: tensor<3x197x197xf32>
-// CHECK: return
-func.func @attention_key_remainder(%q: tensor<3x197x16xf32>, %k: tensor<3x197x16xf32>, %v: tensor<3x197x8xf32>) -> tensor<3x197x8xf32> {
-  %o = acnn.attention %q, %k, %v {scale = 0.25 : f32} : (tensor<3x197x16xf32>, tensor<3x197x16xf32>, tensor<3x197x8xf32>) -> tensor<3x197x8xf32>
-  return %o : tensor<3x197x8xf32>
-}
-
-// -----
-
 // Squeeze-excite: pool, two small matmuls on the broadcast biases, the gate,
 // and one generic scaling the map by the per-(n, c) gate.
 // CHECK-LABEL: func @squeeze_excite
