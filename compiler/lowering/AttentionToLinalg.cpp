@@ -127,17 +127,17 @@ Value streamAttention(OpBuilder &b, Location loc, Value q, Value k, Value v, Val
     Value blockMax = buildGeneric(lb, l, ValueRange{s}, filledTensor(lb, l, {batch, m}, kLowest),
                                   {full3, rows3}, iteratorKinds({false, false, true}),
                                   [](OpBuilder &nb, Location nl, ValueRange a) {
-                                    return ScalarBuilder{nb, nl}.max(a[1], a[0]);
+                                    return ScalarBuilder{nb, nl}.maxNum(a[1], a[0]);
                                   });
     Value correction =
         buildParallel(lb, l, f32TensorType(ctx, {batch, m}), ValueRange{oldMax, blockMax},
                       {rows2, rows2}, [](OpBuilder &nb, Location nl, ValueRange a) {
                         ScalarBuilder sb{nb, nl};
-                        return sb.exp(sb.sub(a[0], sb.max(a[0], a[1])));
+                        return sb.exp(sb.sub(a[0], sb.maxNum(a[0], a[1])));
                       });
     Value newMax = buildGeneric(lb, l, ValueRange{blockMax}, oldMax, {rows2, rows2}, parallel2,
                                 [](OpBuilder &nb, Location nl, ValueRange a) {
-                                  return ScalarBuilder{nb, nl}.max(a[1], a[0]);
+                                  return ScalarBuilder{nb, nl}.maxNum(a[1], a[0]);
                                 });
     // p = exp(s - newMax): this block's unnormalised probabilities.
     Value p = buildParallel(lb, l, f32TensorType(ctx, {batch, m, t}), ValueRange{s, newMax},

@@ -25,6 +25,9 @@ Value ScalarBuilder::sub(Value x, Value y) const { return arith::SubFOp::create(
 Value ScalarBuilder::mul(Value x, Value y) const { return arith::MulFOp::create(b, loc, x, y); }
 Value ScalarBuilder::div(Value x, Value y) const { return arith::DivFOp::create(b, loc, x, y); }
 Value ScalarBuilder::max(Value x, Value y) const { return arith::MaximumFOp::create(b, loc, x, y); }
+Value ScalarBuilder::maxNum(Value x, Value y) const {
+  return arith::MaxNumFOp::create(b, loc, x, y);
+}
 Value ScalarBuilder::min(Value x, Value y) const { return arith::MinimumFOp::create(b, loc, x, y); }
 Value ScalarBuilder::exp(Value x) const { return math::ExpOp::create(b, loc, x); }
 Value ScalarBuilder::sqrt(Value x) const { return math::SqrtOp::create(b, loc, x); }

@@ -20,6 +20,10 @@ struct ScalarBuilder {
   mlir::Value div(mlir::Value x, mlir::Value y) const;
   /// max and min propagate NaN, as the reference interpreter's do.
   mlir::Value max(mlir::Value x, mlir::Value y) const;
+  /// max ignoring a NaN operand (arith.maxnumf): where a NaN input makes the
+  /// result NaN anyway, this max reduces over a vector in a few shuffles,
+  /// where IEEE maximum's NaN and signed-zero rules make x86 go scalar.
+  mlir::Value maxNum(mlir::Value x, mlir::Value y) const;
   mlir::Value min(mlir::Value x, mlir::Value y) const;
   mlir::Value exp(mlir::Value x) const;
   mlir::Value sqrt(mlir::Value x) const;
