@@ -265,26 +265,27 @@ Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &
   auto isReduction = [&](int64_t d) { return iterators[d] == utils::IteratorType::reduction; };
 
   // The vector dim: the output's innermost loop when an input also walks it
-  // contiguously (elementwise, broadcasts, contractions like p * v); else the
-  // reduced innermost loop of the biggest input (row reductions, dot
-  // products); else the output's (a transpose: its input's innermost loop
+  // contiguously (elementwise, broadcasts, contractions like p * v); but the
+  // reduced innermost loop of the biggest input when no input that big walks
+  // the output's (row reductions, dot products, a variance reading its row
+  // means too); else the output's (a transpose: its input's innermost loop
   // gets a vector tile too, below).
   std::optional<int64_t> vdim;
   std::optional<int64_t> out = innermostLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
-  bool contiguous = false;
   std::optional<int64_t> reduced;
-  int64_t biggest = -1;
+  int64_t biggestReduced = -1, biggestContiguous = -1;
   for (OpOperand *input : op.getDpsInputOperands()) {
     std::optional<int64_t> d = innermostLoop(op.getMatchingIndexingMap(input));
     if (!d)
       continue;
-    contiguous |= d == out;
-    if (isReduction(*d) && elements(input->get()) > biggest) {
+    if (d == out)
+      biggestContiguous = std::max(biggestContiguous, elements(input->get()));
+    if (isReduction(*d) && elements(input->get()) > biggestReduced) {
       reduced = d;
-      biggest = elements(input->get());
+      biggestReduced = elements(input->get());
     }
   }
-  vdim = out && (contiguous || !reduced) ? out : reduced;
+  vdim = out && (!reduced || biggestContiguous >= biggestReduced) ? out : reduced;
   if (!vdim)
     vdim = loops - 1;
 

@@ -40,6 +40,20 @@ func.func @f(%x: tensor<3x197x197xf32>, %init: tensor<3x197xf32>) -> tensor<3x19
   return %r : tensor<3x197xf32>
 })mlir";
 
+// A layer norm's variance: the row and its mean, sum((x - mean)^2).
+constexpr const char *kVariance = R"mlir(
+func.func @f(%x: tensor<197x192xf32>, %mean: tensor<197xf32>, %init: tensor<197xf32>) -> tensor<197xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+    ins(%x, %mean : tensor<197x192xf32>, tensor<197xf32>) outs(%init : tensor<197xf32>) {
+  ^bb0(%a: f32, %m: f32, %acc: f32):
+    %d = arith.subf %a, %m : f32
+    %sq = arith.mulf %d, %d : f32
+    %s = arith.addf %acc, %sq : f32
+    linalg.yield %s : f32
+  } -> tensor<197xf32>
+  return %r : tensor<197xf32>
+})mlir";
+
 constexpr const char *kAdd = R"mlir(
 func.func @f(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x56x56xf32>, %o: tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32> {
   %r = linalg.add ins(%x, %y : tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) outs(%o : tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
@@ -155,6 +169,14 @@ TEST_F(ScheduleTest, RowReduction) {
   EXPECT_EQ(s.kind, acnn::KernelKind::Reduction);
   EXPECT_EQ(s.registerTile, (Tile{1, 1, 197}));
   EXPECT_TRUE(s.splits.empty());
+}
+
+// Also when a small input (the row means) walks the rows: the row itself is
+// the big operand, and reading it across rows would be strided.
+TEST_F(ScheduleTest, RowReductionReadingRowMeans) {
+  acnn::Schedule s = schedule(kVariance, avx2());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Reduction);
+  EXPECT_EQ(s.registerTile, (Tile{1, 192}));
 }
 
 // Elementwise: the contiguous dim in steps of up to 4 vectors that divide it.
