@@ -23,6 +23,15 @@ func.func @f(%x: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tensor<1
   return %r : tensor<1x56x56x64xf32>
 })mlir";
 
+// SE-ResNet's widest conv: 3 x 3 x 256 input channels of filter per block
+// of 16 output channels (144 KiB).
+constexpr const char *kWideConv = R"mlir(
+func.func @f(%x: tensor<1x30x30x256xf32>, %w: tensor<3x3x256x256xf32>, %o: tensor<1x28x28x256xf32>) -> tensor<1x28x28x256xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x30x30x256xf32>, tensor<3x3x256x256xf32>) outs(%o : tensor<1x28x28x256xf32>) -> tensor<1x28x28x256xf32>
+  return %r : tensor<1x28x28x256xf32>
+})mlir";
+
 constexpr const char *kMatmul = R"mlir(
 func.func @f(%a: tensor<197x192xf32>, %b: tensor<192x768xf32>, %c: tensor<197x768xf32>) -> tensor<197x768xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<197x192xf32>, tensor<192x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
@@ -128,6 +137,18 @@ TEST_F(ScheduleTest, ConvAvx2) {
   EXPECT_EQ(s.parallelDims.front(), 1); // output rows
   EXPECT_TRUE(s.decompose && s.vectorize && s.hoistAccumulators);
   EXPECT_EQ(s.vectorWidth, 8);
+  // Its filter block (3 x 3 x 64 x 16 floats, 36 KiB) stays whole.
+  EXPECT_TRUE(s.cacheTile.empty());
+}
+
+// A filter block well past L1 is swept in blocks of input channels that fit
+// it: 32 channels, 18 KiB; the widest filter makes threads split the output
+// channels.
+TEST_F(ScheduleTest, WideConvBlocksInputChannels) {
+  acnn::Schedule s = schedule(kWideConv, avx2());
+  EXPECT_EQ(s.cacheTile, (Tile{0, 0, 0, 16, 0, 0, 32}));
+  EXPECT_EQ(s.cacheInterchange, (Tile{3, 6, 0, 1, 2, 4, 5}));
+  EXPECT_EQ(s.parallelDims.front(), 3);
 }
 
 // 14 rows x 2 vectors of 16 with AVX-512's 32 registers; 56 = 4 x 14.
