@@ -123,6 +123,28 @@ struct ConvToNhwc : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
   }
 };
 
+/// NCHW max and sum pooling become NHWC pooling between transposes: the
+/// channels are then contiguous, and the pool vectorises along them like a
+/// conv (acnn-propagate-layouts cancels the transposes along the chain).
+template <typename NchwOp, typename NhwcOp>
+struct PoolToNhwc : OpRewritePattern<NchwOp> {
+  using OpRewritePattern<NchwOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NchwOp op, PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    Location loc = op.getLoc();
+    Value input = transposed(rewriter, loc, op.getInputs()[0], {0, 2, 3, 1});
+    Value init = nhwcInit(rewriter, loc, op.getOutputs()[0]);
+    Value pool = NhwcOp::create(rewriter, loc, TypeRange{init.getType()},
+                                ValueRange{input, op.getInputs()[1]}, ValueRange{init},
+                                op.getStrides(), op.getDilations())
+                     .getResult(0);
+    rewriter.replaceOp(op, transposed(rewriter, loc, pool, {0, 3, 1, 2}));
+    return success();
+  }
+};
+
 /// linalg.matmul with maps (m, k), (n, k), (m, n) and a constant rhs.
 struct ConstantTransposedRhs : OpRewritePattern<linalg::MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -190,7 +212,9 @@ struct TransposedRhsContraction : OpRewritePattern<linalg::GenericOp> {
 struct KernelLayouts : impl::KernelLayoutsBase<KernelLayouts> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvToNhwc, ConstantTransposedRhs, TransposedRhsContraction>(&getContext());
+    patterns.add<ConvToNhwc, PoolToNhwc<linalg::PoolingNchwMaxOp, linalg::PoolingNhwcMaxOp>,
+                 PoolToNhwc<linalg::PoolingNchwSumOp, linalg::PoolingNhwcSumOp>,
+                 ConstantTransposedRhs, TransposedRhsContraction>(&getContext());
     // Only the ops of the input: nothing the patterns create matches again.
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingOps);

@@ -37,10 +37,11 @@ struct ScheduleTarget {
 
 enum class KernelKind {
   Conv,        // direct convolution, NHWC/HWCF: ow x f register tile
+  Pooling,     // NHWC max/sum pooling: ow x c register tile, like a conv
   Matmul,      // matmul / batch_matmul: m x n register tile, k innermost
   Elementwise, // generic, fill, broadcast, transpose: vectorised along the innermost dim
   Reduction,   // generic with reduction loops, vectorised along the innermost dim
-  ParallelOnly // not vectorisable here (pooling, grouped conv): tiled for threads only
+  ParallelOnly // not vectorisable here (NCHW pooling, grouped conv): tiled for threads only
 };
 
 llvm::StringRef kernelKindName(KernelKind kind);

@@ -83,6 +83,8 @@ llvm::StringRef kernelKindName(KernelKind kind) {
   switch (kind) {
   case KernelKind::Conv:
     return "conv";
+  case KernelKind::Pooling:
+    return "pooling";
   case KernelKind::Matmul:
     return "matmul";
   case KernelKind::Elementwise:
@@ -210,6 +212,27 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
         break;
       }
   }
+  return s;
+}
+
+/// out[n, oh, ow, c] = max (or sum) over kh, kw of in[n, oh*s + kh, ow*s + kw, c]:
+/// as a conv without the channel reduction, an ow x c register tile, the 2-D
+/// window decomposed to 1-D and vectorised along c.
+Schedule poolSchedule(Schedule s, const ScheduleTarget &t) {
+  enum { N, OH, OW, C, KH, KW };
+  ArrayRef<int64_t> e = s.loopExtents;
+  const int64_t lanes = t.lanes();
+  VectorTile c = vectorTile(e[C], lanes, 2);
+  const int64_t vectors = (c.tile + lanes - 1) / lanes;
+  VectorTile ow = rowTile(e[OW], rowsFor(t, vectors, 14));
+  addSplit(s, OW, ow);
+  addSplit(s, C, c);
+  s.kind = KernelKind::Pooling;
+  s.registerTile = {1, 1, ow.tile, c.tile, 1, 1};
+  s.interchange = {C, N, OH, OW, KH, KW};
+  s.parallelDims = {OH, C, OW};
+  s.decompose = s.vectorize = s.hoistAccumulators = true;
+  s.unroll = vectors;
   return s;
 }
 
@@ -428,9 +451,11 @@ static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target) {
     return parallelOnlySchedule(s, op);
   if (isa<linalg::Conv2DNhwcHwcfOp>(op))
     return convSchedule(s, target);
+  if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op))
+    return poolSchedule(s, target);
   if (std::optional<MatmulDims> dims = matmulDims(op))
     return matmulSchedule(s, target, *dims);
-  // Other convolutions and pooling (window maps the vectoriser does not
+  // Other convolutions and NCHW pooling (window maps the vectoriser does not
   // take) run as scalar loops, split over threads.
   if (linalg::isaConvolutionOpInterface(op) || op.getNumLoops() == 0)
     return parallelOnlySchedule(s, op);

@@ -76,6 +76,13 @@ func.func @f(%x: tensor<1x8x18x18xf32>, %w: tensor<3x3xf32>, %o: tensor<1x8x8x8x
   return %r : tensor<1x8x8x8xf32>
 })mlir";
 
+constexpr const char *kPoolNhwc = R"mlir(
+func.func @f(%x: tensor<1x113x113x64xf32>, %w: tensor<3x3xf32>, %o: tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32> {
+  %r = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x113x113x64xf32>, tensor<3x3xf32>) outs(%o : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  return %r : tensor<1x56x56x64xf32>
+})mlir";
+
 // Attention's p * v as a generic: batch b, m i, n j, k c.
 constexpr const char *kContraction = R"mlir(
 func.func @f(%p: tensor<4x196x49xf32>, %v: tensor<4x49x32xf32>, %o: tensor<4x196x32xf32>) -> tensor<4x196x32xf32> {
@@ -211,10 +218,20 @@ TEST_F(ScheduleTest, ElementwiseAvx2AndAvx512) {
 }
 
 // Pooling windows are not vectorised: threads only.
-TEST_F(ScheduleTest, PoolingIsParallelOnly) {
+TEST_F(ScheduleTest, NchwPoolingIsParallelOnly) {
   acnn::Schedule s = schedule(kPool, avx2());
   EXPECT_EQ(s.kind, acnn::KernelKind::ParallelOnly);
   EXPECT_FALSE(s.vectorize);
+}
+
+// NHWC pooling: like a conv, an ow x c tile (6 x 2 vectors of 8 on AVX2)
+// decomposed to 1-D and vectorised along the channels.
+TEST_F(ScheduleTest, NhwcPoolingIsVectorised) {
+  acnn::Schedule s = schedule(kPoolNhwc, avx2());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Pooling);
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 6, 16, 1, 1}));
+  EXPECT_TRUE(s.decompose && s.vectorize);
+  EXPECT_EQ(s.parallelDims.front(), 1);
 }
 
 TEST_F(ScheduleTest, RenderedScript) {

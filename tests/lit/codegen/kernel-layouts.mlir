@@ -69,3 +69,23 @@ func.func @scores(%q: tensor<4x196x32xf32>, %k: tensor<4x49x32xf32>, %o: tensor<
   } -> tensor<4x196x49xf32>
   return %r : tensor<4x196x49xf32>
 }
+
+// -----
+
+// NCHW max pooling becomes NHWC pooling between transposes, its -inf fill
+// rebuilt in NHWC.
+// CHECK-LABEL: func @max_pool
+// CHECK: %[[X:.*]] = linalg.transpose ins(%arg0 : tensor<1x8x18x18xf32>) outs(%{{.*}} : tensor<1x18x18x8xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x8x8x8xf32>)
+// CHECK: %[[P:.*]] = linalg.pooling_nhwc_max {{.*}} ins(%[[X]], %{{.*}} : tensor<1x18x18x8xf32>, tensor<3x3xf32>) outs(%[[INIT]] : tensor<1x8x8x8xf32>)
+// CHECK: %[[R:.*]] = linalg.transpose ins(%[[P]] : tensor<1x8x8x8xf32>) {{.*}} permutation = [0, 3, 1, 2]
+// CHECK: return %[[R]]
+func.func @max_pool(%x: tensor<1x8x18x18xf32>) -> tensor<1x8x8x8xf32> {
+  %lowest = arith.constant 0xFF800000 : f32
+  %w = tensor.empty() : tensor<3x3xf32>
+  %e = tensor.empty() : tensor<1x8x8x8xf32>
+  %init = linalg.fill ins(%lowest : f32) outs(%e : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x8x18x18xf32>, tensor<3x3xf32>) outs(%init : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  return %r : tensor<1x8x8x8xf32>
+}
