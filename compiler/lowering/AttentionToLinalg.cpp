@@ -22,17 +22,11 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
-#include <limits>
-
 using namespace mlir;
 
 namespace acnn {
 
 namespace {
-
-constexpr double kLowest = -std::numeric_limits<double>::infinity();
-
-ArrayRef<int64_t> shapeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getShape(); }
 
 /// A block of 16 to 64 along an axis of `extent`: all of it when it fits,
 /// else the largest divisor in range (every block full), else 0.

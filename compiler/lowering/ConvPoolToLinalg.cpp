@@ -10,8 +10,6 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
-#include <limits>
-
 using namespace mlir;
 
 namespace acnn {
@@ -105,14 +103,13 @@ struct MaxPoolToLinalg : OpConversionPattern<MaxPool2dOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = llvm::cast<RankedTensorType>(op.getType());
-    const double lowest = -std::numeric_limits<double>::infinity();
     // -inf padding never wins a window.
     Window window{op.getKernel(), op.getStrides(), op.getDilations(), op.getPads()};
-    Value input = padForWindows(rewriter, loc, adaptor.getInput(), window, type.getShape(), lowest);
+    Value input = padForWindows(rewriter, loc, adaptor.getInput(), window, type.getShape(), kLowest);
     // linalg's pooling ops take the window's shape as an operand's.
     Value windowShape =
         tensor::EmptyOp::create(rewriter, loc, op.getKernel(), rewriter.getF32Type());
-    Value init = filledTensor(rewriter, loc, type.getShape(), lowest);
+    Value init = filledTensor(rewriter, loc, type.getShape(), kLowest);
     rewriter.replaceOp(op, linalg::PoolingNchwMaxOp::create(
                                rewriter, loc, TypeRange{type}, ValueRange{input, windowShape},
                                ValueRange{init}, rewriter.getI64TensorAttr(op.getStrides()),

@@ -21,17 +21,11 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
-#include <limits>
-
 using namespace mlir;
 
 namespace acnn {
 
 namespace {
-
-constexpr double kLowest = -std::numeric_limits<double>::infinity();
-
-ArrayRef<int64_t> shapeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getShape(); }
 
 /// Mean (or max) over the trailing axes of [N, C, ...]: an [N, C] tensor.
 Value poolChannels(OpBuilder &b, Location loc, Value x, bool max) {

@@ -6,6 +6,8 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
+#include <limits>
+
 namespace acnn {
 
 /// Terse f32 arithmetic for the bodies of linalg.generic ops.
@@ -39,6 +41,14 @@ mlir::Value activationScalar(const ScalarBuilder &s, llvm::StringRef activation,
 /// of each input, then the output's current value), returns what to yield.
 using ScalarBody =
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// The static shape of a ranked tensor value.
+inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value v) {
+  return llvm::cast<mlir::RankedTensorType>(v.getType()).getShape();
+}
+
+/// The identity of a max: every value beats it.
+inline constexpr double kLowest = -std::numeric_limits<double>::infinity();
 
 mlir::RankedTensorType f32TensorType(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> shape);
 

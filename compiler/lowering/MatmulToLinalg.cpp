@@ -13,8 +13,6 @@ namespace acnn {
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getShape(); }
-
 /// out[b..., m, n] += lhs[b..., m, k] * rhs[b..., k, n], each operand's batch
 /// axes read NumPy-style (missing or 1 means shared along that batch axis).
 Value broadcastContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,

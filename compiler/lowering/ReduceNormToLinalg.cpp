@@ -9,7 +9,6 @@
 
 #include "mlir/Transforms/DialectConversion.h"
 
-#include <limits>
 #include <type_traits>
 
 using namespace mlir;
@@ -19,8 +18,6 @@ namespace acnn {
 namespace {
 
 enum class Reduction { Sum, Mean, Max };
-
-constexpr double kLowest = -std::numeric_limits<double>::infinity();
 
 /// Reduces `input` over the axes marked in `reduced` and reshapes the result
 /// to `resultShape` (the kept axes, with or without the reduced ones as 1).

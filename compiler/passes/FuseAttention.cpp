@@ -24,8 +24,6 @@ namespace {
 
 using namespace mlir;
 
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
-
 /// The permutation that swaps the last two of `rank` axes.
 SmallVector<int64_t> swapLastTwo(int64_t rank) {
   SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));

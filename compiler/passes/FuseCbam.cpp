@@ -19,8 +19,6 @@ namespace {
 
 using namespace mlir;
 
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
-
 /// fc2(act(fc1(pool(x)))): the layers, the activation and x.
 struct ChannelMlp {
   DenseLayer fc1, fc2;

@@ -1,6 +1,7 @@
 // acnn-fuse-epilogues: the element-wise ops after a conv, linear or matmul
 // become that op's epilogue, so the result is written once instead of once
 // per element-wise op.
+#include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
 #include "compiler/passes/Provenance.h"
 #include "dialects/acnn/AcnnOps.h"
@@ -18,8 +19,6 @@ namespace acnn {
 namespace {
 
 using namespace mlir;
-
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
 
 RankedTensorType f32(PatternRewriter &rw, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, rw.getF32Type());

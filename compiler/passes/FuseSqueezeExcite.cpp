@@ -22,8 +22,6 @@ namespace {
 
 using namespace mlir;
 
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
-
 /// The gate function applied to `v`: "sigmoid" or "hard_sigmoid" and its
 /// input, or nothing.
 std::optional<std::pair<StringRef, Value>> matchGate(Value v) {

@@ -57,10 +57,6 @@ RankedTensorType f32Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, Float32Type::get(ctx));
 }
 
-static ArrayRef<int64_t> shapeOf(Value v) {
-  return llvm::cast<RankedTensorType>(v.getType()).getShape();
-}
-
 std::optional<DenseLayer> matchDenseLayer(Value v) {
   Operation *op = v.getDefiningOp();
   if (!op)

@@ -12,6 +12,11 @@
 
 namespace acnn {
 
+/// The static shape of a ranked tensor value.
+inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value v) {
+  return llvm::cast<mlir::RankedTensorType>(v.getType()).getShape();
+}
+
 /// The value of a one-element constant (any rank, dense or resource-backed).
 std::optional<double> scalarConstant(mlir::Value v);
 

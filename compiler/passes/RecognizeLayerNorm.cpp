@@ -17,8 +17,6 @@ namespace {
 
 using namespace mlir;
 
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
-
 /// reduce_mean over trailing axes with keepdims: the first reduced axis.
 std::optional<int64_t> trailingMean(ReduceMeanOp mean) {
   if (!mean || !mean.getKeepdims())
