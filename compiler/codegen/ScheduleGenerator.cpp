@@ -170,20 +170,33 @@ void addSplit(Schedule &s, int64_t dim, const VectorTile &tile) {
     s.splits.push_back({dim, tile.splitAt});
 }
 
+/// A register tile of accumulators: `cols` a multiple of the vector (up to 2
+/// vectors), `rows` as many as the registers left allow; remainders along
+/// both are split off.
+struct RegisterTile {
+  VectorTile rows, cols;
+  int64_t vectors;
+};
+RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, int64_t rowDim, int64_t colDim) {
+  const int64_t lanes = t.lanes();
+  VectorTile cols = vectorTile(s.loopExtents[colDim], lanes, 2);
+  const int64_t vectors = (cols.tile + lanes - 1) / lanes;
+  VectorTile rows = rowTile(s.loopExtents[rowDim], rowsFor(t, vectors, 14));
+  addSplit(s, rowDim, rows);
+  addSplit(s, colDim, cols);
+  return {rows, cols, vectors};
+}
+
 /// out[n, oh, ow, f] += in[n, oh*s + kh, ow*s + kw, c] * w[kh, kw, c, f].
 Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
   enum { N, OH, OW, F, KH, KW, C };
   ArrayRef<int64_t> e = s.loopExtents;
-  const int64_t lanes = t.lanes();
-  VectorTile f = vectorTile(e[F], lanes, 2);
-  const int64_t vectors = (f.tile + lanes - 1) / lanes;
-  VectorTile ow = rowTile(e[OW], rowsFor(t, vectors, 14));
+  RegisterTile tile = registerTile(s, t, OW, F);
+  const VectorTile &ow = tile.rows, &f = tile.cols;
   // Input channels a step: an image's 3 in one step kept 18 strided input
   // values live beside the 12 accumulators and spilled (stem conv 0.59 ->
   // 0.51 ms one at a time).
   int64_t c = e[C] % 4 == 0 ? 4 : e[C] % 2 == 0 ? 2 : 1;
-  addSplit(s, OW, ow);
-  addSplit(s, F, f);
   s.kind = KernelKind::Conv;
   s.registerTile = {1, 1, ow.tile, f.tile, 1, 1, c};
   s.interchange = {F, N, OH, OW, KH, KW, C};
@@ -195,7 +208,7 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
   s.parallelDims = filterBytes > inputBytes ? SmallVector<int64_t>{F, OH, OW}
                                             : SmallVector<int64_t>{OH, F, OW};
   s.decompose = s.vectorize = s.hoistAccumulators = true;
-  s.unroll = vectors;
+  s.unroll = tile.vectors;
   // A block of output channels whose filter is well past L1 (3 x 3 x 256
   // input channels x 16 = 144 KiB) would stream from L2 for every output
   // tile: the input channels are cut into blocks whose filter fits L1, each
@@ -223,19 +236,13 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
 /// window decomposed to 1-D and vectorised along c.
 Schedule poolSchedule(Schedule s, const ScheduleTarget &t) {
   enum { N, OH, OW, C, KH, KW };
-  ArrayRef<int64_t> e = s.loopExtents;
-  const int64_t lanes = t.lanes();
-  VectorTile c = vectorTile(e[C], lanes, 2);
-  const int64_t vectors = (c.tile + lanes - 1) / lanes;
-  VectorTile ow = rowTile(e[OW], rowsFor(t, vectors, 14));
-  addSplit(s, OW, ow);
-  addSplit(s, C, c);
+  RegisterTile tile = registerTile(s, t, OW, C);
   s.kind = KernelKind::Pooling;
-  s.registerTile = {1, 1, ow.tile, c.tile, 1, 1};
+  s.registerTile = {1, 1, tile.rows.tile, tile.cols.tile, 1, 1};
   s.interchange = {C, N, OH, OW, KH, KW};
   s.parallelDims = {OH, C, OW};
   s.decompose = s.vectorize = s.hoistAccumulators = true;
-  s.unroll = vectors;
+  s.unroll = tile.vectors;
   return s;
 }
 
@@ -250,12 +257,8 @@ Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &d
   const int64_t m = dims.m, n = dims.n, k = dims.k;
   const bool batched = !dims.batch.empty();
   ArrayRef<int64_t> e = s.loopExtents;
-  const int64_t lanes = t.lanes();
-  VectorTile nt = vectorTile(e[n], lanes, 2);
-  const int64_t vectors = (nt.tile + lanes - 1) / lanes;
-  VectorTile mt = rowTile(e[m], rowsFor(t, vectors, 14));
-  addSplit(s, m, mt);
-  addSplit(s, n, nt);
+  RegisterTile tile = registerTile(s, t, m, n);
+  const VectorTile &mt = tile.rows, &nt = tile.cols;
   s.kind = KernelKind::Matmul;
   s.registerTile.assign(e.size(), 1);
   s.registerTile[m] = mt.tile;
@@ -268,7 +271,7 @@ Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &d
   s.parallelDims = {n, m};
   s.parallelDims.append(dims.batch.begin(), dims.batch.end());
   s.vectorize = s.hoistAccumulators = true;
-  s.unroll = vectors;
+  s.unroll = tile.vectors;
   // Operands past the caches: block k (a kc x nr strip of b fits L1) and m
   // (an mc x kc block of a fits L2), and give each thread one wide slab of n.
   const int64_t kc = 256, l2Bytes = 256 * 1024;
