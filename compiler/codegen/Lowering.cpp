@@ -43,9 +43,10 @@ void addToLinalgPasses(OpPassManager &pm) {
 
 void addSchedulePasses(OpPassManager &pm, bool fuse) {
   // Element-wise chains merge before the layouts propagate through them;
-  // pools join their conv's loop once both are NHWC.
+  // pools join their conv's loop once both are NHWC; padded conv inputs are
+  // then written in place by their producers.
   std::string layouts = fuse ? "acnn-kernel-layouts,acnn-fuse-elementwise,acnn-propagate-layouts,"
-                               "acnn-fuse-pool-into-conv"
+                               "acnn-fuse-pool-into-conv,acnn-pad-in-producer"
                              : "acnn-kernel-layouts,acnn-propagate-layouts";
   addPipeline(pm, "func.func(" + layouts +
                       "),canonicalize,cse,acnn-schedule-kernels,canonicalize,cse");

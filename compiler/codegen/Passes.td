@@ -163,6 +163,17 @@ def FusePoolIntoConv : Pass<"acnn-fuse-pool-into-conv", "mlir::func::FuncOp"> {
                            "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
+def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
+  let summary = "Write a padded conv input in place from the element-wise kernel producing it";
+  let description = [{
+    A tensor.pad of an element-wise generic's result (a conv's zero padding)
+    becomes a buffer filled with the padding value whose interior the
+    generic writes directly, so the feature map is not copied into a padded
+    buffer after it is written.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 def ScheduleKernels : Pass<"acnn-schedule-kernels", "mlir::ModuleOp"> {
   let summary = "Tile, parallelise and vectorise every linalg op by a generated schedule";
   let description = [{

@@ -1,0 +1,49 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(func.func(acnn-pad-in-producer))" | FileCheck %s
+
+// A relu feeding a zero-padded conv input writes into the interior of a
+// zero-filled padded buffer; the pad becomes an insert of the relu's result
+// in the place it was written, and its other reader reads that result.
+// CHECK-LABEL: func @relu_then_pad
+// CHECK: %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x6x6x8xf32>)
+// CHECK: %[[IN:.*]] = tensor.extract_slice %[[F]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} outs(%[[IN]] : tensor<1x4x4x8xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[R]] into %[[F]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK: return %[[P]], %[[R]]
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @relu_then_pad(%x: tensor<1x4x4x8xf32>) -> (tensor<1x6x6x8xf32>, tensor<1x4x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : tensor<1x4x4x8xf32>) outs(%e : tensor<1x4x4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x8xf32>
+  %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+  return %p, %r : tensor<1x6x6x8xf32>, tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// A producer that reads its output (an accumulation) keeps its own buffer.
+// CHECK-LABEL: func @accumulating_producer
+// CHECK: tensor.pad
+#ac = affine_map<(i, j) -> (i, j)>
+func.func @accumulating_producer(%x: tensor<4x4xf32>, %acc: tensor<4x4xf32>) -> tensor<6x6xf32> {
+  %zero = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [#ac, #ac], iterator_types = ["parallel", "parallel"]}
+    ins(%x : tensor<4x4xf32>) outs(%acc : tensor<4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<4x4xf32>
+  %p = tensor.pad %r low[1, 1] high[1, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %zero : f32
+  } : tensor<4x4xf32> to tensor<6x6xf32>
+  return %p : tensor<6x6xf32>
+}
