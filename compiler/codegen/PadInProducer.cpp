@@ -36,8 +36,9 @@ struct PadInProducer : OpRewritePattern<tensor::PadOp> {
         producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) ||
         !pad.getResultType().hasStaticShape())
       return failure();
-    // The value must be there before the producer: a constant.
-    if (!padValue.getDefiningOp() || !padValue.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
+    // The fill comes before the producer: a constant value, cloned there.
+    Operation *constant = padValue.getDefiningOp();
+    if (!constant || !constant->hasTrait<OpTrait::ConstantLike>())
       return failure();
 
     // The padded buffer is the producer's output now: its kernel fills it.
@@ -45,9 +46,10 @@ struct PadInProducer : OpRewritePattern<tensor::PadOp> {
     RankedTensorType paddedType = pad.getResultType();
     auto sourceType = cast<RankedTensorType>(pad.getSourceType());
     rewriter.setInsertionPoint(producer);
+    Value value = rewriter.clone(*constant)->getResult(0);
     Value empty =
         tensor::EmptyOp::create(rewriter, loc, paddedType.getShape(), paddedType.getElementType());
-    Value filled = linalg::FillOp::create(rewriter, loc, padValue, empty).getResult(0);
+    Value filled = linalg::FillOp::create(rewriter, loc, value, empty).getResult(0);
     SmallVector<OpFoldResult> offsets = getAsIndexOpFoldResult(getContext(), pad.getStaticLow());
     SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(getContext(), sourceType.getShape());
     SmallVector<OpFoldResult> strides(sourceType.getRank(), rewriter.getIndexAttr(1));

@@ -114,14 +114,12 @@ struct WriteTransposedLayout : OpRewritePattern<linalg::TransposeOp> {
     rewriter.inlineRegionBefore(producer.getRegion(), written.getRegion(),
                                 written.getRegion().begin());
     // Loops in the order of the written layout: its innermost axis innermost.
+    // `order` is a permutation of the loops (the output map is one), which
+    // is all the interchange requires.
     SmallVector<unsigned> order;
     for (AffineExpr e : results)
       order.push_back(cast<AffineDimExpr>(e).getPosition());
-    FailureOr<linalg::GenericOp> reordered =
-        linalg::interchangeGenericOp(rewriter, written, order);
-    if (failed(reordered))
-      return failure();
-    Value result = reordered->getResult(0);
+    Value result = (*linalg::interchangeGenericOp(rewriter, written, order)).getResult(0);
 
     SmallVector<int64_t> inverse(perm.size());
     for (auto [k, p] : llvm::enumerate(perm))
