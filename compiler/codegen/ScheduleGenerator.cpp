@@ -209,25 +209,6 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
                                             : SmallVector<int64_t>{OH, F, OW};
   s.decompose = s.vectorize = s.hoistAccumulators = true;
   s.unroll = tile.vectors;
-  // A block of output channels whose filter is well past L1 (3 x 3 x 256
-  // input channels x 16 = 144 KiB) would stream from L2 for every output
-  // tile: the input channels are cut into blocks whose filter fits L1, each
-  // swept over the whole image before the next. Measured on Zen 3 (32 KiB
-  // L1): 64 channels (36 KiB) ran at 97% of peak unblocked and lost 17% in
-  // blocks of 32; 128 and 256 channels gained 13% and 27% in blocks of 32
-  // (2% and 22% in blocks of 64).
-  const int64_t l1Bytes = 32 * 1024;
-  auto blockBytes = [&](int64_t channels) { return e[KH] * e[KW] * channels * f.tile * 4; };
-  if (blockBytes(e[C]) > 2 * l1Bytes) {
-    for (int64_t cb = e[C] / 2; cb >= c; --cb)
-      if (e[C] % cb == 0 && cb % c == 0 && blockBytes(cb) <= l1Bytes) {
-        s.cacheTile.assign(e.size(), 0);
-        s.cacheTile[F] = f.tile;
-        s.cacheTile[C] = cb;
-        s.cacheInterchange = {F, C, N, OH, OW, KH, KW};
-        break;
-      }
-  }
   return s;
 }
 

@@ -148,13 +148,13 @@ TEST_F(ScheduleTest, ConvAvx2) {
   EXPECT_TRUE(s.cacheTile.empty());
 }
 
-// A filter block well past L1 is swept in blocks of input channels that fit
-// it: 32 channels, 18 KiB; the widest filter makes threads split the output
-// channels.
-TEST_F(ScheduleTest, WideConvBlocksInputChannels) {
+// A filter block well past L1 is not cut into blocks of input channels
+// (acnn-kernel-layouts stores its rows apart by an odd number of cache
+// lines, so the block streams from L2 without evicting itself); the widest
+// filter makes threads split the output channels.
+TEST_F(ScheduleTest, WideConvKeepsInputChannelsWhole) {
   acnn::Schedule s = schedule(kWideConv, avx2());
-  EXPECT_EQ(s.cacheTile, (Tile{0, 0, 0, 16, 0, 0, 32}));
-  EXPECT_EQ(s.cacheInterchange, (Tile{3, 6, 0, 1, 2, 4, 5}));
+  EXPECT_TRUE(s.cacheTile.empty());
   EXPECT_EQ(s.parallelDims.front(), 3);
 }
 

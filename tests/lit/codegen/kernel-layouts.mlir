@@ -54,6 +54,27 @@ func.func @linear(%x: tensor<5x3xf32>) -> tensor<5x2xf32> {
 
 // -----
 
+// A weight whose rows are an even number of cache lines long (64 floats, 4
+// lines) is stored with a line more per row (5 lines, 80 floats, zeros) and
+// read through a slice: rows 320 bytes apart use all the L1 sets.
+// CHECK-LABEL: func @padded_rows
+// CHECK: %[[W:.*]] = arith.constant dense_resource<acnn_transposed{{.*}}> : tensor<2x80xf32>
+// CHECK: %[[S:.*]] = tensor.extract_slice %[[W]][0, 0] [2, 64] [1, 1] : tensor<2x80xf32> to tensor<2x64xf32>
+// CHECK: linalg.matmul ins(%arg0, %[[S]] : tensor<8x2xf32>, tensor<2x64xf32>)
+// Row 0 starts 0.0, 1.0, 2.0 and ends 63.0 and 16 zeros; row 1 starts 0.5:
+// CHECK: acnn_transposed{{.*}}: "0x04000000000000000000803F00000040{{.*}}00007C42000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000003F0000C03F{{.*}}00007E4200000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+func.func @padded_rows(%x: tensor<8x2xf32>) -> tensor<8x64xf32> {
+  %w = arith.constant dense<[[0.0, 0.5], [1.0, 1.5], [2.0, 2.5], [3.0, 3.5], [4.0, 4.5], [5.0, 5.5], [6.0, 6.5], [7.0, 7.5], [8.0, 8.5], [9.0, 9.5], [10.0, 10.5], [11.0, 11.5], [12.0, 12.5], [13.0, 13.5], [14.0, 14.5], [15.0, 15.5], [16.0, 16.5], [17.0, 17.5], [18.0, 18.5], [19.0, 19.5], [20.0, 20.5], [21.0, 21.5], [22.0, 22.5], [23.0, 23.5], [24.0, 24.5], [25.0, 25.5], [26.0, 26.5], [27.0, 27.5], [28.0, 28.5], [29.0, 29.5], [30.0, 30.5], [31.0, 31.5], [32.0, 32.5], [33.0, 33.5], [34.0, 34.5], [35.0, 35.5], [36.0, 36.5], [37.0, 37.5], [38.0, 38.5], [39.0, 39.5], [40.0, 40.5], [41.0, 41.5], [42.0, 42.5], [43.0, 43.5], [44.0, 44.5], [45.0, 45.5], [46.0, 46.5], [47.0, 47.5], [48.0, 48.5], [49.0, 49.5], [50.0, 50.5], [51.0, 51.5], [52.0, 52.5], [53.0, 53.5], [54.0, 54.5], [55.0, 55.5], [56.0, 56.5], [57.0, 57.5], [58.0, 58.5], [59.0, 59.5], [60.0, 60.5], [61.0, 61.5], [62.0, 62.5], [63.0, 63.5]]> : tensor<64x2xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x64xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<8x64xf32>) -> tensor<8x64xf32>
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%x, %w : tensor<8x2xf32>, tensor<64x2xf32>) outs(%f : tensor<8x64xf32>) -> tensor<8x64xf32>
+  return %r : tensor<8x64xf32>
+}
+
+// -----
+
 // Attention's q * k^T reads k as [b, j, c]: it reads a [b, c, j] copy instead.
 // CHECK-LABEL: func @scores
 // CHECK: %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<4x49x32xf32>) outs(%{{.*}} : tensor<4x32x49xf32>) permutation = [0, 2, 1]

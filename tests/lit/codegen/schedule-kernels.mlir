@@ -4,11 +4,9 @@
 
 // Direct conv: an ow x f register tile of 12 accumulators (6 x 2 vectors of 8)
 // on AVX2, 28 (14 x 2 vectors of 16) on AVX-512, hoisted out of the kh,
-// kw and c loops; output rows over threads. AVX-512's 32 output channels of
-// filter (3 x 3 x 64 x 32 floats, 72 KiB) are past twice L1: the input
-// channels go in blocks of 16.
+// kw and c loops; output rows over threads.
 // AVX2: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 56, 56, 64, 3, 3, 64] split d2@54 parallel [1, 3, 2] tile [1, 1, 6, 16, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 8 unroll 2 decompose hoist
-// AVX512: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 56, 56, 64, 3, 3, 64] parallel [1, 3, 2] cache [0, 0, 0, 32, 0, 0, 16] order [3, 6, 0, 1, 2, 4, 5] tile [1, 1, 14, 32, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 16 unroll 2 decompose hoist
+// AVX512: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 56, 56, 64, 3, 3, 64] parallel [1, 3, 2] tile [1, 1, 14, 32, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 16 unroll 2 decompose hoist
 // CHECK-LABEL: func @conv
 // CHECK-NOT: linalg.conv
 // CHECK: scf.forall (%{{.*}}) in (56)
