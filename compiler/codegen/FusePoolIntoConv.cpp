@@ -17,13 +17,13 @@
 // conv whose filter outweighs its input splits over output channels, and
 // there every block of rows would re-read the whole filter.
 #include "compiler/codegen/Passes.h"
+#include "compiler/codegen/ResultTiles.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Interfaces/TilingInterface.h"
 
 #include <thread>
 
@@ -198,22 +198,8 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     SmallVector<OpFoldResult> unit(4, b.getIndexAttr(1));
     Value place = tensor::ExtractSliceOp::create(b, loc, forall.getRegionIterArgs()[0], offsets,
                                                  sizes, unit);
-    // The block of `op`'s result, its slices of `replaced` values replaced.
-    auto blockOf = [&](Operation *op, llvm::ArrayRef<std::pair<Value, Value>> replaced)
-        -> FailureOr<Value> {
-      FailureOr<TilingResult> tile =
-          cast<TilingInterface>(op).generateResultTileValue(b, 0, offsets, sizes);
-      if (failed(tile))
-        return op->emitError("cannot take a block of rows of this op");
-      for (Operation *slice : tile->generatedSlices)
-        for (auto [from, to] : replaced)
-          if (auto extract = dyn_cast<tensor::ExtractSliceOp>(slice);
-              extract && extract.getSource() == from) {
-            extract.getResult().replaceAllUsesWith(to);
-            extract.erase();
-            break;
-          }
-      return tile->tiledValues[0];
+    auto blockOf = [&](Operation *op, ArrayRef<std::pair<Value, Value>> replaced) {
+      return tileOfResult(b, op, offsets, sizes, replaced);
     };
     FailureOr<Value> startBlock = blockOf(start, {{start.getDpsInits()[0], place}});
     if (failed(startBlock))

@@ -46,7 +46,7 @@ void addSchedulePasses(OpPassManager &pm, bool fuse) {
   // pools join their conv's loop once both are NHWC; padded conv inputs are
   // then written in place by their producers.
   std::string layouts = fuse ? "acnn-kernel-layouts,acnn-fuse-elementwise,acnn-propagate-layouts,"
-                               "acnn-fuse-pool-into-conv,acnn-pad-in-producer"
+                               "acnn-fuse-pool-into-conv,acnn-pad-in-producer,acnn-group-epilogues"
                              : "acnn-kernel-layouts,acnn-propagate-layouts";
   addPipeline(pm, "func.func(" + layouts +
                       "),canonicalize,cse,acnn-schedule-kernels,canonicalize,cse");

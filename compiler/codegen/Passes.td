@@ -163,6 +163,28 @@ def FusePoolIntoConv : Pass<"acnn-fuse-pool-into-conv", "mlir::func::FuncOp"> {
                            "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
+def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Make a conv or matmul, its element-wise consumer and its accumulator start one kernel";
+  let description = [{
+    An NHWC conv or a matmul whose result only an element-wise generic reads
+    (through identity maps, over exactly the conv's parallel loops) is
+    grouped with that generic and with the op starting its accumulator (a
+    bias broadcast or a fill read by nothing else): acnn-schedule-kernels
+    then tiles the generic and computes the conv and the start inside each
+    of its register tiles. Where the conv's schedule for `target` would split
+    a loop (a remainder the register tile does not divide), the group is cut
+    there first into groups computing the parts of the generic's result.
+    The ops of a group carry acnn.group_epilogue, acnn.group_body and
+    acnn.group_start with the group's number.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "The schedules' target, as acnn-schedule-kernels takes it (default: the module's "
+           "acnn.cpu, else native)">
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
   let summary = "Write a padded conv input in place from the element-wise kernel producing it";
   let description = [{

@@ -32,6 +32,9 @@ struct ScheduleTarget {
   /// Parses "avx2" / "avx512" / "sse" shorthands (as pass options take them)
   /// or a CPU name.
   static ScheduleTarget parse(llvm::StringRef text);
+  /// The target a pass option names, else the one of the `acnn.cpu`
+  /// attribute of `op`'s module (an LLVM CPU name), else this machine's.
+  static ScheduleTarget of(mlir::Operation *op, llvm::StringRef option);
   std::string str() const;
 };
 
@@ -87,6 +90,11 @@ struct Schedule {
   bool hoistAccumulators = false;
   /// Unroll factor of the innermost vector dim (its tile / vectorWidth).
   int64_t unroll = 1;
+  /// A conv or matmul grouped with its element-wise consumer
+  /// (acnn-group-epilogues): the script tiles the consumer, the kernel's
+  /// root, over this op's parallel loops and computes this op in each of
+  /// the consumer's register tiles; its accumulator start too, `withStart`.
+  bool inEpilogue = false, withStart = false;
   /// Operand packing (not generated yet: every kernel reads its operands in place).
   enum class Packing { None } packing = Packing::None;
 
@@ -112,6 +120,11 @@ std::string renderVectorLoweringScript();
 
 /// Attribute naming the kernel an op belongs to while schedules are applied.
 inline constexpr llvm::StringLiteral kKernelAttr = "acnn.kernel";
+/// Attributes of a group made by acnn-group-epilogues, one number per group:
+/// the element-wise consumer, the conv or matmul, its accumulator start.
+inline constexpr llvm::StringLiteral kGroupEpilogueAttr = "acnn.group_epilogue";
+inline constexpr llvm::StringLiteral kGroupBodyAttr = "acnn.group_body";
+inline constexpr llvm::StringLiteral kGroupStartAttr = "acnn.group_start";
 
 } // namespace acnn
 

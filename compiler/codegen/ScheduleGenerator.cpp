@@ -63,6 +63,15 @@ ScheduleTarget ScheduleTarget::forCpu(llvm::StringRef cpu) {
   return fromFeatures(info->checkFeatures("+avx512f"), info->checkFeatures("+avx"));
 }
 
+ScheduleTarget ScheduleTarget::of(Operation *op, llvm::StringRef option) {
+  std::string cpu = option.str();
+  ModuleOp module = isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
+  if (cpu.empty() && module)
+    if (auto attr = module->getAttrOfType<StringAttr>("acnn.cpu"))
+      cpu = attr.getValue().str();
+  return parse(cpu.empty() ? "native" : cpu);
+}
+
 ScheduleTarget ScheduleTarget::parse(llvm::StringRef text) {
   if (text == "avx512")
     return fromFeatures(true, true);
@@ -125,6 +134,8 @@ std::string Schedule::str() const {
     os << " decompose";
   if (hoistAccumulators)
     os << " hoist";
+  if (inEpilogue)
+    os << (withStart ? " in-epilogue with-start" : " in-epilogue");
   return text;
 }
 

@@ -80,11 +80,7 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string cpu = target;
-    if (cpu.empty())
-      if (auto attr = module->getAttrOfType<StringAttr>("acnn.cpu"))
-        cpu = attr.getValue().str();
-    ScheduleTarget t = ScheduleTarget::parse(cpu.empty() ? "native" : cpu);
+    ScheduleTarget t = ScheduleTarget::of(module, target);
     if (printSchedules)
       llvm::outs() << "// target: " << t.str() << "\n";
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>()))
@@ -93,9 +89,19 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
   }
 
   LogicalResult scheduleFunction(func::FuncOp func, const ScheduleTarget &t) {
+    // Kernels: the top-level linalg ops, but a group of acnn-group-epilogues
+    // is one, its consumer's, scheduled by its conv's or matmul's loops.
     SmallVector<linalg::LinalgOp> ops;
+    llvm::DenseMap<Attribute, linalg::LinalgOp> bodies;
+    llvm::DenseMap<Attribute, Operation *> starts;
     func.walk([&](linalg::LinalgOp op) {
-      if (!op->getParentOfType<linalg::LinalgOp>())
+      if (op->getParentOfType<linalg::LinalgOp>())
+        return;
+      if (Attribute group = op->getAttr(kGroupBodyAttr))
+        bodies[group] = op;
+      else if (Attribute group = op->getAttr(kGroupStartAttr))
+        starts[group] = op;
+      else
         ops.push_back(op);
     });
     MLIRContext *ctx = func.getContext();
@@ -109,8 +115,23 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
     std::vector<Kernel> kernels;
     llvm::SmallDenseSet<int64_t> warned;
     for (auto [kernel, op] : llvm::enumerate(ops)) {
-      kernels.push_back({generateSchedule(op, t), op.getLoc()});
-      op->setAttr(kKernelAttr, IntegerAttr::get(IntegerType::get(ctx, 64), kernel));
+      auto tag = IntegerAttr::get(IntegerType::get(ctx, 64), kernel);
+      Attribute group = op->getAttr(kGroupEpilogueAttr);
+      linalg::LinalgOp body = group ? bodies.lookup(group) : linalg::LinalgOp();
+      if (!body) {
+        kernels.push_back({generateSchedule(op, t), op.getLoc()});
+        op->setAttr(kKernelAttr, tag);
+        continue;
+      }
+      Schedule schedule = generateSchedule(body, t);
+      schedule.inEpilogue = true;
+      body->setAttr(kGroupBodyAttr, tag);
+      if (Operation *start = starts.lookup(group)) {
+        schedule.withStart = true;
+        start->setAttr(kGroupStartAttr, tag);
+      }
+      kernels.push_back({schedule, body.getLoc()});
+      op->setAttr(kKernelAttr, tag);
     }
     for (auto [kernel, k] : llvm::enumerate(kernels)) {
       const Schedule &schedule = k.schedule;
@@ -130,13 +151,27 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
         warned.insert(kernel);
       }
     }
+    // A group's conv and start were cloned into its consumer's tiles, level
+    // by level: the originals and the clones of the outer levels are left
+    // without users (a start's once its conv's are gone).
+    for (bool erased = true; erased;) {
+      SmallVector<Operation *> fusedAway;
+      func.walk([&](linalg::LinalgOp op) {
+        if ((op->hasAttr(kGroupBodyAttr) || op->hasAttr(kGroupStartAttr)) && op->use_empty())
+          fusedAway.push_back(op);
+      });
+      for (Operation *op : fusedAway)
+        op->erase();
+      erased = !fusedAway.empty();
+    }
     // A kernel whose op is still there was not vectorised (vectorize
     // replaces the op; tiling keeps the tag on the tiles).
     std::set<int64_t> scalar;
     func.walk([&](linalg::LinalgOp left) {
-      if (auto tag = left->getAttrOfType<IntegerAttr>(kKernelAttr))
-        if (kernels[tag.getInt()].schedule.vectorize && !warned.count(tag.getInt()))
-          scalar.insert(tag.getInt());
+      for (StringRef name : {kKernelAttr, kGroupBodyAttr, kGroupStartAttr})
+        if (auto tag = left->getAttrOfType<IntegerAttr>(name))
+          if (kernels[tag.getInt()].schedule.vectorize && !warned.count(tag.getInt()))
+            scalar.insert(tag.getInt());
     });
     for (int64_t kernel : scalar)
       emitWarning(kernels[kernel].loc)
@@ -164,7 +199,10 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
     if (hasUnhoistedAccumulator(func))
       emitWarning(func.getLoc()) << "a vectorised reduction loop still loads and stores its "
                                     "accumulator every iteration (not hoisted)";
-    func.walk([](Operation *op) { op->removeAttr(kKernelAttr); });
+    func.walk([](Operation *op) {
+      for (StringRef name : {kKernelAttr, kGroupEpilogueAttr, kGroupBodyAttr, kGroupStartAttr})
+        op->removeAttr(name);
+    });
     return success();
   }
 };

@@ -43,6 +43,11 @@ public:
           "{transform.readonly}) {\n";
     line("%op = transform.structured.match attributes{" + std::string(kKernelAttr) + " = " +
          std::to_string(kernel) + " : i64} in %root : (!transform.any_op) -> !transform.any_op");
+    if (s.inEpilogue) {
+      scheduleGroup();
+      os << "    transform.yield\n  }\n}\n";
+      return text;
+    }
     std::vector<Piece> pieces = {{"%op", s.loopExtents}};
     for (const Schedule::Split &split : s.splits)
       pieces = splitPieces(pieces, split);
@@ -94,9 +99,9 @@ private:
   }
 
   /// Emits tile_using_for (one loop per nonzero tile size) and moves `op` to
-  /// the tiled op.
-  void tileUsingFor(std::string &op, llvm::ArrayRef<int64_t> tile,
-                    llvm::ArrayRef<int64_t> interchange) {
+  /// the tiled op. Returns the innermost loop's handle ("" when no loop).
+  std::string tileUsingFor(std::string &op, llvm::ArrayRef<int64_t> tile,
+                           llvm::ArrayRef<int64_t> interchange) {
     llvm::SmallVector<int64_t> order(interchange);
     if (order.empty())
       for (size_t d = 0; d < tile.size(); ++d)
@@ -106,7 +111,7 @@ private:
       if (tile[d] != 0)
         loopDims.push_back(d);
     if (loopDims.empty())
-      return;
+      return "";
     std::string tiled = fresh("tiled"), loops = fresh("loops");
     std::string results =
         loopDims.size() == 1 ? loops : loops + ":" + std::to_string(loopDims.size());
@@ -116,15 +121,14 @@ private:
                        tiled, results, op, list(tile), inter, anyOps(loopDims.size() + 1))
              .str());
     op = tiled;
+    return loopDims.size() == 1 ? loops : loops + "#" + std::to_string(loopDims.size() - 1);
   }
 
-  void schedulePiece(const Piece &p) {
-    llvm::SmallVector<int64_t> extents(p.extents);
-    std::string op = p.handle;
-
-    // Threads: the first preferred loop with at least two register tiles,
-    // cut into steps of one register tile, or into about parallelChunks
-    // equal steps.
+  /// Threads: the first preferred loop with at least two register tiles,
+  /// cut into steps of one register tile, or into about parallelChunks equal
+  /// steps. Moves `op` to the tiled op and returns the forall's handle ("" when
+  /// no loop qualifies).
+  std::string tileForThreads(std::string &op, llvm::SmallVectorImpl<int64_t> &extents) {
     for (int64_t d : s.parallelDims) {
       int64_t unit = s.registerTile[d] > 0 ? s.registerTile[d] : extents[d];
       if (unit <= 0 || extents[d] % unit != 0 || extents[d] / unit < 2)
@@ -146,8 +150,73 @@ private:
                .str());
       op = tiled;
       extents[d] = step;
-      break;
+      return forall;
     }
+    return "";
+  }
+
+  /// Fuses the op of `producer` into the loop `loop`, moving both handles.
+  void fuseInto(std::string &producer, std::string &loop) {
+    std::string fused = fresh("fused"), into = fresh("into");
+    line(llvm::formatv("{0}, {1} = transform.structured.fuse_into_containing_op {2} into {3} : "
+                       "(!transform.any_op, !transform.any_op) -> (!transform.any_op, "
+                       "!transform.any_op)",
+                       fused, into, producer, loop)
+             .str());
+    producer = fused;
+    loop = into;
+  }
+
+  /// A group of acnn-group-epilogues: the element-wise consumer (%op, the
+  /// root) tiled over the body's parallel loops, for threads then for
+  /// registers, the body and its start fused into each level's loops; then
+  /// the body's reduction loops tiled inside the register tile.
+  void scheduleGroup() {
+    std::string op = "%op", body = "%body", start = "%start";
+    line("%body = transform.structured.match attributes{" + std::string(kGroupBodyAttr) + " = " +
+         std::to_string(kernel) + " : i64} in %root : (!transform.any_op) -> !transform.any_op");
+    if (s.withStart)
+      line("%start = transform.structured.match attributes{" + std::string(kGroupStartAttr) +
+           " = " + std::to_string(kernel) +
+           " : i64} in %root : (!transform.any_op) -> !transform.any_op");
+    const size_t parallel = llvm::count(s.reductionLoops, false);
+    llvm::SmallVector<int64_t> extents(s.loopExtents.begin(), s.loopExtents.begin() + parallel);
+    auto fuseBody = [&](std::string loop) {
+      if (loop.empty())
+        return;
+      fuseInto(body, loop);
+      if (s.withStart)
+        fuseInto(start, loop);
+    };
+    fuseBody(tileForThreads(op, extents));
+    llvm::SmallVector<int64_t> tile = clampTile(
+        llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents);
+    llvm::SmallVector<int64_t> order;
+    for (int64_t d : s.interchange)
+      if (d < static_cast<int64_t>(parallel))
+        order.push_back(d);
+    fuseBody(tileUsingFor(op, tile, order));
+    llvm::SmallVector<int64_t> reduction = clampTile(s.registerTile, s.loopExtents);
+    std::fill(reduction.begin(), reduction.begin() + parallel, 0);
+    tileUsingFor(body, reduction, {});
+    if (s.decompose) {
+      std::string d = fresh("conv1d");
+      line(llvm::formatv("{0} = transform.structured.decompose {1} : (!transform.any_op) -> "
+                         "!transform.any_op",
+                         d, body)
+               .str());
+      body = d;
+    }
+    line("transform.structured.vectorize " + body + " : !transform.any_op");
+    line("transform.structured.vectorize " + op + " : !transform.any_op");
+    if (s.withStart)
+      line("transform.structured.vectorize " + start + " : !transform.any_op");
+  }
+
+  void schedulePiece(const Piece &p) {
+    llvm::SmallVector<int64_t> extents(p.extents);
+    std::string op = p.handle;
+    tileForThreads(op, extents);
     if (!s.vectorize)
       return;
 
@@ -200,6 +269,7 @@ std::string renderVectorPrepareScript() {
     transform.apply_patterns to %root {
       transform.apply_patterns.vector.reduction_to_contract
       transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.tensor.fold_tensor_subset_ops
     } : !transform.any_op
     transform.apply_cse to %root : !transform.any_op
     transform.yield

@@ -10,8 +10,8 @@
 // CHECK-LABEL: func @conv
 // CHECK-NOT: linalg.conv
 // CHECK: scf.forall (%{{.*}}) in (56)
-// AVX2: vector.transfer_read {{.*}} : tensor<1x6x16xf32>, vector<6x16xf32>
-// AVX512: vector.transfer_read {{.*}} : tensor<1x14x32xf32>, vector<14x32xf32>
+// AVX2: vector.transfer_read {{.*}} : tensor<1x1x54x64xf32>, vector<6x16xf32>
+// AVX512: vector.transfer_read {{.*}} : tensor<1x1x56x64xf32>, vector<14x32xf32>
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} -> (vector<
@@ -67,4 +67,54 @@ func.func @exp(%x: tensor<4x100xf32>, %o: tensor<4x100xf32>) -> tensor<4x100xf32
     linalg.yield %e : f32
   } -> tensor<4x100xf32>
   return %r : tensor<4x100xf32>
+}
+
+// -----
+
+// A group of acnn-group-epilogues: the relu (the root) is tiled for threads
+// and registers, the conv and its bias start are fused into both levels,
+// then the conv's reductions are tiled inside the register tile. Nothing of
+// the tile goes through memory: the accumulators start as the bias vector,
+// the relu takes them from the loop, one write.
+// AVX2: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 8, 24, 16, 3, 3, 8] parallel [1, 3, 2] tile [1, 1, 6, 16, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 8 unroll 2 decompose hoist in-epilogue with-start
+// CHECK-LABEL: func @conv_group
+// AVX2-NOT: linalg.
+// AVX2: scf.forall (%{{.*}}) in (8)
+// AVX2: scf.for
+// AVX2-NOT: vector.transfer_write
+// AVX2: %[[B:.*]] = vector.transfer_read %arg2[%c0], %{{.*}} : tensor<16xf32>, vector<16xf32>
+// AVX2: %[[ACC:.*]] = scf.for {{.*}} -> (vector<1x6x16xf32>)
+// AVX2-COUNT-24: vector.fma {{.*}} : vector<16xf32>
+// AVX2-NOT: vector.transfer_write
+// AVX2: %[[V:.*]] = vector.extract %[[ACC]][0] : vector<6x16xf32> from vector<1x6x16xf32>
+// AVX2: %[[R:.*]] = arith.maximumf %[[V]], %{{.*}} : vector<6x16xf32>
+// AVX2: vector.transfer_write %[[R]]
+// SCRIPT: %op = transform.structured.match attributes{acnn.kernel = 0 : i64}
+// SCRIPT: %body = transform.structured.match attributes{acnn.group_body = 0 : i64}
+// SCRIPT: %start = transform.structured.match attributes{acnn.group_start = 0 : i64}
+// SCRIPT: %[[P:.*]], %[[F:.*]] = transform.structured.tile_using_forall %op tile_sizes [0, 1, 0, 0]
+// SCRIPT: %[[B1:.*]], %[[F1:.*]] = transform.structured.fuse_into_containing_op %body into %[[F]]
+// SCRIPT: %[[S1:.*]], %{{.*}} = transform.structured.fuse_into_containing_op %start into %[[F1]]
+// SCRIPT: %[[T:.*]], %[[L:.*]] = transform.structured.tile_using_for %[[P]] tile_sizes [0, 0, 6, 0] interchange = [3, 0, 1, 2]
+// SCRIPT: %[[B2:.*]], %[[L1:.*]] = transform.structured.fuse_into_containing_op %[[B1]] into %[[L]] 
+// SCRIPT: %[[S2:.*]], %{{.*}} = transform.structured.fuse_into_containing_op %[[S1]] into %[[L1]]
+// SCRIPT: %[[B3:.*]], %{{.*}} = transform.structured.tile_using_for %[[B2]] tile_sizes [0, 0, 0, 0, 1, 1, 4]
+// SCRIPT: %[[D:.*]] = transform.structured.decompose %[[B3]]
+// SCRIPT: transform.structured.vectorize %[[D]]
+// SCRIPT: transform.structured.vectorize %[[T]]
+// SCRIPT: transform.structured.vectorize %[[S2]]
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @conv_group(%x: tensor<1x10x26x8xf32>, %w: tensor<3x3x8x16xf32>, %b: tensor<16xf32>) -> tensor<1x8x24x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x24x16xf32>
+  %start = linalg.broadcast ins(%b : tensor<16xf32>) outs(%e : tensor<1x8x24x16xf32>) dimensions = [0, 1, 2] {acnn.group_start = 3 : i64}
+  %y = linalg.conv_2d_nhwc_hwcf {acnn.group_body = 3 : i64, dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x10x26x8xf32>, tensor<3x3x8x16xf32>) outs(%start : tensor<1x8x24x16xf32>) -> tensor<1x8x24x16xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y : tensor<1x8x24x16xf32>) outs(%e : tensor<1x8x24x16xf32>) attrs = {acnn.group_epilogue = 3 : i64} {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x24x16xf32>
+  return %r : tensor<1x8x24x16xf32>
 }

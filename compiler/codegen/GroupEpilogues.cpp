@@ -1,0 +1,152 @@
+// acnn-group-epilogues: make a conv or matmul, the element-wise op that is
+// the only reader of its result (its epilogue: bias, activation, residual)
+// and the op that starts its accumulator (a bias broadcast or a fill) one
+// kernel, which acnn-schedule-kernels tiles as one: every register tile of
+// the epilogue computes its tile of the conv there and then, from the
+// accumulator's start in registers, instead of three passes over memory.
+//
+// The group is cut first where the conv's schedule would split its loops
+// (a remainder of output columns or channels that the register tile does
+// not divide), each piece a group of its own computing its part of the
+// epilogue's result: the script then has one op of each role to fuse.
+#include "compiler/codegen/Passes.h"
+#include "compiler/codegen/ResultTiles.h"
+#include "compiler/codegen/Schedule.h"
+
+namespace acnn {
+
+#define GEN_PASS_DEF_GROUPEPILOGUES
+#include "compiler/codegen/Passes.h.inc"
+
+using namespace mlir;
+
+namespace {
+
+struct Group {
+  linalg::LinalgOp start; // may be null
+  linalg::LinalgOp body;
+  linalg::GenericOp epilogue;
+};
+
+bool allParallel(linalg::LinalgOp op) { return op.getNumParallelLoops() == op.getNumLoops(); }
+
+/// `body` with its epilogue and accumulator start, if they qualify: the
+/// body's parallel loops come first and the epilogue iterates exactly them,
+/// reading the body's result and writing its own through identity maps.
+std::optional<Group> groupOf(linalg::LinalgOp body) {
+  if (!isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp>(body) || !body.hasPureTensorSemantics() ||
+      body.hasDynamicShape() || !body->hasOneUse())
+    return std::nullopt;
+  const unsigned parallel = body.getNumParallelLoops();
+  SmallVector<utils::IteratorType> iterators = body.getIteratorTypesArray();
+  for (unsigned d = 0; d < parallel; ++d)
+    if (iterators[d] != utils::IteratorType::parallel)
+      return std::nullopt;
+  auto epilogue = dyn_cast<linalg::GenericOp>(*body->getUsers().begin());
+  if (!epilogue || epilogue->getBlock() != body->getBlock() ||
+      !epilogue.hasPureTensorSemantics() || epilogue.getNumResults() != 1 ||
+      !allParallel(epilogue) || epilogue.getNumLoops() != parallel ||
+      !epilogue.getIndexingMapsArray().back().isIdentity() ||
+      epilogue.payloadUsesValueFromOperand(epilogue.getDpsInitOperand(0)))
+    return std::nullopt;
+  for (OpOperand *input : epilogue.getDpsInputOperands())
+    if (input->get() == body->getResult(0) && !epilogue.getMatchingIndexingMap(input).isIdentity())
+      return std::nullopt;
+  Group g{{}, body, epilogue};
+  auto start = body.getDpsInits()[0].getDefiningOp<linalg::LinalgOp>();
+  if (start && start->hasOneUse() && start->getBlock() == body->getBlock() &&
+      start.hasPureTensorSemantics() && start->getNumResults() == 1 && allParallel(start) &&
+      !start.payloadUsesValueFromOperand(start.getDpsInitOperand(0)))
+    g.start = start;
+  return g;
+}
+
+/// Cuts `g` along the body's parallel loop `dim` at `at`: two groups computing
+/// the two parts of the epilogue's result, inserted into its destination.
+FailureOr<std::pair<Group, Group>> split(OpBuilder &b, Group g, int64_t dim, int64_t at) {
+  b.setInsertionPoint(g.epilogue);
+  Location loc = g.epilogue.getLoc();
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(g.epilogue->getResult(0).getType()).getShape();
+  Value result = g.epilogue.getDpsInits()[0];
+  Group parts[2];
+  for (int part = 0; part < 2; ++part) {
+    SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0)), sizes, unit;
+    for (int64_t e : shape) {
+      sizes.push_back(b.getIndexAttr(e));
+      unit.push_back(b.getIndexAttr(1));
+    }
+    offsets[dim] = b.getIndexAttr(part ? at : 0);
+    sizes[dim] = b.getIndexAttr(part ? shape[dim] - at : at);
+    // Each part writes its place in what the parts before it wrote.
+    Value place = tensor::ExtractSliceOp::create(b, loc, result, offsets, sizes, unit);
+    Value start;
+    if (g.start) {
+      FailureOr<Value> tile = tileOfResult(b, g.start, offsets, sizes, {});
+      if (failed(tile))
+        return failure();
+      start = *tile;
+    }
+    SmallVector<std::pair<Value, Value>> replaced;
+    if (g.start)
+      replaced.push_back({g.start->getResult(0), start});
+    FailureOr<Value> body = tileOfResult(b, g.body, offsets, sizes, replaced);
+    if (failed(body))
+      return failure();
+    FailureOr<Value> epilogue = tileOfResult(
+        b, g.epilogue, offsets, sizes,
+        {{g.body->getResult(0), *body}, {g.epilogue.getDpsInits()[0], place}});
+    if (failed(epilogue))
+      return failure();
+    result = tensor::InsertSliceOp::create(b, loc, *epilogue, result, offsets, sizes, unit);
+    parts[part] = {start ? start.getDefiningOp<linalg::LinalgOp>() : linalg::LinalgOp(),
+                   body->getDefiningOp<linalg::LinalgOp>(),
+                   epilogue->getDefiningOp<linalg::GenericOp>()};
+  }
+  g.epilogue->getResult(0).replaceAllUsesWith(result);
+  g.epilogue->erase();
+  g.body->erase();
+  if (g.start)
+    g.start->erase();
+  return std::make_pair(parts[0], parts[1]);
+}
+
+struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
+  using GroupEpiloguesBase::GroupEpiloguesBase;
+
+  void runOnOperation() override {
+    ScheduleTarget t = ScheduleTarget::of(getOperation(), target);
+    SmallVector<Group> pending;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (std::optional<Group> g = groupOf(op))
+        pending.push_back(*g);
+    });
+    OpBuilder b(&getContext());
+    MLIRContext *ctx = &getContext();
+    int64_t id = 0;
+    while (!pending.empty()) {
+      Group g = pending.pop_back_val();
+      Schedule s = generateSchedule(g.body, t);
+      // Blocked reductions (a matmul's k in cache blocks) finish a tile
+      // only after the last block: nothing to fuse a tile at a time.
+      if (!s.vectorize || !s.cacheTile.empty())
+        continue;
+      if (!s.splits.empty()) {
+        FailureOr<std::pair<Group, Group>> parts =
+            split(b, g, s.splits.front().dim, s.splits.front().at);
+        if (failed(parts))
+          return signalPassFailure();
+        pending.push_back(parts->first);
+        pending.push_back(parts->second);
+        continue;
+      }
+      auto tag = IntegerAttr::get(IntegerType::get(ctx, 64), id++);
+      g.epilogue->setAttr(kGroupEpilogueAttr, tag);
+      g.body->setAttr(kGroupBodyAttr, tag);
+      if (g.start)
+        g.start->setAttr(kGroupStartAttr, tag);
+    }
+  }
+};
+
+} // namespace
+} // namespace acnn

@@ -1,0 +1,110 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(func.func(acnn-group-epilogues{target=avx2}),canonicalize,cse)" | FileCheck %s
+
+// A conv with a bias start and a relu: its schedule (6 x 16 register tiles
+// on AVX2) splits its 56 output columns at 54, so the group is cut there
+// into two groups, each computing its columns of the relu's result from its
+// own start and conv, inserted in place.
+// CHECK-LABEL: func @conv_bias_relu
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x56x56x32xf32>
+// CHECK: %[[P1:.*]] = tensor.extract_slice %[[E]][0, 0, 0, 0] [1, 56, 54, 32]
+// CHECK: %[[S1:.*]] = linalg.broadcast ins(%arg2 : tensor<32xf32>) outs(%[[P1]] : tensor<1x56x54x32xf32>) dimensions = [0, 1, 2]  {acnn.group_start = [[G1:[0-9]+]] : i64}
+// CHECK: %[[C1:.*]] = linalg.conv_2d_nhwc_hwcf {acnn.group_body = [[G1]] : i64{{.*}}} ins(%{{.*}}, %arg1 : tensor<1x58x56x16xf32>, tensor<3x3x16x32xf32>) outs(%[[S1]] : tensor<1x56x54x32xf32>)
+// CHECK: %[[R1:.*]] = linalg.generic {{.*}} ins(%[[C1]] : tensor<1x56x54x32xf32>) outs(%[[P1]] : tensor<1x56x54x32xf32>) attrs =  {acnn.group_epilogue = [[G1]] : i64}
+// CHECK: %[[I1:.*]] = tensor.insert_slice %[[R1]] into %[[E]][0, 0, 0, 0] [1, 56, 54, 32]
+// CHECK: %[[P2:.*]] = tensor.extract_slice %[[I1]][0, 0, 54, 0] [1, 56, 2, 32]
+// CHECK: %[[S2:.*]] = linalg.broadcast {{.*}} {acnn.group_start = [[G2:[0-9]+]] : i64}
+// CHECK: %[[C2:.*]] = linalg.conv_2d_nhwc_hwcf {acnn.group_body = [[G2]] : i64{{.*}}} ins(%{{.*}}, %arg1 : tensor<1x58x4x16xf32>, tensor<3x3x16x32xf32>) outs(%[[S2]] : tensor<1x56x2x32xf32>)
+// CHECK: %[[R2:.*]] = linalg.generic {{.*}} ins(%[[C2]] : tensor<1x56x2x32xf32>) outs(%[[P2]] : tensor<1x56x2x32xf32>) attrs =  {acnn.group_epilogue = [[G2]] : i64}
+// CHECK: %[[I2:.*]] = tensor.insert_slice %[[R2]] into %[[I1]][0, 0, 54, 0] [1, 56, 2, 32]
+// CHECK: return %[[I2]]
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @conv_bias_relu(%x: tensor<1x58x58x16xf32>, %w: tensor<3x3x16x32xf32>, %b: tensor<32xf32>) -> tensor<1x56x56x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x56x56x32xf32>
+  %start = linalg.broadcast ins(%b : tensor<32xf32>) outs(%e : tensor<1x56x56x32xf32>) dimensions = [0, 1, 2]
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x58x58x16xf32>, tensor<3x3x16x32xf32>) outs(%start : tensor<1x56x56x32xf32>) -> tensor<1x56x56x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y : tensor<1x56x56x32xf32>) outs(%e : tensor<1x56x56x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x56x56x32xf32>
+  return %r : tensor<1x56x56x32xf32>
+}
+
+// -----
+
+// A matmul whose tiles divide its loops (192 rows by 6, 64 columns by 16),
+// with a residual add: one group, not cut; its start is a fill.
+// CHECK-LABEL: func @matmul_residual
+// CHECK: linalg.fill {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: linalg.matmul {acnn.group_body = [[G]] : i64}
+// CHECK: linalg.generic {{.*}} attrs =  {acnn.group_epilogue = [[G]] : i64}
+// CHECK-NOT: acnn.group
+#mn = affine_map<(m, n) -> (m, n)>
+func.func @matmul_residual(%a: tensor<192x96xf32>, %b: tensor<96x64xf32>, %res: tensor<192x64xf32>) -> tensor<192x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<192x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<192x64xf32>) -> tensor<192x64xf32>
+  %y = linalg.matmul ins(%a, %b : tensor<192x96xf32>, tensor<96x64xf32>) outs(%f : tensor<192x64xf32>) -> tensor<192x64xf32>
+  %r = linalg.generic {indexing_maps = [#mn, #mn, #mn], iterator_types = ["parallel", "parallel"]}
+    ins(%y, %res : tensor<192x64xf32>, tensor<192x64xf32>) outs(%e : tensor<192x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<192x64xf32>
+  return %r : tensor<192x64xf32>
+}
+
+// -----
+
+// Not grouped: a conv result with a second reader (a pool), an epilogue
+// reading the result transposed, a matmul whose k is blocked for the caches
+// (197 x 1024 floats of its lhs are past L2: a tile is final only after the
+// last block), and an epilogue that reads its own destination.
+// CHECK-LABEL: func @not_grouped
+// CHECK-NOT: acnn.group
+#t = affine_map<(m, n) -> (n, m)>
+#mn = affine_map<(m, n) -> (m, n)>
+func.func @not_grouped(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x8xf32>, %a: tensor<16x16xf32>, %b: tensor<16x16xf32>,
+                       %big: tensor<197x1024xf32>, %bw: tensor<1024x64xf32>)
+    -> (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<16x16xf32>, tensor<197x64xf32>, tensor<16x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x10x10x8xf32>, tensor<3x3x8x8xf32>) outs(%f : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y : tensor<1x8x8x8xf32>) outs(%e : tensor<1x8x8x8xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %m = arith.maximumf %p, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x8xf32>
+  %e2 = tensor.empty() : tensor<16x16xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<16x16xf32>) -> tensor<16x16xf32>
+  %mm = linalg.matmul ins(%a, %b : tensor<16x16xf32>, tensor<16x16xf32>) outs(%f2 : tensor<16x16xf32>) -> tensor<16x16xf32>
+  %tr = linalg.generic {indexing_maps = [#t, #mn], iterator_types = ["parallel", "parallel"]}
+    ins(%mm : tensor<16x16xf32>) outs(%e2 : tensor<16x16xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %s = arith.addf %p, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  %e3 = tensor.empty() : tensor<197x64xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<197x64xf32>) -> tensor<197x64xf32>
+  %bm = linalg.matmul ins(%big, %bw : tensor<197x1024xf32>, tensor<1024x64xf32>) outs(%f3 : tensor<197x64xf32>) -> tensor<197x64xf32>
+  %br = linalg.generic {indexing_maps = [#mn, #mn], iterator_types = ["parallel", "parallel"]}
+    ins(%bm : tensor<197x64xf32>) outs(%e3 : tensor<197x64xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %m = arith.maximumf %p, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<197x64xf32>
+  %mm2 = linalg.matmul ins(%a, %b : tensor<16x16xf32>, tensor<16x16xf32>) outs(%f2 : tensor<16x16xf32>) -> tensor<16x16xf32>
+  %acc = linalg.generic {indexing_maps = [#mn, #mn], iterator_types = ["parallel", "parallel"]}
+    ins(%mm2 : tensor<16x16xf32>) outs(%a : tensor<16x16xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %s = arith.addf %p, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  return %y, %r, %tr, %br, %acc : tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<16x16xf32>, tensor<197x64xf32>, tensor<16x16xf32>
+}
