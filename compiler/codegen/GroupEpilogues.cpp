@@ -5,6 +5,9 @@
 // the epilogue computes its tile of the conv there and then, from the
 // accumulator's start in registers, instead of three passes over memory.
 //
+// A conv with a start but no such reader gets one: a copy of its result
+// that its readers read instead (the copy is then each tile's one store).
+//
 // The group is cut first where the conv's schedule would split its loops
 // (a remainder of output columns or channels that the register tile does
 // not divide), each piece a group of its own computing its part of the
@@ -30,35 +33,67 @@ struct Group {
 
 bool allParallel(linalg::LinalgOp op) { return op.getNumParallelLoops() == op.getNumLoops(); }
 
-/// `body` with its epilogue and accumulator start, if they qualify: the
-/// body's parallel loops come first and the epilogue iterates exactly them,
-/// reading the body's result and writing its own through identity maps.
-std::optional<Group> groupOf(linalg::LinalgOp body) {
-  if (!isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp>(body) || !body.hasPureTensorSemantics() ||
-      body.hasDynamicShape() || !body->hasOneUse())
-    return std::nullopt;
-  const unsigned parallel = body.getNumParallelLoops();
-  SmallVector<utils::IteratorType> iterators = body.getIteratorTypesArray();
-  for (unsigned d = 0; d < parallel; ++d)
-    if (iterators[d] != utils::IteratorType::parallel)
-      return std::nullopt;
-  auto epilogue = dyn_cast<linalg::GenericOp>(*body->getUsers().begin());
-  if (!epilogue || epilogue->getBlock() != body->getBlock() ||
-      !epilogue.hasPureTensorSemantics() || epilogue.getNumResults() != 1 ||
-      !allParallel(epilogue) || epilogue.getNumLoops() != parallel ||
-      !epilogue.getIndexingMapsArray().back().isIdentity() ||
-      epilogue.payloadUsesValueFromOperand(epilogue.getDpsInitOperand(0)))
-    return std::nullopt;
-  for (OpOperand *input : epilogue.getDpsInputOperands())
-    if (input->get() == body->getResult(0) && !epilogue.getMatchingIndexingMap(input).isIdentity())
-      return std::nullopt;
-  Group g{{}, body, epilogue};
+/// The op starting `body`'s accumulator, if only `body` reads it and it reads
+/// nothing of its destination (a bias broadcast, a fill).
+linalg::LinalgOp startOf(linalg::LinalgOp body) {
   auto start = body.getDpsInits()[0].getDefiningOp<linalg::LinalgOp>();
   if (start && start->hasOneUse() && start->getBlock() == body->getBlock() &&
       start.hasPureTensorSemantics() && start->getNumResults() == 1 && allParallel(start) &&
       !start.payloadUsesValueFromOperand(start.getDpsInitOperand(0)))
-    g.start = start;
-  return g;
+    return start;
+  return {};
+}
+
+/// `body`'s epilogue, if its only reader qualifies: an element-wise generic
+/// iterating exactly the body's parallel loops, reading the body's result
+/// and writing its own through identity maps.
+linalg::GenericOp epilogueOf(linalg::LinalgOp body) {
+  if (!body->hasOneUse())
+    return {};
+  auto epilogue = dyn_cast<linalg::GenericOp>(*body->getUsers().begin());
+  if (!epilogue || epilogue->getBlock() != body->getBlock() ||
+      !epilogue.hasPureTensorSemantics() || epilogue.getNumResults() != 1 ||
+      !allParallel(epilogue) || epilogue.getNumLoops() != body.getNumParallelLoops() ||
+      !epilogue.getIndexingMapsArray().back().isIdentity() ||
+      epilogue.payloadUsesValueFromOperand(epilogue.getDpsInitOperand(0)))
+    return {};
+  for (OpOperand *input : epilogue.getDpsInputOperands())
+    if (input->get() == body->getResult(0) && !epilogue.getMatchingIndexingMap(input).isIdentity())
+      return {};
+  return epilogue;
+}
+
+/// A copy of `body`'s result that its readers read instead: the epilogue of
+/// a body without one, so that its start is still computed in registers
+/// (the copy is the one store of each tile).
+linalg::GenericOp copyForReaders(OpBuilder &b, linalg::LinalgOp body) {
+  b.setInsertionPointAfter(body);
+  Value y = body->getResult(0);
+  auto type = cast<RankedTensorType>(y.getType());
+  Location loc = body.getLoc();
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  auto copy = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{y}, ValueRange{empty}, ArrayRef<AffineMap>{id, id},
+      SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, args[0]);
+      });
+  y.replaceAllUsesExcept(copy.getResult(0), copy);
+  return copy;
+}
+
+/// Whether `body` may head a group: a conv or matmul on static tensors whose
+/// parallel loops come first.
+bool isBody(linalg::LinalgOp body) {
+  if (!isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp>(body) || !body.hasPureTensorSemantics() ||
+      body.hasDynamicShape())
+    return false;
+  SmallVector<utils::IteratorType> iterators = body.getIteratorTypesArray();
+  for (unsigned d = 0; d < body.getNumParallelLoops(); ++d)
+    if (iterators[d] != utils::IteratorType::parallel)
+      return false;
+  return true;
 }
 
 /// Cuts `g` along the body's parallel loop `dim` at `at`: two groups computing
@@ -115,21 +150,30 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
 
   void runOnOperation() override {
     ScheduleTarget t = ScheduleTarget::of(getOperation(), target);
-    SmallVector<Group> pending;
+    SmallVector<linalg::LinalgOp> bodies;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (std::optional<Group> g = groupOf(op))
-        pending.push_back(*g);
+      if (isBody(op))
+        bodies.push_back(op);
     });
     OpBuilder b(&getContext());
+    SmallVector<Group> pending;
+    for (linalg::LinalgOp body : bodies) {
+      Schedule s = generateSchedule(body, t);
+      // Blocked reductions (a matmul's k in cache blocks) finish a tile
+      // only after the last block: nothing to fuse a tile at a time.
+      if (!s.vectorize || !s.cacheTile.empty())
+        continue;
+      Group g{startOf(body), body, epilogueOf(body)};
+      if (!g.epilogue && g.start)
+        g.epilogue = copyForReaders(b, body);
+      if (g.epilogue)
+        pending.push_back(g);
+    }
     MLIRContext *ctx = &getContext();
     int64_t id = 0;
     while (!pending.empty()) {
       Group g = pending.pop_back_val();
       Schedule s = generateSchedule(g.body, t);
-      // Blocked reductions (a matmul's k in cache blocks) finish a tile
-      // only after the last block: nothing to fuse a tile at a time.
-      if (!s.vectorize || !s.cacheTile.empty())
-        continue;
       if (!s.splits.empty()) {
         FailureOr<std::pair<Group, Group>> parts =
             split(b, g, s.splits.front().dim, s.splits.front().at);

@@ -46,10 +46,13 @@ void addSchedulePasses(OpPassManager &pm, bool fuse) {
   // pools join their conv's loop once both are NHWC; padded conv inputs are
   // then written in place by their producers.
   std::string layouts = fuse ? "acnn-kernel-layouts,acnn-fuse-elementwise,acnn-propagate-layouts,"
-                               "acnn-fuse-pool-into-conv,acnn-pad-in-producer,acnn-group-epilogues"
+                               "acnn-fuse-pool-into-conv,acnn-pad-in-producer"
                              : "acnn-kernel-layouts,acnn-propagate-layouts";
-  addPipeline(pm, "func.func(" + layouts +
-                      "),canonicalize,cse,acnn-schedule-kernels,canonicalize,cse");
+  // Groups are made after canonicalisation, which would fold the copies
+  // some of them end in.
+  std::string groups = fuse ? "func.func(acnn-group-epilogues)," : "";
+  addPipeline(pm, "func.func(" + layouts + "),canonicalize,cse," + groups +
+                      "acnn-schedule-kernels,canonicalize,cse");
 }
 
 void addBufferizePasses(OpPassManager &pm) {

@@ -171,7 +171,9 @@ def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
     grouped with that generic and with the op starting its accumulator (a
     bias broadcast or a fill read by nothing else): acnn-schedule-kernels
     then tiles the generic and computes the conv and the start inside each
-    of its register tiles. Where the conv's schedule for `target` would split
+    of its register tiles. A conv with such a start but no such reader is
+    given one, a copy of its result that its readers read instead. Where the
+    conv's schedule for `target` would split
     a loop (a remainder the register tile does not divide), the group is cut
     there first into groups computing the parts of the generic's result.
     The ops of a group carry acnn.group_epilogue, acnn.group_body and

@@ -91,16 +91,23 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
   LogicalResult scheduleFunction(func::FuncOp func, const ScheduleTarget &t) {
     // Kernels: the top-level linalg ops, but a group of acnn-group-epilogues
     // is one, its consumer's, scheduled by its conv's or matmul's loops.
+    // (A group whose consumer is gone leaves its ops kernels of their own.)
+    llvm::DenseSet<Attribute> groups;
+    func.walk([&](linalg::GenericOp op) {
+      if (Attribute group = op->getAttr(kGroupEpilogueAttr))
+        groups.insert(group);
+    });
     SmallVector<linalg::LinalgOp> ops;
     llvm::DenseMap<Attribute, linalg::LinalgOp> bodies;
     llvm::DenseMap<Attribute, Operation *> starts;
     func.walk([&](linalg::LinalgOp op) {
       if (op->getParentOfType<linalg::LinalgOp>())
         return;
-      if (Attribute group = op->getAttr(kGroupBodyAttr))
-        bodies[group] = op;
-      else if (Attribute group = op->getAttr(kGroupStartAttr))
-        starts[group] = op;
+      Attribute body = op->getAttr(kGroupBodyAttr), start = op->getAttr(kGroupStartAttr);
+      if (body && groups.contains(body))
+        bodies[body] = op;
+      else if (start && groups.contains(start))
+        starts[start] = op;
       else
         ops.push_back(op);
     });
