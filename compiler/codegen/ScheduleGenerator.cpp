@@ -183,14 +183,23 @@ void addSplit(Schedule &s, int64_t dim, const VectorTile &tile) {
 
 /// A register tile of accumulators: `cols` a multiple of the vector (up to 2
 /// vectors), `rows` as many as the registers left allow; remainders along
-/// both are split off.
+/// both are split off. Fewer rows than that (a narrow map, a remainder
+/// piece) take up to 4 vectors of columns where they divide the columns, so
+/// as many accumulators hide the FMA latency (2 output columns x 32 channels
+/// instead of 2 x 16).
 struct RegisterTile {
   VectorTile rows, cols;
   int64_t vectors;
 };
 RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, int64_t rowDim, int64_t colDim) {
-  const int64_t lanes = t.lanes();
-  VectorTile cols = vectorTile(s.loopExtents[colDim], lanes, 2);
+  const int64_t lanes = t.lanes(), rowExtent = s.loopExtents[rowDim];
+  int64_t maxVectors = 2;
+  for (int64_t v = 4; v > 2 && rowExtent < rowsFor(t, 2, 14); --v)
+    if (s.loopExtents[colDim] % (v * lanes) == 0 && rowExtent <= rowsFor(t, v, 14)) {
+      maxVectors = v;
+      break;
+    }
+  VectorTile cols = vectorTile(s.loopExtents[colDim], lanes, maxVectors);
   const int64_t vectors = (cols.tile + lanes - 1) / lanes;
   VectorTile rows = rowTile(s.loopExtents[rowDim], rowsFor(t, vectors, 14));
   addSplit(s, rowDim, rows);

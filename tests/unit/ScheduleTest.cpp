@@ -32,6 +32,14 @@ func.func @f(%x: tensor<1x30x30x256xf32>, %w: tensor<3x3x256x256xf32>, %o: tenso
   return %r : tensor<1x28x28x256xf32>
 })mlir";
 
+// A remainder piece of a 56-wide conv: its last 2 output columns.
+constexpr const char *kNarrowConv = R"mlir(
+func.func @f(%x: tensor<1x58x4x64xf32>, %w: tensor<3x3x64x128xf32>, %o: tensor<1x56x2x128xf32>) -> tensor<1x56x2x128xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x58x4x64xf32>, tensor<3x3x64x128xf32>) outs(%o : tensor<1x56x2x128xf32>) -> tensor<1x56x2x128xf32>
+  return %r : tensor<1x56x2x128xf32>
+})mlir";
+
 constexpr const char *kMatmul = R"mlir(
 func.func @f(%a: tensor<197x192xf32>, %b: tensor<192x768xf32>, %c: tensor<197x768xf32>) -> tensor<197x768xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<197x192xf32>, tensor<192x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
@@ -156,6 +164,18 @@ TEST_F(ScheduleTest, WideConvKeepsInputChannelsWhole) {
   acnn::Schedule s = schedule(kWideConv, avx2());
   EXPECT_TRUE(s.cacheTile.empty());
   EXPECT_EQ(s.parallelDims.front(), 3);
+}
+
+// Two output columns take 4 vectors of output channels (8 accumulators, not
+// 4) on AVX2: 2 x 4 + 4 filter vectors + 1 input fit 16 registers. AVX-512
+// has room for 4 vectors of 16 too.
+TEST_F(ScheduleTest, NarrowConvWidensChannelTile) {
+  acnn::Schedule s = schedule(kNarrowConv, avx2());
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 2, 32, 1, 1, 4}));
+  EXPECT_EQ(s.unroll, 4);
+  EXPECT_TRUE(s.splits.empty());
+  acnn::Schedule wide = schedule(kNarrowConv, avx512());
+  EXPECT_EQ(wide.registerTile, (Tile{1, 1, 2, 64, 1, 1, 4}));
 }
 
 // 14 rows x 2 vectors of 16 with AVX-512's 32 registers; 56 = 4 x 14.
