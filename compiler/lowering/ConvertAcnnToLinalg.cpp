@@ -8,6 +8,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace acnn {
 
 #define GEN_PASS_DEF_CONVERTACNNTOLINALG
@@ -18,6 +21,8 @@ namespace {
 using namespace mlir;
 
 struct ConvertAcnnToLinalg : impl::ConvertAcnnToLinalgBase<ConvertAcnnToLinalg> {
+  using ConvertAcnnToLinalgBase::ConvertAcnnToLinalgBase;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -32,7 +37,8 @@ struct ConvertAcnnToLinalg : impl::ConvertAcnnToLinalgBase<ConvertAcnnToLinalg> 
     populateMatmulToLinalgPatterns(patterns);
     populateDataMovementToLinalgPatterns(patterns);
     populateFusedToLinalgPatterns(patterns);
-    populateAttentionToLinalgPatterns(patterns);
+    populateAttentionToLinalgPatterns(
+        patterns, threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

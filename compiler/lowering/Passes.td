@@ -13,6 +13,10 @@ def ConvertAcnnToLinalg : Pass<"acnn-convert-to-linalg", "mlir::ModuleOp"> {
     stays in tensor SSA form for one-shot bufferisation. An op that cannot be
     lowered fails the pass with a diagnostic naming it.
   }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Threads attention's blocks of query rows are shared by (0: this machine's)">
+  ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
     "mlir::arith::ArithDialect", "mlir::math::MathDialect",

@@ -1,4 +1,4 @@
-// RUN: acnn-opt %s -split-input-file -acnn-convert-to-linalg | FileCheck %s
+// RUN: acnn-opt %s -split-input-file -acnn-convert-to-linalg="threads=2" | FileCheck %s
 
 // Attention over 256 keys for 2 x 128 queries: an scf.forall over (batch,
 // block of 64 query rows), and in each iteration a stream over blocks of 64
@@ -29,18 +29,20 @@ func.func @attention(%q: tensor<2x128x16xf32>, %k: tensor<2x256x16xf32>, %v: ten
 
 // -----
 
-// 197 tokens (a prime, ViT's): the queries are padded with zero rows to 224,
-// 7 blocks of 32 per head, and the padded rows dropped at the end; the keys
-// stream as three blocks of 64 in the loop and one last block of the 5 left.
+// 197 tokens (a prime, ViT's): the queries are padded with zero rows to 200,
+// 4 blocks of 50 per head (12 blocks, 6 for each of 2 threads: 32 would give
+// 224 rows, 11 blocks for one thread), and the padded rows dropped at the
+// end; the keys stream as three blocks of 64 in the loop and one last block
+// of the 5 left.
 // CHECK-LABEL: func @attention_remainders
-// CHECK: %[[QP:.*]] = tensor.pad %arg0 low[0, 0, 0] high[0, 27, 0]
-// CHECK: %[[OUT:.*]] = scf.forall (%{{.*}}, %{{.*}}) in (3, 7) {{.*}} -> (tensor<3x224x8xf32>)
-// CHECK: tensor.extract_slice %[[QP]]{{.*}} [1, 32, 16]
+// CHECK: %[[QP:.*]] = tensor.pad %arg0 low[0, 0, 0] high[0, 3, 0]
+// CHECK: %[[OUT:.*]] = scf.forall (%{{.*}}, %{{.*}}) in (3, 4) {{.*}} -> (tensor<3x200x8xf32>)
+// CHECK: tensor.extract_slice %[[QP]]{{.*}} [1, 50, 16]
 // CHECK: %[[END:.*]] = arith.constant 192 : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[END]] step
 // CHECK: scf.yield
 // CHECK: tensor.extract_slice %{{.*}}[0, %[[END]], 0] [1, 5, 16]
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x32x5xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x50x5xf32>)
 // CHECK: scf.forall.in_parallel
 // CHECK: %[[R:.*]] = tensor.extract_slice %[[OUT]][0, 0, 0] [3, 197, 8]
 // CHECK-NOT: tensor<3x197x197xf32>
