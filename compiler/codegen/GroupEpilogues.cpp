@@ -83,6 +83,23 @@ linalg::GenericOp copyForReaders(OpBuilder &b, linalg::LinalgOp body) {
   return copy;
 }
 
+/// Gives `g`'s epilogue a tensor.empty destination of its own, tagged with
+/// `group` so that CSE does not merge it with another group's: two groups
+/// writing slices of one empty tensor would make bufferisation copy one of
+/// them.
+void ownDestination(OpBuilder &b, Group g, int64_t group) {
+  OpOperand *init = g.epilogue.getDpsInitOperand(0);
+  auto empty = init->get().getDefiningOp<tensor::EmptyOp>();
+  if (!empty)
+    return;
+  // Before the group's first op: the start may write there too.
+  b.setInsertionPoint(g.start ? g.start : g.body);
+  auto own = tensor::EmptyOp::create(b, empty.getLoc(), empty.getType().getShape(),
+                                     empty.getType().getElementType());
+  own->setAttr(kGroupDestinationAttr, b.getI64IntegerAttr(group));
+  init->set(own);
+}
+
 /// Whether `body` may head a group: a conv or matmul on static tensors whose
 /// parallel loops come first.
 bool isBody(linalg::LinalgOp body) {
@@ -116,7 +133,10 @@ FailureOr<std::pair<Group, Group>> split(OpBuilder &b, Group g, int64_t dim, int
     Value place = tensor::ExtractSliceOp::create(b, loc, result, offsets, sizes, unit);
     Value start;
     if (g.start) {
-      FailureOr<Value> tile = tileOfResult(b, g.start, offsets, sizes, {});
+      SmallVector<std::pair<Value, Value>> inPlace;
+      if (g.start.getDpsInits()[0] == g.epilogue.getDpsInits()[0])
+        inPlace.push_back({g.start.getDpsInits()[0], place});
+      FailureOr<Value> tile = tileOfResult(b, g.start, offsets, sizes, inPlace);
       if (failed(tile))
         return failure();
       start = *tile;
@@ -166,8 +186,18 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
       Group g{startOf(body), body, epilogueOf(body)};
       if (!g.epilogue && g.start)
         g.epilogue = copyForReaders(b, body);
-      if (g.epilogue)
-        pending.push_back(g);
+      if (!g.epilogue)
+        continue;
+      ownDestination(b, g, pending.size());
+      // The start writes where the epilogue will: the conv accumulates in
+      // that place too, so a tile the vectoriser does not keep in registers
+      // still needs no buffer of its own.
+      // (Only into the group's own destination, made before the start.)
+      auto own = g.epilogue.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>();
+      if (g.start && own && own->hasAttr(kGroupDestinationAttr) &&
+          g.start.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>())
+        g.start.getDpsInitsMutable()[0].set(own);
+      pending.push_back(g);
     }
     MLIRContext *ctx = &getContext();
     int64_t id = 0;

@@ -125,6 +125,8 @@ inline constexpr llvm::StringLiteral kKernelAttr = "acnn.kernel";
 inline constexpr llvm::StringLiteral kGroupEpilogueAttr = "acnn.group_epilogue";
 inline constexpr llvm::StringLiteral kGroupBodyAttr = "acnn.group_body";
 inline constexpr llvm::StringLiteral kGroupStartAttr = "acnn.group_start";
+/// The tensor.empty a group's consumer writes (one per group, not merged).
+inline constexpr llvm::StringLiteral kGroupDestinationAttr = "acnn.group_destination";
 
 } // namespace acnn
 

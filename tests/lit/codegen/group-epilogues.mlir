@@ -3,16 +3,18 @@
 // A conv with a bias start and a relu: its schedule (6 x 16 register tiles
 // on AVX2) splits its 56 output columns at 54, so the group is cut there
 // into two groups, each computing its columns of the relu's result from its
-// own start and conv, inserted in place.
+// own start and conv. The relu writes a tensor.empty of the group's own
+// (tagged, so CSE merges it with no other), the start in the same place,
+// each part in what the part before it wrote.
 // CHECK-LABEL: func @conv_bias_relu
-// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x56x56x32xf32>
+// CHECK: %[[E:.*]] = tensor.empty() {acnn.group_destination = 0 : i64} : tensor<1x56x56x32xf32>
 // CHECK: %[[P1:.*]] = tensor.extract_slice %[[E]][0, 0, 0, 0] [1, 56, 54, 32]
 // CHECK: %[[S1:.*]] = linalg.broadcast ins(%{{.*}} : tensor<32xf32>) outs(%[[P1]] : tensor<1x56x54x32xf32>) dimensions = [0, 1, 2]  {acnn.group_start = [[G1:[0-9]+]] : i64}
 // CHECK: %[[C1:.*]] = linalg.conv_2d_nhwc_hwcf {acnn.group_body = [[G1]] : i64{{.*}}} ins(%{{.*}}, %{{.*}} : tensor<1x58x56x16xf32>, tensor<3x3x16x32xf32>) outs(%[[S1]] : tensor<1x56x54x32xf32>)
 // CHECK: %[[R1:.*]] = linalg.generic {{.*}} ins(%[[C1]] : tensor<1x56x54x32xf32>) outs(%[[P1]] : tensor<1x56x54x32xf32>) attrs =  {acnn.group_epilogue = [[G1]] : i64}
 // CHECK: %[[I1:.*]] = tensor.insert_slice %[[R1]] into %[[E]][0, 0, 0, 0] [1, 56, 54, 32]
 // CHECK: %[[P2:.*]] = tensor.extract_slice %[[I1]][0, 0, 54, 0] [1, 56, 2, 32]
-// CHECK: %[[S2:.*]] = linalg.broadcast {{.*}} {acnn.group_start = [[G2:[0-9]+]] : i64}
+// CHECK: %[[S2:.*]] = linalg.broadcast {{.*}} outs(%[[P2]] : tensor<1x56x2x32xf32>) {{.*}} {acnn.group_start = [[G2:[0-9]+]] : i64}
 // CHECK: %[[C2:.*]] = linalg.conv_2d_nhwc_hwcf {acnn.group_body = [[G2]] : i64{{.*}}} ins(%{{.*}}, %{{.*}} : tensor<1x58x4x16xf32>, tensor<3x3x16x32xf32>) outs(%[[S2]] : tensor<1x56x2x32xf32>)
 // CHECK: %[[R2:.*]] = linalg.generic {{.*}} ins(%[[C2]] : tensor<1x56x2x32xf32>) outs(%[[P2]] : tensor<1x56x2x32xf32>) attrs =  {acnn.group_epilogue = [[G2]] : i64}
 // CHECK: %[[I2:.*]] = tensor.insert_slice %[[R2]] into %[[I1]][0, 0, 54, 0] [1, 56, 2, 32]
