@@ -1,5 +1,6 @@
 // acnn-pad-in-producer: a convolution's zero-padded input is written in
-// place by the element-wise kernel that produces it, inside a buffer filled
+// place by the element-wise kernel (or transpose: a model input going NHWC)
+// that produces it, inside a buffer filled
 // with the padding value, instead of being copied into a padded buffer
 // afterwards (a full read and write of every padded feature map).
 //
@@ -29,9 +30,10 @@ struct PadInProducer : OpRewritePattern<tensor::PadOp> {
 
   LogicalResult matchAndRewrite(tensor::PadOp pad, PatternRewriter &rewriter) const override {
     Value padValue = pad.getConstantPaddingValue();
-    auto producer = pad.getSource().getDefiningOp<linalg::GenericOp>();
+    auto producer = pad.getSource().getDefiningOp<linalg::LinalgOp>();
     if (!padValue || !pad.getLow().empty() || !pad.getHigh().empty() || !producer ||
-        !producer.hasPureTensorSemantics() || producer.getNumResults() != 1 ||
+        !isa<linalg::GenericOp, linalg::TransposeOp>(producer) ||
+        !producer.hasPureTensorSemantics() || producer->getNumResults() != 1 ||
         producer.getNumParallelLoops() != producer.getNumLoops() ||
         producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) ||
         !pad.getResultType().hasStaticShape())
@@ -57,7 +59,7 @@ struct PadInProducer : OpRewritePattern<tensor::PadOp> {
         tensor::ExtractSliceOp::create(rewriter, loc, sourceType, filled, offsets, sizes, strides);
     rewriter.modifyOpInPlace(producer, [&] { producer.getDpsInitsMutable()[0].assign(interior); });
     rewriter.setInsertionPoint(pad);
-    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, producer.getResult(0), filled, offsets,
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, producer->getResult(0), filled, offsets,
                                                        sizes, strides);
     return success();
   }

@@ -188,12 +188,12 @@ def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
 }
 
 def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
-  let summary = "Write a padded conv input in place from the element-wise kernel producing it";
+  let summary = "Write a padded conv input in place from the element-wise kernel or transpose producing it";
   let description = [{
-    A tensor.pad of an element-wise generic's result (a conv's zero padding)
-    becomes a buffer filled with the padding value whose interior the
-    generic writes directly, so the feature map is not copied into a padded
-    buffer after it is written.
+    A tensor.pad of an element-wise generic's or a transpose's result (a
+    conv's zero padding) becomes a buffer filled with the padding value whose
+    interior the producer writes directly, so the feature map is not copied
+    into a padded buffer after it is written.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }

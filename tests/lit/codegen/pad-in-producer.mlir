@@ -29,6 +29,28 @@ func.func @relu_then_pad(%x: tensor<1x4x4x8xf32>) -> (tensor<1x6x6x8xf32>, tenso
 
 // -----
 
+// A model input going NCHW -> NHWC: the transpose writes the padded buffer's
+// interior, so the input is not copied into it afterwards.
+// CHECK-LABEL: func @transpose_then_pad
+// CHECK: %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x9x9x3xf32>)
+// CHECK: %[[IN:.*]] = tensor.extract_slice %[[F]][0, 1, 1, 0] [1, 8, 8, 3] [1, 1, 1, 1]
+// CHECK: %[[T:.*]] = linalg.transpose ins(%arg0 : tensor<1x3x8x8xf32>) outs(%[[IN]] : tensor<1x8x8x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[T]] into %[[F]][0, 1, 1, 0] [1, 8, 8, 3] [1, 1, 1, 1]
+// CHECK: return %[[P]]
+func.func @transpose_then_pad(%x: tensor<1x3x8x8xf32>) -> tensor<1x9x9x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x8x3xf32>
+  %t = linalg.transpose ins(%x : tensor<1x3x8x8xf32>) outs(%e : tensor<1x8x8x3xf32>) permutation = [0, 2, 3, 1]
+  %p = tensor.pad %t low[0, 1, 1, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x8x8x3xf32> to tensor<1x9x9x3xf32>
+  return %p : tensor<1x9x9x3xf32>
+}
+
+// -----
+
 // A producer that reads its output (an accumulation) keeps its own buffer.
 // CHECK-LABEL: func @accumulating_producer
 // CHECK: tensor.pad
