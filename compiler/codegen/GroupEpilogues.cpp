@@ -44,13 +44,17 @@ linalg::LinalgOp startOf(linalg::LinalgOp body) {
   return {};
 }
 
-/// `body`'s epilogue, if its only reader qualifies: an element-wise generic
+/// `body`'s epilogue, if its only reader qualifies (possibly reading it as its
+/// destination too, updating it in place): an element-wise generic
 /// iterating exactly the body's parallel loops, reading the body's result
 /// and writing its own through identity maps.
 linalg::GenericOp epilogueOf(linalg::LinalgOp body) {
-  if (!body->hasOneUse())
+  Value y = body->getResult(0);
+  if (y.use_empty())
     return {};
-  auto epilogue = dyn_cast<linalg::GenericOp>(*body->getUsers().begin());
+  auto epilogue = dyn_cast<linalg::GenericOp>(*y.getUsers().begin());
+  if (!llvm::all_of(y.getUsers(), [&](Operation *user) { return user == epilogue; }))
+    return {};
   if (!epilogue || epilogue->getBlock() != body->getBlock() ||
       !epilogue.hasPureTensorSemantics() || epilogue.getNumResults() != 1 ||
       !allParallel(epilogue) || epilogue.getNumLoops() != body.getNumParallelLoops() ||
@@ -65,13 +69,14 @@ linalg::GenericOp epilogueOf(linalg::LinalgOp body) {
 
 /// A copy of `body`'s result that its readers read instead: the epilogue of
 /// a body without one, so that its start is still computed in registers
-/// (the copy is the one store of each tile).
-linalg::GenericOp copyForReaders(OpBuilder &b, linalg::LinalgOp body) {
+/// (the copy is the one store of each tile). It writes where the start
+/// did.
+linalg::GenericOp copyForReaders(OpBuilder &b, linalg::LinalgOp body, linalg::LinalgOp start) {
   b.setInsertionPointAfter(body);
   Value y = body->getResult(0);
   auto type = cast<RankedTensorType>(y.getType());
   Location loc = body.getLoc();
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  Value empty = start.getDpsInits()[0];
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   auto copy = linalg::GenericOp::create(
       b, loc, TypeRange{type}, ValueRange{y}, ValueRange{empty}, ArrayRef<AffineMap>{id, id},
@@ -185,9 +190,15 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
         continue;
       Group g{startOf(body), body, epilogueOf(body)};
       if (!g.epilogue && g.start)
-        g.epilogue = copyForReaders(b, body);
+        g.epilogue = copyForReaders(b, body, g.start);
       if (!g.epilogue)
         continue;
+      // An epilogue updating the conv's result in place (acnn-fuse-pool-into-
+      // conv's blocks) writes where the accumulator started instead: the
+      // same buffer, and not the conv's result, which tiles do not make.
+      OpOperand *dest = g.epilogue.getDpsInitOperand(0);
+      if (dest->get() == body->getResult(0))
+        dest->set(g.start ? g.start.getDpsInits()[0] : body.getDpsInits()[0]);
       ownDestination(b, g, pending.size());
       // The start writes where the epilogue will: the conv accumulates in
       // that place too, so a tile the vectoriser does not keep in registers

@@ -10,6 +10,7 @@
 //   p = tensor.insert_slice y into f's interior
 // which bufferises to one buffer that the generic writes into.
 #include "compiler/codegen/Passes.h"
+#include "compiler/codegen/Schedule.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -27,6 +28,9 @@ namespace {
 
 struct PadInProducer : OpRewritePattern<tensor::PadOp> {
   using OpRewritePattern::OpRewritePattern;
+
+  /// Numbers of the padded buffers made so far.
+  mutable int64_t nextBuffer = 0;
 
   LogicalResult matchAndRewrite(tensor::PadOp pad, PatternRewriter &rewriter) const override {
     Value padValue = pad.getConstantPaddingValue();
@@ -49,9 +53,12 @@ struct PadInProducer : OpRewritePattern<tensor::PadOp> {
     auto sourceType = cast<RankedTensorType>(pad.getSourceType());
     rewriter.setInsertionPoint(producer);
     Value value = rewriter.clone(*constant)->getResult(0);
-    Value empty =
+    // Tagged: CSE must not merge two padded buffers, whose producers would
+    // then overwrite each other's maps (bufferisation copies them instead).
+    auto empty =
         tensor::EmptyOp::create(rewriter, loc, paddedType.getShape(), paddedType.getElementType());
-    Value filled = linalg::FillOp::create(rewriter, loc, value, empty).getResult(0);
+    empty->setAttr(kPaddedBufferAttr, rewriter.getI64IntegerAttr(nextBuffer++));
+    Value filled = linalg::FillOp::create(rewriter, loc, value, empty.getResult()).getResult(0);
     SmallVector<OpFoldResult> offsets = getAsIndexOpFoldResult(getContext(), pad.getStaticLow());
     SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(getContext(), sourceType.getShape());
     SmallVector<OpFoldResult> strides(sourceType.getRank(), rewriter.getIndexAttr(1));

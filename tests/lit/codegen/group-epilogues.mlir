@@ -62,11 +62,13 @@ func.func @matmul_residual(%a: tensor<192x96xf32>, %b: tensor<96x64xf32>, %res: 
 // -----
 
 // A conv with a start but more than one reader: its readers read a copy,
-// which is the group's epilogue (each tile's one store).
+// which is the group's epilogue (each tile's one store), written where the
+// start and the conv write.
 // CHECK-LABEL: func @copy_for_readers
-// CHECK: %[[S:.*]] = linalg.fill {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: %[[D:.*]] = tensor.empty() {acnn.group_destination = 0 : i64}
+// CHECK: %[[S:.*]] = linalg.fill {acnn.group_start = [[G:[0-9]+]] : i64} ins(%{{.*}} : f32) outs(%[[D]] : tensor<1x8x8x8xf32>)
 // CHECK-NEXT: %[[Y:.*]] = linalg.conv_2d_nhwc_hwcf {acnn.group_body = [[G]] : i64{{.*}}} ins(%arg0, %arg1 : tensor<1x10x10x8xf32>, tensor<3x3x8x8xf32>) outs(%[[S]] : tensor<1x8x8x8xf32>)
-// CHECK: %[[C:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<1x8x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x8xf32>) attrs =  {acnn.group_epilogue = [[G]] : i64} {
+// CHECK: %[[C:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<1x8x8x8xf32>) outs(%[[D]] : tensor<1x8x8x8xf32>) attrs =  {acnn.group_epilogue = [[G]] : i64} {
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT: linalg.yield %[[IN]] : f32
 // CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<1x8x8x8xf32>)
@@ -84,6 +86,28 @@ func.func @copy_for_readers(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x8xf32>) 
     linalg.yield %m : f32
   } -> tensor<1x8x8x8xf32>
   return %y, %r : tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// An epilogue updating the conv's result in place (as in acnn-fuse-pool-
+// into-conv's blocks) writes where the accumulator started instead.
+// CHECK-LABEL: func @in_place_epilogue
+// CHECK: %[[S:.*]] = linalg.broadcast ins(%{{.*}}) outs(%arg2 : tensor<1x8x12x16xf32>) {{.*}} {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: %[[Y:.*]] = linalg.conv_2d_nhwc_hwcf {acnn.group_body = [[G]] : i64{{.*}}} {{.*}} outs(%[[S]] : tensor<1x8x12x16xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[Y]] : tensor<1x8x12x16xf32>) outs(%arg2 : tensor<1x8x12x16xf32>) attrs =  {acnn.group_epilogue = [[G]] : i64}
+func.func @in_place_epilogue(%x: tensor<1x10x14x8xf32>, %w: tensor<3x3x8x16xf32>, %place: tensor<1x8x12x16xf32>, %b: tensor<16xf32>) -> tensor<1x8x12x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %start = linalg.broadcast ins(%b : tensor<16xf32>) outs(%place : tensor<1x8x12x16xf32>) dimensions = [0, 1, 2]
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x10x14x8xf32>, tensor<3x3x8x16xf32>) outs(%start : tensor<1x8x12x16xf32>) -> tensor<1x8x12x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y : tensor<1x8x12x16xf32>) outs(%y : tensor<1x8x12x16xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %m = arith.maximumf %p, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x12x16xf32>
+  return %r : tensor<1x8x12x16xf32>
 }
 
 // -----

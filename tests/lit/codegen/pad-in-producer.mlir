@@ -30,8 +30,11 @@ func.func @relu_then_pad(%x: tensor<1x4x4x8xf32>) -> (tensor<1x6x6x8xf32>, tenso
 // -----
 
 // A model input going NCHW -> NHWC: the transpose writes the padded buffer's
-// interior, so the input is not copied into it afterwards.
+// interior, so the input is not copied into it afterwards. The buffer's
+// tensor.empty is tagged so that CSE never merges two padded buffers (their
+// producers would overwrite each other's maps).
 // CHECK-LABEL: func @transpose_then_pad
+// CHECK: %[[E:.*]] = tensor.empty() {acnn.padded_buffer = {{[0-9]+}} : i64} : tensor<1x9x9x3xf32>
 // CHECK: %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x9x9x3xf32>)
 // CHECK: %[[IN:.*]] = tensor.extract_slice %[[F]][0, 1, 1, 0] [1, 8, 8, 3] [1, 1, 1, 1]
 // CHECK: %[[T:.*]] = linalg.transpose ins(%arg0 : tensor<1x3x8x8xf32>) outs(%[[IN]] : tensor<1x8x8x3xf32>) permutation = [0, 2, 3, 1]
