@@ -191,11 +191,13 @@ def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
   let summary = "Write a padded conv input in place from the element-wise kernel or transpose producing it";
   let description = [{
     A tensor.pad of an element-wise generic's or a transpose's result (a
-    conv's zero padding) becomes a buffer filled with the padding value whose
-    interior the producer writes directly, so the feature map is not copied
-    into a padded buffer after it is written.
+    conv's zero padding) becomes a buffer with the padding value around the
+    interior that the producer writes directly, so the feature map is not copied
+    into a padded buffer after it is written. Only the buffer's border is
+    filled.
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::bufferization::BufferizationDialect"];
 }
 
 def ScheduleKernels : Pass<"acnn-schedule-kernels", "mlir::ModuleOp"> {

@@ -127,9 +127,6 @@ inline constexpr llvm::StringLiteral kGroupBodyAttr = "acnn.group_body";
 inline constexpr llvm::StringLiteral kGroupStartAttr = "acnn.group_start";
 /// The tensor.empty a group's consumer writes (one per group, not merged).
 inline constexpr llvm::StringLiteral kGroupDestinationAttr = "acnn.group_destination";
-/// The tensor.empty of a padded conv input written in place by its producer
-/// (acnn-pad-in-producer; one per pad, not merged).
-inline constexpr llvm::StringLiteral kPaddedBufferAttr = "acnn.padded_buffer";
 
 } // namespace acnn
 
