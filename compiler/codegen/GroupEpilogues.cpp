@@ -105,11 +105,12 @@ void ownDestination(OpBuilder &b, Group g, int64_t group) {
   init->set(own);
 }
 
-/// Whether `body` may head a group: a conv or matmul on static tensors whose
-/// parallel loops come first.
+/// Whether `body` may head a group: a conv, matmul or contraction generic
+/// (attention's scores) on static tensors whose parallel loops come first.
 bool isBody(linalg::LinalgOp body) {
-  if (!isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp>(body) || !body.hasPureTensorSemantics() ||
-      body.hasDynamicShape())
+  const bool contraction = isa<linalg::GenericOp>(body) && linalg::isaContractionOpInterface(body);
+  if (!(isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp>(body) || contraction) ||
+      !body.hasPureTensorSemantics() || body.hasDynamicShape())
     return false;
   SmallVector<utils::IteratorType> iterators = body.getIteratorTypesArray();
   for (unsigned d = 0; d < body.getNumParallelLoops(); ++d)

@@ -90,6 +90,37 @@ func.func @copy_for_readers(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x8xf32>) 
 
 // -----
 
+// Attention's scores: a contraction generic (b, i, j parallel, c reduced)
+// from zeros, scaled: one group.
+// CHECK-LABEL: func @scores
+// CHECK: linalg.fill {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} attrs =  {acnn.group_body = [[G]] : i64}
+// CHECK: arith.mulf
+// CHECK: linalg.generic {{.*}} attrs =  {acnn.group_epilogue = [[G]] : i64}
+func.func @scores(%q: tensor<2x48x32xf32>, %kt: tensor<2x32x64xf32>) -> tensor<2x48x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %scale = arith.constant 0.125 : f32
+  %e = tensor.empty() : tensor<2x48x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x48x64xf32>) -> tensor<2x48x64xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(b, i, j, c) -> (b, i, c)>, affine_map<(b, i, j, c) -> (b, c, j)>, affine_map<(b, i, j, c) -> (b, i, j)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+    ins(%q, %kt : tensor<2x48x32xf32>, tensor<2x32x64xf32>) outs(%f : tensor<2x48x64xf32>) {
+  ^bb0(%a: f32, %k: f32, %acc: f32):
+    %p = arith.mulf %a, %k : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<2x48x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]}
+    ins(%s : tensor<2x48x64xf32>) outs(%e : tensor<2x48x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.mulf %x, %scale : f32
+    linalg.yield %y : f32
+  } -> tensor<2x48x64xf32>
+  return %r : tensor<2x48x64xf32>
+}
+
+// -----
+
 // An epilogue updating the conv's result in place (as in acnn-fuse-pool-
 // into-conv's blocks) writes where the accumulator started instead.
 // CHECK-LABEL: func @in_place_epilogue
