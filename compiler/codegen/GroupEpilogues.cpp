@@ -1,5 +1,5 @@
-// acnn-group-epilogues: make a conv or matmul, the element-wise op that is
-// the only reader of its result (its epilogue: bias, activation, residual)
+// acnn-group-epilogues: make a conv, matmul or contraction generic, the
+// element-wise op that is the only reader of its result (its epilogue: bias, activation, residual)
 // and the op that starts its accumulator (a bias broadcast or a fill) one
 // kernel, which acnn-schedule-kernels tiles as one: every register tile of
 // the epilogue computes its tile of the conv there and then, from the
