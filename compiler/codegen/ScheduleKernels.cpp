@@ -104,12 +104,15 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
       if (op->getParentOfType<linalg::LinalgOp>())
         return;
       Attribute body = op->getAttr(kGroupBodyAttr), start = op->getAttr(kGroupStartAttr);
-      if (body && groups.contains(body))
+      if (body && groups.contains(body)) {
         bodies[body] = op;
-      else if (start && groups.contains(start))
+      } else if (start && groups.contains(start)) {
         starts[start] = op;
-      else
+      } else {
+        op->removeAttr(kGroupBodyAttr);
+        op->removeAttr(kGroupStartAttr);
         ops.push_back(op);
+      }
     });
     MLIRContext *ctx = func.getContext();
     // Every schedule is made and every op tagged before any script runs: a

@@ -118,3 +118,22 @@ func.func @conv_group(%x: tensor<1x10x26x8xf32>, %w: tensor<3x3x8x16xf32>, %b: t
   } -> tensor<1x8x24x16xf32>
   return %r : tensor<1x8x24x16xf32>
 }
+
+// -----
+
+// A conv tagged as a group's but without the group's consumer (canonicalised
+// away) is a kernel of its own, as is its start.
+// AVX2: kernel 0: elementwise linalg.fill
+// AVX2: kernel 1: conv linalg.conv_2d_nhwc_hwcf loops [1, 8, 24, 16, 3, 3, 8]
+// AVX2-NOT: in-epilogue
+// CHECK-LABEL: func @orphan_group
+// CHECK-NOT: linalg.
+// CHECK-NOT: acnn.group
+func.func @orphan_group(%x: tensor<1x10x26x8xf32>, %w: tensor<3x3x8x16xf32>) -> tensor<1x8x24x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x24x16xf32>
+  %start = linalg.fill {acnn.group_start = 7 : i64} ins(%zero : f32) outs(%e : tensor<1x8x24x16xf32>) -> tensor<1x8x24x16xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {acnn.group_body = 7 : i64, dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x10x26x8xf32>, tensor<3x3x8x16xf32>) outs(%start : tensor<1x8x24x16xf32>) -> tensor<1x8x24x16xf32>
+  return %y : tensor<1x8x24x16xf32>
+}
