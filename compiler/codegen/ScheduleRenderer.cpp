@@ -167,6 +167,20 @@ private:
     loop = into;
   }
 
+  /// Vectorises the tiled op (a conv decomposed to 1-D first, when the
+  /// schedule says so).
+  void vectorize(std::string op) {
+    if (s.decompose) {
+      std::string d = fresh("conv1d");
+      line(llvm::formatv("{0} = transform.structured.decompose {1} : (!transform.any_op) -> "
+                         "!transform.any_op",
+                         d, op)
+               .str());
+      op = d;
+    }
+    line("transform.structured.vectorize " + op + " : !transform.any_op");
+  }
+
   /// A group of acnn-group-epilogues: the element-wise consumer (%op, the
   /// root) tiled over the body's parallel loops, for threads then for
   /// registers, the body and its start fused into each level's loops; then
@@ -199,15 +213,7 @@ private:
     llvm::SmallVector<int64_t> reduction = clampTile(s.registerTile, s.loopExtents);
     std::fill(reduction.begin(), reduction.begin() + parallel, 0);
     tileUsingFor(body, reduction, {});
-    if (s.decompose) {
-      std::string d = fresh("conv1d");
-      line(llvm::formatv("{0} = transform.structured.decompose {1} : (!transform.any_op) -> "
-                         "!transform.any_op",
-                         d, body)
-               .str());
-      body = d;
-    }
-    line("transform.structured.vectorize " + body + " : !transform.any_op");
+    vectorize(body);
     line("transform.structured.vectorize " + op + " : !transform.any_op");
     if (s.withStart)
       line("transform.structured.vectorize " + start + " : !transform.any_op");
@@ -234,15 +240,7 @@ private:
     llvm::SmallVector<int64_t> tile = clampTile(s.registerTile, extents);
     tileUsingFor(op, tile, s.interchange);
 
-    if (s.decompose) {
-      std::string d = fresh("conv1d");
-      line(llvm::formatv("{0} = transform.structured.decompose {1} : (!transform.any_op) -> "
-                         "!transform.any_op",
-                         d, op)
-               .str());
-      op = d;
-    }
-    line("transform.structured.vectorize " + op + " : !transform.any_op");
+    vectorize(op);
     // Accumulators (hoistAccumulators) are hoisted out of the reduction
     // loops for all kernels at once, after the vector patterns of
     // renderVectorPrepareScript (the hoisting needs them to run on the whole
