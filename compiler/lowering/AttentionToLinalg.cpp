@@ -79,6 +79,21 @@ Value slice3(OpBuilder &b, Location loc, Value full, ArrayRef<OpFoldResult> offs
                                         getAsIndexOpFoldResult(b.getContext(), sizes), strides);
 }
 
+/// init[b, i, j] + sum_c lhs[b, i, c] * rhs[rhsLoops] over loops (b, i, j, c):
+/// the scores (rhs = keys, read [b, j, c]) and the accumulator update (rhs =
+/// values, read [b, c, j]).
+Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs, ArrayRef<unsigned> rhsLoops,
+               Value init) {
+  MLIRContext *ctx = b.getContext();
+  return buildGeneric(
+      b, loc, ValueRange{lhs, rhs}, init,
+      {loopsMap(ctx, 4, {0, 1, 3}), loopsMap(ctx, 4, rhsLoops), loopsMap(ctx, 4, {0, 1, 2})},
+      iteratorKinds({false, false, false, true}), [](OpBuilder &nb, Location nl, ValueRange a) {
+        ScalarBuilder sb{nb, nl};
+        return sb.add(a[2], sb.mul(a[0], a[1]));
+      });
+}
+
 /// Attention of q [B, M, D] over k [B, N, D], v [B, N, E], with scores
 /// scaled by `scale` plus bias [B, M, N] if given, streamed over key blocks
 /// and written into `dest` [B, M, E].
@@ -105,13 +120,7 @@ Value streamAttention(OpBuilder &b, Location loc, Value q, Value k, Value v, Val
 
     // s[b, i, j] = sum_c q[b, i, c] * k[b, j, c] * scale (+ bias[b, i, start + j]).
     Value zeros = filledTensor(lb, l, {batch, m, t}, 0.0);
-    Value s = buildGeneric(
-        lb, l, ValueRange{q, kb}, zeros,
-        {loopsMap(ctx, 4, {0, 1, 3}), loopsMap(ctx, 4, {0, 2, 3}), loopsMap(ctx, 4, {0, 1, 2})},
-        iteratorKinds({false, false, false, true}), [](OpBuilder &nb, Location nl, ValueRange a) {
-          ScalarBuilder sb{nb, nl};
-          return sb.add(a[2], sb.mul(a[0], a[1]));
-        });
+    Value s = contract(lb, l, q, kb, {0, 2, 3}, zeros);
     SmallVector<Value> scoreInputs = {s};
     SmallVector<AffineMap> scoreMaps = {loopsMap(ctx, 3, {0, 1, 2})};
     if (bias) {
@@ -172,13 +181,7 @@ Value streamAttention(OpBuilder &b, Location loc, Value q, Value k, Value v, Val
                                    [](OpBuilder &nb, Location nl, ValueRange a) {
                                      return ScalarBuilder{nb, nl}.mul(a[1], a[0]);
                                    });
-    Value newAcc = buildGeneric(
-        lb, l, ValueRange{p, vb}, scaledAcc,
-        {loopsMap(ctx, 4, {0, 1, 3}), loopsMap(ctx, 4, {0, 3, 2}), loopsMap(ctx, 4, {0, 1, 2})},
-        iteratorKinds({false, false, false, true}), [](OpBuilder &nb, Location nl, ValueRange a) {
-          ScalarBuilder sb{nb, nl};
-          return sb.add(a[2], sb.mul(a[0], a[1]));
-        });
+    Value newAcc = contract(lb, l, p, vb, {0, 3, 2}, scaledAcc);
     return {newMax, newSum, newAcc};
   };
 
