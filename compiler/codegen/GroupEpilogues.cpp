@@ -8,6 +8,12 @@
 // A conv with a start but no such reader gets one: a copy of its result
 // that its readers read instead (the copy is then each tile's one store).
 //
+// An op is in one group at most. An element-wise op reading two convs'
+// results (a residual add of a block's last conv and of its projection
+// shortcut's conv) is the epilogue of the first conv only; the second, like
+// a conv without such a reader, is given a copy of its result (splitting a
+// group erases its ops, which another group must not hold).
+//
 // The group is cut first where the conv's schedule would split its loops
 // (a remainder of output columns or channels that the register tile does
 // not divide), each piece a group of its own computing its part of the
@@ -183,6 +189,10 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
     });
     OpBuilder b(&getContext());
     SmallVector<Group> pending;
+    // The ops of the groups made so far. A group must hold no op of another:
+    // cutting a group erases its ops, and tagging one twice leaves the
+    // first group without it.
+    llvm::SmallPtrSet<Operation *, 32> grouped;
     for (linalg::LinalgOp body : bodies) {
       Schedule s = generateSchedule(body, t);
       // Blocked reductions (a matmul's k in cache blocks) finish a tile
@@ -190,6 +200,13 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
       if (!s.vectorize || !s.cacheTile.empty())
         continue;
       Group g{startOf(body), body, epilogueOf(body)};
+      // An epilogue reading two bodies' results (a residual add of two
+      // convs) is the first one's; this one gets a copy as below. (Likewise
+      // a start that is an earlier group's epilogue stays that group's.)
+      if (g.start && grouped.contains(g.start))
+        g.start = {};
+      if (g.epilogue && grouped.contains(g.epilogue))
+        g.epilogue = {};
       if (!g.epilogue && g.start)
         g.epilogue = copyForReaders(b, body, g.start);
       if (!g.epilogue)
@@ -209,6 +226,10 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
       if (g.start && own && own->hasAttr(kGroupDestinationAttr) &&
           g.start.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>())
         g.start.getDpsInitsMutable()[0].set(own);
+      grouped.insert(g.body);
+      grouped.insert(g.epilogue);
+      if (g.start)
+        grouped.insert(g.start);
       pending.push_back(g);
     }
     MLIRContext *ctx = &getContext();

@@ -177,6 +177,9 @@ def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
     conv's schedule for `target` would split
     a loop (a remainder the register tile does not divide), the group is cut
     there first into groups computing the parts of the generic's result.
+    An op is in one group at most: a generic reading two convs' results (a
+    residual add of a block's last conv and its projection shortcut) is the
+    first conv's epilogue, and the second conv gets a copy.
     The ops of a group carry acnn.group_epilogue, acnn.group_body and
     acnn.group_start with the group's number.
   }];

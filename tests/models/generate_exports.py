@@ -7,7 +7,8 @@ arithmetic from x.view(x.size(0), -1), x.shape[-1] ** -0.5 and Swin's window
 partition left in the graph (do_constant_folding=False for Swin), opsets 11,
 13 and 17, and the activations and layers of mobile nets (F.hardswish, F.silu,
 F.gelu in both forms, ReLU6, depthwise and grouped convs, AvgPool with
-count_include_pad, F.pad, expand_as, masked_fill, einsum attention).
+count_include_pad, F.pad, expand_as, masked_fill, einsum attention, a
+RegNetY-style bottleneck with a projection shortcut).
 
 For each model this writes into tests/models/exports/:
   NAME.onnx         the export (exported at batch 1, batch axis dynamic)
@@ -190,6 +191,39 @@ class SwinBlock(nn.Module):
         return self.head(x.mean(dim=(1, 2)))
 
 
+class GroupedSEBlock(nn.Module):
+    """A RegNetY (ResNeXt with squeeze-excite) bottleneck that downsamples: a
+    1x1 conv, a 3x3 grouped conv of group width 8 with stride 2, squeeze-excite,
+    a 1x1 conv, a 1x1 projection shortcut, the residual add and relu, then a
+    1x1 conv head, all convs followed by BatchNorm. Added as torchvision's
+    RegNetY adds (projection first), the add becomes the epilogue of the
+    projection conv with the block's last conv as its residual: an element-wise
+    op reading two convs' results (acnn-group-epilogues grouped both convs with
+    it and crashed where their 15 output columns split off a remainder)."""
+
+    def __init__(self, cin=8, c=16, group_width=8, se=4, classes=4):
+        super().__init__()
+        def conv_bn(i, o, k, stride=1, groups=1, relu=True):
+            layers = [nn.Conv2d(i, o, k, stride, k // 2, groups=groups, bias=False),
+                      nn.BatchNorm2d(o)]
+            return nn.Sequential(*layers, nn.ReLU()) if relu else nn.Sequential(*layers)
+        self.stem = conv_bn(3, cin, 3)
+        self.a = conv_bn(cin, c, 1)
+        self.b = conv_bn(c, c, 3, 2, c // group_width)
+        self.se_reduce = nn.Conv2d(c, se, 1)
+        self.se_expand = nn.Conv2d(se, c, 1)
+        self.c = conv_bn(c, c, 1, relu=False)
+        self.proj = conv_bn(cin, c, 1, 2, relu=False)
+        self.head = nn.Conv2d(c, classes, 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        y = self.b(self.a(x))
+        s = F.adaptive_avg_pool2d(y, 1)
+        y = y * torch.sigmoid(self.se_expand(F.relu(self.se_reduce(s))))
+        return self.head(F.relu(self.proj(x) + self.c(y)))
+
+
 class Unsupported(nn.Module):
     """Layers acnn does not take: a Dropout left in training mode, nearest
     upsampling, reflection padding and LeakyReLU."""
@@ -248,6 +282,15 @@ def main():
     path = export("unsupported", model, (1, 3, 8, 8), 13,
                   training=torch.onnx.TrainingMode.TRAINING)
     print(f"unsupported: {len(onnx.load(path).graph.node)} nodes")
+    torch.manual_seed(2)
+    regnety = GroupedSEBlock()
+    for m in regnety.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 1.5)
+    # 8x30: the block's 4x15 output columns are no multiple of any target's
+    # register tile (6 or 14 columns).
+    write("regnety_opset13", regnety, (BATCH, 3, 8, 30), 13)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
-// Every test model compiled by `acnnc compile` to a shared library, loaded
-// through libacnnrt and run: outputs within 1e-4 relative L2 error of
-// PyTorch's (ONNX models) and of the reference interpreter (all models).
+// Every test model (tests/models/, and the user-style exports of
+// tests/models/exports/) compiled by `acnnc compile` to a shared library,
+// loaded through libacnnrt and run: outputs within 1e-4 relative L2 error of
+// PyTorch's (ONNX models) and of the reference interpreter (all models but
+// the exports).
 #include "compiler/driver/ModelLoader.h"
 #include "compiler/driver/Pipeline.h"
 #include "compiler/interpreter/Interpreter.h"
@@ -24,9 +26,10 @@ namespace {
 constexpr double kTolerance = 1e-4;
 
 
-/// Compiles `model` with the acnnc binary, as a user would.
+/// Compiles `model` with the acnnc binary, as a user would, with `extra`
+/// arguments (--input-shape ...).
 std::string compileToSharedLibrary(const std::string &model, const std::string &name,
-                                   bool fusion = true) {
+                                   bool fusion = true, const std::vector<std::string> &extra = {}) {
   std::string dir = std::string(ACNN_BINARY_DIR) + "/tests/compiled";
   llvm::sys::fs::create_directories(dir);
   std::string out = dir + "/" + name + ".so";
@@ -34,6 +37,8 @@ std::string compileToSharedLibrary(const std::string &model, const std::string &
   std::vector<llvm::StringRef> args = {acnnc, "compile", model, "-o", out};
   if (!fusion)
     args.push_back("--no-fusion");
+  for (const std::string &arg : extra)
+    args.push_back(arg);
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(acnnc, args, std::nullopt, {}, 0, 0, &message);
   EXPECT_EQ(rc, 0) << "acnnc compile " << model << " failed " << message;
@@ -95,6 +100,31 @@ TEST_P(UnfusedOnnxModel, CompiledMatchesPyTorch) {
 
 INSTANTIATE_TEST_SUITE_P(Models, UnfusedOnnxModel,
                          ::testing::Values("se_resnet", "cbam_resnet", "nonlocal", "vit_tiny"));
+
+/// Models exported the way users export them (tests/models/exports/): the
+/// symbolic batch pinned to the saved input's (2) with --input-shape.
+class ExportedOnnxModel : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(ExportedOnnxModel, CompiledMatchesPyTorch) {
+  std::string base = std::string(ACNN_SOURCE_DIR) + "/tests/models/exports/" + GetParam();
+  std::vector<Tensor> inputs = {readNpy(base + ".input.npy")};
+  std::string shape = "input=";
+  for (size_t i = 0; i < inputs[0].shape.size(); ++i)
+    shape += (i ? "x" : "") + std::to_string(inputs[0].shape[i]);
+  std::vector<Tensor> got = runSharedLibraryModel(
+      compileToSharedLibrary(base + ".onnx", std::string("export_") + GetParam(), true,
+                             {"--input-shape", shape}),
+      inputs);
+  ASSERT_EQ(got.size(), 1u);
+  Tensor want = readNpy(base + ".output.npy");
+  ASSERT_EQ(got[0].shape, want.shape);
+  EXPECT_LE(relativeL2(got[0].data, want.data), kTolerance);
+}
+
+// regnety_opset13: a residual add of two convs (acnn-group-epilogues crashed).
+INSTANTIATE_TEST_SUITE_P(Exports, ExportedOnnxModel,
+                         ::testing::Values("mobile_opset11", "mobile_opset13", "vit_opset13",
+                                           "vit_opset17", "swin_opset13", "regnety_opset13"));
 
 class AcnnExample : public ::testing::TestWithParam<const char *> {};
 

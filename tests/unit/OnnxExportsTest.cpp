@@ -86,7 +86,7 @@ TEST_P(OnnxExportsTest, MatchesPyTorchWithTheBatchPinned) {
 
 INSTANTIATE_TEST_SUITE_P(Exports, OnnxExportsTest,
                          ::testing::Values("mobile_opset11", "mobile_opset13", "vit_opset13",
-                                           "vit_opset17", "swin_opset13"),
+                                           "vit_opset17", "swin_opset13", "regnety_opset13"),
                          [](const auto &info) { return info.param; });
 
 } // namespace
