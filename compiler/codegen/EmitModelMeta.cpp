@@ -2,6 +2,7 @@
 // signature; acnn-plan-memory and acnn-profile-kernels append the rest.
 #include "compiler/codegen/ModelMeta.h"
 #include "compiler/codegen/Passes.h"
+#include "dialects/acnn/AcnnAttrs.h"
 #include "dialects/acnn/AcnnDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -62,6 +63,9 @@ struct EmitModelMeta : impl::EmitModelMetaBase<EmitModelMeta> {
                                   entry.getResultTypes()[i], entry.getLoc()));
     if (!ok)
       return signalPassFailure();
+    // The runtime's default thread count: what the schedules were cut for.
+    if (auto target = model->getAttrOfType<TargetAttr>(kTargetAttr))
+      os << "threads " << target.getThreads() << '\n';
     text.push_back('\0');
 
     OpBuilder b = OpBuilder::atBlockEnd(model.getBody());

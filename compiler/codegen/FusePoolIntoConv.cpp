@@ -18,6 +18,7 @@
 // there every block of rows would re-read the whole filter.
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/ResultTiles.h"
+#include "dialects/acnn/AcnnAttrs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -25,7 +26,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 
-#include <thread>
 
 namespace acnn {
 
@@ -36,8 +36,6 @@ using namespace mlir;
 
 namespace {
 
-/// Bytes of output rows a block may hold: well inside a 512 KiB L2.
-constexpr int64_t kBlockBytes = 256 * 1024;
 
 /// A generic reducing [N, H, W, C] `z` over H and W into [N, C] with one
 /// associative, commutative op, from the neutral value `identity`.
@@ -118,11 +116,11 @@ std::optional<Producer> producerOf(Value z) {
 }
 
 /// Blocks of output rows: the fewest, a multiple of `threads`, that divide
-/// the rows evenly and each fit kBlockBytes; 0 when there is none.
-int64_t rowBlocks(ArrayRef<int64_t> shape, int64_t threads) {
+/// the rows evenly and each fit `blockBytes`; 0 when there is none.
+int64_t rowBlocks(ArrayRef<int64_t> shape, int64_t threads, int64_t blockBytes) {
   const int64_t rows = shape[1], rowBytes = shape[0] * shape[2] * shape[3] * 4;
   for (int64_t k = threads; k <= rows; k += threads)
-    if (rows % k == 0 && (rows / k) * rowBytes <= kBlockBytes)
+    if (rows % k == 0 && (rows / k) * rowBytes <= blockBytes)
       return k;
   return 0;
 }
@@ -131,7 +129,9 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
   using FusePoolIntoConvBase::FusePoolIntoConvBase;
 
   void runOnOperation() override {
-    const int64_t t = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+    TargetAttr target = targetOf(getOperation());
+    const int64_t t = threads > 0 ? threads : target.getThreads();
+    blockBytes = target.getL2Bytes() / 2;
     // Per conv, the map the pools would read: its epilogue's, if it has one.
     SmallVector<Value> candidates;
     getOperation().walk([&](linalg::Conv2DNhwcHwcfOp conv) {
@@ -163,7 +163,7 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     if (pools.empty() || bytes(conv.getInputs()[1]) > bytes(conv.getInputs()[0]))
       return success();
     ArrayRef<int64_t> shape = type.getShape();
-    const int64_t blocks = rowBlocks(shape, threads);
+    const int64_t blocks = rowBlocks(shape, threads, blockBytes);
     if (blocks < 2)
       return success();
     const int64_t n = shape[0], rows = shape[1] / blocks, w = shape[2], c = shape[3];
@@ -258,6 +258,9 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     start.erase();
     return success();
   }
+
+  /// Bytes of output rows a block may hold: half the target's L2.
+  int64_t blockBytes = 0;
 };
 
 } // namespace

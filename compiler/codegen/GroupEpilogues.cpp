@@ -181,7 +181,10 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
   using GroupEpiloguesBase::GroupEpiloguesBase;
 
   void runOnOperation() override {
-    ScheduleTarget t = ScheduleTarget::of(getOperation(), target);
+    FailureOr<ScheduleTarget> parsed = ScheduleTarget::of(getOperation(), target);
+    if (failed(parsed))
+      return signalPassFailure();
+    const ScheduleTarget &t = *parsed;
     SmallVector<linalg::LinalgOp> bodies;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (isBody(op))

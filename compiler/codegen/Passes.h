@@ -1,6 +1,7 @@
 #ifndef ACNN_COMPILER_CODEGEN_PASSES_H
 #define ACNN_COMPILER_CODEGEN_PASSES_H
 
+#include "dialects/acnn/AcnnDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

@@ -8,8 +8,10 @@ def EmitModelMeta : Pass<"acnn-emit-model-meta", "mlir::ModuleOp"> {
   let description = [{
     Adds the global `acnn_<model>_meta`: the text the runtime parses when it
     binds a compiled model (libacnnrt's acnnrt.h documents the format), with
-    the names and shapes of `@main`'s arguments and results. Runs while the
-    signature still has tensor types; `<model>` is the module's name.
+    the names and shapes of `@main`'s arguments and results, and the
+    `threads` of the module's #acnn.target if it has one (the runtime's
+    default thread count). Runs while the signature still has tensor types;
+    `<model>` is the module's name.
     acnn-plan-memory appends the `arena` record and acnn-profile-kernels the
     `kernel` records.
   }];
@@ -95,6 +97,20 @@ def ProfileKernels : Pass<"acnn-profile-kernels", "mlir::ModuleOp"> {
                            "mlir::LLVM::LLVMDialect"];
 }
 
+def RuntimeThreadCount : Pass<"acnn-runtime-thread-count", "mlir::ModuleOp"> {
+  let summary = "Fork every parallel region of @main on the runtime's thread count";
+  let description = [{
+    After scf-to-openmp: @main calls `int32_t acnn_context_num_threads(
+    acnn_context *)` once at its start, with the context argument
+    (RuntimeArguments.h), and every `omp.parallel` in it takes that count as
+    its `num_threads`. So `acnn_model_set_num_threads` (and `acnn-run
+    --threads`) decide how many threads a compiled model's loops run on,
+    whatever OpenMP's environment says.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::omp::OpenMPDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
 def CopiesToLinalg : Pass<"acnn-copies-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Turn strided memref.copy into linalg.copy";
   let description = [{
@@ -153,13 +169,14 @@ def FusePoolIntoConv : Pass<"acnn-fuse-pool-into-conv", "mlir::func::FuncOp"> {
     block of output rows by block of output rows inside one scf.forall with
     the convolution, while each block is in cache, and the blocks' partial
     results are merged after it. Blocks fit L2 and come in a multiple of the
-    threads; only where the conv's filter is no bigger than its input.
+    threads (the module's #acnn.target's L2 and threads); only where the
+    conv's filter is no bigger than its input.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", /*default=*/"0",
-           "Threads the blocks of rows are shared by (0: this machine's)">
+           "Threads the blocks of rows are shared by (0: the module's #acnn.target's)">
   ];
-  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+  let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
                            "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
@@ -186,9 +203,9 @@ def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "The schedules' target, as acnn-schedule-kernels takes it (default: the module's "
-           "acnn.cpu, else native)">
+           "#acnn.target)">
   ];
-  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+  let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
 def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
@@ -213,13 +230,12 @@ def ScheduleKernels : Pass<"acnn-schedule-kernels", "mlir::ModuleOp"> {
     transform interpreter. Then lowers vector contractions to FMAs. Warns
     when a kernel that was to be vectorised stayed scalar, or a reduction
     loop still loads and stores its accumulator. The target comes from the
-    `target` option, else the module's `acnn.cpu` attribute (an LLVM CPU
-    name), else this machine.
+    `target` option, else the module's `acnn.target` attribute
+    (#acnn.target, which the driver sets), else a generic AVX2 machine.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "avx2, avx512, sse, native or an LLVM CPU name (default: the module's acnn.cpu, "
-           "else native)">,
+           "avx2, avx512 or sse (default: the module's #acnn.target)">,
     Option<"printSchedules", "print-schedules", "bool", /*default=*/"false",
            "Print each kernel's schedule to stdout">,
     Option<"printScripts", "print-scripts", "bool", /*default=*/"false",
@@ -227,7 +243,7 @@ def ScheduleKernels : Pass<"acnn-schedule-kernels", "mlir::ModuleOp"> {
     Option<"hoist", "hoist", "bool", /*default=*/"true",
            "Hoist accumulators out of reduction loops (off only to test the check)">
   ];
-  let dependentDialects = [
+  let dependentDialects = ["acnn::AcnnDialect", 
     "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
     "mlir::vector::VectorDialect", "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
     "mlir::arith::ArithDialect", "mlir::affine::AffineDialect", "mlir::math::MathDialect",

@@ -7,34 +7,37 @@
 // extents and the target's vector ISA; the renderer (ScheduleRenderer.cpp)
 // writes it as a transform-dialect script that acnn-schedule-kernels applies.
 
+#include "dialects/acnn/AcnnAttrs.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace acnn {
 
-/// What the schedules need to know about the CPU: vector width and how many
-/// vector registers a register tile may use.
+/// What the schedules need to know about the CPU, read from the module's
+/// #acnn.target (TargetDescription.h makes it; no pass probes the host).
+/// Its defaults are targetOf's generic machine.
 struct ScheduleTarget {
   int64_t vectorBits = 256;     // 128 SSE, 256 AVX2, 512 AVX-512
   int64_t vectorRegisters = 16; // 16 up to AVX2, 32 with AVX-512
-  int64_t threads = 2;          // cores the parallel loops are cut for
+  int64_t l1Bytes = 32 * 1024, l2Bytes = 512 * 1024, l3Bytes = 32 * 1024 * 1024;
+  int64_t threads = 2; // cores the parallel loops are cut for
 
   /// f32 lanes of one vector register.
   int64_t lanes() const { return vectorBits / 32; }
 
-  /// The target of an LLVM CPU name ("x86-64-v3", "znver3", ...), or of this
-  /// machine for "native". Unknown names give the AVX2 defaults.
-  static ScheduleTarget forCpu(llvm::StringRef cpu);
-  /// Parses "avx2" / "avx512" / "sse" shorthands (as pass options take them)
-  /// or a CPU name.
-  static ScheduleTarget parse(llvm::StringRef text);
-  /// The target a pass option names, else the one of the `acnn.cpu`
-  /// attribute of `op`'s module (an LLVM CPU name), else this machine's.
-  static ScheduleTarget of(mlir::Operation *op, llvm::StringRef option);
+  static ScheduleTarget fromAttr(TargetAttr attr);
+  /// A generic target of the ISA an "avx2" / "avx512" / "sse" shorthand (as
+  /// pass options take it) names; nullopt for anything else.
+  static std::optional<ScheduleTarget> parse(llvm::StringRef text);
+  /// The target a pass option names (a shorthand), else targetOf(op). Fails with a diagnostic at `op`
+  /// on an option that is no shorthand.
+  static mlir::FailureOr<ScheduleTarget> of(mlir::Operation *op, llvm::StringRef option);
   std::string str() const;
 };
 

@@ -18,16 +18,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
 
 #include <algorithm>
-#include <memory>
-#include <thread>
 
 using namespace mlir;
 
@@ -37,54 +30,40 @@ namespace acnn {
 // Target
 //===----------------------------------------------------------------------===//
 
-static ScheduleTarget fromFeatures(bool avx512, bool avx) {
+ScheduleTarget ScheduleTarget::fromAttr(TargetAttr attr) {
   ScheduleTarget t;
-  t.threads = std::max(1u, std::thread::hardware_concurrency());
-  t.vectorBits = avx512 ? 512 : avx ? 256 : 128;
-  t.vectorRegisters = avx512 ? 32 : 16;
+  t.vectorBits = attr.getVectorBits();
+  t.vectorRegisters = attr.getVectorRegisters();
+  t.l1Bytes = attr.getL1Bytes();
+  t.l2Bytes = attr.getL2Bytes();
+  t.l3Bytes = attr.getL3Bytes();
+  t.threads = attr.getThreads();
   return t;
 }
 
-ScheduleTarget ScheduleTarget::forCpu(llvm::StringRef cpu) {
-  if (cpu.empty() || cpu == "native") {
-    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    return fromFeatures(features.lookup("avx512f"), features.lookup("avx"));
-  }
-  llvm::InitializeNativeTarget();
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  std::string error;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return ScheduleTarget();
-  std::unique_ptr<llvm::MCSubtargetInfo> info(
-      target->createMCSubtargetInfo(triple, cpu, /*Features=*/""));
-  if (!info || !info->isCPUStringValid(cpu))
-    return ScheduleTarget();
-  return fromFeatures(info->checkFeatures("+avx512f"), info->checkFeatures("+avx"));
-}
-
-ScheduleTarget ScheduleTarget::of(Operation *op, llvm::StringRef option) {
-  std::string cpu = option.str();
-  ModuleOp module = isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
-  if (cpu.empty() && module)
-    if (auto attr = module->getAttrOfType<StringAttr>("acnn.cpu"))
-      cpu = attr.getValue().str();
-  return parse(cpu.empty() ? "native" : cpu);
-}
-
-ScheduleTarget ScheduleTarget::parse(llvm::StringRef text) {
+std::optional<ScheduleTarget> ScheduleTarget::parse(llvm::StringRef text) {
+  ScheduleTarget t;
   if (text == "avx512")
-    return fromFeatures(true, true);
-  if (text == "avx2" || text == "avx")
-    return fromFeatures(false, true);
-  if (text == "sse")
-    return fromFeatures(false, false);
-  return forCpu(text);
+    t.vectorBits = 512, t.vectorRegisters = 32;
+  else if (text == "sse")
+    t.vectorBits = 128;
+  else if (text != "avx2")
+    return std::nullopt;
+  return t;
+}
+
+FailureOr<ScheduleTarget> ScheduleTarget::of(Operation *op, llvm::StringRef option) {
+  if (!option.empty()) {
+    if (std::optional<ScheduleTarget> t = parse(option))
+      return *t;
+    return op->emitError() << "target option '" << option << "' is not avx2, avx512 or sse";
+  }
+  return fromAttr(targetOf(op));
 }
 
 std::string ScheduleTarget::str() const {
-  return llvm::formatv("{0}-bit vectors x {1} registers, {2} threads", vectorBits,
-                       vectorRegisters, threads)
+  return llvm::formatv("{0}-bit vectors x {1} registers, L1 {2} KiB, L2 {3} KiB, {4} threads",
+                       vectorBits, vectorRegisters, l1Bytes / 1024, l2Bytes / 1024, threads)
       .str();
 }
 
@@ -275,7 +254,7 @@ Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &d
   s.unroll = tile.vectors;
   // Operands past the caches: block k (a kc x nr strip of b fits L1) and m
   // (an mc x kc block of a fits L2), and give each thread one wide slab of n.
-  const int64_t kc = 256, l2Bytes = 256 * 1024;
+  const int64_t kc = 256, l2Bytes = t.l2Bytes / 2;
   if (!batched && e[m] * e[k] * 4 > l2Bytes && e[k] % kc == 0 && e[k] > kc) {
     const int64_t mainRows = mt.splitAt ? mt.splitAt : e[m];
     int64_t mc = mt.tile;

@@ -80,7 +80,10 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    ScheduleTarget t = ScheduleTarget::of(module, target);
+    FailureOr<ScheduleTarget> parsed = ScheduleTarget::of(module, target);
+    if (failed(parsed))
+      return signalPassFailure();
+    const ScheduleTarget &t = *parsed;
     if (printSchedules)
       llvm::outs() << "// target: " << t.str() << "\n";
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>()))

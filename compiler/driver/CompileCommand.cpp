@@ -1,8 +1,10 @@
 // acnnc compile: a model to a native object, library, LLVM IR or MLIR.
 #include "compiler/codegen/Artifact.h"
 #include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/codegen/TargetDescription.h"
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/Compiler.h"
+#include "compiler/driver/Pipeline.h"
 
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -21,6 +23,7 @@ struct CompileArgs {
   CpuTarget cpu;
   std::string name;
   std::string scheduleTarget; // default: --cpu's
+  int64_t threads = 0;        // default: the CPUs acnnc may run on
   bool noFusion = false;
 };
 
@@ -64,14 +67,20 @@ static llvm::Error compile(const CompileArgs &args) {
   if (!model)
     return model.takeError();
   (*model)->setSymName(modelName(args));
-  // The kernels' schedules follow the CPU's vector ISA (acnn-schedule-kernels).
-  (*model)->getOperation()->setAttr("acnn.cpu", StringAttr::get(&ctx, args.scheduleTarget.empty()
-                                                          ? args.cpu.cpu
-                                                          : args.scheduleTarget));
+  // Every codegen pass reads the machine from here.
+  TargetAttr target = describeTarget(&ctx, **machine, args.cpu.cpu == "native", args.threads);
+  if (!args.scheduleTarget.empty()) {
+    auto other = withIsa(target, args.scheduleTarget);
+    if (!other)
+      return other.takeError();
+    target = *other;
+  }
+  (*model)->getOperation()->setAttr(kTargetAttr, target);
   std::optional<std::string> stopAfter;
   if (!args.stage.empty())
     stopAfter = args.stage;
-  auto header = lowerModel(**model, emit == "shared", stopAfter, !args.noFusion);
+  auto header = lowerModel(**model, emit == "shared", stopAfter, !args.noFusion,
+                           defaultReproducerPath(modelName(args)));
   if (!header)
     return header.takeError();
 
@@ -121,9 +130,13 @@ Command addCompileCommand(CLI::App &app) {
   cmd->add_option("--cpu", args->cpu.cpu,
                   "native (default), or an LLVM CPU name: x86-64-v3, x86-64-v4, znver3, ...");
   cmd->add_option("--schedule-target", args->scheduleTarget,
-                  "Schedule kernels for this vector ISA (avx2, avx512, sse or a CPU name) "
-                  "instead of --cpu's; code for --cpu still runs them, e.g. to test AVX-512 "
-                  "schedules on an AVX2 machine");
+                  "Schedule kernels for this vector ISA (avx2, avx512 or sse) instead of "
+                  "--cpu's; code for --cpu still runs them, e.g. to test AVX-512 schedules on "
+                  "an AVX2 machine");
+  cmd->add_option("--threads", args->threads,
+                  "Threads the parallel loops are cut for, and the library's default thread "
+                  "count (default: the CPUs acnnc may run on)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_flag("--no-fusion", args->noFusion,
                 "Run no fusion pass: every op of the imported graph is a kernel of its own "
                 "(to measure what fusion gains)");

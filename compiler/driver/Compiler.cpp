@@ -6,13 +6,15 @@
 namespace acnn {
 
 llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
-                                       std::optional<std::string> stopAfter, bool fusion) {
+                                       std::optional<std::string> stopAfter, bool fusion,
+                                       std::string reproducer) {
   if (stopAfter && isGraphStage(*stopAfter))
     return llvm::createStringError("stage '%s' is a graph stage; codegen starts after '%s'",
                                    stopAfter->c_str(), kLastGraphStage.data());
   PipelineOptions graph;
   graph.stopAfter = kLastGraphStage.str();
   graph.fusion = fusion;
+  graph.reproducer = reproducer;
   if (llvm::Error err = runPipeline(model, graph))
     return std::move(err);
   std::string header = modelHeader(model);
@@ -21,6 +23,7 @@ llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
   codegen.stopAfter = stopAfter;
   codegen.sharedLibrary = sharedLibrary;
   codegen.fusion = fusion;
+  codegen.reproducer = reproducer;
   if (llvm::Error err = runPipeline(model, codegen))
     return std::move(err);
   return header;

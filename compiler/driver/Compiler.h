@@ -17,9 +17,11 @@ namespace acnn {
 /// all, ending in the LLVM dialect); without `fusion`, no fusion stage
 /// (PipelineOptions::fusion). Returns the model's C header, written from its
 /// tensor-level signature before codegen changes it.
+/// A pass that fails or crashes leaves a reproducer at `reproducer` (empty:
+/// none).
 llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
                                        std::optional<std::string> stopAfter = std::nullopt,
-                                       bool fusion = true);
+                                       bool fusion = true, std::string reproducer = "");
 
 /// A model lowered by lowerModel as a relocatable object for `machine`.
 llvm::Expected<std::string> compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine);

@@ -60,6 +60,7 @@ static llvm::Error inspect(const InspectArgs &args) {
     options.printing.elideLargeElementsAttrs(8);
   if (args.printAfterAll)
     options.printAfterAll = &llvm::outs();
+  options.reproducer = defaultReproducerPath((*model)->getSymName().value_or("model"));
   if (llvm::Error err = runPipeline(**model, options))
     return err;
   if (!args.dot.empty()) {

@@ -3,9 +3,11 @@
 #include "compiler/passes/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 
@@ -102,18 +104,8 @@ bool isGraphStage(llvm::StringRef stage) {
   return it != names.end() && it <= llvm::find(names, kLastGraphStage);
 }
 
-llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
-  for (const std::optional<std::string> &stage : {options.stopAfter, options.resumeAfter})
-    if (stage && !llvm::is_contained(pipelineStages(), *stage))
-      return llvm::createStringError("unknown stage '%s' (stages: %s)", stage->c_str(),
-                                     llvm::join(pipelineStages(), ", ").c_str());
-  if (options.printAfterAll) {
-    *options.printAfterAll << "// -----// IR after import //----- //\n";
-    model->print(*options.printAfterAll, options.printing);
-    *options.printAfterAll << "\n";
-  }
-  PassManager pm(model->getContext());
-  bool codegen = false, skipping = options.resumeAfter.has_value();
+void addPipelineStages(OpPassManager &pm, const PipelineOptions &options) {
+  bool skipping = options.resumeAfter.has_value();
   for (const Stage &stage : kStages) {
     if (!skipping && (options.fusion || !stage.fusion))
       stage.addPasses(pm, options);
@@ -121,13 +113,32 @@ llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
       skipping = false;
     if (options.stopAfter && stage.name == *options.stopAfter)
       break;
-    codegen |= stage.name == kLastGraphStage;
   }
-  if (codegen) {
-    DialectRegistry registry;
-    registerCodegenDialects(registry);
-    model->getContext()->appendDialectRegistry(registry);
+}
+
+static llvm::Error checkStages(const PipelineOptions &options) {
+  for (const std::optional<std::string> &stage : {options.stopAfter, options.resumeAfter})
+    if (stage && !llvm::is_contained(pipelineStages(), *stage))
+      return llvm::createStringError("unknown stage '%s' (stages: %s)", stage->c_str(),
+                                     llvm::join(pipelineStages(), ", ").c_str());
+  return llvm::Error::success();
+}
+
+llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
+  if (llvm::Error err = checkStages(options))
+    return err;
+  if (options.printAfterAll) {
+    *options.printAfterAll << "// -----// IR after import //----- //\n";
+    model->print(*options.printAfterAll, options.printing);
+    *options.printAfterAll << "\n";
   }
+  // The codegen stages' dialects are loaded before any pass runs, so a
+  // pipeline that starts at them parses (reproducers, --stage).
+  DialectRegistry registry;
+  registerCodegenDialects(registry);
+  model->getContext()->appendDialectRegistry(registry);
+  PassManager pm(model->getContext());
+  addPipelineStages(pm, options);
   if (options.printAfterAll) {
     // Single-threaded so the dumps come out in pass order.
     model->getContext()->disableMultithreading();
@@ -137,20 +148,83 @@ llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
         /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false,
         /*printAfterOnlyOnFailure=*/false, *options.printAfterAll, options.printing);
   }
+  return runPasses(pm, model, options.reproducer);
+}
+
+llvm::Error runPasses(PassManager &pm, ModuleOp model, llvm::StringRef reproducer) {
+  if (!reproducer.empty())
+    pm.enableCrashReproducerGeneration(reproducer);
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
   ScopedDiagnosticHandler handler(model->getContext(), [&](Diagnostic &d) {
     // Warnings (e.g. a kernel the schedule left scalar) do not stop the
-    // pipeline, so they are shown now; errors go into the failure's message.
-    if (d.getSeverity() == DiagnosticSeverity::Warning)
+    // pipeline, so they are shown now; errors go into the failure's message
+    // with their notes (the failing pass and the reproducer).
+    if (d.getSeverity() == DiagnosticSeverity::Warning) {
       llvm::errs() << "warning: " << d.getLocation() << ": " << d << "\n";
-    else
-      os << d.getLocation() << ": " << d << "\n";
+      return success();
+    }
+    os << d.getLocation() << ": " << d << "\n";
+    for (Diagnostic &note : d.getNotes())
+      os << "  note: " << note << "\n";
     return success();
   });
   if (failed(pm.run(model)))
-    return llvm::createStringError("graph pipeline failed:\n%s", diagnostics.c_str());
+    return llvm::createStringError("pipeline failed:\n%s", diagnostics.c_str());
   return llvm::Error::success();
+}
+
+std::string defaultReproducerPath(llvm::StringRef modelName) {
+  llvm::SmallString<128> path;
+  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, path);
+  llvm::sys::path::append(path, "acnn-" + modelName + "-reproducer.mlir");
+  return path.str().str();
+}
+
+namespace {
+
+struct PipelineRegistrationOptions : PassPipelineOptions<PipelineRegistrationOptions> {
+  Option<std::string> from{*this, "from",
+                           llvm::cl::desc("Start after this stage (default: the first)")};
+  Option<std::string> to{*this, "to", llvm::cl::desc("Stop after this stage (default: the last)")};
+  Option<bool> fusion{*this, "fusion", llvm::cl::desc("Run the fusion stages"),
+                      llvm::cl::init(true)};
+  Option<bool> sharedLibrary{*this, "shared-library",
+                             llvm::cl::desc("Export the shared library's entry names"),
+                             llvm::cl::init(false)};
+};
+
+} // namespace
+
+void registerPipelines() {
+  static bool once = [] {
+    registerPassPipeline(
+        "acnn-pipeline",
+        "acnnc's pipeline from the imported graph to the LLVM dialect, or its stages after "
+        "`from` up to `to`",
+        [](OpPassManager &pm, llvm::StringRef text,
+           llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler) {
+          PipelineRegistrationOptions o;
+          if (failed(o.parseFromString(text)))
+            return failure();
+          PipelineOptions options;
+          if (!o.from.empty())
+            options.resumeAfter = o.from;
+          if (!o.to.empty())
+            options.stopAfter = o.to;
+          options.fusion = o.fusion;
+          options.sharedLibrary = o.sharedLibrary;
+          if (llvm::Error err = checkStages(options))
+            return errorHandler(llvm::toString(std::move(err)));
+          addPipelineStages(pm, options);
+          return success();
+        },
+        [](llvm::function_ref<void(const detail::PassOptions &)> describe) {
+          describe(PipelineRegistrationOptions());
+        });
+    return true;
+  }();
+  (void)once;
 }
 
 } // namespace acnn

@@ -5,6 +5,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OperationSupport.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -35,10 +36,31 @@ struct PipelineOptions {
   /// Print the IR after import and after every pass to this stream.
   llvm::raw_ostream *printAfterAll = nullptr;
   mlir::OpPrintingFlags printing;
+  /// Where a pass that fails or crashes leaves a reproducer: the module
+  /// before the pipeline and the pipeline, for `acnn-opt --run-reproducer`
+  /// (empty: none).
+  std::string reproducer;
 };
 
-/// Runs the graph pipeline on `model` in place; errors name the failing pass.
+/// Adds the stages `options` selects to `pm`: what runPipeline runs, and
+/// what `acnn-opt --acnn-pipeline` runs.
+void addPipelineStages(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+/// Runs the stages on `model` in place; errors name the failing pass.
 llvm::Error runPipeline(mlir::ModuleOp model, const PipelineOptions &options);
+
+/// Runs `pm` on `model`. Warnings are printed; errors, and a pass that
+/// crashes (a signal caught on the thread running it), become the returned
+/// error, which names the pass, the op it ran on and the reproducer.
+llvm::Error runPasses(mlir::PassManager &pm, mlir::ModuleOp model, llvm::StringRef reproducer);
+
+/// Registers `acnn-pipeline{from=STAGE to=STAGE fusion shared-library}`
+/// with MLIR's pass registry (acnn-opt).
+void registerPipelines();
+
+/// The default reproducer path of a model: `acnn-<name>-reproducer.mlir` in
+/// the system's temporary directory.
+std::string defaultReproducerPath(llvm::StringRef modelName);
 
 } // namespace acnn
 

@@ -3,13 +3,12 @@
 // conversion's "failed to legalize operation 'acnn.<op>'" at the op.
 #include "compiler/lowering/AcnnToLinalgPatterns.h"
 #include "compiler/lowering/Passes.h"
+#include "dialects/acnn/AcnnAttrs.h"
 #include "dialects/acnn/AcnnDialect.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
-#include <algorithm>
-#include <thread>
 
 namespace acnn {
 
@@ -38,7 +37,7 @@ struct ConvertAcnnToLinalg : impl::ConvertAcnnToLinalgBase<ConvertAcnnToLinalg> 
     populateDataMovementToLinalgPatterns(patterns);
     populateFusedToLinalgPatterns(patterns);
     populateAttentionToLinalgPatterns(
-        patterns, threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
+        patterns, threads > 0 ? threads : targetOf(getOperation()).getThreads());
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

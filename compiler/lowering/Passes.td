@@ -15,7 +15,7 @@ def ConvertAcnnToLinalg : Pass<"acnn-convert-to-linalg", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"threads", "threads", "int64_t", /*default=*/"0",
-           "Threads attention's blocks of query rows are shared by (0: this machine's)">
+           "Threads attention's blocks of query rows are shared by (0: the module's #acnn.target's)">
   ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",

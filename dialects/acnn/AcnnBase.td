@@ -15,6 +15,10 @@ def Acnn_Dialect : Dialect {
     verifier error that names the op.
   }];
   let hasConstantMaterializer = 1;
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
 }
 
 class Acnn_Op<string mnemonic, list<Trait> traits = []>

@@ -1,4 +1,5 @@
 #include "dialects/acnn/AcnnDialect.h"
+#include "dialects/acnn/AcnnAttrs.h"
 #include "dialects/acnn/AcnnOps.h"
 
 using namespace mlir;
@@ -10,6 +11,7 @@ void acnn::AcnnDialect::initialize() {
 #define GET_OP_LIST
 #include "dialects/acnn/AcnnOps.cpp.inc"
       >();
+  registerAttributes();
 }
 
 Operation *acnn::AcnnDialect::materializeConstant(OpBuilder &builder,

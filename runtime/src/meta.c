@@ -193,6 +193,18 @@ static acnn_status parse_arena(const record *r, acnn_meta *meta, int *have_arena
   return ACNN_OK;
 }
 
+static acnn_status parse_threads(const record *r, acnn_meta *meta) {
+  int64_t threads;
+  if (r->num_fields != 2)
+    return bad(r, "expected 'threads <count>'");
+  if (meta->threads)
+    return bad(r, "a second 'threads' record");
+  if (!parse_count(r->fields[1], 1024, &threads) || threads < 1)
+    return bad(r, "thread count '%s' is not in [1, 1024]", r->fields[1]);
+  meta->threads = (int32_t)threads;
+  return ACNN_OK;
+}
+
 static acnn_status parse_kernel(const record *r, acnn_meta *meta) {
   if (r->num_fields != 2)
     return bad(r, "expected 'kernel <name>'");
@@ -220,6 +232,8 @@ static acnn_status parse_record(const record *r, acnn_meta *meta, int *have_aren
     return parse_arena(r, meta, have_arena);
   if (strcmp(keyword, "kernel") == 0)
     return parse_kernel(r, meta);
+  if (strcmp(keyword, "threads") == 0)
+    return parse_threads(r, meta);
   return bad(r, "unknown record '%s'", keyword);
 }
 

@@ -23,6 +23,7 @@ typedef struct acnn_meta {
   acnn_tensor_info *inputs, *outputs;
   char **kernels; /* percent-decoded */
   size_t arena_bytes;
+  int32_t threads; /* the threads it was compiled for; 0: not said */
 } acnn_meta;
 
 /* Fills `out` from `text`, or fails with ACNN_ERROR_INVALID_MODEL and a

@@ -14,12 +14,15 @@
 
 #define MAX_THREADS 1024
 
-/* The CPUs this process may run on, which in a container or under taskset is
- * fewer than the machine has online. */
-static int32_t default_num_threads(void) {
+/* The threads the model was compiled for, but no more than the CPUs this
+ * process may run on, which in a container or under taskset is fewer than
+ * the machine has online. */
+static int32_t default_num_threads(const acnn_meta *meta) {
   cpu_set_t set;
   long cpus =
       sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+  if (meta->threads > 0 && meta->threads < cpus)
+    cpus = meta->threads;
   return cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (int32_t)cpus;
 }
 
@@ -51,7 +54,7 @@ acnn_status acnn_model_bind(const char *meta, acnn_entry_fn entry, acnn_model **
   size_t arena = (m->arena_bytes + 63) / 64 * 64;
   model->arena = aligned_alloc(64, arena ? arena : 64);
   model->args = calloc((size_t)(m->num_inputs + m->num_outputs + 2), sizeof *model->args);
-  model->context.num_threads = default_num_threads();
+  model->context.num_threads = default_num_threads(m);
   model->context.num_kernels = m->num_kernels;
   if (m->num_kernels > 0)
     model->context.kernels = calloc((size_t)m->num_kernels, sizeof *model->context.kernels);
@@ -104,8 +107,6 @@ acnn_status acnn_model_open(const char *path, acnn_model **out) {
 void acnn_model_free(acnn_model *model) {
   if (!model)
     return;
-  if (model->context.pool)
-    acnn_thread_pool_destroy(model->context.pool);
   free(model->context.kernels);
   free(model->args);
   free(model->arena);
@@ -186,12 +187,17 @@ acnn_status acnn_model_set_num_threads(acnn_model *model, int32_t num_threads) {
     return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT, "thread count %d is not in [1, %d]", num_threads,
                      MAX_THREADS);
   pthread_mutex_lock(&model->run_lock);
-  acnn_context *ctx = &model->context;
-  if (ctx->num_threads != num_threads && ctx->pool) {
-    acnn_thread_pool_destroy(ctx->pool); /* the next parallel loop starts one of the new size */
-    ctx->pool = NULL;
-  }
-  ctx->num_threads = num_threads;
+  model->context.num_threads = num_threads;
   pthread_mutex_unlock(&model->run_lock);
   return ACNN_OK;
 }
+
+int32_t acnn_model_num_threads(const acnn_model *model) {
+  if (!model) {
+    null_argument("acnn_model_num_threads", "model");
+    return -1;
+  }
+  return model->context.num_threads;
+}
+
+int32_t acnn_context_num_threads(acnn_context *ctx) { return ctx ? ctx->num_threads : 1; }

@@ -6,7 +6,6 @@
  * acnn_context *). */
 
 #include "meta.h"
-#include "thread_pool.h"
 
 #include <pthread.h>
 
@@ -17,8 +16,7 @@ typedef struct acnn_kernel_stats {
 } acnn_kernel_stats;
 
 struct acnn_context {
-  int32_t num_threads;
-  acnn_thread_pool *pool; /* started by the first parallel loop that needs it */
+  int32_t num_threads; /* what the generated code's parallel regions fork */
   int profiling;
   int32_t num_kernels;
   acnn_kernel_stats *kernels; /* one per metadata kernel record */

@@ -1,100 +1,80 @@
-// libacnnrt's thread pool (acnn_parallel_for) and per-kernel profiling,
-// against entries written to probe them.
+// The thread count libacnnrt hands generated code (acnn_context_num_threads)
+// and per-kernel profiling, against entries written to probe them.
 #include "RuntimeTestUtils.h"
 
-#include <atomic>
-#include <mutex>
-#include <set>
-#include <thread>
+#include <sched.h>
+#include <string>
 
 using namespace acnn::testing;
 
 namespace {
 
-// ---- parallel loops ---------------------------------------------------------
+// ---- thread count -----------------------------------------------------------
 
-// What a loop test's entry does: a parallel loop over [0, n) that counts
-// each index and notes the threads it ran on.
-struct LoopProbe {
-  int64_t n = 0;
-  bool nested = false;
-  std::vector<std::atomic<int>> hits;
-  std::mutex lock;
-  std::set<std::thread::id> threads;
-  acnn_context *ctx = nullptr;
-} probe;
+// What generated code does at the start of a run: read the thread count its
+// parallel regions fork.
+int32_t seenThreads = 0;
 
-extern "C" void countIndices(void *data, int64_t begin, int64_t end) {
-  auto *p = static_cast<LoopProbe *>(data);
-  {
-    std::lock_guard<std::mutex> guard(p->lock);
-    p->threads.insert(std::this_thread::get_id());
-  }
-  for (int64_t i = begin; i < end; ++i) {
-    if (p->nested) // an inner loop per index: must run inline, not deadlock
-      acnn_parallel_for(
-          p->ctx, 1, [](void *hit, int64_t, int64_t) { ++*static_cast<std::atomic<int> *>(hit); },
-          &p->hits[i]);
-    else
-      ++p->hits[i];
-  }
+// args: the output y, the arena, the context.
+extern "C" void threadsEntry(void **args) {
+  seenThreads = acnn_context_num_threads(static_cast<acnn_context *>(args[2]));
 }
 
-extern "C" void loopEntry(void **args) {
-  probe.ctx = static_cast<acnn_context *>(args[2]);
-  acnn_parallel_for(probe.ctx, probe.n, countIndices, &probe);
-}
-
-void expectEachIndexOnce(acnn_model *model, int64_t n, bool nested) {
-  probe.n = n;
-  probe.nested = nested;
-  probe.hits = std::vector<std::atomic<int>>(n);
-  probe.threads.clear();
+int32_t threadsOfRun(acnn_model *model) {
   float y = 0;
   int64_t shape[1] = {1};
   acnn_tensor out = {ACNN_F32, 1, shape, &y};
-  ASSERT_EQ(acnn_model_run(model, nullptr, 0, &out, 1), ACNN_OK) << lastError();
-  for (int64_t i = 0; i < n; ++i)
-    ASSERT_EQ(probe.hits[i].load(), 1) << "index " << i << " of " << n;
+  seenThreads = 0;
+  EXPECT_EQ(acnn_model_run(model, nullptr, 0, &out, 1), ACNN_OK) << lastError();
+  return seenThreads;
 }
 
-TEST(Runtime, ParallelForCoversEachIndexOnce) {
+int32_t availableCpus() {
+  cpu_set_t set;
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+TEST(Runtime, RunsOnTheThreadsItIsGiven) {
   acnn_model *model;
   ASSERT_EQ(
-      acnn_model_bind("acnn-model 1\nname loop\noutput y f32 1 1\narena 0\n", loopEntry, &model),
+      acnn_model_bind("acnn-model 1\nname t\noutput y f32 1 1\narena 0\n", threadsEntry, &model),
       ACNN_OK);
-  for (int32_t threads : {1, 2, 3, 4, 7, 16}) {
+  EXPECT_EQ(threadsOfRun(model), availableCpus()); // no `threads` record: every CPU
+  for (int32_t threads : {1, 2, 3, 16}) {
     ASSERT_EQ(acnn_model_set_num_threads(model, threads), ACNN_OK);
-    for (int64_t n : {0, 1, 2, 3, 5, 7, 16, 17, 100, 1001}) {
-      SCOPED_TRACE("threads " + std::to_string(threads) + ", n " + std::to_string(n));
-      expectEachIndexOnce(model, n, false);
-      // Each range runs on its own thread.
-      EXPECT_EQ(int64_t(probe.threads.size()), std::min<int64_t>(n, threads));
-      expectEachIndexOnce(model, n, true);
-    }
+    EXPECT_EQ(acnn_model_num_threads(model), threads);
+    EXPECT_EQ(threadsOfRun(model), threads);
   }
+  acnn_model_free(model);
+  EXPECT_EQ(acnn_context_num_threads(nullptr), 1);
+  EXPECT_EQ(acnn_model_num_threads(nullptr), -1);
+}
+
+TEST(Runtime, DefaultsToTheThreadsItWasCompiledFor) {
+  acnn_model *model;
+  ASSERT_EQ(acnn_model_bind("acnn-model 1\nname t\noutput y f32 1 1\narena 0\nthreads 1\n",
+                            threadsEntry, &model),
+            ACNN_OK);
+  EXPECT_EQ(threadsOfRun(model), 1);
+  acnn_model_free(model);
+  // More than the CPUs this process may use: capped to them.
+  ASSERT_EQ(acnn_model_bind("acnn-model 1\nname t\noutput y f32 1 1\narena 0\nthreads 1024\n",
+                            threadsEntry, &model),
+            ACNN_OK);
+  EXPECT_EQ(threadsOfRun(model), availableCpus());
   acnn_model_free(model);
 }
 
-TEST(Runtime, ParallelForWithoutContextRunsInline) {
-  int64_t seen[2] = {-1, -1};
-  int calls = 0;
-  struct Data {
-    int64_t *seen;
-    int *calls;
-  } data{seen, &calls};
-  acnn_parallel_for(
-      nullptr, 10,
-      [](void *d, int64_t begin, int64_t end) {
-        auto *p = static_cast<Data *>(d);
-        p->seen[0] = begin;
-        p->seen[1] = end;
-        ++*p->calls;
-      },
-      &data);
-  EXPECT_EQ(calls, 1);
-  EXPECT_EQ(seen[0], 0);
-  EXPECT_EQ(seen[1], 10);
+TEST(Runtime, RejectsABadThreadsRecord) {
+  acnn_model *model = nullptr;
+  for (const char *record : {"threads 0\n", "threads 1025\n", "threads two\n", "threads 1 2\n",
+                             "threads 2\nthreads 2\n"}) {
+    std::string meta = std::string("acnn-model 1\nname t\noutput y f32 1 1\narena 0\n") + record;
+    EXPECT_EQ(acnn_model_bind(meta.c_str(), threadsEntry, &model), ACNN_ERROR_INVALID_MODEL)
+        << record;
+    EXPECT_NE(std::string(acnn_last_error()).find("threads"), std::string::npos)
+        << acnn_last_error();
+  }
 }
 
 // ---- profiling --------------------------------------------------------------

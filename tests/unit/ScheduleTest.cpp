@@ -1,7 +1,10 @@
 // The schedule generator's choices for AVX2 and AVX-512 targets: register
 // tiles sized from the vector width and register count, remainders split
 // off, the parallel loop, and the rendered transform script.
+#include "compiler/codegen/ObjectEmitter.h"
 #include "compiler/codegen/Schedule.h"
+#include "compiler/codegen/TargetDescription.h"
+#include "dialects/acnn/AcnnDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -124,8 +127,19 @@ protected:
   OwningOpRef<ModuleOp> module;
 };
 
-acnn::ScheduleTarget avx2() { return acnn::ScheduleTarget::parse("avx2"); }
-acnn::ScheduleTarget avx512() { return acnn::ScheduleTarget::parse("avx512"); }
+acnn::ScheduleTarget avx2() { return *acnn::ScheduleTarget::parse("avx2"); }
+acnn::ScheduleTarget avx512() { return *acnn::ScheduleTarget::parse("avx512"); }
+
+/// The #acnn.target acnnc makes for the LLVM CPU `cpu` (its family's caches,
+/// not this machine's).
+acnn::TargetAttr describe(MLIRContext &ctx, llvm::StringRef cpu) {
+  auto machine = acnn::createTargetMachine(acnn::CpuTarget{cpu.str()});
+  if (!machine) {
+    ADD_FAILURE() << llvm::toString(machine.takeError());
+    return {};
+  }
+  return acnn::describeTarget(&ctx, **machine, /*host=*/false, /*threads=*/4);
+}
 
 using Tile = llvm::SmallVector<int64_t>;
 
@@ -134,10 +148,34 @@ TEST_F(ScheduleTest, TargetsFromNamesAndCpus) {
   EXPECT_EQ(avx2().vectorRegisters, 16);
   EXPECT_EQ(avx512().lanes(), 16);
   EXPECT_EQ(avx512().vectorRegisters, 32);
-  EXPECT_EQ(acnn::ScheduleTarget::forCpu("x86-64-v4").vectorBits, 512);
-  EXPECT_EQ(acnn::ScheduleTarget::forCpu("x86-64-v3").vectorBits, 256);
-  EXPECT_EQ(acnn::ScheduleTarget::forCpu("znver3").vectorBits, 256);
-  EXPECT_EQ(acnn::ScheduleTarget::forCpu("x86-64").vectorBits, 128);
+  EXPECT_FALSE(acnn::ScheduleTarget::parse("avx1024"));
+}
+
+TEST_F(ScheduleTest, TargetsFromLlvmCpus) {
+  ctx.loadDialect<acnn::AcnnDialect>();
+  EXPECT_EQ(describe(ctx, "x86-64-v4").getVectorBits(), 512);
+  EXPECT_EQ(describe(ctx, "x86-64-v4").getVectorRegisters(), 32);
+  EXPECT_EQ(describe(ctx, "x86-64-v3").getIsa(), "avx2");
+  EXPECT_EQ(describe(ctx, "x86-64").getVectorBits(), 128);
+  acnn::TargetAttr zen3 = describe(ctx, "znver3");
+  EXPECT_EQ(zen3.getVectorBits(), 256);
+  EXPECT_EQ(zen3.getL2Bytes(), 512 * 1024);
+  EXPECT_EQ(zen3.getThreads(), 4);
+  acnn::TargetAttr spr = describe(ctx, "sapphirerapids");
+  EXPECT_EQ(spr.getIsa(), "avx512");
+  EXPECT_EQ(spr.getL1Bytes(), 48 * 1024);
+  // A schedule target is the attribute's numbers.
+  acnn::ScheduleTarget t = acnn::ScheduleTarget::fromAttr(spr);
+  EXPECT_EQ(t.lanes(), 16);
+  EXPECT_EQ(t.l2Bytes, 2 * 1024 * 1024);
+  EXPECT_EQ(t.threads, 4);
+  auto avx2OnSpr = acnn::withIsa(spr, "avx2");
+  ASSERT_TRUE(bool(avx2OnSpr));
+  EXPECT_EQ(avx2OnSpr->getVectorBits(), 256);
+  EXPECT_EQ(avx2OnSpr->getL1Bytes(), 48 * 1024);
+  auto bad = acnn::withIsa(spr, "neon");
+  EXPECT_FALSE(bool(bad));
+  llvm::consumeError(bad.takeError());
 }
 
 // 6 rows x 2 vectors of 8: 12 accumulators + 2 filter vectors + 1 broadcast

@@ -119,6 +119,7 @@ TEST_F(AcnnRun, RunsByNameAndWritesOutputs) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "y: [2, 4, 3] -> " + y));
   EXPECT_TRUE(contains(r.output, "latency over 5 runs: median "));
+  EXPECT_TRUE(contains(r.output, "threads: 2, cpu time: ")) << r.output;
   expectOutputWritten();
 }
 

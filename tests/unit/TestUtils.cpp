@@ -2,6 +2,7 @@
 
 #include "compiler/codegen/Artifact.h"
 #include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/codegen/TargetDescription.h"
 #include "compiler/driver/Compiler.h"
 
 #include "acnn/acnnrt.h"
@@ -68,6 +69,8 @@ bool compileSharedLibrary(mlir::ModuleOp model, const std::string &path) {
     ADD_FAILURE() << llvm::toString(machine.takeError());
     return false;
   }
+  // As acnnc does: the passes read the machine from the module.
+  model->setAttr(kTargetAttr, describeTarget(model.getContext(), **machine, /*host=*/true, 0));
   auto header = lowerModel(model, /*sharedLibrary=*/true);
   if (!header) {
     ADD_FAILURE() << llvm::toString(header.takeError());

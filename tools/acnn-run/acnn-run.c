@@ -20,7 +20,8 @@ static const char usage[] =
     "  --output, -o   where to write an output, FILE or NAME=FILE\n"
     "  --runs N       timed runs (default 1); latency is their median, min and max\n"
     "  --warmup N     untimed runs before them (default 0)\n"
-    "  --threads N    threads for the model's parallel loops (default: the CPUs available)\n"
+    "  --threads N    threads for the model's parallel loops (default: the threads it was\n"
+    "                 compiled for, at most the CPUs available)\n"
     "  --profile      time each kernel over the timed runs\n";
 
 typedef struct options {
@@ -146,11 +147,13 @@ static int bind_files(const acnn_model *model, const char *kind, describe_fn des
   return 1;
 }
 
-static double now_ms(void) {
+static double clock_ms(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clock, &ts);
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
+
+static double now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 
 static int compare_doubles(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -192,6 +195,7 @@ typedef struct session {
   acnn_npy_array *arrays;
   acnn_tensor *inputs, *outputs;
   double *times;
+  double cpu_ms; /* the process's CPU time over the timed runs, all threads */
 } session;
 
 static int model_failed(void) { return fail("%s", acnn_last_error()); }
@@ -247,12 +251,14 @@ static int run(session *s) {
       return model_failed();
   if (s->opts.profile)
     acnn_model_enable_profiling(s->model, 1); /* counts the timed runs only */
+  double cpu_start = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
   for (long i = 0; i < s->opts.runs; ++i) {
     double start = now_ms();
     if (acnn_model_run(s->model, s->inputs, s->num_inputs, s->outputs, s->num_outputs))
       return model_failed();
     s->times[i] = now_ms() - start;
   }
+  s->cpu_ms = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
   return 1;
 }
 
@@ -279,6 +285,8 @@ static int report(session *s) {
   double median = runs % 2 ? s->times[runs / 2] : (s->times[runs / 2 - 1] + s->times[runs / 2]) / 2;
   printf("latency over %ld run%s: median %.3f ms, min %.3f ms, max %.3f ms\n", runs,
          runs == 1 ? "" : "s", median, s->times[0], s->times[runs - 1]);
+  printf("threads: %d, cpu time: %.3f ms a run\n", acnn_model_num_threads(s->model),
+         s->cpu_ms / (double)runs);
   if (s->opts.profile)
     print_profile(s->model, total);
   return 1;

@@ -12,6 +12,8 @@
  *     input <name> f32 <rank> <d0> <d1> ...    (inputs in argument order)
  *     output <name> f32 <rank> <d0> ...        (outputs in argument order)
  *     arena <bytes>
+ *     threads <count>                          (optional: the threads it was
+ *                                              compiled for, the default)
  *     kernel <name>                            (zero or more, execution order)
  *   Fields are separated by single spaces. Tensor and kernel names are
  *   percent-encoded (%25 for '%', %XX for any byte <= 0x20 or >= 0x7f). An
@@ -71,13 +73,13 @@ acnn_status acnn_model_bind(const char *meta, acnn_entry_fn entry, acnn_model **
 
 /* Loads a shared-library model and binds acnn_model_meta / acnn_model_entry.
  * A path without '/' names a file in the current directory, not a library
- * on the search path. The model's references to this runtime (acnn_parallel_for,
- * acnn_kernel_begin/end) bind to the loading program, which must export them:
+ * on the search path. The model's references to this runtime
+ * (acnn_context_num_threads, acnn_kernel_begin/end) bind to the loading program, which must export them:
  * link it with CMake's acnnrt-host, or with -Wl,-u,SYM,--export-dynamic-symbol=SYM
  * for each of the three, or with -rdynamic. */
 acnn_status acnn_model_open(const char *shared_library_path, acnn_model **out);
 
-/* Joins the model's threads, frees the arena, unloads an opened library.
+/* Frees the arena, unloads an opened library.
  * NULL is ignored. */
 void acnn_model_free(acnn_model *model);
 
@@ -102,9 +104,14 @@ acnn_status acnn_model_output(const acnn_model *model, int32_t index, const char
 acnn_status acnn_model_run(acnn_model *model, const acnn_tensor *inputs, int32_t num_inputs,
                            acnn_tensor *outputs, int32_t num_outputs);
 
-/* Threads used by acnn_parallel_for, in [1, 1024]; default: the CPUs this
- * process may run on (its affinity mask, so taskset and containers count). */
+/* Threads the model's parallel loops run on, in [1, 1024]; default: the
+ * `threads` it was compiled for (acnnc compile --threads), but no more than
+ * the CPUs this process may run on (its affinity mask, so taskset and
+ * containers count). Generated code forks OpenMP parallel regions of this
+ * many threads, whatever OMP_NUM_THREADS says. */
 acnn_status acnn_model_set_num_threads(acnn_model *model, int32_t num_threads);
+/* The thread count runs use now, or -1 (with a message) for a NULL model. */
+int32_t acnn_model_num_threads(const acnn_model *model);
 
 /* Profiling: turning it on (again) resets every kernel's counters, which
  * count the runs since; read them between runs. */
@@ -114,14 +121,9 @@ acnn_status acnn_model_profile(const acnn_model *model, int32_t kernel, const ch
 
 /* ---- Called by generated code with the context it got in args ---------- */
 
-/* Splits [0, n) into contiguous ranges over the model's thread pool and calls
- * body(data, begin, end) once per range: min(n, threads) ranges whose sizes
- * differ by at most one, each on its own thread, together covering every index
- * exactly once.
- * Runs inline when ctx is NULL, with one thread, or inside another parallel
- * loop. Returns when all ranges are done. */
-void acnn_parallel_for(acnn_context *ctx, int64_t n,
-                       void (*body)(void *data, int64_t begin, int64_t end), void *data);
+/* The threads a parallel region of this run forks (acnn_model_set_num_threads);
+ * 1 for a NULL ctx. */
+int32_t acnn_context_num_threads(acnn_context *ctx);
 
 /* Bracket kernel `kernel` (an index into the metadata's kernel records) when
  * profiling; cheap no-ops when it is off, for a NULL ctx or an unknown index. */

@@ -65,3 +65,15 @@ module @m {
     return %a, %b : tensor<4x0xf32>, tensor<1x0x1xf32>
   }
 }
+
+// -----
+
+// A model compiled for a target (acnnc always sets one) records the threads
+// its parallel loops were cut for: the runtime's default thread count.
+// CHECK-LABEL: module @t attributes {acnn.target = #acnn.target
+// CHECK: @acnn_t_meta("acnn-model 1\0Aname t\0Ainput x f32 1 4\0Aoutput y f32 1 4\0Athreads 6\0A\00")
+module @t attributes {acnn.target = #acnn.target<cpu = "znver4", isa = "avx512", vector_bits = 512, vector_registers = 32, l1_bytes = 32768, l2_bytes = 1048576, l3_bytes = 33554432, threads = 6>} {
+  func.func @main(%x: tensor<4xf32> {acnn.name = "x"}) -> (tensor<4xf32> {acnn.name = "y"}) {
+    return %x : tensor<4xf32>
+  }
+}
