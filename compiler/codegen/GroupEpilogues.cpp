@@ -1,8 +1,8 @@
 // acnn-group-epilogues: make a conv, matmul or contraction generic, the
 // element-wise op that is the only reader of its result (its epilogue: bias, activation, residual)
 // and the op that starts its accumulator (a bias broadcast or a fill) one
-// kernel, which acnn-schedule-kernels tiles as one: every register tile of
-// the epilogue computes its tile of the conv there and then, from the
+// kernel, which acnn-select-schedules schedules and acnn-apply-schedules
+// tiles as one: every register tile of the epilogue computes its tile of the conv there and then, from the
 // accumulator's start in registers, instead of three passes over memory.
 //
 // A conv with a start but no such reader gets one: a copy of its result

@@ -41,7 +41,7 @@ void addToLinalgPasses(OpPassManager &pm) {
                   "acnn-count-kernel-flops,canonicalize,cse");
 }
 
-void addSchedulePasses(OpPassManager &pm, bool fuse) {
+void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile) {
   // Element-wise chains merge before the layouts propagate through them;
   // pools join their conv's loop once both are NHWC; padded conv inputs are
   // then written in place by their producers.
@@ -50,9 +50,16 @@ void addSchedulePasses(OpPassManager &pm, bool fuse) {
                              : "acnn-kernel-layouts,acnn-propagate-layouts";
   // Groups are made after canonicalisation, which would fold the copies
   // some of them end in.
-  std::string groups = fuse ? "func.func(acnn-group-epilogues)," : "";
-  addPipeline(pm, "func.func(" + layouts + "),canonicalize,cse," + groups +
-                      "acnn-schedule-kernels,canonicalize,cse");
+  std::string groups = fuse ? ",func.func(acnn-group-epilogues)" : "";
+  addPipeline(pm, "func.func(" + layouts + "),canonicalize,cse" + groups);
+  // Not in the text: a path need not be a valid pass option.
+  SelectSchedulesOptions select;
+  select.schedules = schedulesFile.str();
+  pm.addPass(createSelectSchedules(select));
+}
+
+void addSchedulePasses(OpPassManager &pm) {
+  addPipeline(pm, "acnn-apply-schedules,canonicalize,cse");
 }
 
 void addBufferizePasses(OpPassManager &pm) {

@@ -17,10 +17,14 @@ void registerCodegenPasses();
 /// acnn ops to linalg, tensor, arith and math on tensors.
 void addToLinalgPasses(mlir::OpPassManager &pm);
 /// Layouts for the schedules (with `fuse`, element-wise chains fused into one
-/// loop nest and channel pools into their conv's loop over rows), then a
-/// generated schedule per kernel (tile, parallelise, vectorise) applied with
-/// the transform interpreter.
-void addSchedulePasses(mlir::OpPassManager &pm, bool fuse = true);
+/// loop nest, channel pools into their conv's loop over rows, epilogues
+/// grouped with their conv or matmul), then the kernels, each with its
+/// #acnn.schedule: the generator's, or the entry of `schedulesFile`.
+void addKernelPasses(mlir::OpPassManager &pm, bool fuse = true,
+                     llvm::StringRef schedulesFile = "");
+/// Each kernel tiled, parallelised and vectorised by its schedule, applied
+/// with the transform interpreter.
+void addSchedulePasses(mlir::OpPassManager &pm);
 /// One-shot bufferisation; outputs become out-parameters of @main.
 void addBufferizePasses(mlir::OpPassManager &pm);
 /// Loops, then the LLVM dialect with bare-pointer arguments, then the entry.

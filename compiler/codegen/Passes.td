@@ -187,7 +187,7 @@ def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
     element-wise generic reads
     (through identity maps, over exactly the conv's parallel loops) is
     grouped with that generic and with the op starting its accumulator (a
-    bias broadcast or a fill read by nothing else): acnn-schedule-kernels
+    bias broadcast or a fill read by nothing else): acnn-select-schedules
     then tiles the generic and computes the conv and the start inside each
     of its register tiles. A conv with such a start but no such reader is
     given one, a copy of its result that its readers read instead. Where the
@@ -202,7 +202,7 @@ def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "The schedules' target, as acnn-schedule-kernels takes it (default: the module's "
+           "The schedules' target, as acnn-select-schedules takes it (default: the module's "
            "#acnn.target)">
   ];
   let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
@@ -221,29 +221,48 @@ def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
                            "mlir::bufferization::BufferizationDialect"];
 }
 
-def ScheduleKernels : Pass<"acnn-schedule-kernels", "mlir::ModuleOp"> {
-  let summary = "Tile, parallelise and vectorise every linalg op by a generated schedule";
+def SelectSchedules : Pass<"acnn-select-schedules", "mlir::ModuleOp"> {
+  let summary = "Form the kernels and give each its schedule as an #acnn.schedule attribute";
   let description = [{
-    For every linalg op on tensors: generates a Schedule (Schedule.h) from the
-    op's kind, its static shapes and the target's vector width and register
-    count, renders it as a transform-dialect script and applies it with the
-    transform interpreter. Then lowers vector contractions to FMAs. Warns
-    when a kernel that was to be vectorised stayed scalar, or a reduction
-    loop still loads and stores its accumulator. The target comes from the
-    `target` option, else the module's `acnn.target` attribute
-    (#acnn.target, which the driver sets), else a generic AVX2 machine.
+    Forms the kernels: each top-level linalg op on tensors, except that a
+    group of acnn-group-epilogues is one kernel, its consumer's, scheduled by
+    its conv's or matmul's loops. Tags each kernel's root op with
+    `acnn.kernel` (its number), `acnn.schedule` (#acnn.schedule: every
+    decision that changes its speed, not its result), `acnn.kernel_entry`
+    (its name: the acnn kernel it was lowered from, `#N` for the N-th linalg
+    kernel of one) and `acnn.kernel_key` (what it computes; KernelKey.h).
+    The schedule is the generator's (Schedule.h) for the `target` option,
+    else the module's #acnn.target, else a generic AVX2 machine, unless the
+    `schedules` file has an entry of that name: then the entry's, checked
+    against the kernel's key (a stale entry is an error) and loops. An entry
+    that names no kernel is an error too.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "avx2, avx512 or sse (default: the module's #acnn.target)">,
-    Option<"printSchedules", "print-schedules", "bool", /*default=*/"false",
-           "Print each kernel's schedule to stdout">,
+    Option<"schedules", "schedules", "std::string", /*default=*/"\"\"",
+           "A schedules file (ScheduleFile.h) whose entries replace the generator's">
+  ];
+  let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect"];
+}
+
+def ApplySchedules : Pass<"acnn-apply-schedules", "mlir::ModuleOp"> {
+  let summary = "Tile, parallelise and vectorise every kernel by its #acnn.schedule";
+  let description = [{
+    For every kernel acnn-select-schedules formed: checks its #acnn.schedule
+    against the kernel's loops (an error names the kernel), renders it as a
+    transform-dialect script and applies it with the transform interpreter.
+    Then lowers vector contractions to FMAs. Warns when a kernel that was to
+    be vectorised stayed scalar, or a reduction loop still loads and stores
+    its accumulator. Removes the kernels' tags.
+  }];
+  let options = [
     Option<"printScripts", "print-scripts", "bool", /*default=*/"false",
            "Print each kernel's transform script to stdout">,
     Option<"hoist", "hoist", "bool", /*default=*/"true",
            "Hoist accumulators out of reduction loops (off only to test the check)">
   ];
-  let dependentDialects = ["acnn::AcnnDialect", 
+  let dependentDialects = ["acnn::AcnnDialect",
     "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
     "mlir::vector::VectorDialect", "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
     "mlir::arith::ArithDialect", "mlir::affine::AffineDialect", "mlir::math::MathDialect",

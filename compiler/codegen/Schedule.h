@@ -5,7 +5,9 @@
 // parallelised and vectorised, as plain data. The generator
 // (ScheduleGenerator.cpp) derives it from the op's kind, its static loop
 // extents and the target's vector ISA; the renderer (ScheduleRenderer.cpp)
-// writes it as a transform-dialect script that acnn-schedule-kernels applies.
+// writes it as a transform-dialect script that acnn-apply-schedules applies.
+// In the IR between the two passes a kernel's schedule is its #acnn.schedule
+// attribute (AcnnAttrs.td), which a schedules file can replace.
 
 #include "dialects/acnn/AcnnAttrs.h"
 
@@ -100,10 +102,19 @@ struct Schedule {
   bool inEpilogue = false, withStart = false;
   /// Operand packing (not generated yet: every kernel reads its operands in place).
   enum class Packing { None } packing = Packing::None;
-
-  /// One line, as `acnnc inspect` and the lit tests print it.
-  std::string str() const;
 };
+
+/// The decisions of `schedule` as the IR holds them (ScheduleAttribute.cpp).
+ScheduleAttr toAttr(const Schedule &schedule, mlir::MLIRContext *ctx);
+
+/// The schedule `attr` describes for the kernel whose loops are `op`'s (a
+/// group's conv or matmul), checked against those loops: a tile or cache
+/// tile of another rank, a split or parallel loop outside them, a
+/// decomposition of something else than a 2-D conv or pooling fail with a
+/// diagnostic.
+/// inEpilogue and withStart are left for the caller, who knows the group.
+mlir::FailureOr<Schedule> fromAttr(ScheduleAttr attr, mlir::linalg::LinalgOp op,
+                                   llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
 /// The schedule of `op` for `target`. Ops with dynamic shapes or of an
 /// unknown kind get a ParallelOnly schedule without parallel dims, i.e. none.

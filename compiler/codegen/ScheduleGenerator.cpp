@@ -80,42 +80,9 @@ llvm::StringRef kernelKindName(KernelKind kind) {
   case KernelKind::Reduction:
     return "reduction";
   case KernelKind::ParallelOnly:
-    return "parallel-only";
+    return "parallel_only";
   }
   return "?";
-}
-
-static std::string list(llvm::ArrayRef<int64_t> values) {
-  return "[" + llvm::join(llvm::map_range(values, [](int64_t v) { return std::to_string(v); }), ", ") +
-         "]";
-}
-
-std::string Schedule::str() const {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << kernelKindName(kind) << " " << opName << " loops " << list(loopExtents);
-  if (!splits.empty()) {
-    os << " split";
-    for (const Split &s : splits)
-      os << " d" << s.dim << "@" << s.at;
-  }
-  os << " parallel " << list(parallelDims);
-  if (parallelChunks)
-    os << " in " << parallelChunks;
-  if (!cacheTile.empty())
-    os << " cache " << list(cacheTile) << " order " << list(cacheInterchange);
-  os << " tile " << list(registerTile);
-  if (!interchange.empty())
-    os << " order " << list(interchange);
-  if (vectorize)
-    os << " vector " << vectorWidth << " unroll " << unroll;
-  if (decompose)
-    os << " decompose";
-  if (hoistAccumulators)
-    os << " hoist";
-  if (inEpilogue)
-    os << (withStart ? " in-epilogue with-start" : " in-epilogue");
-  return text;
 }
 
 //===----------------------------------------------------------------------===//

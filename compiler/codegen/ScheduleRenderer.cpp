@@ -38,7 +38,7 @@ public:
 
   std::string render() {
     os << "module attributes {transform.with_named_sequence} {\n"
-       << "  // kernel " << kernel << ": " << s.str() << "\n"
+       << "  // kernel " << kernel << ": " << s.opName << "\n"
        << "  transform.named_sequence @__transform_main(%root: !transform.any_op "
           "{transform.readonly}) {\n";
     line("%op = transform.structured.match attributes{" + std::string(kKernelAttr) + " = " +

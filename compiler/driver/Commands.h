@@ -4,6 +4,7 @@
 // The verbs of acnnc. Each registers its options on a CLI11 subcommand and
 // runs when that subcommand was given; errors are returned, main prints them.
 
+#include "compiler/codegen/ObjectEmitter.h"
 #include "compiler/driver/ModelLoader.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -22,6 +23,18 @@ struct ModelArgs {
   void addTo(CLI::App &command);
   llvm::Expected<LoadOptions> loadOptions() const;
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> load(mlir::MLIRContext &ctx) const;
+};
+
+/// Options of the machine a model is compiled for (compile, inspect).
+struct TargetArgs {
+  CpuTarget cpu;
+  std::string scheduleTarget; // default: --cpu's
+  int64_t threads = 0;        // default: the CPUs acnnc may run on
+
+  void addTo(CLI::App &command);
+  /// Sets `model`'s #acnn.target, which every codegen pass reads, and
+  /// returns the LLVM target machine of --cpu.
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> apply(mlir::ModuleOp model) const;
 };
 
 struct Command {

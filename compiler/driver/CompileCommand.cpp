@@ -1,7 +1,6 @@
 // acnnc compile: a model to a native object, library, LLVM IR or MLIR.
 #include "compiler/codegen/Artifact.h"
 #include "compiler/codegen/ObjectEmitter.h"
-#include "compiler/codegen/TargetDescription.h"
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/Compiler.h"
 #include "compiler/driver/Pipeline.h"
@@ -20,10 +19,9 @@ struct CompileArgs {
   std::string emit; // obj, static, shared, llvm, mlir; default from the output's extension
   std::string stage;
   std::string target = "cpu";
-  CpuTarget cpu;
+  TargetArgs machine;
   std::string name;
-  std::string scheduleTarget; // default: --cpu's
-  int64_t threads = 0;        // default: the CPUs acnnc may run on
+  std::string schedules;
   bool noFusion = false;
 };
 
@@ -58,29 +56,22 @@ static llvm::Error compile(const CompileArgs &args) {
                                    args.target.c_str());
   if (emit != "mlir" && !args.stage.empty())
     return llvm::createStringError("--stage applies to --emit=mlir only");
-  auto machine = createTargetMachine(args.cpu);
-  if (!machine)
-    return machine.takeError();
-
   MLIRContext ctx;
   auto model = args.model.load(ctx);
   if (!model)
     return model.takeError();
   (*model)->setSymName(modelName(args));
-  // Every codegen pass reads the machine from here.
-  TargetAttr target = describeTarget(&ctx, **machine, args.cpu.cpu == "native", args.threads);
-  if (!args.scheduleTarget.empty()) {
-    auto other = withIsa(target, args.scheduleTarget);
-    if (!other)
-      return other.takeError();
-    target = *other;
-  }
-  (*model)->getOperation()->setAttr(kTargetAttr, target);
-  std::optional<std::string> stopAfter;
+  auto machine = args.machine.apply(**model);
+  if (!machine)
+    return machine.takeError();
+  PipelineOptions options;
   if (!args.stage.empty())
-    stopAfter = args.stage;
-  auto header = lowerModel(**model, emit == "shared", stopAfter, !args.noFusion,
-                           defaultReproducerPath(modelName(args)));
+    options.stopAfter = args.stage;
+  options.sharedLibrary = emit == "shared";
+  options.fusion = !args.noFusion;
+  options.reproducer = defaultReproducerPath(modelName(args));
+  options.schedulesFile = args.schedules;
+  auto header = lowerModel(**model, options);
   if (!header)
     return header.takeError();
 
@@ -125,18 +116,14 @@ Command addCompileCommand(CLI::App &app) {
   cmd->add_option("--emit", args->emit, "obj, static, shared, llvm or mlir")
       ->check(CLI::IsMember({"obj", "static", "shared", "llvm", "mlir"}));
   cmd->add_option("--stage", args->stage,
-                  "With --emit=mlir: stop after this codegen stage (linalg, schedule, bufferize, llvm)");
+                  "With --emit=mlir: stop after this codegen stage (linalg, kernels, schedule, "
+                  "bufferize, llvm)");
   cmd->add_option("--target", args->target, "cpu (cuda: not yet)");
-  cmd->add_option("--cpu", args->cpu.cpu,
-                  "native (default), or an LLVM CPU name: x86-64-v3, x86-64-v4, znver3, ...");
-  cmd->add_option("--schedule-target", args->scheduleTarget,
-                  "Schedule kernels for this vector ISA (avx2, avx512 or sse) instead of "
-                  "--cpu's; code for --cpu still runs them, e.g. to test AVX-512 schedules on "
-                  "an AVX2 machine");
-  cmd->add_option("--threads", args->threads,
-                  "Threads the parallel loops are cut for, and the library's default thread "
-                  "count (default: the CPUs acnnc may run on)")
-      ->check(CLI::Range(1, 1024));
+  args->machine.addTo(*cmd);
+  cmd->add_option("--schedules", args->schedules,
+                  "A schedules file (as `acnnc inspect --schedules` writes it) whose entries "
+                  "replace the generated schedules of the kernels they name")
+      ->check(CLI::ExistingFile);
   cmd->add_flag("--no-fusion", args->noFusion,
                 "Run no fusion pass: every op of the imported graph is a kernel of its own "
                 "(to measure what fusion gains)");

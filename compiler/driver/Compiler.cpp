@@ -5,25 +5,18 @@
 
 namespace acnn {
 
-llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
-                                       std::optional<std::string> stopAfter, bool fusion,
-                                       std::string reproducer) {
-  if (stopAfter && isGraphStage(*stopAfter))
+llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptions &options) {
+  if (options.stopAfter && isGraphStage(*options.stopAfter))
     return llvm::createStringError("stage '%s' is a graph stage; codegen starts after '%s'",
-                                   stopAfter->c_str(), kLastGraphStage.data());
-  PipelineOptions graph;
+                                   options.stopAfter->c_str(), kLastGraphStage.data());
+  PipelineOptions graph = options;
+  graph.resumeAfter.reset();
   graph.stopAfter = kLastGraphStage.str();
-  graph.fusion = fusion;
-  graph.reproducer = reproducer;
   if (llvm::Error err = runPipeline(model, graph))
     return std::move(err);
   std::string header = modelHeader(model);
-  PipelineOptions codegen;
+  PipelineOptions codegen = options;
   codegen.resumeAfter = kLastGraphStage.str();
-  codegen.stopAfter = stopAfter;
-  codegen.sharedLibrary = sharedLibrary;
-  codegen.fusion = fusion;
-  codegen.reproducer = reproducer;
   if (llvm::Error err = runPipeline(model, codegen))
     return std::move(err);
   return header;

@@ -4,6 +4,8 @@
 // The compile path shared by `acnnc compile` and the tests that run
 // generated code: the pipeline down to the LLVM dialect, then machine code.
 
+#include "compiler/driver/Pipeline.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Target/TargetMachine.h"
@@ -13,15 +15,11 @@
 
 namespace acnn {
 
-/// Runs the graph stages, then the codegen stages up to `stopAfter` (default:
-/// all, ending in the LLVM dialect); without `fusion`, no fusion stage
-/// (PipelineOptions::fusion). Returns the model's C header, written from its
+/// Runs the graph stages, then the codegen stages up to options.stopAfter
+/// (default: all, ending in the LLVM dialect), with the rest of `options`
+/// (resumeAfter is ignored). Returns the model's C header, written from its
 /// tensor-level signature before codegen changes it.
-/// A pass that fails or crashes leaves a reproducer at `reproducer` (empty:
-/// none).
-llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, bool sharedLibrary,
-                                       std::optional<std::string> stopAfter = std::nullopt,
-                                       bool fusion = true, std::string reproducer = "");
+llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptions &options);
 
 /// A model lowered by lowerModel as a relocatable object for `machine`.
 llvm::Expected<std::string> compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine);

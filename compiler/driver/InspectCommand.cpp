@@ -1,5 +1,6 @@
 // acnnc inspect: the IR after any stage, the graph as a picture, its fused
 // kernels, or which nodes of an ONNX model acnn cannot import.
+#include "compiler/codegen/ScheduleFile.h"
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/FusionReport.h"
 #include "compiler/driver/GraphDot.h"
@@ -20,6 +21,8 @@ struct InspectArgs {
   bool fusion = false;
   bool noFusion = false;
   bool coverage = false;
+  bool schedules = false;
+  TargetArgs machine;
 };
 } // namespace
 
@@ -49,8 +52,17 @@ static llvm::Error inspect(const InspectArgs &args) {
   auto model = args.model.load(ctx);
   if (!model)
     return model.takeError();
+  if (auto machine = args.machine.apply(**model); !machine)
+    return machine.takeError();
   PipelineOptions options;
   options.stopAfter = args.stage.empty() ? kLastGraphStage.str() : args.stage;
+  if (args.schedules) {
+    if (!args.stage.empty() && args.stage != kScheduleStage)
+      return llvm::createStringError("--schedules prints the schedules the '%s' stage chose: "
+                                     "--stage %s is another",
+                                     kScheduleStage.data(), args.stage.c_str());
+    options.stopAfter = kScheduleStage.str();
+  }
   options.fusion = !args.noFusion;
   if (args.fusion && !isGraphStage(*options.stopAfter))
     return llvm::createStringError("--fusion lists the kernels of the acnn graph: --stage %s is "
@@ -72,6 +84,14 @@ static llvm::Error inspect(const InspectArgs &args) {
   }
   if (args.fusion)
     return writeFusionReport(**model, llvm::outs());
+  if (args.schedules) {
+    std::string header;
+    llvm::raw_string_ostream os(header);
+    os << "acnn schedules of " << (*model)->getSymName().value_or("model") << " for "
+       << targetOf(**model);
+    writeScheduleFile(llvm::outs(), scheduleEntries(**model), header);
+    return llvm::Error::success();
+  }
   if (args.dot.empty() && !args.printAfterAll) {
     (*model)->print(llvm::outs(), options.printing);
     llvm::outs() << "\n";
@@ -100,6 +120,10 @@ Command addInspectCommand(CLI::App &app) {
                 "Skip the fusion stages (as `acnnc compile --no-fusion` does)");
   cmd->add_flag("--fusion", args->fusion,
                 "List each kernel with the ops it fused, its shapes, FLOPs and bytes moved");
+  cmd->add_flag("--schedules", args->schedules,
+                "Print each kernel's entry name, key and schedule, as `acnnc compile "
+                "--schedules` reads them back");
+  args->machine.addTo(*cmd);
   return {cmd, [args] { return inspect(*args); }};
 }
 

@@ -76,10 +76,11 @@ const Stage kStages[] = {
        pm.addPass(createCSEPass());
      }},
     {"linalg", [](OpPassManager &pm, const PipelineOptions &) { addToLinalgPasses(pm); }},
-    {"schedule",
+    {kScheduleStage,
      [](OpPassManager &pm, const PipelineOptions &options) {
-       addSchedulePasses(pm, options.fusion);
+       addKernelPasses(pm, options.fusion, options.schedulesFile);
      }},
+    {"schedule", [](OpPassManager &pm, const PipelineOptions &) { addSchedulePasses(pm); }},
     {"bufferize", [](OpPassManager &pm, const PipelineOptions &) { addBufferizePasses(pm); }},
     {"llvm",
      [](OpPassManager &pm, const PipelineOptions &options) {
@@ -154,6 +155,9 @@ llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
 llvm::Error runPasses(PassManager &pm, ModuleOp model, llvm::StringRef reproducer) {
   if (!reproducer.empty())
     pm.enableCrashReproducerGeneration(reproducer);
+  // An error names its op by location; the op itself (the whole module, for
+  // a module pass) would bury the message.
+  model->getContext()->printOpOnDiagnostic(false);
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
   ScopedDiagnosticHandler handler(model->getContext(), [&](Diagnostic &d) {

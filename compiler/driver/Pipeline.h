@@ -20,6 +20,8 @@ namespace acnn {
 /// kLastGraphStage; the codegen stages lower to the LLVM dialect.
 llvm::ArrayRef<llvm::StringRef> pipelineStages();
 inline constexpr llvm::StringLiteral kLastGraphStage = "canonicalize";
+/// The codegen stage after which every kernel holds its #acnn.schedule.
+inline constexpr llvm::StringLiteral kScheduleStage = "kernels";
 bool isGraphStage(llvm::StringRef stage);
 
 struct PipelineOptions {
@@ -40,6 +42,9 @@ struct PipelineOptions {
   /// before the pipeline and the pipeline, for `acnn-opt --run-reproducer`
   /// (empty: none).
   std::string reproducer;
+  /// A schedules file (ScheduleFile.h) whose entries replace the generated
+  /// schedules of the kernels they name (empty: none).
+  std::string schedulesFile;
 };
 
 /// Adds the stages `options` selects to `pm`: what runPipeline runs, and

@@ -1,5 +1,6 @@
 // acnnc: the acnn compiler driver.
 #include "compiler/driver/Commands.h"
+#include "compiler/codegen/TargetDescription.h"
 
 #include "llvm/Support/WithColor.h"
 
@@ -34,6 +35,36 @@ llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> ModelArgs::load(mlir::MLIRCont
   if (!options)
     return options.takeError();
   return loadModel(ctx, path, *options);
+}
+
+void TargetArgs::addTo(CLI::App &command) {
+  command.add_option("--cpu", cpu.cpu,
+                     "native (default), or an LLVM CPU name: x86-64-v3, x86-64-v4, znver3, ...");
+  command.add_option("--schedule-target", scheduleTarget,
+                     "Schedule kernels for this vector ISA (avx2, avx512 or sse) instead of "
+                     "--cpu's; code for --cpu still runs them, e.g. to test AVX-512 schedules on "
+                     "an AVX2 machine");
+  command
+      .add_option("--threads", threads,
+                  "Threads the parallel loops are cut for, and the library's default thread "
+                  "count (default: the CPUs acnnc may run on)")
+      ->check(CLI::Range(1, 1024));
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+TargetArgs::apply(mlir::ModuleOp model) const {
+  auto machine = createTargetMachine(cpu);
+  if (!machine)
+    return machine.takeError();
+  TargetAttr target = describeTarget(model.getContext(), **machine, cpu.cpu == "native", threads);
+  if (!scheduleTarget.empty()) {
+    auto other = withIsa(target, scheduleTarget);
+    if (!other)
+      return other.takeError();
+    target = *other;
+  }
+  model->setAttr(kTargetAttr, target);
+  return machine;
 }
 
 int main(int argc, char **argv) {

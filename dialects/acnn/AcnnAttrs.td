@@ -37,4 +37,55 @@ def Acnn_TargetAttr : Acnn_Attr<"Target", "target"> {
   let genVerifyDecl = 1;
 }
 
+def Acnn_ScheduleAttr : Acnn_Attr<"Schedule", "schedule"> {
+  let summary = "How one kernel is computed: every decision that changes its speed, not its result";
+  let description = [{
+    The schedule of one kernel (a linalg op, or a conv/matmul grouped with its
+    element-wise consumer), as acnn-select-schedules chooses it and
+    acnn-apply-schedules renders it. Loops are the kernel's linalg loops
+    (for a group, its conv's or matmul's), in iteration order.
+
+    - `kind`: the template: conv, pooling, matmul, elementwise, reduction or
+      parallel_only (tiled for threads, not vectorised).
+    - `vector`: f32 lanes of a vector; `unroll`: vectors along the innermost
+      vector dimension of one register tile.
+    - `split`: [loop, position] cuts applied first, in order; each cuts every
+      piece so far in two, so the register tile divides each piece.
+    - `parallel`: loops that may go to threads, in order of preference (a
+      piece takes the first with at least two register tiles), cut into
+      about `chunks` steps (0: one register tile a step).
+    - `cache`, `cache_order`: a cache tile per loop (0: whole) inside the
+      parallel loop, and the order of its loops.
+    - `tile`, `order`: the register tile per loop (0: whole) and the order of
+      the tiled loops, outermost first.
+    - flags: `decompose` (a 2-D conv or pooling becomes 1-D before vectorising),
+      `vectorize`, `hoist` (accumulators stay in registers across reduction
+      loops).
+
+    ```
+    #acnn.schedule<conv, vector = 8, unroll = 2, split = [[2, 54]],
+                   parallel = [1, 3, 2], tile = [1, 1, 6, 16, 1, 1, 4],
+                   order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
+    ```
+    Empty lists, zero chunks and false flags are left out.
+  }];
+  let parameters = (ins
+    StringRefParameter<"template">:$kind,
+    "int64_t":$vector_width,
+    "int64_t":$unroll,
+    ArrayRefParameter<"int64_t", "splits as loop, position pairs">:$splits,
+    ArrayRefParameter<"int64_t">:$parallel_dims,
+    "int64_t":$parallel_chunks,
+    ArrayRefParameter<"int64_t">:$cache_tile,
+    ArrayRefParameter<"int64_t">:$cache_order,
+    ArrayRefParameter<"int64_t">:$tile,
+    ArrayRefParameter<"int64_t">:$order,
+    "bool":$decompose,
+    "bool":$vectorize,
+    "bool":$hoist
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
 #endif // ACNN_ATTRS_TD

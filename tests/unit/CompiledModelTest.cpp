@@ -14,6 +14,9 @@
 #include "llvm/Support/Program.h"
 
 #include <cmath>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <gtest/gtest.h>
 
 using namespace acnn;
@@ -125,6 +128,46 @@ TEST_P(ExportedOnnxModel, CompiledMatchesPyTorch) {
 INSTANTIATE_TEST_SUITE_P(Exports, ExportedOnnxModel,
                          ::testing::Values("mobile_opset11", "mobile_opset13", "vit_opset13",
                                            "vit_opset17", "swin_opset13", "regnety_opset13"));
+
+/// A schedules file edited by hand changes how kernels run, never what they
+/// compute: every kernel made serial and its accumulators left in memory
+/// (parallel loops, chunks and hoisting taken out of each entry) still
+/// matches PyTorch.
+class EditedSchedules : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(EditedSchedules, CompiledMatchesPyTorch) {
+  std::string base = std::string(ACNN_SOURCE_DIR) + "/tests/models/" + GetParam();
+  std::string dir = std::string(ACNN_BINARY_DIR) + "/tests/compiled";
+  llvm::sys::fs::create_directories(dir);
+  std::string printed = dir + "/" + GetParam() + ".schedules", edited = printed + ".edited";
+  std::string acnnc = std::string(ACNN_BINARY_DIR) + "/bin/acnnc", model = base + ".onnx";
+  std::string message;
+  llvm::StringRef args[] = {acnnc, "inspect", model, "--schedules"};
+  ASSERT_EQ(llvm::sys::ExecuteAndWait(acnnc, args, std::nullopt,
+                                      {std::nullopt, llvm::StringRef(printed), std::nullopt}, 0, 0,
+                                      &message),
+            0)
+      << message;
+  std::ifstream in(printed);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string serial = std::regex_replace(
+      text.str(), std::regex(", (parallel = \\[[0-9, ]*\\]|chunks = [0-9]+|hoist)"), "");
+  ASSERT_NE(serial, text.str()) << "nothing to edit in " << printed;
+  std::ofstream(edited) << serial;
+
+  std::vector<Tensor> inputs = {readNpy(base + ".input.npy")};
+  std::vector<Tensor> got = runSharedLibraryModel(
+      compileToSharedLibrary(model, std::string(GetParam()) + "_serial", true,
+                             {"--schedules", edited}),
+      inputs);
+  ASSERT_EQ(got.size(), 1u);
+  Tensor want = readNpy(base + ".output.npy");
+  ASSERT_EQ(got[0].shape, want.shape);
+  EXPECT_LE(relativeL2(got[0].data, want.data), kTolerance);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, EditedSchedules, ::testing::Values("se_resnet", "vit_tiny"));
 
 class AcnnExample : public ::testing::TestWithParam<const char *> {};
 

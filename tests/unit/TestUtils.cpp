@@ -71,7 +71,9 @@ bool compileSharedLibrary(mlir::ModuleOp model, const std::string &path) {
   }
   // As acnnc does: the passes read the machine from the module.
   model->setAttr(kTargetAttr, describeTarget(model.getContext(), **machine, /*host=*/true, 0));
-  auto header = lowerModel(model, /*sharedLibrary=*/true);
+  PipelineOptions options;
+  options.sharedLibrary = true;
+  auto header = lowerModel(model, options);
   if (!header) {
     ADD_FAILURE() << llvm::toString(header.takeError());
     return false;

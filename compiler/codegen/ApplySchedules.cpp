@@ -1,11 +1,12 @@
-// acnn-schedule-kernels: generate a Schedule for every linalg op, render it
-// as a transform-dialect script and apply it with the transform interpreter,
-// on tensors, before bufferisation. Then check what came out: a kernel that
+// acnn-apply-schedules: render the #acnn.schedule of every kernel that
+// acnn-select-schedules formed as a transform-dialect script and apply it
+// with the transform interpreter, on tensors, before bufferisation. Then check what came out: a kernel that
 // was to be vectorised but stayed scalar, or a conv/matmul whose accumulator
 // is still loaded and stored in its reduction loop, gets a warning (several
 // transforms fail silently and cost 20-30%; see shared/mlir-cpu-codegen.md).
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/Schedule.h"
+#include "compiler/codegen/ScheduleFile.h"
 
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -19,11 +20,12 @@
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
 #include <set>
 
 namespace acnn {
 
-#define GEN_PASS_DEF_SCHEDULEKERNELS
+#define GEN_PASS_DEF_APPLYSCHEDULES
 #include "compiler/codegen/Passes.h.inc"
 
 using namespace mlir;
@@ -75,82 +77,61 @@ bool hasUnhoistedAccumulator(Operation *root) {
   return found;
 }
 
-struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
-  using ScheduleKernelsBase::ScheduleKernelsBase;
+struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
+  using ApplySchedulesBase::ApplySchedulesBase;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    FailureOr<ScheduleTarget> parsed = ScheduleTarget::of(module, target);
-    if (failed(parsed))
-      return signalPassFailure();
-    const ScheduleTarget &t = *parsed;
-    if (printSchedules)
-      llvm::outs() << "// target: " << t.str() << "\n";
-    for (auto func : llvm::to_vector(module.getOps<func::FuncOp>()))
-      if (!func.isExternal() && failed(scheduleFunction(func, t)))
+    for (auto func : llvm::to_vector(getOperation().getOps<func::FuncOp>()))
+      if (!func.isExternal() && failed(scheduleFunction(func)))
         return signalPassFailure();
   }
 
-  LogicalResult scheduleFunction(func::FuncOp func, const ScheduleTarget &t) {
-    // Kernels: the top-level linalg ops, but a group of acnn-group-epilogues
-    // is one, its consumer's, scheduled by its conv's or matmul's loops.
-    // (A group whose consumer is gone leaves its ops kernels of their own.)
-    llvm::DenseSet<Attribute> groups;
-    func.walk([&](linalg::GenericOp op) {
-      if (Attribute group = op->getAttr(kGroupEpilogueAttr))
-        groups.insert(group);
-    });
-    SmallVector<linalg::LinalgOp> ops;
-    llvm::DenseMap<Attribute, linalg::LinalgOp> bodies;
-    llvm::DenseMap<Attribute, Operation *> starts;
-    func.walk([&](linalg::LinalgOp op) {
-      if (op->getParentOfType<linalg::LinalgOp>())
-        return;
-      Attribute body = op->getAttr(kGroupBodyAttr), start = op->getAttr(kGroupStartAttr);
-      if (body && groups.contains(body)) {
-        bodies[body] = op;
-      } else if (start && groups.contains(start)) {
-        starts[start] = op;
-      } else {
-        op->removeAttr(kGroupBodyAttr);
-        op->removeAttr(kGroupStartAttr);
-        ops.push_back(op);
-      }
-    });
+  LogicalResult scheduleFunction(func::FuncOp func) {
     MLIRContext *ctx = func.getContext();
-    // Every schedule is made and every op tagged before any script runs: a
-    // script rewrites (and CSEs) the function, which must not touch the ops
-    // still waiting for theirs.
+    // The kernels acnn-select-schedules formed: roots tagged acnn.kernel with
+    // their schedule, a group's conv or matmul (and start) tagged with it.
+    llvm::DenseMap<int64_t, linalg::LinalgOp> bodies;
+    llvm::SmallDenseSet<int64_t> withStart;
+    SmallVector<linalg::LinalgOp> roots;
+    func.walk([&](linalg::LinalgOp op) {
+      if (auto tag = op->getAttrOfType<IntegerAttr>(kGroupBodyAttr))
+        bodies[tag.getInt()] = op;
+      if (auto tag = op->getAttrOfType<IntegerAttr>(kGroupStartAttr))
+        withStart.insert(tag.getInt());
+      if (op->hasAttr(kKernelAttr))
+        roots.push_back(op);
+    });
+    // Every schedule is read before any script runs: a script rewrites (and
+    // CSEs) the function, which must not touch the ops still waiting for theirs.
     struct Kernel {
       Schedule schedule;
       Location loc;
+      std::string name;
     };
-    std::vector<Kernel> kernels;
-    llvm::SmallDenseSet<int64_t> warned;
-    for (auto [kernel, op] : llvm::enumerate(ops)) {
-      auto tag = IntegerAttr::get(IntegerType::get(ctx, 64), kernel);
-      Attribute group = op->getAttr(kGroupEpilogueAttr);
-      linalg::LinalgOp body = group ? bodies.lookup(group) : linalg::LinalgOp();
-      if (!body) {
-        kernels.push_back({generateSchedule(op, t), op.getLoc()});
-        op->setAttr(kKernelAttr, tag);
-        continue;
-      }
-      Schedule schedule = generateSchedule(body, t);
-      schedule.inEpilogue = true;
-      body->setAttr(kGroupBodyAttr, tag);
-      if (Operation *start = starts.lookup(group)) {
-        schedule.withStart = true;
-        start->setAttr(kGroupStartAttr, tag);
-      }
-      kernels.push_back({schedule, body.getLoc()});
-      op->setAttr(kKernelAttr, tag);
+    std::map<int64_t, Kernel> kernels;
+    for (linalg::LinalgOp root : roots) {
+      auto tag = root->getAttrOfType<IntegerAttr>(kKernelAttr);
+      auto attr = root->getAttrOfType<ScheduleAttr>(kScheduleAttr);
+      auto entry = root->getAttrOfType<StringAttr>(kKernelEntryAttr);
+      std::string name = entry ? entry.str() : "?";
+      if (!tag || !attr)
+        return root.emitError() << "kernel '" << name << "' has no "
+                                << (tag ? kScheduleAttr : kKernelAttr)
+                                << " (acnn-select-schedules makes them)";
+      linalg::LinalgOp loops = bodies.lookup(tag.getInt());
+      FailureOr<Schedule> schedule = fromAttr(attr, loops ? loops : root, [&] {
+        return root.emitError() << "kernel '" << name << "': ";
+      });
+      if (failed(schedule))
+        return failure();
+      schedule->inEpilogue = static_cast<bool>(loops);
+      schedule->withStart = withStart.contains(tag.getInt());
+      kernels.emplace(tag.getInt(), Kernel{*schedule, (loops ? loops : root).getLoc(), name});
     }
-    for (auto [kernel, k] : llvm::enumerate(kernels)) {
+    llvm::SmallDenseSet<int64_t> warned;
+    for (auto &[kernel, k] : kernels) {
       const Schedule &schedule = k.schedule;
       Location loc = k.loc;
-      if (printSchedules)
-        llvm::outs() << "// kernel " << kernel << ": " << schedule.str() << "\n";
       if (!schedule.vectorize && schedule.parallelDims.empty())
         continue;
       std::string script = renderTransformScript(schedule, kernel);
@@ -158,7 +139,7 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
         llvm::outs() << script;
       std::string message;
       if (failed(applyScript(func, script, message))) {
-        emitWarning(loc) << "kernel " << kernel << " (" << schedule.opName
+        emitWarning(loc) << "kernel '" << k.name << "' (" << schedule.opName
                          << ") keeps part of its schedule unapplied, it may be scalar: "
                          << message;
         warned.insert(kernel);
@@ -183,12 +164,12 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
     func.walk([&](linalg::LinalgOp left) {
       for (StringRef name : {kKernelAttr, kGroupBodyAttr, kGroupStartAttr})
         if (auto tag = left->getAttrOfType<IntegerAttr>(name))
-          if (kernels[tag.getInt()].schedule.vectorize && !warned.count(tag.getInt()))
+          if (kernels.at(tag.getInt()).schedule.vectorize && !warned.count(tag.getInt()))
             scalar.insert(tag.getInt());
     });
     for (int64_t kernel : scalar)
-      emitWarning(kernels[kernel].loc)
-          << "kernel " << kernel << " (" << kernels[kernel].schedule.opName
+      emitWarning(kernels.at(kernel).loc)
+          << "kernel '" << kernels.at(kernel).name << "' (" << kernels.at(kernel).schedule.opName
           << ") stayed scalar: the vectoriser did not take it";
     std::string message;
     if (failed(applyScript(func, renderVectorPrepareScript(), message)))
@@ -213,7 +194,8 @@ struct ScheduleKernels : impl::ScheduleKernelsBase<ScheduleKernels> {
       emitWarning(func.getLoc()) << "a vectorised reduction loop still loads and stores its "
                                     "accumulator every iteration (not hoisted)";
     func.walk([](Operation *op) {
-      for (StringRef name : {kKernelAttr, kGroupEpilogueAttr, kGroupBodyAttr, kGroupStartAttr})
+      for (StringRef name : {kKernelAttr, kGroupEpilogueAttr, kGroupBodyAttr, kGroupStartAttr,
+                             kScheduleAttr, kKernelEntryAttr, kKernelKeyAttr})
         op->removeAttr(name);
     });
     return success();

@@ -1,12 +1,17 @@
-// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-schedule-kernels{target=avx2 print-schedules})" | FileCheck %s --check-prefixes=CHECK,AVX2
-// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-schedule-kernels{target=avx512 print-schedules})" | FileCheck %s --check-prefixes=CHECK,AVX512
-// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-schedule-kernels{target=avx2 print-scripts})" -o /dev/null | FileCheck %s --check-prefix=SCRIPT
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-select-schedules{target=avx2})" | FileCheck %s --check-prefix=SEL2
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-select-schedules{target=avx512})" | FileCheck %s --check-prefix=SEL5
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-select-schedules{target=avx2},acnn-apply-schedules)" | FileCheck %s --check-prefixes=CHECK,AVX2
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-select-schedules{target=avx512},acnn-apply-schedules)" | FileCheck %s --check-prefixes=CHECK,AVX512
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-select-schedules{target=avx2},acnn-apply-schedules{print-scripts})" -o /dev/null | FileCheck %s --check-prefix=SCRIPT
+
+// acnn-select-schedules gives each kernel its generated #acnn.schedule (its
+// key and entry name beside it); acnn-apply-schedules renders and applies it.
 
 // Direct conv: an ow x f register tile of 12 accumulators (6 x 2 vectors of 8)
 // on AVX2, 28 (14 x 2 vectors of 16) on AVX-512, hoisted out of the kh,
 // kw and c loops; output rows over threads.
-// AVX2: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 56, 56, 64, 3, 3, 64] split d2@54 parallel [1, 3, 2] tile [1, 1, 6, 16, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 8 unroll 2 decompose hoist
-// AVX512: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 56, 56, 64, 3, 3, 64] parallel [1, 3, 2] tile [1, 1, 14, 32, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 16 unroll 2 decompose hoist
+// SEL2: linalg.conv_2d_nhwc_hwcf {acnn.kernel = 0 : i64, acnn.kernel_entry = "kernel", acnn.kernel_key = "linalg.conv_2d_nhwc_hwcf 1x56x56x64x3x3x64 pppprrr f32", acnn.schedule = #acnn.schedule<conv, vector = 8, unroll = 2, split = {{\[\[}}2, 54]], parallel = [1, 3, 2], tile = [1, 1, 6, 16, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
+// SEL5: acnn.schedule = #acnn.schedule<conv, vector = 16, unroll = 2, parallel = [1, 3, 2], tile = [1, 1, 14, 32, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
 // CHECK-LABEL: func @conv
 // CHECK-NOT: linalg.conv
 // CHECK: scf.forall (%{{.*}}) in (56)
@@ -36,8 +41,8 @@ func.func @conv(%x: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tenso
 
 // Matmul: m x n register tile, k innermost, n-blocks over threads; the 197
 // rows split into a multiple of the tile and the rest.
-// AVX2: kernel 0: matmul linalg.matmul loops [197, 768, 192] split d0@192 parallel [1, 0] tile [6, 16, 1] order [1, 0, 2] vector 8 unroll 2 hoist
-// AVX512: kernel 0: matmul linalg.matmul loops [197, 768, 192] split d0@196 parallel [1, 0] tile [14, 32, 1] order [1, 0, 2] vector 16 unroll 2 hoist
+// SEL2: acnn.kernel_key = "linalg.matmul 197x768x192 ppr f32", acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 2, split = {{\[\[}}0, 192]], parallel = [1, 0], tile = [6, 16, 1], order = [1, 0, 2], vectorize, hoist>
+// SEL5: acnn.schedule = #acnn.schedule<matmul, vector = 16, unroll = 2, split = {{\[\[}}0, 196]], parallel = [1, 0], tile = [14, 32, 1], order = [1, 0, 2], vectorize, hoist>
 // CHECK-LABEL: func @matmul
 // CHECK-NOT: linalg.matmul
 // CHECK: scf.forall
@@ -53,7 +58,7 @@ func.func @matmul(%a: tensor<197x192xf32>, %b: tensor<192x768xf32>, %c: tensor<1
 
 // Elementwise with exp: vectorised along the contiguous dim, exp as a
 // polynomial (no libm call a lane).
-// AVX2: kernel 0: elementwise linalg.generic loops [4, 100] split d1@96 parallel [] tile [1, 32] vector 8 unroll 4
+// SEL2: acnn.kernel_key = "linalg.generic 4x100 pp f32 maps(d0,d1)(d0,d1) body(math.exp)", acnn.schedule = #acnn.schedule<elementwise, vector = 8, unroll = 4, split = {{\[\[}}1, 96]], tile = [1, 32], vectorize>
 // CHECK-LABEL: func @exp
 // CHECK-NOT: linalg.generic
 // CHECK-NOT: math.exp
@@ -76,7 +81,12 @@ func.func @exp(%x: tensor<4x100xf32>, %o: tensor<4x100xf32>) -> tensor<4x100xf32
 // then the conv's reductions are tiled inside the register tile. Nothing of
 // the tile goes through memory: the accumulators start as the bias vector,
 // the relu takes them from the loop, one write.
-// AVX2: kernel 0: conv linalg.conv_2d_nhwc_hwcf loops [1, 8, 24, 16, 3, 3, 8] parallel [1, 3, 2] tile [1, 1, 6, 16, 1, 1, 4] order [3, 0, 1, 2, 4, 5, 6] vector 8 unroll 2 decompose hoist in-epilogue with-start
+// The group's tags now carry the kernel's number; its schedule, on the root,
+// is its conv's, and its key names the epilogue and the start.
+// SEL2-LABEL: func @conv_group
+// SEL2: linalg.broadcast {{.*}} {acnn.group_start = 0 : i64}
+// SEL2: linalg.conv_2d_nhwc_hwcf {acnn.group_body = 0 : i64
+// SEL2: linalg.generic {{.*}} attrs =  {acnn.kernel = 0 : i64, acnn.kernel_entry = "kernel", acnn.kernel_key = "linalg.conv_2d_nhwc_hwcf 1x8x24x16x3x3x8 pppprrr f32 epilogue(arith.maximumf) start", acnn.schedule = #acnn.schedule<conv, vector = 8, unroll = 2, parallel = [1, 3, 2], tile = [1, 1, 6, 16, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>}
 // CHECK-LABEL: func @conv_group
 // AVX2-NOT: linalg.
 // AVX2: scf.forall (%{{.*}}) in (8)
@@ -123,9 +133,9 @@ func.func @conv_group(%x: tensor<1x10x26x8xf32>, %w: tensor<3x3x8x16xf32>, %b: t
 
 // A conv tagged as a group's but without the group's consumer (canonicalised
 // away) is a kernel of its own, as is its start.
-// AVX2: kernel 0: elementwise linalg.fill
-// AVX2: kernel 1: conv linalg.conv_2d_nhwc_hwcf loops [1, 8, 24, 16, 3, 3, 8]
-// AVX2-NOT: in-epilogue
+// SEL2-LABEL: func @orphan_group
+// SEL2: linalg.fill {acnn.kernel = 0 : i64, acnn.kernel_entry = "kernel", acnn.kernel_key = "linalg.fill 1x8x24x16 pppp f32"
+// SEL2: linalg.conv_2d_nhwc_hwcf {acnn.kernel = 1 : i64, acnn.kernel_entry = "kernel#2", acnn.kernel_key = "linalg.conv_2d_nhwc_hwcf 1x8x24x16x3x3x8 pppprrr f32", acnn.schedule
 // CHECK-LABEL: func @orphan_group
 // CHECK-NOT: linalg.
 // CHECK-NOT: acnn.group

@@ -1,4 +1,4 @@
-// RUN: acnn-opt %s -pass-pipeline="builtin.module(acnn-schedule-kernels{target=avx2 hoist=false})" -verify-diagnostics -o /dev/null
+// RUN: acnn-opt %s -pass-pipeline="builtin.module(acnn-select-schedules{target=avx2},acnn-apply-schedules{hoist=false})" -verify-diagnostics -o /dev/null
 
 // A conv whose accumulator is loaded and stored in every reduction step
 // (hoisting off) is reported.

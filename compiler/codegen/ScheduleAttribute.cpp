@@ -1,0 +1,92 @@
+// A Schedule and its #acnn.schedule attribute, each way. The attribute holds
+// the decisions; the loops they apply to (the op's name, extents and
+// reductions) and whether the kernel is a group come from the kernel's ops,
+// so an attribute is checked against them here before it is rendered.
+#include "compiler/codegen/Schedule.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+
+namespace acnn {
+
+ScheduleAttr toAttr(const Schedule &s, MLIRContext *ctx) {
+  SmallVector<int64_t> splits;
+  for (const Schedule::Split &split : s.splits)
+    splits.append({split.dim, split.at});
+  return ScheduleAttr::get(ctx, kernelKindName(s.kind), s.vectorWidth, s.unroll, splits,
+                           s.parallelDims, s.parallelChunks, s.cacheTile, s.cacheInterchange,
+                           s.registerTile, s.interchange, s.decompose, s.vectorize,
+                           s.hoistAccumulators);
+}
+
+FailureOr<Schedule> fromAttr(ScheduleAttr attr, linalg::LinalgOp op,
+                             llvm::function_ref<InFlightDiagnostic()> emitError) {
+  Schedule s;
+  s.opName = op->getName().getStringRef().str();
+  std::optional<KernelKind> kind;
+  for (KernelKind k : {KernelKind::Conv, KernelKind::Pooling, KernelKind::Matmul,
+                       KernelKind::Elementwise, KernelKind::Reduction, KernelKind::ParallelOnly})
+    if (kernelKindName(k) == attr.getKind())
+      kind = k;
+  if (!kind)
+    return emitError() << "unknown schedule kind '" << attr.getKind() << "'";
+  s.kind = *kind;
+  bool tiled = !attr.getTile().empty() || !attr.getParallelDims().empty() ||
+               !attr.getSplits().empty() || !attr.getCacheTile().empty() || attr.getVectorize();
+  if (tiled && (op.hasDynamicShape() || !op.hasPureTensorSemantics()))
+    return emitError() << "a schedule that tiles needs static shapes on tensors; " << s.opName
+                       << " has none";
+  if (!op.hasDynamicShape()) {
+    s.loopExtents = op.getStaticLoopRanges();
+    for (utils::IteratorType it : op.getIteratorTypesArray())
+      s.reductionLoops.push_back(it == utils::IteratorType::reduction);
+  }
+  const int64_t loops = op.getNumLoops();
+  auto sized = [&](ArrayRef<int64_t> sizes, StringRef what) -> LogicalResult {
+    if (sizes.empty() || static_cast<int64_t>(sizes.size()) == loops)
+      return success();
+    return emitError() << "schedule " << what << " has " << sizes.size() << " sizes; "
+                       << s.opName << " has " << loops << " loops";
+  };
+  if (failed(sized(attr.getTile(), "tile")) || failed(sized(attr.getCacheTile(), "cache")))
+    return failure();
+  if (attr.getVectorize() && attr.getTile().empty())
+    return emitError() << "a vectorised schedule needs a register tile";
+  ArrayRef<int64_t> splits = attr.getSplits();
+  for (size_t i = 0; i < splits.size(); i += 2) {
+    if (splits[i] >= loops || splits[i + 1] >= s.loopExtents[splits[i]])
+      return emitError() << "schedule split [" << splits[i] << ", " << splits[i + 1]
+                         << "] is outside " << s.opName << "'s loops ["
+                         << llvm::join(llvm::map_range(s.loopExtents,
+                                                       [](int64_t e) { return std::to_string(e); }),
+                                       ", ")
+                         << "]";
+    s.splits.push_back({splits[i], splits[i + 1]});
+  }
+  for (int64_t d : attr.getParallelDims())
+    if (d >= loops || s.reductionLoops[d])
+      return emitError() << "schedule parallel loop " << d << " is not a parallel loop of "
+                         << s.opName;
+  // What transform.structured.decompose rewrites to 1-D.
+  if (attr.getDecompose() &&
+      !isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+           linalg::PoolingNhwcSumOp>(op))
+    return emitError() << "only a 2-D NHWC conv or pooling decomposes; the kernel is "
+                       << s.opName;
+  s.vectorWidth = attr.getVectorWidth();
+  s.unroll = attr.getUnroll();
+  s.parallelDims.assign(attr.getParallelDims().begin(), attr.getParallelDims().end());
+  s.parallelChunks = attr.getParallelChunks();
+  s.cacheTile.assign(attr.getCacheTile().begin(), attr.getCacheTile().end());
+  s.cacheInterchange.assign(attr.getCacheOrder().begin(), attr.getCacheOrder().end());
+  s.registerTile.assign(attr.getTile().begin(), attr.getTile().end());
+  s.interchange.assign(attr.getOrder().begin(), attr.getOrder().end());
+  s.decompose = attr.getDecompose();
+  s.vectorize = attr.getVectorize();
+  s.hoistAccumulators = attr.getHoist();
+  return s;
+}
+
+} // namespace acnn

@@ -1,0 +1,46 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(acnn-apply-schedules)" -verify-diagnostics -o /dev/null
+
+// A schedule is checked against the loops of its kernel before it is
+// rendered; the error names the kernel.
+func.func @rank(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{kernel 'mm': schedule tile has 2 sizes; linalg.matmul has 3 loops}}
+  %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<matmul, vector = 8, tile = [4, 8], vectorize>}
+    ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %m : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @reduction(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{kernel 'mm': schedule parallel loop 2 is not a parallel loop of linalg.matmul}}
+  %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<matmul, vector = 8, parallel = [2], tile = [4, 8, 1], vectorize>}
+    ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %m : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @decompose(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{kernel 'mm': only a 2-D NHWC conv or pooling decomposes; the kernel is linalg.matmul}}
+  %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<conv, vector = 8, tile = [4, 8, 1], decompose, vectorize>}
+    ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %m : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @dynamic(%a: tensor<?x64xf32>, %b: tensor<64x64xf32>, %c: tensor<?x64xf32>) -> tensor<?x64xf32> {
+  // expected-error @+1 {{kernel 'mm': a schedule that tiles needs static shapes on tensors; linalg.matmul has none}}
+  %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<matmul, vector = 8, tile = [4, 8, 1], vectorize>}
+    ins(%a, %b : tensor<?x64xf32>, tensor<64x64xf32>) outs(%c : tensor<?x64xf32>) -> tensor<?x64xf32>
+  return %m : tensor<?x64xf32>
+}
+
+// -----
+
+func.func @unselected(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{kernel 'mm' has no acnn.schedule (acnn-select-schedules makes them)}}
+  %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm"}
+    ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %m : tensor<64x64xf32>
+}
