@@ -12,6 +12,10 @@
 
 namespace acnn {
 
+/// Marks a function acnn-outline-kernels made of one kernel (or of several
+/// identical ones): the object emitter keeps LLVM from inlining it back.
+inline constexpr llvm::StringLiteral kKernelFunctionAttr = "acnn.kernel_function";
+
 /// `loc`, marked as belonging to the kernel `name`.
 mlir::Location withKernelName(mlir::Location loc, mlir::StringAttr name);
 

@@ -1,4 +1,7 @@
 #include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/codegen/KernelLocation.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -43,6 +46,12 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const C
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp model, llvm::LLVMContext &context, llvm::TargetMachine &machine) {
+  // Outlined kernels stay functions: inlined back, one large function would
+  // again cost LLVM more than all of them.
+  model.walk([](mlir::LLVM::LLVMFuncOp func) {
+    if (func->hasAttr(kKernelFunctionAttr))
+      func.setNoInline(true);
+  });
   std::unique_ptr<llvm::Module> module = mlir::translateModuleToLLVMIR(model, context);
   if (!module)
     return llvm::createStringError("translation to LLVM IR failed");

@@ -111,6 +111,24 @@ def RuntimeThreadCount : Pass<"acnn-runtime-thread-count", "mlir::ModuleOp"> {
                            "mlir::LLVM::LLVMDialect"];
 }
 
+def OutlineKernels : Pass<"acnn-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Make each kernel of @main a function; identical kernels share one";
+  let description = [{
+    After acnn-profile-kernels and acnn-runtime-thread-count, on buffers:
+    the ops between a kernel's profiling hooks move into a private function
+    `@main_kernelN` (marked `acnn.kernel_function`, which the object emitter
+    keeps from being inlined) that @main calls there. Values from before the
+    kernel are its arguments (scalar constants and strided views are
+    recomputed inside, as the bare-pointer calling convention passes only
+    identity-layout memrefs); views it makes for later kernels are recomputed
+    where they are used. A kernel whose function would be identical to an
+    earlier one's (same ops, types, constants) calls that one instead, so
+    LLVM compiles repeated blocks once. A kernel that takes or returns a
+    value no function can pass stays in @main.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 def CopiesToLinalg : Pass<"acnn-copies-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Turn strided memref.copy into linalg.copy";
   let description = [{

@@ -43,8 +43,8 @@ func::FuncOp declareTimer(ModuleOp model, llvm::StringRef name) {
 /// Inserts the timer calls and numbers the kernels in order of appearance.
 struct KernelTimers {
   KernelTimers(ModuleOp model, Value context)
-      : begin(declareTimer(model, "acnn_kernel_begin")),
-        end(declareTimer(model, "acnn_kernel_end")), context(context) {}
+      : begin(declareTimer(model, kKernelBeginHook)), end(declareTimer(model, kKernelEndHook)),
+        context(context) {}
 
   void call(OpBuilder &b, Location loc, func::FuncOp timer, StringAttr kernel) {
     auto [it, added] = index.try_emplace(kernel, kernels.size());

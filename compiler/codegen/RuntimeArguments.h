@@ -21,6 +21,11 @@ mlir::func::FuncOp lookupStraightLineMain(mlir::ModuleOp model);
 
 RuntimeArguments getOrAddRuntimeArguments(mlir::func::FuncOp main);
 
+/// The runtime's profiling hooks, void(acnn_context *, int32_t kernel), which
+/// acnn-profile-kernels calls around each kernel of @main.
+inline constexpr llvm::StringLiteral kKernelBeginHook = "acnn_kernel_begin";
+inline constexpr llvm::StringLiteral kKernelEndHook = "acnn_kernel_end";
+
 /// Gives the arena argument its size (it is added with 0 bytes).
 void setArenaBytes(mlir::func::FuncOp main, int64_t bytes);
 

@@ -24,6 +24,9 @@ llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptio
 
 llvm::Expected<std::string> compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine) {
   llvm::LLVMContext context;
+  // Names of values are for reading IR; an object needs none, and in one
+  // large function the optimiser spends much of its time keeping them unique.
+  context.setDiscardValueNames(true);
   auto module = translateToLLVMIR(model, context, machine);
   if (!module)
     return module.takeError();

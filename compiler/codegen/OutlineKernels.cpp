@@ -1,0 +1,256 @@
+// acnn-outline-kernels: each kernel of @main (the ops between its profiling
+// hooks) becomes a function of its own, called from @main, and kernels whose
+// functions are identical share one. A ViT's twelve blocks then give LLVM one
+// copy of each kernel instead of twelve, in functions of a kernel's size
+// instead of one function of the whole model (whose optimisation and
+// instruction selection grow faster than linearly).
+#include "compiler/codegen/KernelLocation.h"
+#include "compiler/codegen/Passes.h"
+#include "compiler/codegen/RuntimeArguments.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace acnn {
+
+#define GEN_PASS_DEF_OUTLINEKERNELS
+#include "compiler/codegen/Passes.h.inc"
+
+using namespace mlir;
+
+namespace {
+
+/// A value a function can take or return under the bare-pointer calling
+/// convention @main is lowered with: a scalar, a pointer, or a memref of
+/// static shape and identity layout.
+bool passable(Type type) {
+  if (auto memref = dyn_cast<MemRefType>(type))
+    return memref.hasStaticShape() && memref.getLayout().isIdentity();
+  return type.isIntOrIndexOrFloat() || isa<LLVM::LLVMPointerType>(type);
+}
+
+/// Ops a kernel may recompute instead of taking their result: pure, without
+/// regions (views, casts, index arithmetic, constants).
+bool recomputable(Operation *op) {
+  return op && op->getNumRegions() == 0 && isPure(op) && !isa<memref::GetGlobalOp>(op);
+}
+
+/// Ops whose results later kernels get by a copy of the op instead of a
+/// kernel's result: pure, without regions (views, weights, constants).
+bool copyable(Operation *op) { return op->getNumRegions() == 0 && isPure(op); }
+
+/// Whether `op` is a call of the hook `name`.
+bool isHook(Operation &op, StringRef name) {
+  auto call = dyn_cast<func::CallOp>(op);
+  return call && call.getCallee() == name;
+}
+
+/// One kernel: the ops strictly between its begin and end hooks.
+struct Range {
+  Operation *begin, *end; // the hooks, in @main's block
+  Operation *first() const { return begin->getNextNode(); }
+  Operation *last() const { return end->getPrevNode(); }
+  bool empty() const { return begin->getNextNode() == end; }
+  SmallVector<Operation *> ops() const {
+    SmallVector<Operation *> ops;
+    for (Operation *op = first(); op != end; op = op->getNextNode())
+      ops.push_back(op);
+    return ops;
+  }
+};
+
+struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
+  void runOnOperation() override {
+    ModuleOp model = getOperation();
+    func::FuncOp main = lookupStraightLineMain(model);
+    if (!main)
+      return signalPassFailure();
+    Block &body = main.front();
+    std::vector<Range> ranges;
+    Operation *open = nullptr;
+    for (Operation &op : body) {
+      if (isHook(op, kKernelBeginHook))
+        open = &op;
+      else if (isHook(op, kKernelEndHook) && open) {
+        ranges.push_back({open, &op});
+        open = nullptr;
+      }
+    }
+    // A value a kernel's ops make and ops after it use stays in @main: views
+    // are recomputed where they are used rather than returned.
+    for (const Range &r : ranges) {
+      hoistInvariants(r);
+      localizeViews(r);
+    }
+    llvm::StringMap<func::FuncOp> byBody;
+    int64_t count = 0;
+    for (const Range &r : ranges) {
+      if (r.empty())
+        continue;
+      func::FuncOp kernel = outline(model, main, r, count);
+      if (!kernel)
+        continue;
+      ++count;
+      // Identical bodies (same ops, types, constants and arguments) compute
+      // the same: the later kernel calls the first one's function.
+      std::string text = bodyText(kernel);
+      auto [it, added] = byBody.try_emplace(text, kernel);
+      if (!added) {
+        SymbolTable::replaceAllSymbolUses(kernel, it->second.getSymNameAttr(), main);
+        kernel.erase();
+      }
+    }
+  }
+
+  /// Moves the copyable ops of `r` that depend on nothing it computes (views
+  /// of the arena, weights, constants) before it: they become arguments, so
+  /// that kernels differing only in where their tensors live are identical.
+  void hoistInvariants(const Range &r) {
+    for (Operation *op : r.ops()) {
+      if (!copyable(op))
+        continue;
+      bool invariant = llvm::all_of(op->getOperands(), [&](Value v) {
+        Operation *def = v.getDefiningOp();
+        return !def || def->isBeforeInBlock(r.begin);
+      });
+      if (invariant)
+        op->moveBefore(r.begin);
+    }
+  }
+
+  /// Gives each later use of a copyable op of `r` a copy of the op, just
+  /// before the user.
+  void localizeViews(const Range &r) {
+    SmallVector<Operation *> ops = r.ops();
+    // Backwards, so a copied view's operands, made earlier in the range,
+    // are looked at after it.
+    for (Operation *op : llvm::reverse(ops)) {
+      if (!copyable(op))
+        continue;
+      for (OpOperand &use : llvm::make_early_inc_range(op->getUses())) {
+        Operation *user = op->getBlock()->findAncestorOpInBlock(*use.getOwner());
+        if (!user || !r.end->isBeforeInBlock(user))
+          continue;
+        OpBuilder b(user);
+        use.set(b.clone(*op)->getResult(cast<OpResult>(use.get()).getResultNumber()));
+      }
+    }
+  }
+
+  /// `r` as a function called in its place, or null where a value it takes
+  /// or returns cannot pass a function boundary.
+  func::FuncOp outline(ModuleOp model, func::FuncOp main, const Range &r, int64_t index) {
+    SmallVector<Operation *> moved = r.ops();
+    llvm::SmallPtrSet<Operation *, 32> inside(moved.begin(), moved.end());
+    auto isInside = [&](Operation *op) {
+      Block *block = r.begin->getBlock();
+      Operation *top = op ? block->findAncestorOpInBlock(*op) : nullptr;
+      return top && inside.contains(top);
+    };
+    // Values from before the range: arguments, or recomputed inside when
+    // they cannot be passed (strided views of arguments).
+    llvm::SetVector<Value> arguments;
+    llvm::SetVector<Operation *> recomputed;
+    std::function<bool(Value)> take = [&](Value v) -> bool {
+      if (passable(v.getType())) {
+        Operation *def = v.getDefiningOp();
+        // Small constants are part of the kernel (its tile offsets and
+        // bounds); views of the arena at different offsets are not.
+        if (def && def->hasTrait<OpTrait::ConstantLike>() && !isa<ShapedType>(v.getType()))
+          return recomputed.insert(def), true;
+        arguments.insert(v);
+        return true;
+      }
+      Operation *def = v.getDefiningOp();
+      if (!recomputable(def))
+        return false;
+      for (Value operand : def->getOperands())
+        if (!take(operand))
+          return false;
+      recomputed.insert(def);
+      return true;
+    };
+    bool ok = true;
+    // In program order, so that equal kernels get equal argument lists.
+    for (Operation *op : moved)
+      op->walk([&](Operation *nested) {
+        for (Value operand : nested->getOperands()) {
+          Operation *def = operand.getDefiningOp();
+          bool fromInside = def ? isInside(def)
+                                : isInside(cast<BlockArgument>(operand).getOwner()->getParentOp());
+          if (!fromInside)
+            ok &= take(operand);
+        }
+      });
+    SmallVector<Value> results;
+    for (Operation *op : moved) {
+      for (Value result : op->getResults())
+        if (llvm::any_of(result.getUsers(), [&](Operation *u) { return !isInside(u); })) {
+          // Memrefs come back from a bare-pointer call as a pointer only.
+          ok &= result.getType().isIntOrIndexOrFloat();
+          results.push_back(result);
+        }
+    }
+    if (!ok)
+      return nullptr;
+
+    MLIRContext *ctx = model.getContext();
+    auto b = OpBuilder::atBlockEnd(model.getBody());
+    auto type = FunctionType::get(ctx, llvm::to_vector(llvm::map_range(arguments, [](Value v) { return v.getType(); })),
+                                  llvm::to_vector(llvm::map_range(results, [](Value v) { return v.getType(); })));
+    auto kernel = func::FuncOp::create(b, r.first()->getLoc(),
+                                       (main.getSymName() + "_kernel" + std::to_string(index)).str(), type);
+    kernel.setPrivate();
+    kernel->setAttr(kKernelFunctionAttr, UnitAttr::get(ctx));
+    Block *entry = kernel.addEntryBlock();
+    IRMapping map;
+    for (auto [value, arg] : llvm::zip(arguments, entry->getArguments()))
+      map.map(value, arg);
+    b.setInsertionPointToStart(entry);
+    // Recomputed ops in their order in @main, which dominates their uses.
+    SmallVector<Operation *> ordered(recomputed.begin(), recomputed.end());
+    llvm::sort(ordered, [](Operation *x, Operation *y) {
+      return x->getBlock() == y->getBlock() ? x->isBeforeInBlock(y) : x < y;
+    });
+    for (Operation *op : ordered)
+      b.clone(*op, map);
+    OpBuilder call(r.end);
+    auto site = func::CallOp::create(call, r.first()->getLoc(), kernel, arguments.getArrayRef());
+    for (Operation *op : moved)
+      op->moveBefore(entry, entry->end());
+    b.setInsertionPointToEnd(entry);
+    func::ReturnOp::create(b, moved.back()->getLoc(), results);
+    for (auto [result, replacement] : llvm::zip(results, site.getResults()))
+      result.replaceUsesWithIf(replacement, [&](OpOperand &use) {
+        return use.getOwner()->getParentOfType<func::FuncOp>() != kernel;
+      });
+    for (auto [value, arg] : llvm::zip(arguments.getArrayRef(), entry->getArguments()))
+      Value(value).replaceUsesWithIf(arg, [&](OpOperand &use) {
+        return use.getOwner()->getParentOfType<func::FuncOp>() == kernel;
+      });
+    for (auto [original, copy] : llvm::zip(ordered, llvm::make_range(entry->begin(), std::next(entry->begin(), ordered.size()))))
+      for (auto [from, to] : llvm::zip(original->getResults(), copy.getResults()))
+        from.replaceUsesWithIf(to, [&](OpOperand &use) {
+          return use.getOwner()->getParentOfType<func::FuncOp>() == kernel;
+        });
+    return kernel;
+  }
+
+  /// The function's text without its name: equal for identical kernels.
+  static std::string bodyText(func::FuncOp kernel) {
+    StringAttr name = kernel.getSymNameAttr();
+    kernel.setSymName("kernel");
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    kernel->print(os, OpPrintingFlags().useLocalScope());
+    kernel.setSymNameAttr(name);
+    return text;
+  }
+};
+
+} // namespace
+} // namespace acnn
