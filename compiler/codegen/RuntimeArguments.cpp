@@ -8,7 +8,6 @@ using namespace mlir;
 
 namespace acnn {
 
-static constexpr llvm::StringLiteral kArenaAttr = "acnn.arena", kContextAttr = "acnn.context";
 
 static MemRefType arenaType(MLIRContext *ctx, int64_t bytes) {
   return MemRefType::get({bytes}, IntegerType::get(ctx, 8));

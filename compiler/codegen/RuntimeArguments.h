@@ -11,6 +11,9 @@
 
 namespace acnn {
 
+/// The argument attributes marking them.
+inline constexpr llvm::StringLiteral kArenaAttr = "acnn.arena", kContextAttr = "acnn.context";
+
 struct RuntimeArguments {
   mlir::BlockArgument arena, context;
 };
