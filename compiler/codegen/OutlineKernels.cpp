@@ -33,15 +33,15 @@ bool passable(Type type) {
   return type.isIntOrIndexOrFloat() || isa<LLVM::LLVMPointerType>(type);
 }
 
-/// Ops a kernel may recompute instead of taking their result: pure, without
-/// regions (views, casts, index arithmetic, constants).
-bool recomputable(Operation *op) {
-  return op && op->getNumRegions() == 0 && isPure(op) && !isa<memref::GetGlobalOp>(op);
-}
-
 /// Ops whose results later kernels get by a copy of the op instead of a
 /// kernel's result: pure, without regions (views, weights, constants).
 bool copyable(Operation *op) { return op->getNumRegions() == 0 && isPure(op); }
+
+/// Copyable ops a kernel may recompute instead of taking their result; not
+/// weights, whose symbol would make equal kernels differ.
+bool recomputable(Operation *op) {
+  return op && copyable(op) && !isa<memref::GetGlobalOp>(op);
+}
 
 /// Whether `op` is a call of the hook `name`.
 bool isHook(Operation &op, StringRef name) {
@@ -53,7 +53,6 @@ bool isHook(Operation &op, StringRef name) {
 struct Range {
   Operation *begin, *end; // the hooks, in @main's block
   Operation *first() const { return begin->getNextNode(); }
-  Operation *last() const { return end->getPrevNode(); }
   bool empty() const { return begin->getNextNode() == end; }
   SmallVector<Operation *> ops() const {
     SmallVector<Operation *> ops;
@@ -243,11 +242,10 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
     for (auto [value, arg] : llvm::zip(arguments, entry->getArguments()))
       map.map(value, arg);
     b.setInsertionPointToStart(entry);
-    // Recomputed ops in their order in @main, which dominates their uses.
+    // Recomputed ops (all in @main's block) in their order there, which
+    // dominates their uses.
     SmallVector<Operation *> ordered(recomputed.begin(), recomputed.end());
-    llvm::sort(ordered, [](Operation *x, Operation *y) {
-      return x->getBlock() == y->getBlock() ? x->isBeforeInBlock(y) : x < y;
-    });
+    llvm::sort(ordered, [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
     for (Operation *op : ordered)
       b.clone(*op, map);
     OpBuilder call(r.end);
