@@ -1,4 +1,4 @@
-// acnn-group-epilogues: make a conv, matmul or contraction generic, the
+// acnn-group-epilogues: make a conv (or depthwise conv), matmul or contraction generic, the
 // element-wise op that is the only reader of its result (its epilogue: bias, activation, residual)
 // and the op that starts its accumulator (a bias broadcast or a fill) one
 // kernel, which acnn-select-schedules schedules and acnn-apply-schedules
@@ -111,11 +111,13 @@ void ownDestination(OpBuilder &b, Group g, int64_t group) {
   init->set(own);
 }
 
-/// Whether `body` may head a group: a conv, matmul or contraction generic
-/// (attention's scores) on static tensors whose parallel loops come first.
+/// Whether `body` may head a group: a conv, depthwise conv, matmul or
+/// contraction generic (attention's scores) on static tensors whose parallel
+/// loops come first.
 bool isBody(linalg::LinalgOp body) {
   const bool contraction = isa<linalg::GenericOp>(body) && linalg::isaContractionOpInterface(body);
-  if (!(isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp>(body) || contraction) ||
+  if (!(isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp, linalg::MatmulOp>(body) ||
+        contraction) ||
       !body.hasPureTensorSemantics() || body.hasDynamicShape())
     return false;
   SmallVector<utils::IteratorType> iterators = body.getIteratorTypesArray();

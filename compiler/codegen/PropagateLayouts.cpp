@@ -8,6 +8,8 @@
 //    the materialised layout (a convolution, a named op, the return) writes
 //    that layout directly; its other readers, generics, read it permuted.
 //    Its loops are then reordered so the result is written contiguously.
+//  - An element-wise generic reading a tensor through a permuted map, whose
+//    readers are all generics, writes that tensor's layout.
 // Contractions keep the operand layouts acnn-kernel-layouts chose.
 // With both, conv -> epilogue/SE/residual generics -> conv runs NHWC end to
 // end; transposes remain only at the edges (the NCHW model input and
@@ -74,18 +76,75 @@ bool allParallel(linalg::GenericOp op) {
   });
 }
 
+/// `producer` (element-wise, its result written through a permutation of its
+/// loops) rewritten to write transpose(result, perm), its loops reordered so
+/// the new layout is written contiguously. The producer itself is left for
+/// the caller.
+Value writePermuted(PatternRewriter &rewriter, linalg::GenericOp producer,
+                    ArrayRef<int64_t> perm) {
+  AffineMap outMap = producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
+  SmallVector<AffineExpr> results;
+  for (int64_t p : perm)
+    results.push_back(outMap.getResult(p));
+  SmallVector<AffineMap> maps = producer.getIndexingMapsArray();
+  maps.back() = AffineMap::get(outMap.getNumDims(), 0, results, producer.getContext());
+
+  // At the producer: its other readers may come before the transpose.
+  rewriter.setInsertionPoint(producer);
+  Location loc = producer.getLoc();
+  auto oldType = cast<RankedTensorType>(producer.getResult(0).getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(oldType.getDimSize(p));
+  auto type = RankedTensorType::get(shape, oldType.getElementType());
+  Value empty = tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  auto written = linalg::GenericOp::create(rewriter, loc, TypeRange{type},
+                                           producer.getDpsInputs(), ValueRange{empty}, maps,
+                                           producer.getIteratorTypesArray());
+  rewriter.inlineRegionBefore(producer.getRegion(), written.getRegion(),
+                              written.getRegion().begin());
+  // Loops in the order of the written layout: its innermost axis innermost.
+  // `order` is a permutation of the loops (the output map is one), which
+  // is all the interchange requires.
+  SmallVector<unsigned> order;
+  for (AffineExpr e : results)
+    order.push_back(cast<AffineDimExpr>(e).getPosition());
+  return (*linalg::interchangeGenericOp(rewriter, written, order)).getResult(0);
+}
+
+/// `v` (written by writePermuted with `perm`) transposed back to the layout
+/// the producer wrote.
+Value transposeBack(PatternRewriter &rewriter, Location loc, Value v, Type oldType,
+                    ArrayRef<int64_t> perm) {
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [k, p] : llvm::enumerate(perm))
+    inverse[p] = k;
+  auto type = cast<RankedTensorType>(oldType);
+  Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, v, empty, inverse).getResult()[0];
+}
+
+/// An element-wise generic with one result, written through a permutation
+/// of its loops, that does not read its own output.
+bool rewritableProducer(linalg::GenericOp op) {
+  if (!op || !op.hasPureTensorSemantics() || op.getNumResults() != 1 || !allParallel(op))
+    return false;
+  OpOperand *init = op.getDpsInitOperand(0);
+  return op.getMatchingIndexingMap(init).isPermutation() && !op.payloadUsesValueFromOperand(init);
+}
+
+bool readsThroughTransposes(Operation *user) {
+  auto generic = dyn_cast<linalg::GenericOp>(user);
+  return generic && !linalg::isaContractionOpInterface(generic);
+}
+
 struct WriteTransposedLayout : OpRewritePattern<linalg::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
                                 PatternRewriter &rewriter) const override {
     auto producer = transpose.getInput().getDefiningOp<linalg::GenericOp>();
-    if (!producer || !producer.hasPureTensorSemantics() || producer.getNumResults() != 1 ||
-        !allParallel(producer))
-      return failure();
-    OpOperand *init = producer.getDpsInitOperand(0);
-    AffineMap outMap = producer.getMatchingIndexingMap(init);
-    if (!outMap.isPermutation() || producer.payloadUsesValueFromOperand(init))
+    if (!rewritableProducer(producer))
       return failure();
     // Transposes that only generics read fold into them instead; the
     // producer's other readers must read a permuted map as cheaply.
@@ -97,45 +156,54 @@ struct WriteTransposedLayout : OpRewritePattern<linalg::TransposeOp> {
         return failure();
 
     ArrayRef<int64_t> perm = transpose.getPermutation();
-    SmallVector<AffineExpr> results;
-    for (int64_t p : perm)
-      results.push_back(outMap.getResult(p));
-    SmallVector<AffineMap> maps = producer.getIndexingMapsArray();
-    maps.back() = AffineMap::get(outMap.getNumDims(), 0, results, getContext());
-
-    // At the producer: its other readers may come before the transpose.
-    rewriter.setInsertionPoint(producer);
-    Location loc = producer.getLoc();
-    auto type = cast<RankedTensorType>(transpose.getResult()[0].getType());
-    Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
-    auto written = linalg::GenericOp::create(rewriter, loc, TypeRange{type},
-                                             producer.getDpsInputs(), ValueRange{empty}, maps,
-                                             producer.getIteratorTypesArray());
-    rewriter.inlineRegionBefore(producer.getRegion(), written.getRegion(),
-                                written.getRegion().begin());
-    // Loops in the order of the written layout: its innermost axis innermost.
-    // `order` is a permutation of the loops (the output map is one), which
-    // is all the interchange requires.
-    SmallVector<unsigned> order;
-    for (AffineExpr e : results)
-      order.push_back(cast<AffineDimExpr>(e).getPosition());
-    Value result = (*linalg::interchangeGenericOp(rewriter, written, order)).getResult(0);
-
-    SmallVector<int64_t> inverse(perm.size());
-    for (auto [k, p] : llvm::enumerate(perm))
-      inverse[p] = k;
+    Value result = writePermuted(rewriter, producer, perm);
     rewriter.replaceOp(transpose, result);
-    if (!producer->use_empty()) {
-      auto oldType = cast<RankedTensorType>(producer.getResult(0).getType());
-      Value back = linalg::TransposeOp::create(
-                       rewriter, loc, result,
-                       tensor::EmptyOp::create(rewriter, loc, oldType.getShape(),
-                                               oldType.getElementType()),
-                       inverse)
-                       .getResult()[0];
-      rewriter.replaceAllUsesWith(producer.getResult(0), back);
-    }
+    if (!producer->use_empty())
+      rewriter.replaceAllUsesWith(
+          producer.getResult(0),
+          transposeBack(rewriter, producer.getLoc(), result, producer.getResult(0).getType(),
+                        perm));
     rewriter.eraseOp(producer);
+    return success();
+  }
+};
+
+/// An element-wise generic that reads a tensor through a permuted map (an
+/// NHWC conv's result, in an NCHW model) and whose readers are all generics
+/// writes that tensor's layout too, so the layout flows on: a depthwise
+/// conv's activation, the squeeze-excite pooling and scaling after it all
+/// read and write NHWC (reading NHWC and writing NCHW, then reading NCHW
+/// and writing NHWC for the next conv, made each a strided pass).
+struct WriteInputLayout : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op, PatternRewriter &rewriter) const override {
+    if (!rewritableProducer(op) || op->use_empty() ||
+        !llvm::all_of(op->getUsers(), readsThroughTransposes))
+      return failure();
+    // The layout of the first of the biggest inputs (the first, so that the
+    // rewritten op, which writes it, matches no other).
+    AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    AffineMap layout;
+    int64_t biggest = 0;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      auto type = dyn_cast<RankedTensorType>(input->get().getType());
+      if (type && type.hasStaticShape() && map.isPermutation() &&
+          type.getNumElements() > biggest) {
+        layout = map;
+        biggest = type.getNumElements();
+      }
+    }
+    if (!layout || layout == outMap)
+      return failure();
+    // Output axis k is loop outMap[k]; the input's axis k is loop layout[k].
+    SmallVector<int64_t> perm;
+    for (AffineExpr e : layout.getResults())
+      perm.push_back(*outMap.getResultPosition(e));
+    Value result = writePermuted(rewriter, op, perm);
+    rewriter.replaceOp(op, transposeBack(rewriter, op.getLoc(), result, op.getResult(0).getType(),
+                                         perm));
     return success();
   }
 };
@@ -176,7 +244,7 @@ struct PropagateLayouts : impl::PropagateLayoutsBase<PropagateLayouts> {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<ReadThroughTranspose>(ctx, /*benefit=*/2);
-    patterns.add<WriteTransposedLayout, TransposeBeforePad>(ctx);
+    patterns.add<WriteTransposedLayout, WriteInputLayout, TransposeBeforePad>(ctx);
     linalg::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

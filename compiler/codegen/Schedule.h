@@ -45,11 +45,12 @@ struct ScheduleTarget {
 
 enum class KernelKind {
   Conv,        // direct convolution, NHWC/HWCF: ow x f register tile
+  Depthwise,   // depthwise conv, NHWC/HWC: ow x c register tile, like pooling
   Pooling,     // NHWC max/sum pooling: ow x c register tile, like a conv
   Matmul,      // matmul / batch_matmul: m x n register tile, k innermost
   Elementwise, // generic, fill, broadcast, transpose: vectorised along the innermost dim
   Reduction,   // generic with reduction loops, vectorised along the innermost dim
-  ParallelOnly // not vectorisable here (NCHW pooling, grouped conv): tiled for threads only
+  ParallelOnly // not vectorisable here (grouped conv): tiled for threads only
 };
 
 llvm::StringRef kernelKindName(KernelKind kind);

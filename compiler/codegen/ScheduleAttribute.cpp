@@ -26,8 +26,9 @@ FailureOr<Schedule> fromAttr(ScheduleAttr attr, linalg::LinalgOp op,
   Schedule s;
   s.opName = op->getName().getStringRef().str();
   std::optional<KernelKind> kind;
-  for (KernelKind k : {KernelKind::Conv, KernelKind::Pooling, KernelKind::Matmul,
-                       KernelKind::Elementwise, KernelKind::Reduction, KernelKind::ParallelOnly})
+  for (KernelKind k : {KernelKind::Conv, KernelKind::Depthwise, KernelKind::Pooling,
+                       KernelKind::Matmul, KernelKind::Elementwise, KernelKind::Reduction,
+                       KernelKind::ParallelOnly})
     if (kernelKindName(k) == attr.getKind())
       kind = k;
   if (!kind)
@@ -73,7 +74,7 @@ FailureOr<Schedule> fromAttr(ScheduleAttr attr, linalg::LinalgOp op,
   if (attr.getDecompose() &&
       !isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
            linalg::PoolingNhwcSumOp>(op))
-    return emitError() << "only a 2-D NHWC conv or pooling decomposes; the kernel is "
+    return emitError() << "only a 2-D NHWC conv, depthwise conv or pooling decomposes; the kernel is "
                        << s.opName;
   s.vectorWidth = attr.getVectorWidth();
   s.unroll = attr.getUnroll();

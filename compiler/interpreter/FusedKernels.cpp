@@ -16,6 +16,8 @@ static double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 UnaryFn activationFunction(llvm::StringRef name) {
   if (name == "relu")
     return [](double x) { return x < 0 ? 0.0 : x; };
+  if (name == "relu6")
+    return [](double x) { return std::min(std::max(x, 0.0), 6.0); };
   if (name == "sigmoid")
     return sigmoid;
   if (name == "tanh")

@@ -42,6 +42,8 @@ Value activationScalar(const ScalarBuilder &s, StringRef activation, Value x) {
   };
   if (activation == "relu")
     return s.max(x, s.constant(0.0));
+  if (activation == "relu6")
+    return s.clamp(x, 0.0, 6.0);
   if (activation == "sigmoid")
     return sigmoid(x);
   if (activation == "tanh")

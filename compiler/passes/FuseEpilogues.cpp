@@ -171,29 +171,12 @@ struct AddAsResidual : OpRewritePattern<AddOp> {
   }
 };
 
-/// The epilogue name of a unary activation op, or "" if it is not one.
-StringRef activationOf(Operation *op) {
-  if (isa<ReluOp>(op))
-    return "relu";
-  if (isa<SigmoidOp>(op))
-    return "sigmoid";
-  if (isa<TanhOp>(op))
-    return "tanh";
-  if (isa<SiluOp>(op))
-    return "silu";
-  if (isa<HardSwishOp>(op))
-    return "hard_swish";
-  if (auto gelu = dyn_cast<GeluOp>(op))
-    return gelu.getApproximateTanh() ? "gelu_tanh" : "gelu";
-  return "";
-}
-
 /// act(p): the activation ends p's epilogue.
 struct ActivationIntoEpilogue : RewritePattern {
   ActivationIntoEpilogue(MLIRContext *ctx)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rw) const override {
-    StringRef activation = activationOf(op);
+    StringRef activation = activationName(op);
     if (activation.empty())
       return failure();
     Value input = op->getOperand(0);

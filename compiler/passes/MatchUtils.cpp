@@ -125,21 +125,32 @@ std::pair<Value, Value> DenseLayer::weightAndBias(PatternRewriter &rw, Location 
   return {outIn, b};
 }
 
+StringRef activationName(Operation *op) {
+  if (isa<ReluOp>(op))
+    return "relu";
+  if (auto clip = dyn_cast<ClipOp>(op))
+    return clip.getMin().isZero() && clip.getMax().convertToDouble() == 6.0 ? "relu6" : "";
+  if (isa<SiluOp>(op))
+    return "silu";
+  if (isa<SigmoidOp>(op))
+    return "sigmoid";
+  if (isa<TanhOp>(op))
+    return "tanh";
+  if (isa<HardSwishOp>(op))
+    return "hard_swish";
+  if (auto gelu = dyn_cast<GeluOp>(op))
+    return gelu.getApproximateTanh() ? "gelu_tanh" : "gelu";
+  return "";
+}
+
 std::pair<StringRef, Value> peelActivation(Value v) {
   Operation *op = v.getDefiningOp();
-  if (isa_and_present<ReluOp>(op))
-    return {"relu", op->getOperand(0)};
-  if (isa_and_present<SiluOp>(op))
-    return {"silu", op->getOperand(0)};
-  if (isa_and_present<SigmoidOp>(op))
-    return {"sigmoid", op->getOperand(0)};
-  if (isa_and_present<TanhOp>(op))
-    return {"tanh", op->getOperand(0)};
-  if (isa_and_present<HardSwishOp>(op))
-    return {"hard_swish", op->getOperand(0)};
-  if (auto gelu = dyn_cast_if_present<GeluOp>(op))
-    return {gelu.getApproximateTanh() ? "gelu_tanh" : "gelu", gelu.getInput()};
-  return {"none", v};
+  if (!op)
+    return {"none", v};
+  StringRef name = activationName(op);
+  if (name.empty())
+    return {"none", v};
+  return {name, op->getOperand(0)};
 }
 
 Value globalPoolSource(Value v, bool max) {

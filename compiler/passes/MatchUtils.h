@@ -54,8 +54,12 @@ struct DenseLayer {
 /// `v` as a dense layer over channels, or nullopt.
 std::optional<DenseLayer> matchDenseLayer(mlir::Value v);
 
-/// An activation op applied to `v` (relu, silu, ...): its epilogue name and
-/// its input; or "none" and `v` itself.
+/// The epilogue name of an activation op (relu, relu6 for a clip to [0, 6],
+/// silu, ...), or "" if `op` is none.
+llvm::StringRef activationName(mlir::Operation *op);
+
+/// An activation op applied to `v`: its epilogue name and its input; or
+/// "none" and `v` itself.
 std::pair<llvm::StringRef, mlir::Value> peelActivation(mlir::Value v);
 
 /// `v` pooled over all axes after N and C of `x` (global_*_pool, reduce_*

@@ -62,8 +62,9 @@ namespace acnn {
 
 namespace {
 
-constexpr llvm::StringLiteral kScheduleKinds[] = {"conv",        "pooling",   "matmul",
-                                                  "elementwise", "reduction", "parallel_only"};
+constexpr llvm::StringLiteral kScheduleKinds[] = {"conv",      "depthwise",   "pooling",
+                                                  "matmul",    "elementwise", "reduction",
+                                                  "parallel_only"};
 
 void printList(AsmPrinter &printer, ArrayRef<int64_t> values) {
   printer << '[';
@@ -201,7 +202,8 @@ LogicalResult ScheduleAttr::verify(llvm::function_ref<InFlightDiagnostic()> emit
                                    bool hoist) {
   if (!llvm::is_contained(kScheduleKinds, kind))
     return emitError() << "unknown schedule kind '" << kind
-                       << "' (conv, pooling, matmul, elementwise, reduction, parallel_only)";
+                       << "' (conv, depthwise, pooling, matmul, elementwise, reduction, "
+                          "parallel_only)";
   if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
     return emitError() << "schedule vector width " << vectorWidth << " is not 4, 8 or 16 lanes";
   if (unroll < 1 || unroll > 16)
@@ -229,8 +231,8 @@ LogicalResult ScheduleAttr::verify(llvm::function_ref<InFlightDiagnostic()> emit
                        << " loops of the register tile";
   if (!vectorize && (decompose || hoist))
     return emitError() << "schedule decompose and hoist need vectorize";
-  if (decompose && kind != "conv" && kind != "pooling")
-    return emitError() << "only a conv or pooling schedule can decompose";
+  if (decompose && kind != "conv" && kind != "depthwise" && kind != "pooling")
+    return emitError() << "only a conv, depthwise or pooling schedule can decompose";
   if (vectorize && kind == "parallel_only")
     return emitError() << "a parallel_only schedule does not vectorize";
   return success();

@@ -45,8 +45,9 @@ def Acnn_ScheduleAttr : Acnn_Attr<"Schedule", "schedule"> {
     acnn-apply-schedules renders it. Loops are the kernel's linalg loops
     (for a group, its conv's or matmul's), in iteration order.
 
-    - `kind`: the template: conv, pooling, matmul, elementwise, reduction or
-      parallel_only (tiled for threads, not vectorised).
+    - `kind`: the template: conv, depthwise (conv), pooling, matmul,
+      elementwise, reduction or parallel_only (tiled for threads, not
+      vectorised).
     - `vector`: f32 lanes of a vector; `unroll`: vectors along the innermost
       vector dimension of one register tile.
     - `split`: [loop, position] cuts applied first, in order; each cuts every
@@ -58,7 +59,7 @@ def Acnn_ScheduleAttr : Acnn_Attr<"Schedule", "schedule"> {
       parallel loop, and the order of its loops.
     - `tile`, `order`: the register tile per loop (0: whole) and the order of
       the tiled loops, outermost first.
-    - flags: `decompose` (a 2-D conv or pooling becomes 1-D before vectorising),
+    - flags: `decompose` (a 2-D conv, depthwise conv or pooling becomes 1-D before vectorising),
       `vectorize`, `hoist` (accumulators stay in registers across reduction
       loops).
 

@@ -13,8 +13,9 @@ class Acnn_InferredOp<string mnemonic, list<Trait> traits = []>
 }
 
 // The element-wise function an op applies to its result last (its epilogue):
-// "none", "relu", "sigmoid", "tanh", "silu", "gelu", "gelu_tanh",
-// "hard_swish". Checked in shape inference (`isActivation`).
+// "none", "relu", "relu6" (a clip to [0, 6]), "sigmoid", "tanh", "silu",
+// "gelu", "gelu_tanh", "hard_swish". Checked in shape inference
+// (`isActivation`).
 def Acnn_ActivationAttr : DefaultValuedStrAttr<StrAttr, "none">;
 
 //===----------------------------------------------------------------------===//

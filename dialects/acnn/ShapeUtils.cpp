@@ -60,8 +60,8 @@ llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape) {
 }
 
 bool isActivation(llvm::StringRef name) {
-  return llvm::is_contained({"none", "relu", "sigmoid", "tanh", "silu", "gelu", "gelu_tanh",
-                             "hard_swish"},
+  return llvm::is_contained({"none", "relu", "relu6", "sigmoid", "tanh", "silu", "gelu",
+                             "gelu_tanh", "hard_swish"},
                             name);
 }
 

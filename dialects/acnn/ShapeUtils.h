@@ -28,7 +28,8 @@ std::optional<int64_t> sliceExtent(int64_t extent, int64_t start, int64_t end, i
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 /// True for the activation names an op's epilogue may apply ("none",
-/// "relu", "sigmoid", "tanh", "silu", "gelu", "gelu_tanh", "hard_swish").
+/// "relu", "relu6", "sigmoid", "tanh", "silu", "gelu", "gelu_tanh",
+/// "hard_swish").
 bool isActivation(llvm::StringRef name);
 
 /// Row-major strides of a static shape.

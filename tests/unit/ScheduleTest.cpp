@@ -94,6 +94,30 @@ func.func @f(%x: tensor<1x113x113x64xf32>, %w: tensor<3x3xf32>, %o: tensor<1x56x
   return %r : tensor<1x56x56x64xf32>
 })mlir";
 
+// MobileNetV2's depthwise 3x3 on 56x56 x 144 channels, stride 1.
+constexpr const char *kDepthwise = R"mlir(
+func.func @f(%x: tensor<1x58x58x144xf32>, %w: tensor<3x3x144xf32>, %o: tensor<1x56x56x144xf32>) -> tensor<1x56x56x144xf32> {
+  %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x58x58x144xf32>, tensor<3x3x144xf32>) outs(%o : tensor<1x56x56x144xf32>) -> tensor<1x56x56x144xf32>
+  return %r : tensor<1x56x56x144xf32>
+})mlir";
+
+// A 1x1 conv to 24 channels (MobileNetV2's projection on 56x56).
+constexpr const char *kConvTo24 = R"mlir(
+func.func @f(%x: tensor<1x56x56x96xf32>, %w: tensor<1x1x96x24xf32>, %o: tensor<1x56x56x24xf32>) -> tensor<1x56x56x24xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x56x56x96xf32>, tensor<1x1x96x24xf32>) outs(%o : tensor<1x56x56x24xf32>) -> tensor<1x56x56x24xf32>
+  return %r : tensor<1x56x56x24xf32>
+})mlir";
+
+// A 1x1 conv on a 7x7 map to 1152 channels (EfficientNet's last stage).
+constexpr const char *kConv7x7To1152 = R"mlir(
+func.func @f(%x: tensor<1x7x7x192xf32>, %w: tensor<1x1x192x1152xf32>, %o: tensor<1x7x7x1152xf32>) -> tensor<1x7x7x1152xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x7x7x192xf32>, tensor<1x1x192x1152xf32>) outs(%o : tensor<1x7x7x1152xf32>) -> tensor<1x7x7x1152xf32>
+  return %r : tensor<1x7x7x1152xf32>
+})mlir";
+
 // Attention's p * v as a generic: batch b, m i, n j, k c.
 constexpr const char *kContraction = R"mlir(
 func.func @f(%p: tensor<4x196x49xf32>, %v: tensor<4x49x32xf32>, %o: tensor<4x196x32xf32>) -> tensor<4x196x32xf32> {
@@ -265,14 +289,50 @@ TEST_F(ScheduleTest, RowReductionReadingRowMeans) {
   EXPECT_EQ(s.registerTile, (Tile{1, 192}));
 }
 
-// Elementwise: the contiguous dim in steps of up to 4 vectors that divide it.
+// Elementwise: the contiguous dim (56) in steps of a power of two of vectors,
+// up to 4, whose remainder is a power of two of lanes too: 16 + 8 on AVX2 and
+// AVX-512 alike (not 7 steps of one AVX2 vector, nor 3.5 AVX-512 vectors).
 TEST_F(ScheduleTest, ElementwiseAvx2AndAvx512) {
   acnn::Schedule s = schedule(kAdd, avx2());
   EXPECT_EQ(s.kind, acnn::KernelKind::Elementwise);
-  EXPECT_EQ(s.registerTile, (Tile{1, 1, 1, 8}));
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 1, 16}));
+  ASSERT_EQ(s.splits.size(), 1u);
+  EXPECT_EQ(s.splits[0].dim, 3);
+  EXPECT_EQ(s.splits[0].at, 48);
   EXPECT_EQ(s.parallelDims.front(), 1);
   s = schedule(kAdd, avx512());
-  EXPECT_EQ(s.registerTile, (Tile{1, 1, 1, 56}));
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 1, 16}));
+  ASSERT_EQ(s.splits.size(), 1u);
+  EXPECT_EQ(s.splits[0].at, 48);
+}
+
+// Depthwise: an ow x c tile like pooling (loops n, oh, ow, c, kh, kw),
+// vectorised along the channels: 144 = 4 x 32 + 16 on AVX-512, 9 x 16 on AVX2.
+TEST_F(ScheduleTest, DepthwiseIsVectorisedAlongChannels) {
+  acnn::Schedule s = schedule(kDepthwise, avx512());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Depthwise);
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 14, 32, 1, 1}));
+  ASSERT_EQ(s.splits.size(), 1u);
+  EXPECT_EQ(s.splits[0].dim, 3);
+  EXPECT_EQ(s.splits[0].at, 128);
+  EXPECT_TRUE(s.decompose && s.vectorize && s.hoistAccumulators);
+  s = schedule(kDepthwise, avx2());
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 6, 16, 1, 1}));
+  EXPECT_EQ(s.interchange, (Tile{3, 0, 1, 2, 4, 5}));
+}
+
+// Channel tiles are a power of two of lanes, and so is the remainder split
+// off: 24 channels are 16 + 8 on AVX-512, not one vector<24xf32>; 1152
+// channels on a 7-wide map take 2 vectors, not 3.
+TEST_F(ScheduleTest, ChannelTilesArePowersOfTwo) {
+  acnn::Schedule s = schedule(kConvTo24, avx512());
+  EXPECT_EQ(s.registerTile[3], 16);
+  ASSERT_FALSE(s.splits.empty());
+  EXPECT_EQ(s.splits.back().dim, 3);
+  EXPECT_EQ(s.splits.back().at, 16);
+  s = schedule(kConv7x7To1152, avx512());
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 7, 32, 1, 1, 4}));
+  EXPECT_EQ(s.unroll, 2);
 }
 
 // Pooling windows are not vectorised: threads only.

@@ -21,7 +21,7 @@ func.func @reduction(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64
 // -----
 
 func.func @decompose(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
-  // expected-error @+1 {{kernel 'mm': only a 2-D NHWC conv or pooling decomposes; the kernel is linalg.matmul}}
+  // expected-error @+1 {{kernel 'mm': only a 2-D NHWC conv, depthwise conv or pooling decomposes; the kernel is linalg.matmul}}
   %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<conv, vector = 8, tile = [4, 8, 1], decompose, vectorize>}
     ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
   return %m : tensor<64x64xf32>

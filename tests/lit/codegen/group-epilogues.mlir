@@ -229,3 +229,31 @@ func.func @two_convs_one_epilogue(%y: tensor<1x4x15x16xf32>, %x: tensor<1x8x30x8
   } -> tensor<1x4x15x16xf32>
   return %r : tensor<1x4x15x16xf32>
 }
+
+// -----
+
+// A depthwise conv heads a group too: with its bias start and its relu6
+// (12 output columns, 6-column tiles on AVX2, 16 channels: nothing to split).
+// CHECK-LABEL: func @depthwise_relu6
+// CHECK: %[[E:.*]] = tensor.empty() {acnn.group_destination = 0 : i64} : tensor<1x12x12x16xf32>
+// CHECK: %[[S:.*]] = linalg.broadcast ins(%{{.*}} : tensor<16xf32>) outs(%[[E]] : tensor<1x12x12x16xf32>) dimensions = [0, 1, 2]  {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: %[[C:.*]] = linalg.depthwise_conv_2d_nhwc_hwc {acnn.group_body = [[G]] : i64{{.*}}} ins(%{{.*}}, %{{.*}} : tensor<1x14x14x16xf32>, tensor<3x3x16xf32>) outs(%[[S]] : tensor<1x12x12x16xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<1x12x12x16xf32>) outs(%[[E]] : tensor<1x12x12x16xf32>) attrs =  {acnn.group_epilogue = [[G]] : i64}
+// CHECK: return %[[R]]
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @depthwise_relu6(%x: tensor<1x14x14x16xf32>, %w: tensor<3x3x16xf32>, %b: tensor<16xf32>) -> tensor<1x12x12x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %e = tensor.empty() : tensor<1x12x12x16xf32>
+  %start = linalg.broadcast ins(%b : tensor<16xf32>) outs(%e : tensor<1x12x12x16xf32>) dimensions = [0, 1, 2]
+  %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x14x14x16xf32>, tensor<3x3x16xf32>) outs(%start : tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y : tensor<1x12x12x16xf32>) outs(%e : tensor<1x12x12x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    %c = arith.minimumf %m, %six : f32
+    linalg.yield %c : f32
+  } -> tensor<1x12x12x16xf32>
+  return %r : tensor<1x12x12x16xf32>
+}

@@ -110,3 +110,27 @@ func.func @max_pool(%x: tensor<1x8x18x18xf32>) -> tensor<1x8x8x8xf32> {
     ins(%x, %w : tensor<1x8x18x18xf32>, tensor<3x3xf32>) outs(%init : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
   return %r : tensor<1x8x8x8xf32>
 }
+
+// -----
+
+// A depthwise conv becomes an NHWC/HWC one between transposes: its constant
+// [C, KH, KW] filter is stored [KH, KW, C] at compile time (filter of channel
+// c: c + 1 everywhere, so the stored rows read 1, 2, 3), its bias broadcast
+// rebuilt in NHWC.
+// CHECK-LABEL: func @depthwise
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<acnn_transposed> : tensor<2x2x3xf32>
+// CHECK: %[[X:.*]] = linalg.transpose ins(%arg0 : tensor<1x3x5x5xf32>) outs(%{{.*}} : tensor<1x5x5x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%{{.*}} : tensor<3xf32>) outs(%{{.*}} : tensor<1x2x2x3xf32>) dimensions = [0, 1, 2]
+// CHECK: %[[C:.*]] = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[X]], %[[W]] : tensor<1x5x5x3xf32>, tensor<2x2x3xf32>) outs(%[[INIT]] : tensor<1x2x2x3xf32>)
+// CHECK: %[[R:.*]] = linalg.transpose ins(%[[C]] : tensor<1x2x2x3xf32>) {{.*}} permutation = [0, 3, 1, 2]
+// CHECK: return %[[R]]
+// CHECK: acnn_transposed: "0x040000000000803F00000040000040400000803F00000040000040400000803F00000040000040400000803F0000004000004040"
+func.func @depthwise(%x: tensor<1x3x5x5xf32>) -> tensor<1x3x2x2xf32> {
+  %w = arith.constant dense<[[[1.0, 1.0], [1.0, 1.0]], [[2.0, 2.0], [2.0, 2.0]], [[3.0, 3.0], [3.0, 3.0]]]> : tensor<3x2x2xf32>
+  %b = arith.constant dense<[0.5, 1.5, 2.5]> : tensor<3xf32>
+  %e = tensor.empty() : tensor<1x3x2x2xf32>
+  %init = linalg.broadcast ins(%b : tensor<3xf32>) outs(%e : tensor<1x3x2x2xf32>) dimensions = [0, 2, 3]
+  %r = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x3x5x5xf32>, tensor<3x2x2xf32>) outs(%init : tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
+  return %r : tensor<1x3x2x2xf32>
+}

@@ -99,3 +99,49 @@ func.func @other_reader_needs_layout(%x: tensor<4x4xf32>) -> (tensor<4x4xf32>, t
   %m = linalg.matmul ins(%g, %x : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %t, %m : tensor<4x4xf32>, tensor<4x4xf32>
 }
+
+// -----
+
+// An element-wise op reading an NHWC result (a depthwise conv's, transposed
+// back to NCHW) whose readers are all generics writes NHWC too: the
+// activation reads and writes NHWC, and the squeeze-excite pooling and
+// scaling after it read it in that layout. Only the return needs NCHW, so
+// the scaling writes it.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[NHWC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+// CHECK-LABEL: func @layout_flows_on
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[ACT:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], {{.*}} ins(%arg0 : tensor<1x4x4x8xf32>) outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[NHWC]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[ACT]] : tensor<1x4x4x8xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[NHWC]], #{{.*}}, #[[ID]]], {{.*}} ins(%[[ACT]], %[[SUM]] : tensor<1x4x4x8xf32>, tensor<1x8xf32>) outs(%{{.*}} : tensor<1x8x4x4xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: return %[[Y]]
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#nc = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+func.func @layout_flows_on(%x: tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x4x4xf32>
+  %t = linalg.transpose ins(%x : tensor<1x4x4x8xf32>) outs(%e : tensor<1x8x4x4xf32>) permutation = [0, 3, 1, 2]
+  %act = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%t : tensor<1x8x4x4xf32>) outs(%e : tensor<1x8x4x4xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x4x4xf32>
+  %e1 = tensor.empty() : tensor<1x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id4, #nc], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+    ins(%act : tensor<1x8x4x4xf32>) outs(%init : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #nc, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%act, %sum : tensor<1x8x4x4xf32>, tensor<1x8xf32>) outs(%e : tensor<1x8x4x4xf32>) {
+  ^bb0(%a: f32, %s: f32, %out: f32):
+    %m = arith.mulf %a, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}

@@ -90,7 +90,7 @@ module attributes {acnn.schedule = #acnn.schedule<conv, vector = 8, tile = [1, 1
 
 // -----
 
-// expected-error @+1 {{only a conv or pooling schedule can decompose}}
+// expected-error @+1 {{only a conv, depthwise or pooling schedule can decompose}}
 module attributes {acnn.schedule = #acnn.schedule<matmul, vector = 8, tile = [6, 16, 1], decompose, vectorize>} {
 }
 

@@ -89,3 +89,22 @@ func.func @not_fused(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x
   %f = acnn.add %e, %x : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
   return %c, %r, %f : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// A clip to [0, 6] (ReLU6, as MobileNets export it) is the conv's relu6
+// epilogue; a clip to another range stays an op of its own.
+// CHECK-LABEL: func @relu6
+// CHECK: %[[C:.*]] = acnn.conv2d %arg0, %{{.*}}, %{{.*}} {activation = "relu6"}
+// CHECK: %[[D:.*]] = acnn.conv2d %[[C]], %{{.*}}, %{{.*}} :
+// CHECK: %[[Y:.*]] = acnn.clip %[[D]] {max = 4.000000e+00 : f32, min = 0.000000e+00 : f32}
+// CHECK-NEXT: return %[[Y]]
+func.func @relu6(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> {
+  %w = acnn.constant dense<0.5> : tensor<2x2x1x1xf32>
+  %b = acnn.constant dense<1.0> : tensor<2xf32>
+  %c = acnn.conv2d %x, %w, %b : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x5x5xf32>
+  %r = acnn.clip %c {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x2x5x5xf32>
+  %d = acnn.conv2d %r, %w, %b : (tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x5x5xf32>
+  %y = acnn.clip %d {min = 0.0 : f32, max = 4.0 : f32} : tensor<1x2x5x5xf32>
+  return %y : tensor<1x2x5x5xf32>
+}
