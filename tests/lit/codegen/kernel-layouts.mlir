@@ -134,3 +134,35 @@ func.func @depthwise(%x: tensor<1x3x5x5xf32>) -> tensor<1x3x2x2xf32> {
     ins(%x, %w : tensor<1x3x5x5xf32>, tensor<3x2x2xf32>) outs(%init : tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
   return %r : tensor<1x3x2x2xf32>
 }
+
+// -----
+
+// A grouped conv (2 groups of 2 channels, as the lowering splits the channel
+// axes) becomes one NHWC/HWCF conv per group in a loop over the groups: each
+// reads its group's 2 input channels and writes its 2 output channels in
+// place. The filter is stored [G, KH, KW, C, F] at compile time.
+// CHECK-LABEL: func @grouped
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<acnn_transposed> : tensor<2x1x1x2x2xf32>
+// CHECK-DAG: %[[X:.*]] = linalg.transpose ins(%arg0 : tensor<1x4x3x3xf32>) outs(%{{.*}} : tensor<1x3x3x4xf32>) permutation = [0, 2, 3, 1]
+// CHECK-DAG: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x3x3x4xf32>)
+// CHECK: %[[F:.*]] = scf.forall (%[[G:.*]]) in (2) shared_outs(%[[ACC:.*]] = %[[INIT]]) -> (tensor<1x3x3x4xf32>)
+// CHECK: %[[IN:.*]] = tensor.extract_slice %[[X]][0, 0, 0, %[[OFF:.*]]] [1, 3, 3, 2] [1, 1, 1, 1] : tensor<1x3x3x4xf32> to tensor<1x3x3x2xf32>
+// CHECK: %[[WG:.*]] = tensor.extract_slice %[[W]][%[[G]], 0, 0, 0, 0] [1, 1, 1, 2, 2] [1, 1, 1, 1, 1] : tensor<2x1x1x2x2xf32> to tensor<1x1x2x2xf32>
+// CHECK: %[[OFF2:.*]] = arith.muli %[[G]], %{{.*}} : index
+// CHECK: %[[OUT:.*]] = tensor.extract_slice %[[ACC]][0, 0, 0, %[[OFF2]]] [1, 3, 3, 2]
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[IN]], %[[WG]] : tensor<1x3x3x2xf32>, tensor<1x1x2x2xf32>) outs(%[[OUT]] : tensor<1x3x3x2xf32>)
+// CHECK: tensor.parallel_insert_slice %[[C]] into %[[ACC]][0, 0, 0, %[[OFF2]]] [1, 3, 3, 2]
+// CHECK: %[[R:.*]] = linalg.transpose ins(%[[F]] : tensor<1x3x3x4xf32>) {{.*}} permutation = [0, 3, 1, 2]
+// CHECK: return %[[R]]
+func.func @grouped(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]], [[[[5.0]], [[6.0]]], [[[7.0]], [[8.0]]]]]> : tensor<2x2x2x1x1xf32>
+  %e = tensor.empty() : tensor<1x4x3x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  %xg = tensor.expand_shape %x [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 3, 3] : tensor<1x4x3x3xf32> into tensor<1x2x2x3x3xf32>
+  %ig = tensor.expand_shape %init [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 3, 3] : tensor<1x4x3x3xf32> into tensor<1x2x2x3x3xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xg, %w : tensor<1x2x2x3x3xf32>, tensor<2x2x2x1x1xf32>) outs(%ig : tensor<1x2x2x3x3xf32>) -> tensor<1x2x2x3x3xf32>
+  %r = tensor.collapse_shape %c [[0], [1, 2], [3], [4]] : tensor<1x2x2x3x3xf32> into tensor<1x4x3x3xf32>
+  return %r : tensor<1x4x3x3xf32>
+}
