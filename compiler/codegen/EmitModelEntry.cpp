@@ -58,7 +58,8 @@ struct EmitModelEntry : impl::EmitModelEntryBase<EmitModelEntry> {
 
     OpBuilder b = OpBuilder::atBlockEnd(model.getBody());
     createUnpackingEntry(b, model.getLoc(), prefix + "entry", main);
-    if (!sharedLibrary)
+    // A model named "model" already has these names.
+    if (!sharedLibrary || prefix == "acnn_model_")
       return;
     LLVM::GlobalOp::create(b, meta.getLoc(), meta.getGlobalType(), /*isConstant=*/true,
                            LLVM::Linkage::External, "acnn_model_meta", *meta.getValue());

@@ -110,3 +110,19 @@ module @m {
     llvm.return %in : !llvm.ptr
   }
 }
+
+// -----
+
+// A model named "model" already exports the generic names: a shared library
+// defines each once.
+// CHECK-LABEL: module @model
+// CHECK: llvm.func internal @acnn_model_main(%{{.*}}: !llvm.ptr)
+// CHECK: llvm.func @acnn_model_entry(%{{.*}}: !llvm.ptr)
+// CHECK-NOT: @acnn_model_entry(
+// CHECK-NOT: @acnn_model_meta(
+module @model {
+  llvm.mlir.global external constant @acnn_model_meta("acnn-model 1\0Aname model\0A\00") {addr_space = 0 : i32}
+  llvm.func @main(%in: !llvm.ptr) {
+    llvm.return
+  }
+}
