@@ -7,6 +7,13 @@ measurement without the setup:
   /usr/bin/python3 bench/bench.py [--size full|small|both] [--models se_resnet,mhsa]
         [--engines acnn,ort,torch] [--runs 20] [--warmup 3] [--threads 2] [--rounds 1]
         [--profile-runs 10] [--results build/bench/results.jsonl] [--append]
+  /usr/bin/python3 bench/bench.py --zoo [--zoo-size common|small] [--zoo-models a,b]
+        [--zoo-opset 17] [...the same flags]
+
+--zoo benchmarks the torchvision zoo of tests/models/zoo.py instead of generate.py's
+models: NAME = ARCH_SIZE_opOPSET in --models-dir (default build/bench/zoo, where
+bench/run.sh --zoo exports them), results by default in build/bench/zoo/results.jsonl;
+PyTorch rebuilds each model with zoo.build().
 
 Order of work: machine description and sgemm peak; acnnc compile of every model;
 then, per round, per model, the three engines one after another (the order rotates
@@ -138,7 +145,7 @@ def engine_cmd(args, engine, model):
                 "--golden", model["golden"], "--name", model["label"]] + common
     return [sys.executable, os.path.join(HERE, "torch_bench.py"), model["name"], model["input"],
             "--golden", model["golden"], "--size", model["size"], "--label",
-            model["label"]] + common
+            model["label"]] + (["--zoo"] if args.zoo else []) + common
 
 
 def main():
@@ -153,8 +160,15 @@ def main():
                    help="repeat the interleaved engine loop; reported: median over rounds")
     p.add_argument("--profile-runs", type=int, default=10,
                    help="runs of acnn-run --profile (separate from the timed runs; 0: off)")
-    p.add_argument("--models-dir", default=os.path.join(ROOT, "build", "bench", "models"))
-    p.add_argument("--results", default=os.path.join(ROOT, "build", "bench", "results.jsonl"))
+    p.add_argument("--zoo", action="store_true",
+                   help="benchmark tests/models/zoo.py's torchvision models instead")
+    p.add_argument("--zoo-models", help="with --zoo: comma-separated architectures (default all)")
+    p.add_argument("--zoo-size", choices=["small", "common"], default="common",
+                   help="with --zoo: small or common (224x224) inputs")
+    p.add_argument("--zoo-opset", type=int, default=17, help="with --zoo: the exported opset")
+    p.add_argument("--models-dir", help="default build/bench/models (--zoo: build/bench/zoo)")
+    p.add_argument("--results",
+                   help="default build/bench/results.jsonl (--zoo: build/bench/zoo/results.jsonl)")
     p.add_argument("--append", action="store_true", help="append to --results")
     p.add_argument("--acnnc", default=os.path.join(ROOT, "build", "bin", "acnnc"))
     p.add_argument("--acnnc-flag", action="append", default=[],
@@ -171,7 +185,48 @@ def main():
     p.add_argument("--note", action="append", default=[],
                    help="a remark for the report (repeatable); run.sh notes a failed build")
     args = p.parse_args()
+    if args.zoo:
+        args.models_dir = args.models_dir or os.path.join(ROOT, "build", "bench", "zoo")
+        args.results = args.results or os.path.join(ROOT, "build", "bench", "zoo",
+                                                    "results.jsonl")
+    else:
+        args.models_dir = args.models_dir or os.path.join(ROOT, "build", "bench", "models")
+        args.results = args.results or os.path.join(ROOT, "build", "bench", "results.jsonl")
 
+    if args.zoo:
+        models = zoo_models(p, args)
+    else:
+        models = generate_models(p, args)
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if any(e not in ENGINES for e in engines):
+        p.error(f"--engines takes a subset of {','.join(ENGINES)}")
+    run_bench(args, models, engines)
+    return 0
+
+
+def zoo_models(p, args):
+    """--zoo: the torchvision zoo's models at --zoo-size and --zoo-opset."""
+    import zoo  # tests/models/zoo.py; importing it builds nothing
+    archs = list(zoo.MODELS)
+    if args.zoo_models:
+        wanted = [m.strip() for m in args.zoo_models.split(",") if m.strip()]
+        unknown = [m for m in wanted if m not in archs]
+        if unknown:
+            p.error(f"unknown zoo model(s) {', '.join(unknown)}; known: {', '.join(archs)}")
+        archs = wanted
+    models = []
+    for arch in archs:
+        label = zoo.name(arch, args.zoo_size, args.zoo_opset)
+        base = os.path.join(args.models_dir, label)
+        models.append({"name": arch, "size": args.zoo_size, "label": label,
+                       "onnx": base + ".onnx", "input": base + ".input.npy",
+                       "golden": base + ".output.npy",
+                       "so": os.path.join(args.models_dir, "acnn", label + ".so")})
+    return models
+
+
+def generate_models(p, args):
+    """generate.py's attention-CNN test models at --size."""
     import generate  # the model zoo (names and order); importing it builds nothing
     names = list(generate.MODELS)
     if args.models:
@@ -180,9 +235,6 @@ def main():
         if unknown:
             p.error(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(names)}")
         names = wanted
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    if any(e not in ENGINES for e in engines):
-        p.error(f"--engines takes a subset of {','.join(ENGINES)}")
     sizes = ["full", "small"] if args.size == "both" else [args.size]
 
     models = []
@@ -193,7 +245,10 @@ def main():
             models.append({"name": name, "size": size, "label": label, "onnx": base + ".onnx",
                            "input": base + ".input.npy", "golden": base + ".output.npy",
                            "so": os.path.join(args.models_dir, "acnn", label + ".so")})
+    return models
 
+
+def run_bench(args, models, engines):
     if "acnn" in engines and not args.no_snapshot:
         bindir = os.path.join(os.path.dirname(os.path.abspath(args.results)), "bin")
         if os.access(args.acnnc, os.X_OK):
@@ -203,13 +258,16 @@ def main():
 
     run_id = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
     out = Results(args.results, args.append, run_id)
-    out.write({"kind": "run", "size": args.size, "models": [m["label"] for m in models],
-               "engines": engines, "runs": args.runs, "warmup": args.warmup,
-               "threads": args.threads, "rounds": args.rounds,
-               "profile_runs": args.profile_runs, "notes": args.note,
-               "omp_passive": args.omp_passive, "git": git_state(),
-               "acnnc": args.acnnc, "acnn_run": args.acnn_run,
-               "loadavg": list(os.getloadavg())})
+    zoo = {"zoo": True, "zoo_size": args.zoo_size, "zoo_opset": args.zoo_opset,
+           "models_dir": os.path.abspath(args.models_dir)} if args.zoo else {}
+    out.write(dict({"kind": "run", "size": args.zoo_size if args.zoo else args.size,
+                    "models": [m["label"] for m in models],
+                    "engines": engines, "runs": args.runs, "warmup": args.warmup,
+                    "threads": args.threads, "rounds": args.rounds,
+                    "profile_runs": args.profile_runs, "notes": args.note,
+                    "omp_passive": args.omp_passive, "git": git_state(),
+                    "acnnc": args.acnnc, "acnn_run": args.acnn_run,
+                    "loadavg": list(os.getloadavg())}, **zoo))
 
     def peak(label, machine):
         cmd = [sys.executable, os.path.join(HERE, "peak.py"), "--threads", str(args.threads),
@@ -229,7 +287,8 @@ def main():
         for m in models:
             if not os.path.exists(m["onnx"]):
                 rec = {"kind": "compile", "engine": "acnn", "model": m["label"], "ok": False,
-                       "error": f"{m['onnx']} not found (run generate.py)"}
+                       "error": f"{m['onnx']} not found (run "
+                                f"{'zoo.py' if args.zoo else 'generate.py'})"}
             else:
                 rec = compile_model(args, m["onnx"], m["so"], m["label"])
             out.write(rec)
@@ -261,7 +320,6 @@ def main():
     if not args.no_peak:
         peak("end", machine=False)
     out.write({"kind": "end", "loadavg": list(os.getloadavg())})
-    return 0
 
 
 def _machine_only():

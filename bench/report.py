@@ -9,6 +9,11 @@ Reads the records bench/bench.py wrote (by default those of the last run in the
 file), counts each model's FLOPs from its ONNX graph (bench/flops.py), and prints
 the tables described in bench/README.md. Never fails on a missing or failed
 measurement: the cell says "fail" and a note gives the error's first line.
+
+For a zoo run (bench.py --zoo) it also prints the geometric mean and the worst case
+of acnn/ORT and the per-kernel profile of the three models furthest behind ORT,
+and the plot is acnn/ORT per model; --models-dir then defaults to the run's model
+directory and --md/--png to report.md/report.png beside --results.
 """
 
 import argparse
@@ -135,10 +140,13 @@ def median_over_rounds(recs):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--results", default=os.path.join(ROOT, "build", "bench", "results.jsonl"))
-    p.add_argument("--models-dir", default=os.path.join(ROOT, "build", "bench", "models"))
-    p.add_argument("--md", default=os.path.join(ROOT, "build", "bench", "report.md"))
-    p.add_argument("--png", default=os.path.join(ROOT, "build", "bench", "report.png"))
+    p.add_argument("--models-dir",
+                   help="default build/bench/models (a zoo run: the run's model directory)")
+    p.add_argument("--md", help="default build/bench/report.md (a zoo run: beside --results)")
+    p.add_argument("--png", help="default build/bench/report.png (a zoo run: beside --results)")
     p.add_argument("--run-id", help="which run in --results (default: the last; 'all': every)")
+    p.add_argument("--top-kernels", type=int, default=10,
+                   help="a zoo run: kernels listed per model in the worst three's profiles")
     a = p.parse_args()
 
     if not os.path.exists(a.results):
@@ -150,6 +158,17 @@ def main():
     peaks = [r for r in recs if r.get("kind") == "peak" and r.get("ok") and r.get("gflops")]
     peak = max((r["gflops"] for r in peaks), default=None)
     end = next((r for r in recs if r.get("kind") == "end"), {})
+    zoo = bool(run.get("zoo"))
+    outdir = os.path.dirname(os.path.abspath(a.results))
+    if a.models_dir is None:
+        a.models_dir = run.get("models_dir") if zoo else None
+        a.models_dir = a.models_dir or os.path.join(ROOT, "build", "bench", "models")
+    if a.md is None:
+        a.md = (os.path.join(outdir, "report.md") if zoo
+                else os.path.join(ROOT, "build", "bench", "report.md"))
+    if a.png is None:
+        a.png = (os.path.join(outdir, "report.png") if zoo
+                 else os.path.join(ROOT, "build", "bench", "report.png"))
 
     models = run.get("models") or sorted({r["model"] for r in recs if r.get("model")})
     engines = run.get("engines") or list(ENGINE_TITLES)
@@ -159,7 +178,12 @@ def main():
     lines = []
 
     # Machine
-    lines.append("### acnn benchmark" + (f" ({run['run_id']})" if run.get("run_id") else ""))
+    lines.append("### acnn benchmark" + (" on the torchvision zoo" if zoo else "")
+                 + (f" ({run['run_id']})" if run.get("run_id") else ""))
+    if zoo:
+        lines.append("")
+        lines.append(f"tests/models/zoo.py, size {run.get('zoo_size', '?')}, "
+                     f"opset {run.get('zoo_opset', '?')}")
     lines.append("")
     isa = ", ".join(machine.get("isa", [])) or "unknown"
     lines.append(f"- CPU: {machine.get('cpu', 'unknown')}, {machine.get('cpus', '?')} CPUs; "
@@ -257,6 +281,11 @@ def main():
             f"{r['model']} {r['seconds']:.1f} s" for r in compiles if r.get("seconds")))
         lines.append("")
 
+    if zoo:
+        summary, worst = zoo_summary(plot)
+        lines += summary
+        lines += worst_profiles(recs, worst, plot, a.top_kernels)
+
     # Kernels
     lines += kernel_section(recs, models, peak, notes)
 
@@ -273,9 +302,145 @@ def main():
         with open(a.md, "w") as f:
             f.write(text + "\n")
     if a.png:
-        msg = plot_png(a.png, plot, peak)
+        msg = plot_zoo_png(a.png, plot, run) if zoo else plot_png(a.png, plot, peak)
         print(msg, file=sys.stderr)
     return 0
+
+
+# --- zoo runs ---------------------------------------------------------------------
+
+def geomean(xs):
+    import math
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def zoo_summary(plot):
+    """Geometric mean, worst and best of acnn/ORT (and acnn/PyTorch); the worst three."""
+    lines = []
+    ratios = [(m, acnn / ort) for m, acnn, ort, _ in plot if acnn and ort]
+    missing = [m for m, acnn, ort, _ in plot if not (acnn and ort)]
+    if not ratios:
+        lines.append("acnn/ORT: no model has both an acnn and an ORT time.")
+        lines.append("")
+        return lines, []
+    gm = geomean([r for _, r in ratios])
+    worst = sorted(ratios, key=lambda t: -t[1])
+    best = worst[-1]
+    within = sum(1 for _, r in ratios if r <= 1.0)
+    lines.append(f"**acnn/ORT: geometric mean {gm:.2f}** over {len(ratios)} models; "
+                 f"worst {worst[0][1]:.2f} ({worst[0][0]}); best {best[1]:.2f} ({best[0]}); "
+                 f"{within} of {len(ratios)} at most 1.0")
+    vs_torch = [acnn / t for _, acnn, _, t in plot if acnn and t]
+    if vs_torch:
+        lines.append("")
+        lines.append(f"acnn/PyTorch: geometric mean {geomean(vs_torch):.2f} over "
+                     f"{len(vs_torch)} models")
+    if missing:
+        lines.append("")
+        lines.append(f"Not in the mean (no acnn or no ORT time): {', '.join(missing)}")
+    lines.append("")
+    return lines, [m for m, _ in worst[:3]]
+
+
+def worst_profiles(recs, worst, plot, top):
+    """The per-kernel profile (acnn-run --profile) of the models furthest behind ORT."""
+    if not worst:
+        return []
+    ms = {m: (acnn, ort) for m, acnn, ort, _ in plot}
+    lines = [f"Per-kernel profile of the {len(worst)} models furthest behind ONNX Runtime "
+             f"(acnn-run --profile, run separately from the timed runs; the {top} kernels "
+             f"with the most time):", ""]
+    for model in worst:
+        acnn, ort = ms[model]
+        lines.append(f"**{model}**: acnn {acnn:.2f} ms, ORT {ort:.2f} ms, "
+                     f"acnn/ORT {acnn / ort:.2f}")
+        lines.append("")
+        prof = next((r["profile"] for r in recs if r.get("kind") == "latency"
+                     and r.get("engine") == "acnn" and r.get("model") == model and r.get("ok")
+                     and isinstance(r.get("profile"), dict)
+                     and r["profile"].get("kernels")), None)
+        if prof is None:
+            err = next((r["profile"].get("error") for r in recs if r.get("model") == model
+                        and isinstance(r.get("profile"), dict) and r["profile"].get("error")),
+                       None)
+            lines.append("no profile" + (f": {err}" if err else " (--profile-runs 0?)"))
+            lines.append("")
+            continue
+        runs = prof.get("runs") or 1
+        ks = sorted(prof["kernels"], key=lambda k: -k["total_ms"])
+        total = sum(k["total_ms"] for k in ks) / runs
+        rows = []
+        for k in ks[:top]:
+            per_run = k["total_ms"] / runs
+            f = kernel_flops(k["name"])
+            gps = (f * k["calls"] / (k["total_ms"] / 1e3) / 1e9
+                   if f is not None and k["total_ms"] > 0 else None)
+            rows.append([f"`{k['name']}`", fmt(k["calls"] / runs, ".0f"), f"{per_run:.3f}",
+                         f"{100 * per_run / total:.1f}" if total else "—", fmt(gps, ".1f")])
+        rest = ks[top:]
+        if rest:
+            rest_ms = sum(k["total_ms"] for k in rest) / runs
+            rows.append([f"({len(rest)} other kernels)", "", f"{rest_ms:.3f}",
+                         f"{100 * rest_ms / total:.1f}" if total else "—", ""])
+        lines.append(table(["kernel", "calls / run", "ms / run", "% of kernel time",
+                            "GFLOP/s"], rows, "lrrrr"))
+        lines.append("")
+        pmed = prof.get("median_ms")
+        lines.append(f"{len(ks)} kernels, {total:.3f} ms a run in kernels"
+                     + (f"; the profiled run's median {pmed:.3f} ms" if pmed else ""))
+        lines.append("")
+    return lines
+
+
+def plot_zoo_png(path, plot, run):
+    """acnn/ORT per model (and PyTorch/ORT), log scale, with the geometric mean."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "report.py: no matplotlib (apt-get install python3-matplotlib); no plot written"
+    names = [m for m, *_ in plot]
+    acnn_r = [(a / o) if a and o else None for _, a, o, _ in plot]
+    torch_r = [(t / o) if t and o else None for _, _, o, t in plot]
+    fig, ax = plt.subplots(figsize=(9, max(3.5, 0.38 * len(names) + 1.5)))
+    ys = list(range(len(names)))[::-1]
+    colors = ["#d62728" if r and r > 1.0 else "#2ca02c" for r in acnn_r]
+    # Bars grow from ORT = 1: right when acnn is slower, left when it is faster.
+    ax.barh(ys, [(r - 1.0) if r else 0 for r in acnn_r], 0.6, left=1.0, color=colors,
+            label="acnn / ORT")
+    tx = [(y, r) for y, r in zip(ys, torch_r) if r]
+    if tx:
+        ax.scatter([r for _, r in tx], [y for y, _ in tx], marker="|", s=160, color="#7f7f7f",
+                   label="PyTorch / ORT", zorder=3)
+    for y, r in zip(ys, acnn_r):
+        ax.annotate(f"{r:.2f}" if r else "n/a", (r or 1.0, y),
+                    xytext=(3 if not r or r >= 1 else -3, 0), textcoords="offset points",
+                    va="center", ha="left" if not r or r >= 1 else "right", fontsize=8)
+    ax.axvline(1.0, color="#1f77b4", linestyle="-", label="ORT = 1")
+    gm = geomean([r for r in acnn_r if r])
+    if gm:
+        ax.axvline(gm, color="#d62728", linestyle="--", label=f"geometric mean {gm:.2f}")
+    ax.set_xscale("log")
+    vals = [v for v in acnn_r + torch_r if v] + [1.0]
+    lo, hi = min(vals) / 1.25, max(vals) * 1.25
+    ax.set_xlim(lo, hi)
+    ticks = [t for t in (0.1, 0.2, 0.3, 0.5, 0.7, 0.85, 1, 1.5, 2, 3, 5, 7, 10, 20, 50, 100)
+             if lo <= t <= hi]
+    ax.set_xticks(ticks)
+    ax.set_xticks([], minor=True)
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.set_yticks(ys)
+    ax.set_yticklabels(names, fontsize=8)
+    ax.set_xlabel("latency / ONNX Runtime latency (log scale; < 1: faster than ORT)")
+    ax.set_title(f"acnn vs ONNX Runtime on the torchvision zoo, batch 1, "
+                 f"{run.get('threads', '?')} threads ({run.get('zoo_size', '?')}, "
+                 f"opset {run.get('zoo_opset', '?')})", fontsize=10)
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=110)
+    return f"report.py: wrote {path}"
 
 
 def kernel_section(recs, models, peak, notes):

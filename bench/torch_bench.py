@@ -3,11 +3,14 @@
 
   /usr/bin/python3 bench/torch_bench.py NAME INPUT.npy [--golden OUT.npy]
         [--runs 20] [--warmup 3] [--threads 2] [--size full|small] [--label LABEL]
+  /usr/bin/python3 bench/torch_bench.py --zoo ARCH INPUT.npy [--size small|common] [...]
 
 NAME is a model of tests/models/generate.py (se_resnet, cbam_resnet, nonlocal,
 mhsa, vit_tiny); the module is built by generate.build() with its seeds, so it
 has the same weights as the ONNX file generate.py exported. --size picks the
-224x224 ("full") or 32x32 ("small") variant. torch.set_num_threads(--threads),
+224x224 ("full") or 32x32 ("small") variant. With --zoo, NAME is an architecture of
+tests/models/zoo.py (resnet50, swin_t, ...) and the module is zoo.build(NAME, --size),
+--size small or common (default common). torch.set_num_threads(--threads),
 one inter-op thread. Prints one JSON line on stdout:
   {"kind":"latency","engine":"torch","model":LABEL,"ok":true,"median_ms":..,...}
 with rel_err, the relative L2 error of the output against --golden. On failure
@@ -33,10 +36,23 @@ def main():
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--size", choices=["small", "full"], default="full")
-    p.add_argument("--label", help="model name in the JSON record (default: NAME[_full])")
+    p.add_argument("--size", choices=["small", "full", "common"],
+                   help="generate.py: full (default) or small; --zoo: common (default) or small")
+    p.add_argument("--zoo", action="store_true",
+                   help="NAME is an architecture of tests/models/zoo.py")
+    p.add_argument("--label", help="model name in the JSON record (default: NAME[_full], "
+                                   "--zoo: NAME_SIZE)")
     a = p.parse_args()
-    label = a.label or a.name + ("_full" if a.size == "full" else "")
+    if a.zoo:
+        a.size = a.size or "common"
+        if a.size == "full":
+            p.error("--zoo takes --size small or common")
+        label = a.label or f"{a.name}_{a.size}"
+    else:
+        a.size = a.size or "full"
+        if a.size == "common":
+            p.error("--size common is a zoo size (with --zoo); generate.py has full and small")
+        label = a.label or a.name + ("_full" if a.size == "full" else "")
     record = {"kind": "latency", "engine": "torch", "model": label, "runs": a.runs,
               "warmup": a.warmup, "threads": a.threads}
     try:
@@ -47,13 +63,16 @@ def main():
             torch.set_num_interop_threads(1)
         except RuntimeError:
             pass  # only settable before any parallel work; the default is fine then
-        import generate  # tests/models/generate.py: the model zoo and its seeds
-
         record["version"] = torch.__version__
-        if a.name not in generate.MODELS:
-            raise ValueError(f"unknown model '{a.name}' (generate.py has "
-                             f"{', '.join(sorted(generate.MODELS))})")
-        model, _ = generate.build(a.name, a.size == "full")
+        if a.zoo:
+            import zoo  # tests/models/zoo.py: the torchvision zoo and its seeds
+            model, _ = zoo.build(a.name, a.size)  # raises on an unknown architecture
+        else:
+            import generate  # tests/models/generate.py: the model zoo and its seeds
+            if a.name not in generate.MODELS:
+                raise ValueError(f"unknown model '{a.name}' (generate.py has "
+                                 f"{', '.join(sorted(generate.MODELS))})")
+            model, _ = generate.build(a.name, a.size == "full")
         model.eval()
         x = torch.from_numpy(np.load(a.input).astype(np.float32))
         times = []

@@ -6,7 +6,7 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools libomp-22-dev
   libcli11-dev libgtest-dev libgmock-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  python3-torch python3-onnx python3-numpy python3-matplotlib libopenblas0-pthread
+  python3-torch python3-torchvision python3-onnx python3-numpy python3-matplotlib libopenblas0-pthread
   zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
 )
 # Nothing to do when every package is already installed.
