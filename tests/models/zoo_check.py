@@ -49,16 +49,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 UNSUPPORTED = re.compile(r"unsupported|not supported", re.IGNORECASE)
 
-
-def first_line(text, default="failed", limit=300):
-    """The first non-empty line; a heading that ends in ':' keeps the line after it."""
-    lines = [l.strip() for l in (text or "").splitlines() if l.strip()]
-    if not lines:
-        return default
-    msg = lines[0]
-    if msg.endswith(":") and len(lines) > 1:
-        msg += " " + lines[1]
-    return msg if len(msg) <= limit else msg[:limit - 3] + "..."
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from acnn_bench import first_line  # noqa: E402  (the error's first line, or two)
+from bench import snapshot  # noqa: E402  (a copy of a tool that a rebuild cannot swap)
 
 
 def signal_name(rc):
@@ -83,22 +76,6 @@ def run(cmd, timeout):
         p.communicate()
         raise
     return subprocess.CompletedProcess(cmd, p.returncode, out, err)
-
-
-def snapshot(tool, dest_dir):
-    """A copy of tool in dest_dir that runs (retrying while a linker may be writing it)."""
-    dest = os.path.join(dest_dir, os.path.basename(tool))
-    for _ in range(12):
-        try:
-            shutil.copy2(tool, dest + ".tmp")
-            os.replace(dest + ".tmp", dest)
-            if subprocess.run([dest, "--help"], capture_output=True,
-                              timeout=30).returncode == 0:
-                return dest
-        except (OSError, subprocess.SubprocessError):
-            pass
-        time.sleep(5)
-    return tool
 
 
 def rel_err(out_path, ref_path):
@@ -136,6 +113,24 @@ def coverage(tools, onnx_path, a):
         f"{k} x{len(v)}" if len(v) > 1 else k for k, v in ops.items())
 
 
+def step(res, what, tool, cmd, timeout):
+    """Runs one step of a check (what: compile or run), its seconds in res[what + "_s"];
+    returns the finished process, or None with a timeout or a crash recorded in res."""
+    t0 = time.perf_counter()
+    try:
+        p = run(cmd, timeout)
+    except subprocess.TimeoutExpired:
+        res.update({what + "_s": time.perf_counter() - t0}, status=f"{what} timeout",
+                   detail=f"{tool} ran past {timeout:g} s")
+        return None
+    res[what + "_s"] = time.perf_counter() - t0
+    if p.returncode < 0:
+        res.update(status=f"{what} crash", detail=f"{signal_name(p.returncode)}: "
+                   + first_line(p.stderr, first_line(p.stdout, "no message")))
+        return None
+    return p
+
+
 def check(name, a, tools):
     """One model: compile, run, compare. Returns a result dict."""
     base = os.path.join(a.dir, name)
@@ -145,17 +140,8 @@ def check(name, a, tools):
     cmd = [tools["acnnc"], "compile", base + ".onnx", "-o", so] + a.acnnc_flag
     if os.path.exists(so):
         os.remove(so)
-    t0 = time.perf_counter()
-    try:
-        p = run(cmd, a.timeout)
-    except subprocess.TimeoutExpired:
-        res.update(compile_s=time.perf_counter() - t0, status="compile timeout",
-                   detail=f"acnnc compile ran past {a.timeout:g} s")
-        return res
-    res["compile_s"] = time.perf_counter() - t0
-    if p.returncode < 0:
-        res.update(status="compile crash", detail=f"{signal_name(p.returncode)}: "
-                   + first_line(p.stderr, first_line(p.stdout, "no message")))
+    p = step(res, "compile", "acnnc compile", cmd, a.timeout)
+    if p is None:
         return res
     if p.returncode or not os.path.exists(so):
         msg = first_line(p.stderr, first_line(p.stdout, f"exit status {p.returncode}"))
@@ -173,17 +159,8 @@ def check(name, a, tools):
         cmd = [tools["acnn_run"], so, "--input", base + ".input.npy", "--output", out]
         if a.threads:
             cmd += ["--threads", str(a.threads)]
-        t0 = time.perf_counter()
-        try:
-            p = run(cmd, a.timeout)
-        except subprocess.TimeoutExpired:
-            res.update(run_s=time.perf_counter() - t0, status="run timeout",
-                       detail=f"acnn-run ran past {a.timeout:g} s")
-            return res
-        res["run_s"] = time.perf_counter() - t0
-        if p.returncode < 0:
-            res.update(status="run crash", detail=f"{signal_name(p.returncode)}: "
-                       + first_line(p.stderr, first_line(p.stdout, "no message")))
+        p = step(res, "run", "acnn-run", cmd, a.timeout)
+        if p is None:
             return res
         if p.returncode or not os.path.exists(out):
             res.update(status="run error", detail=first_line(
@@ -268,7 +245,7 @@ def main():
     tools = {"acnnc": a.acnnc, "acnn_run": a.acnn_run}
     if not a.no_snapshot:
         snapdir = tempfile.mkdtemp(prefix="zoo-check-bin-")
-        tools = {k: snapshot(v, snapdir) for k, v in tools.items()}
+        tools = {k: snapshot(v, snapdir, ["--help"]) for k, v in tools.items()}
 
     lock = threading.Lock()
     results = {}
