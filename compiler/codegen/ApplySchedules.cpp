@@ -7,13 +7,17 @@
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ScheduleFile.h"
+#include "compiler/codegen/TargetDescription.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -190,6 +194,30 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
     });
     if (failed(applyPatternsGreedily(func, std::move(approximations))))
       return emitError(func.getLoc()) << "math approximations did not converge";
+    // Element-wise ops one vector register at a time: LLVM would unroll an
+    // op on vector<14x32xf32> into 28 ops, all live at once, op after op;
+    // as separate ops, acnn-sink-to-stores can order them slice by slice.
+    const int64_t lanes = ScheduleTarget::fromAttr(targetOf(func)).lanes();
+    RewritePatternSet unroll(ctx);
+    vector::populateVectorUnrollPatterns(
+        unroll, vector::UnrollVectorOptions()
+                    .setFilterConstraint([](Operation *op) {
+                      // arith and math: the contractions' vector.fma stay
+                      // whole (LLVM splits those as well as it can).
+                      return success(isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) &&
+                                     OpTrait::hasElementwiseMappableTraits(op) &&
+                                     op->getNumResults() == 1);
+                    })
+                    .setNativeShapeFn([lanes](Operation *op) -> std::optional<SmallVector<int64_t>> {
+                      auto type = dyn_cast<VectorType>(op->getResult(0).getType());
+                      if (!type || type.getRank() == 0 || type.isScalable())
+                        return std::nullopt;
+                      SmallVector<int64_t> shape(type.getRank(), 1);
+                      shape.back() = std::min(lanes, type.getShape().back());
+                      return shape;
+                    }));
+    if (failed(applyPatternsGreedily(func, std::move(unroll))))
+      return emitError(func.getLoc()) << "unrolling element-wise vector ops did not converge";
     if (hasUnhoistedAccumulator(func))
       emitWarning(func.getLoc()) << "a vectorised reduction loop still loads and stores its "
                                     "accumulator every iteration (not hoisted)";

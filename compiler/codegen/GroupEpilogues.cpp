@@ -241,7 +241,7 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
     int64_t id = 0;
     while (!pending.empty()) {
       Group g = pending.pop_back_val();
-      Schedule s = generateSchedule(g.body, t);
+      Schedule s = generateSchedule(g.body, t, g.epilogue);
       if (!s.splits.empty()) {
         FailureOr<std::pair<Group, Group>> parts =
             split(b, g, s.splits.front().dim, s.splits.front().at);

@@ -141,6 +141,21 @@ def CopiesToLinalg : Pass<"acnn-copies-to-linalg", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def SinkToStores : Pass<"acnn-sink-to-stores", "mlir::func::FuncOp"> {
+  let summary = "Compute each stored value just before its store";
+  let description = [{
+    Unrolled vector code lists each op for every slice of a register tile
+    before the next op: an epilogue of 28 accumulators computes 28 negations,
+    then 28 exponentials, then 28 divisions, with all of them live, and
+    LLVM's scheduler keeps that order and spills (EfficientNet's SiLU
+    epilogues). In each block that stores, each side-effect-free op without
+    regions moves down to just before the first op with effects (a store, a
+    load, a loop) that needs it, so a tile's slices are computed and stored
+    one after another. Ops with effects keep their order; blocks without a
+    store (a reduction loop's body) are left alone.
+  }];
+}
+
 def KernelLayouts : Pass<"acnn-kernel-layouts", "mlir::func::FuncOp"> {
   let summary = "Put conv and matmul operands in the layouts the schedules vectorise";
   let description = [{

@@ -119,7 +119,11 @@ mlir::FailureOr<Schedule> fromAttr(ScheduleAttr attr, mlir::linalg::LinalgOp op,
 
 /// The schedule of `op` for `target`. Ops with dynamic shapes or of an
 /// unknown kind get a ParallelOnly schedule without parallel dims, i.e. none.
-Schedule generateSchedule(mlir::linalg::LinalgOp op, const ScheduleTarget &target);
+/// `epilogue`: the element-wise op of its group (acnn-group-epilogues),
+/// computed on each register tile; the constants of its exp / tanh / erf
+/// approximations take registers from the tile.
+Schedule generateSchedule(mlir::linalg::LinalgOp op, const ScheduleTarget &target,
+                          mlir::linalg::LinalgOp epilogue = {});
 
 /// The transform-dialect script applying `schedule` to the op carrying the
 /// attribute `acnn.kernel = <kernel>`: a module with the named sequence

@@ -104,7 +104,7 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
         schedule = e.schedule;
         fromFile.erase(it);
       } else {
-        schedule = toAttr(generateSchedule(k.loops, *t), ctx);
+        schedule = toAttr(generateSchedule(k.loops, *t, grouped ? k.root : linalg::LinalgOp()), ctx);
       }
       auto tag = IntegerAttr::get(i64, index);
       k.root->setAttr(kKernelAttr, tag);
