@@ -10,6 +10,7 @@
 //    Its loops are then reordered so the result is written contiguously.
 //  - An element-wise generic reading a tensor through a permuted map, whose
 //    readers are all generics, writes that tensor's layout.
+//  - Transposes of a pad or a concat move above it, to its inputs.
 // Contractions keep the operand layouts acnn-kernel-layouts chose.
 // With both, conv -> epilogue/SE/residual generics -> conv runs NHWC end to
 // end; transposes remain only at the edges (the NCHW model input and
@@ -239,12 +240,53 @@ struct TransposeBeforePad : OpRewritePattern<linalg::TransposeOp> {
   }
 };
 
+/// transpose(concat(x, y, ...)) -> concat(transpose(x), transpose(y), ...)
+/// when every reader of the concat transposes it the same way (inception
+/// and fire modules: NHWC branch convs concatenated for NHWC convs and
+/// pools): the transposes move up to the branches, where the patterns above
+/// cancel them, instead of two passes over every concatenated map.
+struct TransposeBeforeConcat : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    auto concat = transpose.getInput().getDefiningOp<tensor::ConcatOp>();
+    if (!concat)
+      return failure();
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    for (Operation *user : concat->getUsers()) {
+      auto other = dyn_cast<linalg::TransposeOp>(user);
+      if (!other || other.getPermutation() != perm)
+        return failure();
+    }
+    // The transposed result's axis k is the concat's axis perm[k].
+    int64_t axis = llvm::find(perm, static_cast<int64_t>(concat.getDim())) - perm.begin();
+    Location loc = transpose.getLoc();
+    rewriter.setInsertionPoint(concat);
+    SmallVector<Value> inputs;
+    for (Value input : concat.getInputs()) {
+      auto type = cast<RankedTensorType>(input.getType());
+      SmallVector<int64_t> shape;
+      for (int64_t p : perm)
+        shape.push_back(type.getDimSize(p));
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+      inputs.push_back(
+          linalg::TransposeOp::create(rewriter, loc, input, empty, perm).getResult()[0]);
+    }
+    Value moved = tensor::ConcatOp::create(rewriter, concat.getLoc(), axis, inputs);
+    for (Operation *user : llvm::to_vector(concat->getUsers()))
+      rewriter.replaceOp(user, moved);
+    return success();
+  }
+};
+
 struct PropagateLayouts : impl::PropagateLayoutsBase<PropagateLayouts> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<ReadThroughTranspose>(ctx, /*benefit=*/2);
-    patterns.add<WriteTransposedLayout, WriteInputLayout, TransposeBeforePad>(ctx);
+    patterns.add<WriteTransposedLayout, WriteInputLayout, TransposeBeforePad, TransposeBeforeConcat>(
+        ctx);
     linalg::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -145,3 +145,57 @@ func.func @layout_flows_on(%x: tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32> {
   } -> tensor<1x8x4x4xf32>
   return %y : tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// A fire module: two NHWC branch convs with their relus, concatenated along
+// the NCHW channels, the concat transposed to NHWC for the next conv and
+// for a pool. The transposes move above the concat, where they cancel
+// against the branches': each relu writes NHWC, the concat joins NHWC
+// channels (axis 3), and no transpose is left.
+// CHECK-LABEL: func.func @fire
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[R1:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK: %[[R2:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK: %[[CAT:.*]] = tensor.concat dim(3) %[[R1]], %[[R2]] : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x16xf32>
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[CAT]], %arg2
+// CHECK: linalg.pooling_nhwc_max {{.*}} ins(%[[CAT]],
+// CHECK-NOT: linalg.transpose
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+func.func @fire(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x8xf32>, %w2: tensor<1x1x16x8xf32>, %win: tensor<3x3xf32>,
+                %v: tensor<1x1x8x8xf32>)
+    -> (tensor<1x4x4x8xf32>, tensor<1x2x2x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %c1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %c2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %v : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %nchw = tensor.empty() : tensor<1x8x4x4xf32>
+  %t1 = linalg.transpose ins(%c1 : tensor<1x4x4x8xf32>) outs(%nchw : tensor<1x8x4x4xf32>) permutation = [0, 3, 1, 2]
+  %t2 = linalg.transpose ins(%c2 : tensor<1x4x4x8xf32>) outs(%nchw : tensor<1x8x4x4xf32>) permutation = [0, 3, 1, 2]
+  %r1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%t1 : tensor<1x8x4x4xf32>) outs(%nchw : tensor<1x8x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x4x4xf32>
+  %r2 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%t2 : tensor<1x8x4x4xf32>) outs(%nchw : tensor<1x8x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x4x4xf32>
+  %cat = tensor.concat dim(1) %r1, %r2 : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32>
+  %e16 = tensor.empty() : tensor<1x4x4x16xf32>
+  %tc = linalg.transpose ins(%cat : tensor<1x16x4x4xf32>) outs(%e16 : tensor<1x4x4x16xf32>) permutation = [0, 2, 3, 1]
+  %c3 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%tc, %w2 : tensor<1x4x4x16xf32>, tensor<1x1x16x8xf32>) outs(%f : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %tp = linalg.transpose ins(%cat : tensor<1x16x4x4xf32>) outs(%e16 : tensor<1x4x4x16xf32>) permutation = [0, 2, 3, 1]
+  %ep = tensor.empty() : tensor<1x2x2x16xf32>
+  %p = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%tp, %win : tensor<1x4x4x16xf32>, tensor<3x3xf32>) outs(%ep : tensor<1x2x2x16xf32>) -> tensor<1x2x2x16xf32>
+  return %c3, %p : tensor<1x4x4x8xf32>, tensor<1x2x2x16xf32>
+}
