@@ -206,8 +206,10 @@ LogicalResult ScheduleAttr::verify(llvm::function_ref<InFlightDiagnostic()> emit
                           "parallel_only)";
   if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
     return emitError() << "schedule vector width " << vectorWidth << " is not 4, 8 or 16 lanes";
-  if (unroll < 1 || unroll > 16)
-    return emitError() << "schedule unroll " << unroll << " is not in [1, 16]";
+  // Up to a whole 1024-element row a step (a LayerNorm's reduction) in
+  // 4-lane vectors.
+  if (unroll < 1 || unroll > 256)
+    return emitError() << "schedule unroll " << unroll << " is not in [1, 256]";
   if (splits.size() % 2)
     return emitError() << "schedule splits are [loop, position] pairs";
   for (size_t i = 0; i < splits.size(); i += 2)

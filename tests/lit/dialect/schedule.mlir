@@ -18,6 +18,20 @@ module attributes {acnn.schedule = #acnn.schedule<matmul, hoist, tile = [6, 16, 
 
 // -----
 
+// A whole 768-element row a step: 48 vectors (as the generator writes a
+// LayerNorm's reduction, which a schedules file must read back).
+// CHECK: #acnn.schedule<reduction, vector = 16, unroll = 48, tile = [1, 1, 768], vectorize, hoist>
+module attributes {acnn.schedule = #acnn.schedule<reduction, vector = 16, unroll = 48, tile = [1, 1, 768], vectorize, hoist>} {
+}
+
+// -----
+
+// expected-error @+1 {{schedule unroll 300 is not in [1, 256]}}
+module attributes {acnn.schedule = #acnn.schedule<reduction, vector = 4, unroll = 300>} {
+}
+
+// -----
+
 // expected-error @+1 {{unknown schedule kind 'winograd'}}
 module attributes {acnn.schedule = #acnn.schedule<winograd, vector = 8>} {
 }
