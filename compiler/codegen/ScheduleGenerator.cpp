@@ -135,8 +135,8 @@ VectorTile rowTile(int64_t extent, int64_t rows, bool divisor = false) {
 
 /// Accumulator rows that fit beside `vectors` accumulator columns, one input
 /// broadcast and `operandRows` rows of the other operand (a conv's or
-/// matmul's one filter vector; a depthwise conv's KW filter taps, all live
-/// across its row).
+/// matmul's one filter vector; a depthwise conv's KW filter taps and its
+/// input, all live across its row).
 int64_t rowsFor(const ScheduleTarget &t, int64_t vectors, int64_t cap, int64_t operandRows = 1) {
   return std::clamp<int64_t>((t.vectorRegisters - operandRows * vectors - 1) / vectors, 1, cap);
 }
@@ -151,7 +151,8 @@ void addSplit(Schedule &s, int64_t dim, const VectorTile &tile) {
 /// both are split off. Fewer rows than that (a narrow map, a remainder
 /// piece) take 4 vectors of columns where they divide the columns, so
 /// as many accumulators hide the FMA latency (2 output columns x 32 channels
-/// instead of 2 x 16).
+/// instead of 2 x 16). `operandRows` as rowsFor's; with more than one, the
+/// rows divide the extent where they can (rowTile's `divisor`).
 struct RegisterTile {
   VectorTile rows, cols;
   int64_t vectors;
@@ -207,9 +208,9 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
 /// window decomposed to 1-D and vectorised along c.
 Schedule windowSchedule(Schedule s, const ScheduleTarget &t, KernelKind kind) {
   enum { N, OH, OW, C, KH, KW };
-  // A depthwise conv holds its row's KW filter taps beside the accumulators
-  // (14 x 2 accumulators + 3 x 2 taps spilled: 32x112x112 3x3 took 0.29 ms,
-  // 0.11 ms with 7 rows).
+  // A depthwise conv holds its row's KW filter taps and its input beside the
+  // accumulators (14 x 2 accumulators + 3 x 2 taps spilled: 32x112x112 3x3
+  // took 0.29 ms, 0.11 ms with 7 or 8 rows).
   RegisterTile tile =
       registerTile(s, t, OW, C, kind == KernelKind::Depthwise ? s.loopExtents[KW] + 1 : 1);
   s.kind = kind;
