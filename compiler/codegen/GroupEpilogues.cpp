@@ -111,12 +111,15 @@ void ownDestination(OpBuilder &b, Group g, int64_t group) {
   init->set(own);
 }
 
-/// Whether `body` may head a group: a conv, depthwise conv, matmul or
-/// contraction generic (attention's scores) on static tensors whose parallel
-/// loops come first.
+/// Whether `body` may head a group: a conv, depthwise conv, pooling, matmul
+/// or contraction generic (attention's scores) on static tensors whose
+/// parallel loops come first. (A max pool's start is its -inf fill: in the
+/// group it is a register splat, not a pass writing the output and another
+/// reading it back.)
 bool isBody(linalg::LinalgOp body) {
   const bool contraction = isa<linalg::GenericOp>(body) && linalg::isaContractionOpInterface(body);
-  if (!(isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp, linalg::MatmulOp>(body) ||
+  if (!(isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+            linalg::PoolingNhwcSumOp, linalg::MatmulOp>(body) ||
         contraction) ||
       !body.hasPureTensorSemantics() || body.hasDynamicShape())
     return false;

@@ -257,3 +257,22 @@ func.func @depthwise_relu6(%x: tensor<1x14x14x16xf32>, %w: tensor<3x3x16xf32>, %
   } -> tensor<1x12x12x16xf32>
   return %r : tensor<1x12x12x16xf32>
 }
+
+// -----
+
+// A max pool heads a group with its -inf fill as the start (a splat in
+// registers rather than a pass writing the output and another reading it);
+// without an epilogue the group ends in a copy for its readers.
+// CHECK-LABEL: func @max_pool
+// CHECK: %[[S:.*]] = linalg.fill {acnn.group_start = [[G:[0-9]+]] : i64} ins(%{{.*}} : f32)
+// CHECK: %[[P:.*]] = linalg.pooling_nhwc_max {acnn.group_body = [[G]] : i64{{.*}}} ins(%{{.*}}, %{{.*}} : tensor<1x14x14x16xf32>, tensor<3x3xf32>) outs(%[[S]] : tensor<1x12x12x16xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x12x12x16xf32>) {{.*}} attrs =  {acnn.group_epilogue = [[G]] : i64}
+// CHECK: return %[[R]]
+func.func @max_pool(%x: tensor<1x14x14x16xf32>, %win: tensor<3x3xf32>) -> tensor<1x12x12x16xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x12x12x16xf32>
+  %start = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
+  %p = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %win : tensor<1x14x14x16xf32>, tensor<3x3xf32>) outs(%start : tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
+  return %p : tensor<1x12x12x16xf32>
+}
