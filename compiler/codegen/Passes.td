@@ -216,9 +216,9 @@ def FusePoolIntoConv : Pass<"acnn-fuse-pool-into-conv", "mlir::func::FuncOp"> {
 }
 
 def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
-  let summary = "Make a conv or matmul, its element-wise consumer and its accumulator start one kernel";
+  let summary = "Make a conv, pool or matmul, its element-wise consumer and its accumulator start one kernel";
   let description = [{
-    An NHWC conv, a matmul or a contraction generic whose result only an
+    An NHWC conv (depthwise too) or pool, a matmul or a contraction generic whose result only an
     element-wise generic reads
     (through identity maps, over exactly the conv's parallel loops) is
     grouped with that generic and with the op starting its accumulator (a
