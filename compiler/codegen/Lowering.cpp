@@ -75,7 +75,8 @@ void addToLLVMPasses(OpPassManager &pm, bool sharedLibrary) {
                   // to LLVM before scf to cf, else OpenMP's alloca scopes break.
                   "func.func(acnn-copies-to-linalg),scf-forall-to-parallel,"
                   "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,"
-                  "lower-affine,func.func(acnn-sink-to-stores),convert-scf-to-openmp,acnn-runtime-thread-count,acnn-outline-kernels,"
+                  "lower-affine,func.func(acnn-sink-to-stores),convert-scf-to-openmp,"
+                  "acnn-runtime-thread-count,acnn-outline-kernels,"
                   "expand-strided-metadata,lower-affine,"
                   "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
                   "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,"

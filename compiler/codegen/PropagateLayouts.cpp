@@ -113,16 +113,23 @@ Value writePermuted(PatternRewriter &rewriter, linalg::GenericOp producer,
   return (*linalg::interchangeGenericOp(rewriter, written, order)).getResult(0);
 }
 
+/// linalg.transpose of `v` (result axis k is v's axis perm[k]).
+Value transposed(PatternRewriter &rewriter, Location loc, Value v, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  Value empty = tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, v, empty, perm).getResult()[0];
+}
+
 /// `v` (written by writePermuted with `perm`) transposed back to the layout
 /// the producer wrote.
-Value transposeBack(PatternRewriter &rewriter, Location loc, Value v, Type oldType,
-                    ArrayRef<int64_t> perm) {
+Value transposeBack(PatternRewriter &rewriter, Location loc, Value v, ArrayRef<int64_t> perm) {
   SmallVector<int64_t> inverse(perm.size());
   for (auto [k, p] : llvm::enumerate(perm))
     inverse[p] = k;
-  auto type = cast<RankedTensorType>(oldType);
-  Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
-  return linalg::TransposeOp::create(rewriter, loc, v, empty, inverse).getResult()[0];
+  return transposed(rewriter, loc, v, inverse);
 }
 
 /// An element-wise generic with one result, written through a permutation
@@ -162,8 +169,7 @@ struct WriteTransposedLayout : OpRewritePattern<linalg::TransposeOp> {
     if (!producer->use_empty())
       rewriter.replaceAllUsesWith(
           producer.getResult(0),
-          transposeBack(rewriter, producer.getLoc(), result, producer.getResult(0).getType(),
-                        perm));
+          transposeBack(rewriter, producer.getLoc(), result, perm));
     rewriter.eraseOp(producer);
     return success();
   }
@@ -203,8 +209,7 @@ struct WriteInputLayout : OpRewritePattern<linalg::GenericOp> {
     for (AffineExpr e : layout.getResults())
       perm.push_back(*outMap.getResultPosition(e));
     Value result = writePermuted(rewriter, op, perm);
-    rewriter.replaceOp(op, transposeBack(rewriter, op.getLoc(), result, op.getResult(0).getType(),
-                                         perm));
+    rewriter.replaceOp(op, transposeBack(rewriter, op.getLoc(), result, perm));
     return success();
   }
 };
@@ -221,17 +226,12 @@ struct TransposeBeforePad : OpRewritePattern<linalg::TransposeOp> {
     if (!padValue || !pad->hasOneUse() || !pad.getLow().empty() || !pad.getHigh().empty())
       return failure();
     ArrayRef<int64_t> perm = transpose.getPermutation();
-    auto sourceType = cast<RankedTensorType>(pad.getSourceType());
-    SmallVector<int64_t> shape, low, high;
+    SmallVector<int64_t> low, high;
     for (int64_t p : perm) {
-      shape.push_back(sourceType.getDimSize(p));
       low.push_back(pad.getStaticLow()[p]);
       high.push_back(pad.getStaticHigh()[p]);
     }
-    Location loc = transpose.getLoc();
-    Value empty = tensor::EmptyOp::create(rewriter, loc, shape, sourceType.getElementType());
-    Value moved =
-        linalg::TransposeOp::create(rewriter, loc, pad.getSource(), empty, perm).getResult()[0];
+    Value moved = transposed(rewriter, transpose.getLoc(), pad.getSource(), perm);
     rewriter.replaceOpWithNewOp<tensor::PadOp>(
         transpose, transpose.getResult()[0].getType(), moved,
         getAsIndexOpFoldResult(getContext(), low), getAsIndexOpFoldResult(getContext(), high),
@@ -261,18 +261,10 @@ struct TransposeBeforeConcat : OpRewritePattern<linalg::TransposeOp> {
     }
     // The transposed result's axis k is the concat's axis perm[k].
     int64_t axis = llvm::find(perm, static_cast<int64_t>(concat.getDim())) - perm.begin();
-    Location loc = transpose.getLoc();
     rewriter.setInsertionPoint(concat);
     SmallVector<Value> inputs;
-    for (Value input : concat.getInputs()) {
-      auto type = cast<RankedTensorType>(input.getType());
-      SmallVector<int64_t> shape;
-      for (int64_t p : perm)
-        shape.push_back(type.getDimSize(p));
-      Value empty = tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
-      inputs.push_back(
-          linalg::TransposeOp::create(rewriter, loc, input, empty, perm).getResult()[0]);
-    }
+    for (Value input : concat.getInputs())
+      inputs.push_back(transposed(rewriter, transpose.getLoc(), input, perm));
     Value moved = tensor::ConcatOp::create(rewriter, concat.getLoc(), axis, inputs);
     for (Operation *user : llvm::to_vector(concat->getUsers()))
       rewriter.replaceOp(user, moved);
@@ -285,8 +277,8 @@ struct PropagateLayouts : impl::PropagateLayoutsBase<PropagateLayouts> {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<ReadThroughTranspose>(ctx, /*benefit=*/2);
-    patterns.add<WriteTransposedLayout, WriteInputLayout, TransposeBeforePad, TransposeBeforeConcat>(
-        ctx);
+    patterns.add<WriteTransposedLayout, WriteInputLayout, TransposeBeforePad,
+                 TransposeBeforeConcat>(ctx);
     linalg::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -104,7 +104,8 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
         schedule = e.schedule;
         fromFile.erase(it);
       } else {
-        schedule = toAttr(generateSchedule(k.loops, *t, grouped ? k.root : linalg::LinalgOp()), ctx);
+        linalg::LinalgOp epilogue = grouped ? k.root : linalg::LinalgOp();
+        schedule = toAttr(generateSchedule(k.loops, *t, epilogue), ctx);
       }
       auto tag = IntegerAttr::get(i64, index);
       k.root->setAttr(kKernelAttr, tag);

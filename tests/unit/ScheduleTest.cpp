@@ -159,23 +159,29 @@ protected:
                     arith::ArithDialect, math::MathDialect>();
   }
 
-  acnn::Schedule schedule(const char *source, const acnn::ScheduleTarget &target) {
+  /// The linalg ops of `source`, parsed into `module`.
+  SmallVector<linalg::LinalgOp> parse(const char *source) {
     module = parseSourceString<ModuleOp>(source, &ctx);
     EXPECT_TRUE(module);
-    linalg::LinalgOp op;
-    module->walk([&](linalg::LinalgOp found) { op = found; });
-    EXPECT_TRUE(op);
-    return acnn::generateSchedule(op, target);
+    SmallVector<linalg::LinalgOp> ops;
+    if (module)
+      module->walk([&](linalg::LinalgOp found) { ops.push_back(found); });
+    return ops;
+  }
+
+  /// The schedule of `source`'s last linalg op.
+  acnn::Schedule schedule(const char *source, const acnn::ScheduleTarget &target) {
+    SmallVector<linalg::LinalgOp> ops = parse(source);
+    EXPECT_FALSE(ops.empty());
+    return ops.empty() ? acnn::Schedule() : acnn::generateSchedule(ops.back(), target);
   }
 
   /// The schedule of `source`'s first linalg op with its last as epilogue.
   acnn::Schedule scheduleWithEpilogue(const char *source, const acnn::ScheduleTarget &target) {
-    module = parseSourceString<ModuleOp>(source, &ctx);
-    EXPECT_TRUE(module);
-    SmallVector<linalg::LinalgOp> ops;
-    module->walk([&](linalg::LinalgOp found) { ops.push_back(found); });
+    SmallVector<linalg::LinalgOp> ops = parse(source);
     EXPECT_EQ(ops.size(), 2u);
-    return acnn::generateSchedule(ops.front(), target, ops.back());
+    return ops.size() < 2 ? acnn::Schedule()
+                          : acnn::generateSchedule(ops.front(), target, ops.back());
   }
 
   MLIRContext ctx;
