@@ -26,6 +26,19 @@ UnaryFn unaryFunction(Operation *op) {
       .Case([](ExpOp) { return [](double x) { return std::exp(x); }; })
       .Case([](NegOp) { return [](double x) { return -x; }; })
       .Case([](ReciprocalOp) { return [](double x) { return 1.0 / x; }; })
+      .Case([](AbsOp) { return [](double x) { return std::fabs(x); }; })
+      .Case([](LogOp) { return [](double x) { return std::log(x); }; })
+      .Case([](SoftplusOp) {
+        return [](double x) { return x > 20 ? x : std::log1p(std::exp(x)); };
+      })
+      .Case([](LeakyReluOp op) {
+        double alpha = op.getAlpha().convertToFloat();
+        return [=](double x) { return x < 0 ? alpha * x : x; };
+      })
+      .Case([](EluOp op) {
+        double alpha = op.getAlpha().convertToFloat();
+        return [=](double x) { return x < 0 ? alpha * std::expm1(x) : x; };
+      })
       .Case([](GeluOp op) -> UnaryFn {
         if (op.getApproximateTanh()) // PyTorch's approximate='tanh'
           return [](double x) {
@@ -55,6 +68,7 @@ BinaryFn binaryFunction(Operation *op) {
       .Case([](PowOp) { return [](double a, double b) { return std::pow(a, b); }; })
       .Case([](MaxOp) { return nanMax<double>; })
       .Case([](MinOp) { return nanMin<double>; })
+      .Case([](PReluOp) { return [](double x, double slope) { return x < 0 ? slope * x : x; }; })
       .Default([](Operation *) { return BinaryFn(); });
 }
 

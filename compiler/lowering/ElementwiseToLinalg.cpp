@@ -21,6 +21,12 @@ Value sigmoid(const ScalarBuilder &s, Value x) {
                s.add(s.constant(1.0), s.exp(arith::NegFOp::create(s.b, s.loc, x))));
 }
 
+// `x < 0 ? negative : x`; a NaN x is not below 0, so it passes through.
+Value belowZero(const ScalarBuilder &s, Value x, Value negative) {
+  Value below = arith::CmpFOp::create(s.b, s.loc, arith::CmpFPredicate::OLT, x, s.constant(0.0));
+  return arith::SelectOp::create(s.b, s.loc, below, negative, x);
+}
+
 // The scalar formula of each op, given one element of each operand.
 
 Value scalarOf(ReluOp, const ScalarBuilder &s, ValueRange x) {
@@ -47,6 +53,25 @@ Value scalarOf(NegOp, const ScalarBuilder &s, ValueRange x) {
 }
 Value scalarOf(ReciprocalOp, const ScalarBuilder &s, ValueRange x) {
   return s.div(s.constant(1.0), x[0]);
+}
+Value scalarOf(AbsOp, const ScalarBuilder &s, ValueRange x) {
+  return math::AbsFOp::create(s.b, s.loc, x[0]);
+}
+Value scalarOf(LogOp, const ScalarBuilder &s, ValueRange x) {
+  return math::LogOp::create(s.b, s.loc, x[0]);
+}
+Value scalarOf(SoftplusOp, const ScalarBuilder &s, ValueRange x) {
+  // PyTorch's threshold: above 20, log(1 + e^x) is x in f32 (and e^x would overflow sooner).
+  Value soft = math::LogOp::create(s.b, s.loc, s.add(s.constant(1.0), s.exp(x[0])));
+  Value large = arith::CmpFOp::create(s.b, s.loc, arith::CmpFPredicate::OGT, x[0], s.constant(20.0));
+  return arith::SelectOp::create(s.b, s.loc, large, x[0], soft);
+}
+Value scalarOf(LeakyReluOp op, const ScalarBuilder &s, ValueRange x) {
+  return belowZero(s, x[0], s.mul(s.constant(op.getAlpha().convertToFloat()), x[0]));
+}
+Value scalarOf(EluOp op, const ScalarBuilder &s, ValueRange x) {
+  Value expm1 = s.sub(s.exp(x[0]), s.constant(1.0));
+  return belowZero(s, x[0], s.mul(s.constant(op.getAlpha().convertToFloat()), expm1));
 }
 Value scalarOf(GeluOp op, const ScalarBuilder &s, ValueRange x) {
   // x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2))), or PyTorch's tanh form.
@@ -78,6 +103,9 @@ Value scalarOf(PowOp, const ScalarBuilder &s, ValueRange x) {
 }
 Value scalarOf(MaxOp, const ScalarBuilder &s, ValueRange x) { return s.max(x[0], x[1]); }
 Value scalarOf(MinOp, const ScalarBuilder &s, ValueRange x) { return s.min(x[0], x[1]); }
+Value scalarOf(PReluOp, const ScalarBuilder &s, ValueRange x) {
+  return belowZero(s, x[0], s.mul(x[1], x[0]));
+}
 Value scalarOf(WhereOp, const ScalarBuilder &s, ValueRange x) {
   // Unordered: a NaN condition is non-zero, so it picks on_true.
   Value nonZero =
@@ -111,7 +139,10 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
       ElementwiseToGeneric<HardSigmoidOp>, ElementwiseToGeneric<ClipOp>,
       ElementwiseToGeneric<AddOp>, ElementwiseToGeneric<SubOp>, ElementwiseToGeneric<MulOp>,
       ElementwiseToGeneric<DivOp>, ElementwiseToGeneric<PowOp>, ElementwiseToGeneric<MaxOp>,
-      ElementwiseToGeneric<MinOp>, ElementwiseToGeneric<WhereOp>>(patterns.getContext());
+      ElementwiseToGeneric<MinOp>, ElementwiseToGeneric<WhereOp>, ElementwiseToGeneric<AbsOp>,
+      ElementwiseToGeneric<LogOp>, ElementwiseToGeneric<SoftplusOp>,
+      ElementwiseToGeneric<LeakyReluOp>, ElementwiseToGeneric<EluOp>,
+      ElementwiseToGeneric<PReluOp>>(patterns.getContext());
 }
 
 } // namespace acnn

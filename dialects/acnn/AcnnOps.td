@@ -157,6 +157,17 @@ def Acnn_SqrtOp : Acnn_UnaryOp<"sqrt", "Square root">;
 def Acnn_ExpOp : Acnn_UnaryOp<"exp", "e^x">;
 def Acnn_NegOp : Acnn_UnaryOp<"neg", "-x">;
 def Acnn_ReciprocalOp : Acnn_UnaryOp<"reciprocal", "1 / x">;
+def Acnn_AbsOp : Acnn_UnaryOp<"abs", "|x|">;
+def Acnn_LogOp : Acnn_UnaryOp<"log", "Natural logarithm">;
+def Acnn_SoftplusOp : Acnn_UnaryOp<"softplus", "log(1 + e^x), x itself above 20 (as PyTorch)">;
+
+def Acnn_LeakyReluOp : Acnn_UnaryOp<"leaky_relu", "x < 0 ? alpha * x : x"> {
+  let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
+}
+
+def Acnn_EluOp : Acnn_UnaryOp<"elu", "x < 0 ? alpha * (e^x - 1) : x"> {
+  let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<F32Attr, "1.0f">:$alpha);
+}
 
 def Acnn_GeluOp : Acnn_UnaryOp<"gelu", "x * Phi(x), exactly or with the tanh approximation"> {
   let arguments = (ins Acnn_Tensor:$input,
@@ -188,6 +199,7 @@ def Acnn_DivOp : Acnn_BinaryOp<"div", "lhs / rhs">;
 def Acnn_PowOp : Acnn_BinaryOp<"pow", "lhs ^ rhs">;
 def Acnn_MaxOp : Acnn_BinaryOp<"max", "max(lhs, rhs)">;
 def Acnn_MinOp : Acnn_BinaryOp<"min", "min(lhs, rhs)">;
+def Acnn_PReluOp : Acnn_BinaryOp<"prelu", "lhs < 0 ? rhs * lhs : lhs (rhs the slope)">;
 
 def Acnn_WhereOp : Acnn_InferredOp<"where"> {
   let summary = "condition != 0 ? on_true : on_false, with NumPy broadcasting of all three";

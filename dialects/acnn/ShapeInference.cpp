@@ -217,6 +217,7 @@ ACNN_BINARY_INFER(DivOp, "div")
 ACNN_BINARY_INFER(PowOp, "pow")
 ACNN_BINARY_INFER(MaxOp, "max")
 ACNN_BINARY_INFER(MinOp, "min")
+ACNN_BINARY_INFER(PReluOp, "prelu")
 #undef ACNN_BINARY_INFER
 
 LogicalResult WhereOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,

@@ -183,4 +183,30 @@ Expected<Value> NodeContext::reshape(Value v, llvm::ArrayRef<int64_t> shape) {
   return op->getResult();
 }
 
+Value OpChain::reshape(Value v, llvm::ArrayRef<int64_t> shape) {
+  if (failure)
+    return {};
+  Expected<Value> reshaped = ctx.reshape(v, shape);
+  if (!reshaped) {
+    failure = reshaped.takeError();
+    return {};
+  }
+  return *reshaped;
+}
+
+llvm::Error OpChain::done() {
+  if (!failure)
+    return llvm::Error::success();
+  llvm::Error first = std::move(*failure);
+  failure.reset();
+  return first;
+}
+
+llvm::Error OpChain::emit(Value v) {
+  if (llvm::Error e = done())
+    return e;
+  ctx.setOutput(0, v);
+  return llvm::Error::success();
+}
+
 } // namespace acnn

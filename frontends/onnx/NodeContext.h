@@ -141,6 +141,36 @@ private:
   int index;
 };
 
+/// Builds the several acnn ops one ONNX node becomes (Selu, InstanceNormalization,
+/// DepthToSpace, ...). Each call creates its op, or, after the first failure,
+/// nothing and returns a null value; done() gives that first failure.
+class OpChain {
+public:
+  explicit OpChain(NodeContext &ctx) : ctx(ctx) {}
+
+  template <typename OpT, typename... Args> mlir::Value op(Args &&...args) {
+    if (failure)
+      return {};
+    llvm::Expected<OpT> created = ctx.create<OpT>(std::forward<Args>(args)...);
+    if (!created) {
+      failure = created.takeError();
+      return {};
+    }
+    return (*created)->getResult(0);
+  }
+  mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+  mlir::Value scalar(float value) { return ctx.graph().scalar(value, ctx.loc()); }
+
+  /// Success, or the first failure.
+  llvm::Error done();
+  /// done(), then `v` as the node's output 0.
+  llvm::Error emit(mlir::Value v);
+
+private:
+  NodeContext &ctx;
+  std::optional<llvm::Error> failure;
+};
+
 /// The converter of an op that maps input 0 to OpT with no attributes.
 template <typename OpT> llvm::Error unaryOp(NodeContext &ctx) {
   return ctx.emit<OpT>(ctx.value(0));

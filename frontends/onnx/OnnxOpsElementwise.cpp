@@ -31,6 +31,9 @@ int64_t negInt(int64_t a) { return -a; }
 double negFloat(double a) { return -a; }
 double sqrtFloat(double a) { return std::sqrt(a); }
 double reciprocalFloat(double a) { return 1.0 / a; }
+int64_t absInt(int64_t a) { return a < 0 ? -a : a; }
+double absFloat(double a) { return std::fabs(a); }
+double logFloat(double a) { return std::log(a); }
 
 std::optional<int64_t> addInts(int64_t a, int64_t b) { return a + b; }
 std::optional<int64_t> subInts(int64_t a, int64_t b) { return a - b; }
@@ -167,6 +170,59 @@ llvm::Error hardSigmoid(NodeContext &ctx) {
   return ctx.emit<HardSigmoidOp>(ctx.value(0), llvm::APFloat(*alpha), llvm::APFloat(*beta));
 }
 
+// An op whose one attribute `name` (default `dflt`) is its acnn op's only attribute.
+template <typename OpT> llvm::Error withAlpha(NodeContext &ctx, float dflt) {
+  llvm::Expected<float> alpha = ctx.attrFloat("alpha", dflt);
+  if (!alpha)
+    return alpha.takeError();
+  return ctx.emit<OpT>(ctx.value(0), llvm::APFloat(*alpha));
+}
+
+llvm::Error leakyRelu(NodeContext &ctx) { return withAlpha<LeakyReluOp>(ctx, 0.01f); }
+llvm::Error elu(NodeContext &ctx) { return withAlpha<EluOp>(ctx, 1.0f); }
+
+// gamma * elu(x, alpha).
+llvm::Error selu(NodeContext &ctx) {
+  llvm::Expected<float> alpha = ctx.attrFloat("alpha", 1.67326319217681884765625f);
+  if (!alpha)
+    return alpha.takeError();
+  llvm::Expected<float> gamma = ctx.attrFloat("gamma", 1.05070102214813232421875f);
+  if (!gamma)
+    return gamma.takeError();
+  OpChain chain(ctx);
+  Value elu = chain.op<EluOp>(ctx.value(0), llvm::APFloat(*alpha));
+  return chain.emit(chain.op<MulOp>(elu, chain.scalar(*gamma)));
+}
+
+// alpha * elu(x / alpha, 1).
+llvm::Error celu(NodeContext &ctx) {
+  llvm::Expected<float> alpha = ctx.attrFloat("alpha", 1.0f);
+  if (!alpha)
+    return alpha.takeError();
+  if (*alpha == 0)
+    return ctx.fail("alpha must not be 0");
+  OpChain chain(ctx);
+  Value scaled = chain.op<DivOp>(ctx.value(0), chain.scalar(*alpha));
+  Value elu = chain.op<EluOp>(scaled, llvm::APFloat(1.0f));
+  return chain.emit(chain.op<MulOp>(elu, chain.scalar(*alpha)));
+}
+
+// x / (1 + |x|).
+llvm::Error softsign(NodeContext &ctx) {
+  OpChain chain(ctx);
+  Value x = ctx.value(0);
+  Value denominator = chain.op<AddOp>(chain.op<AbsOp>(x), chain.scalar(1.0f));
+  return chain.emit(chain.op<DivOp>(x, denominator));
+}
+
+// Opset 18's Mish: x * tanh(softplus(x)), as torch.onnx writes it before.
+llvm::Error mish(NodeContext &ctx) {
+  OpChain chain(ctx);
+  Value x = ctx.value(0);
+  Value t = chain.op<TanhOp>(chain.op<SoftplusOp>(x));
+  return chain.emit(chain.op<MulOp>(x, t));
+}
+
 // Opset 20's Gelu; com.microsoft's Gelu is the exact form (no attribute).
 llvm::Error gelu(NodeContext &ctx) {
   llvm::Expected<std::string> approximate = ctx.attrString("approximate", "none");
@@ -196,6 +252,16 @@ void registerElementwiseOps(OpTable &table) {
   addOp(table, "Sqrt", foldableUnary<SqrtOp, nullptr, sqrtFloat>).opsets(6);
   addOp(table, "Neg", foldableUnary<NegOp, negInt, negFloat>).opsets(6);
   addOp(table, "Reciprocal", foldableUnary<ReciprocalOp, nullptr, reciprocalFloat>).opsets(6);
+  addOp(table, "Abs", foldableUnary<AbsOp, absInt, absFloat>).opsets(6);
+  addOp(table, "Log", foldableUnary<LogOp, nullptr, logFloat>).opsets(6);
+  addOp(table, "Softplus", unaryOp<SoftplusOp>).opsets(1);
+  addOp(table, "Softsign", softsign).opsets(1);
+  addOp(table, "Mish", mish).opsets(18);
+  addOp(table, "LeakyRelu", leakyRelu).opsets(6);
+  addOp(table, "PRelu", binary<PReluOp>, 2, 2).opsets(7);
+  addOp(table, "Elu", elu).opsets(6);
+  addOp(table, "Selu", selu).opsets(6);
+  addOp(table, "Celu", celu).opsets(12);
   addOp(table, "HardSwish", unaryOp<HardSwishOp>).opsets(14);
   addOp(table, "HardSigmoid", hardSigmoid).opsets(6);
   addOp(table, "Gelu", gelu).opsets(20);

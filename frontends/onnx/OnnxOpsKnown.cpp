@@ -204,9 +204,7 @@ llvm::Error rounding(NodeContext &ctx) {
   return llvm::Error::success();
 }
 
-int64_t absInt(int64_t a) { return a < 0 ? -a : a; }
 int64_t sameInt(int64_t a) { return a; }
-double absFloat(double a) { return std::fabs(a); }
 double floorFloat(double a) { return std::floor(a); }
 double ceilFloat(double a) { return std::ceil(a); }
 
@@ -269,7 +267,6 @@ void registerKnownOps(OpTable &table) {
   addOp(table, "Or", boolean<std::logical_or<>>, 2, 2).opsets(7).allKnown();
   addOp(table, "Xor", boolean<LogicalXor>, 2, 2).opsets(7).allKnown();
   addOp(table, "Not", logicalNot).allKnown();
-  addOp(table, "Abs", rounding<absInt, absFloat>).opsets(6).allKnown();
   addOp(table, "Floor", rounding<sameInt, floorFloat>).opsets(6).allKnown();
   addOp(table, "Ceil", rounding<sameInt, ceilFloat>).opsets(6).allKnown();
   addOp(table, "Mod", mod, 2, 2).opsets(10).allKnown();

@@ -171,6 +171,60 @@ llvm::Error transpose(NodeContext &ctx) {
   return ctx.emit<TransposeOp>(ctx.value(0), *perm);
 }
 
+// DepthToSpace and SpaceToDepth: a reshape that splits axes, a transpose and
+// a reshape that merges them.
+Expected<int64_t> blockSizeOf(NodeContext &ctx) {
+  ArrayRef<int64_t> in = ctx.shape(0);
+  if (in.size() != 4)
+    return ctx.fail("input must be NCHW (rank 4), got rank " + llvm::Twine(in.size()));
+  if (!ctx.hasAttr("blocksize"))
+    return ctx.fail("blocksize is required");
+  Expected<int64_t> b = ctx.attrInt("blocksize", 1);
+  if (!b)
+    return b.takeError();
+  if (*b <= 0)
+    return ctx.fail("blocksize must be positive");
+  return *b;
+}
+
+llvm::Error depthToSpace(NodeContext &ctx) {
+  Expected<int64_t> b = blockSizeOf(ctx);
+  if (!b)
+    return b.takeError();
+  Expected<std::string> mode = ctx.attrString("mode", "DCR");
+  if (!mode)
+    return mode.takeError();
+  if (*mode != "DCR" && *mode != "CRD")
+    return ctx.fail("mode '" + *mode + "' is not DCR or CRD");
+  ArrayRef<int64_t> in = ctx.shape(0);
+  int64_t n = in[0], c = in[1], h = in[2], w = in[3], bb = *b * *b;
+  if (c % bb)
+    return ctx.fail("channels " + llvm::Twine(c) + " are not a multiple of blocksize^2");
+  // DCR: channels are (row offset, column offset, channel); CRD: (channel, row, column).
+  bool dcr = *mode == "DCR";
+  SmallVector<int64_t> split = dcr ? SmallVector<int64_t>{n, *b, *b, c / bb, h, w}
+                                   : SmallVector<int64_t>{n, c / bb, *b, *b, h, w};
+  SmallVector<int64_t> perm =
+      dcr ? SmallVector<int64_t>{0, 3, 4, 1, 5, 2} : SmallVector<int64_t>{0, 1, 4, 2, 5, 3};
+  OpChain chain(ctx);
+  Value moved = chain.op<TransposeOp>(chain.reshape(ctx.value(0), split), perm);
+  return chain.emit(chain.reshape(moved, {n, c / bb, h * *b, w * *b}));
+}
+
+llvm::Error spaceToDepth(NodeContext &ctx) {
+  Expected<int64_t> b = blockSizeOf(ctx);
+  if (!b)
+    return b.takeError();
+  ArrayRef<int64_t> in = ctx.shape(0);
+  int64_t n = in[0], c = in[1], h = in[2], w = in[3];
+  if (h % *b || w % *b)
+    return ctx.fail("height and width must be multiples of blocksize " + llvm::Twine(*b));
+  OpChain chain(ctx);
+  Value split = chain.reshape(ctx.value(0), {n, c, h / *b, *b, w / *b, *b});
+  Value moved = chain.op<TransposeOp>(split, SmallVector<int64_t>{0, 3, 5, 1, 2, 4});
+  return chain.emit(chain.reshape(moved, {n, c * *b * *b, h / *b, w / *b}));
+}
+
 llvm::Error concat(NodeContext &ctx) {
   if (!ctx.hasAttr("axis"))
     return ctx.fail("axis is required");
@@ -431,6 +485,8 @@ void registerMovementOps(OpTable &table) {
   addOp(table, "Unsqueeze", unsqueeze, 1, 2).known({1});
   addOp(table, "Squeeze", squeeze, 1, 2).known({1});
   addOp(table, "Transpose", transpose);
+  addOp(table, "DepthToSpace", depthToSpace);
+  addOp(table, "SpaceToDepth", spaceToDepth);
   addOp(table, "Concat", concat, 1, kVariadic).opsets(4);
   addOp(table, "Gather", gather, 2, 2).known({1});
   addOp(table, "Slice", slice, 1, 5).known({1, 2, 3, 4});

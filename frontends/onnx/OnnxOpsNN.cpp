@@ -137,6 +137,33 @@ llvm::Error averagePool(NodeContext &ctx) {
                                p->ceilMode, *countPad != 0);
 }
 
+// (x - mean) / sqrt(variance + eps) * scale + bias per sample and channel,
+// the statistics over every axis after the first two.
+llvm::Error instanceNorm(NodeContext &ctx) {
+  Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
+  if (!eps)
+    return eps.takeError();
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 3)
+    return ctx.fail("input must have rank >= 3, got " + llvm::Twine(shape.size()));
+  for (unsigned i = 1; i <= 2; ++i)
+    if (ctx.shape(i) != ArrayRef<int64_t>(shape[1]))
+      return ctx.fail(llvm::Twine(i == 1 ? "scale" : "B") + " must have shape [" +
+                      llvm::Twine(shape[1]) + "], got " + formatShape(ctx.shape(i)));
+  SmallVector<int64_t> axes, perChannel(shape.size() - 1, 1);
+  for (size_t a = 2; a < shape.size(); ++a)
+    axes.push_back(a);
+  perChannel[0] = shape[1];
+  OpChain chain(ctx);
+  Value x = ctx.value(0);
+  Value centred = chain.op<SubOp>(x, chain.op<ReduceMeanOp>(x, axes, true));
+  Value variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(centred, centred), axes, true);
+  Value deviation = chain.op<SqrtOp>(chain.op<AddOp>(variance, chain.scalar(*eps)));
+  Value scaled = chain.op<MulOp>(chain.op<DivOp>(centred, deviation),
+                                 chain.reshape(ctx.value(1), perChannel));
+  return chain.emit(chain.op<AddOp>(scaled, chain.reshape(ctx.value(2), perChannel)));
+}
+
 // Mean and 1 / sqrt(variance + epsilon) over the normalised axes, with the
 // reduced axes kept: LayerNormalization's optional outputs 1 and 2.
 llvm::Error layerNormStatistics(NodeContext &ctx, int64_t axis, float eps) {
@@ -191,9 +218,16 @@ llvm::Error layerNorm(NodeContext &ctx) {
   return llvm::Error::success();
 }
 
-// Opsets before AxesInputSince give axes as an attribute, later ones as input 1.
-template <typename OpT, int64_t AxesInputSince> llvm::Error reduce(NodeContext &ctx) {
-  Expected<SmallVector<int64_t>> axes = ctx.intsFromAttrOrInput("axes", 1, AxesInputSince);
+// A reduction's axes (all when empty) and keepdims; `reduce` false when
+// noop_with_empty_axes leaves the input unreduced. Opsets before
+// AxesInputSince give axes as an attribute, later ones as input 1.
+struct Reduction {
+  SmallVector<int64_t> axes;
+  bool keepdims, reduce;
+};
+
+Expected<Reduction> reductionOf(NodeContext &ctx, int64_t axesInputSince) {
+  Expected<SmallVector<int64_t>> axes = ctx.intsFromAttrOrInput("axes", 1, axesInputSince);
   if (!axes)
     return axes.takeError();
   Expected<int64_t> keepdims = ctx.attrInt("keepdims", 1);
@@ -202,18 +236,74 @@ template <typename OpT, int64_t AxesInputSince> llvm::Error reduce(NodeContext &
   Expected<int64_t> noop = ctx.attrInt("noop_with_empty_axes", 0);
   if (!noop)
     return noop.takeError();
-  if (axes->empty()) {
-    if (*noop) {
-      ctx.forwardInput(0);
-      return llvm::Error::success();
-    }
+  Reduction r{*axes, *keepdims != 0, !(axes->empty() && *noop)};
+  if (r.axes.empty())
     for (size_t i = 0; i < ctx.shape(0).size(); ++i)
-      axes->push_back(i);
-  }
-  return ctx.emit<OpT>(ctx.value(0), *axes, *keepdims != 0);
+      r.axes.push_back(i);
+  return r;
 }
 
-llvm::Error softmax(NodeContext &ctx) {
+template <typename OpT, int64_t AxesInputSince> llvm::Error reduce(NodeContext &ctx) {
+  Expected<Reduction> r = reductionOf(ctx, AxesInputSince);
+  if (!r)
+    return r.takeError();
+  if (!r->reduce) {
+    ctx.forwardInput(0);
+    return llvm::Error::success();
+  }
+  return ctx.emit<OpT>(ctx.value(0), r->axes, r->keepdims);
+}
+
+// The reductions ONNX defines over a sum: an element-wise step, the sum (none
+// when noop_with_empty_axes leaves the input unreduced, as in ONNX's
+// reference), then a step on the sum.
+enum class SumReduction { L1, L2, SumSquare, LogSum, LogSumExp };
+
+template <SumReduction Kind, int64_t AxesInputSince> llvm::Error sumReduction(NodeContext &ctx) {
+  using K = SumReduction;
+  Expected<Reduction> r = reductionOf(ctx, AxesInputSince);
+  if (!r)
+    return r.takeError();
+  OpChain chain(ctx);
+  Value x = ctx.value(0), y, shift;
+  if (Kind == K::LogSumExp && r->reduce) {
+    // log(sum(e^x)) = m + log(sum(e^(x - m))) with m the maximum: no overflow.
+    shift = chain.op<ReduceMaxOp>(x, r->axes, true);
+    x = chain.op<SubOp>(x, shift);
+  }
+  if (Kind == K::L1)
+    y = chain.op<AbsOp>(x);
+  else if (Kind == K::L2 || Kind == K::SumSquare)
+    y = chain.op<MulOp>(x, x);
+  else if (Kind == K::LogSumExp)
+    y = chain.op<ExpOp>(x);
+  else
+    y = x;
+  if (r->reduce)
+    y = chain.op<ReduceSumOp>(y, r->axes, r->keepdims);
+  if (Kind == K::L2)
+    y = chain.op<SqrtOp>(y);
+  if (Kind == K::LogSum || Kind == K::LogSumExp)
+    y = chain.op<LogOp>(y);
+  if (Kind == K::LogSumExp && r->reduce) {
+    if (!r->keepdims && y)
+      shift = chain.reshape(shift, cast<RankedTensorType>(y.getType()).getShape());
+    y = chain.op<AddOp>(y, shift);
+  }
+  return chain.emit(y);
+}
+
+// x - log(sum(e^x)) along `axis`, as x - m - log(sum(e^(x - m))) with m the
+// maximum, so large values do not overflow.
+Value logSoftmaxOf(OpChain &chain, Value x, int64_t axis) {
+  Value shifted = chain.op<SubOp>(x, chain.op<ReduceMaxOp>(x, SmallVector<int64_t>{axis}, true));
+  Value sum = chain.op<ReduceSumOp>(chain.op<ExpOp>(shifted), SmallVector<int64_t>{axis}, true);
+  return chain.op<SubOp>(shifted, chain.op<LogOp>(sum));
+}
+
+// Softmax and LogSoftmax. Before opset 13 they ran over the input flattened to
+// 2-D at `axis`; that is the plain one when axis is the last.
+template <bool Log> llvm::Error softmax(NodeContext &ctx) {
   bool coerce2d = ctx.opset() < 13;
   Expected<int64_t> axis = ctx.attrInt("axis", coerce2d ? 1 : -1);
   if (!axis)
@@ -223,22 +313,17 @@ llvm::Error softmax(NodeContext &ctx) {
   if (!a)
     return ctx.fail("axis " + llvm::Twine(*axis) + " is out of range for rank " +
                     llvm::Twine(rank));
-  // Before opset 13 softmax ran over the input flattened to 2-D at `axis`;
-  // that is the plain softmax when axis is the last one.
-  if (!coerce2d || *a == rank - 1)
-    return ctx.emit<SoftmaxOp>(ctx.value(0), *axis);
+  OpChain chain(ctx);
   Value x = ctx.value(0);
-  Expected<FlattenOp> flat = ctx.create<FlattenOp>(x, *a);
-  if (!flat)
-    return flat.takeError();
-  Expected<SoftmaxOp> sm = ctx.create<SoftmaxOp>(flat->getResult(), -1);
-  if (!sm)
-    return sm.takeError();
-  Expected<Value> back = ctx.reshape(sm->getResult(), ctx.shape(0));
-  if (!back)
-    return back.takeError();
-  ctx.setOutput(0, *back);
-  return llvm::Error::success();
+  bool flatten = coerce2d && *a != rank - 1;
+  if (flatten) {
+    x = chain.op<FlattenOp>(x, *a);
+    a = 1;
+  }
+  Value y = Log ? logSoftmaxOf(chain, x, *a) : chain.op<SoftmaxOp>(x, *a);
+  if (flatten)
+    y = chain.reshape(y, ctx.shape(0));
+  return chain.emit(y);
 }
 
 llvm::Error matmul(NodeContext &ctx) {
@@ -399,10 +484,17 @@ void registerNNOps(OpTable &table) {
   addOp(table, "GlobalAveragePool", unaryOp<GlobalAvgPoolOp>);
   addOp(table, "GlobalMaxPool", unaryOp<GlobalMaxPoolOp>);
   addOp(table, "LayerNormalization", layerNorm, 2, 3, 3).opsets(17);
+  addOp(table, "InstanceNormalization", instanceNorm, 3, 3).opsets(6);
   addOp(table, "ReduceMean", reduce<ReduceMeanOp, 18>, 1, 2).known({1});
   addOp(table, "ReduceMax", reduce<ReduceMaxOp, 18>, 1, 2).known({1});
   addOp(table, "ReduceSum", reduce<ReduceSumOp, 13>, 1, 2).known({1});
-  addOp(table, "Softmax", softmax);
+  addOp(table, "ReduceL1", sumReduction<SumReduction::L1, 18>, 1, 2).known({1});
+  addOp(table, "ReduceL2", sumReduction<SumReduction::L2, 18>, 1, 2).known({1});
+  addOp(table, "ReduceSumSquare", sumReduction<SumReduction::SumSquare, 18>, 1, 2).known({1});
+  addOp(table, "ReduceLogSum", sumReduction<SumReduction::LogSum, 18>, 1, 2).known({1});
+  addOp(table, "ReduceLogSumExp", sumReduction<SumReduction::LogSumExp, 18>, 1, 2).known({1});
+  addOp(table, "Softmax", softmax<false>);
+  addOp(table, "LogSoftmax", softmax<true>);
   addOp(table, "MatMul", matmul, 2, 2);
   addOp(table, "Gemm", gemm, 2, 3).opsets(7);
 }

@@ -124,3 +124,66 @@ func.func @where(%c: tensor<8xf32>, %t: tensor<8xf32>, %f: tensor<f32>) -> tenso
   %0 = acnn.where %c, %t, %f : (tensor<8xf32>, tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+// Below zero the slope applies; a NaN is not below zero, so it passes through.
+// CHECK-LABEL: func @leaky_relu
+// CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[ALPHA:.*]] = arith.constant 2.000000e-01 : f32
+// CHECK: %[[AX:.*]] = arith.mulf %[[ALPHA]], %[[X]] : f32
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[NEG:.*]] = arith.cmpf olt, %[[X]], %[[ZERO]] : f32
+// CHECK: arith.select %[[NEG]], %[[AX]], %[[X]] : f32
+func.func @leaky_relu(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = acnn.leaky_relu %x {alpha = 0.2 : f32} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// The slope is a broadcast operand: one per channel here.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[S:.*]] = affine_map<(d0, d1, d2) -> (d0)>
+// CHECK-LABEL: func @prelu
+// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[S]], #[[X]]]
+// CHECK: ^bb0(%[[V:.*]]: f32, %[[SLOPE:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[SX:.*]] = arith.mulf %[[SLOPE]], %[[V]] : f32
+// CHECK: %[[NEG:.*]] = arith.cmpf olt, %[[V]], %{{.*}} : f32
+// CHECK: arith.select %[[NEG]], %[[SX]], %[[V]] : f32
+func.func @prelu(%x: tensor<4x3x3xf32>, %slope: tensor<4x1x1xf32>) -> tensor<4x3x3xf32> {
+  %0 = acnn.prelu %x, %slope : (tensor<4x3x3xf32>, tensor<4x1x1xf32>) -> tensor<4x3x3xf32>
+  return %0 : tensor<4x3x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @elu
+// CHECK: %[[E:.*]] = math.exp %[[X:.*]] : f32
+// CHECK: %[[M1:.*]] = arith.subf %[[E]], %{{.*}} : f32
+// CHECK: %[[AE:.*]] = arith.mulf %{{.*}}, %[[M1]] : f32
+// CHECK: %[[NEG:.*]] = arith.cmpf olt, %[[X]], %{{.*}} : f32
+// CHECK: arith.select %[[NEG]], %[[AE]], %[[X]] : f32
+func.func @elu(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = acnn.elu %x {alpha = 1.5 : f32} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// Above 20, softplus is x itself (PyTorch's threshold), not log(1 + e^x).
+// CHECK-LABEL: func @softplus_log_abs
+// CHECK: %[[E:.*]] = math.exp %[[X:.*]] : f32
+// CHECK: %[[S:.*]] = arith.addf %{{.*}}, %[[E]] : f32
+// CHECK: %[[L:.*]] = math.log %[[S]] : f32
+// CHECK: %[[T:.*]] = arith.constant 2.000000e+01 : f32
+// CHECK: %[[BIG:.*]] = arith.cmpf ogt, %[[X]], %[[T]] : f32
+// CHECK: arith.select %[[BIG]], %[[X]], %[[L]] : f32
+// CHECK: math.log
+// CHECK: math.absf
+func.func @softplus_log_abs(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = acnn.softplus %x : tensor<8xf32>
+  %1 = acnn.log %0 : tensor<8xf32>
+  %2 = acnn.abs %1 : tensor<8xf32>
+  return %2 : tensor<8xf32>
+}
