@@ -46,6 +46,7 @@ const OpTable &onnxOpTable() {
     registerElementwiseOps(t);
     registerMovementOps(t);
     registerKnownOps(t);
+    registerResizeOps(t);
     registerEinsum(t);
     return t;
   }();

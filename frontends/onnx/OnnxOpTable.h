@@ -70,6 +70,7 @@ void registerNNOps(OpTable &table);
 void registerElementwiseOps(OpTable &table);
 void registerMovementOps(OpTable &table);
 void registerKnownOps(OpTable &table);
+void registerResizeOps(OpTable &table);
 void registerEinsum(OpTable &table);
 
 /// Writes docs/onnx-ops.md: each supported op with its opset range, the
