@@ -47,6 +47,7 @@ const OpTable &onnxOpTable() {
     registerMovementOps(t);
     registerKnownOps(t);
     registerResizeOps(t);
+    registerConvTransposeOps(t);
     registerEinsum(t);
     return t;
   }();

@@ -71,6 +71,7 @@ void registerElementwiseOps(OpTable &table);
 void registerMovementOps(OpTable &table);
 void registerKnownOps(OpTable &table);
 void registerResizeOps(OpTable &table);
+void registerConvTransposeOps(OpTable &table);
 void registerEinsum(OpTable &table);
 
 /// Writes docs/onnx-ops.md: each supported op with its opset range, the

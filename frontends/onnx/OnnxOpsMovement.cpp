@@ -411,9 +411,48 @@ llvm::Error tile(NodeContext &ctx) {
 // Constant padding (the table refuses other modes). Pads are an attribute
 // before opset 11 and an input since, optionally for some `axes` only (opset
 // 18). Negative pads crop: the padding becomes acnn.pad, the cropping a slice.
+// `v` grown along `axis` by `before` and `after` elements from its own
+// border: mirrored without the edge (reflect), the edge repeated (edge), or
+// the other end's elements (wrap).
+Value padFromBorder(OpChain &chain, Value v, int64_t axis, int64_t before, int64_t after,
+                    llvm::StringRef mode) {
+  if (!v)
+    return v;
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(v.getType()).getShape();
+  int64_t length = shape[axis];
+  auto slice = [&](int64_t start, int64_t end, int64_t step) {
+    SmallVector<int64_t> starts(shape.size(), 0), ends(shape), steps(shape.size(), 1);
+    starts[axis] = start;
+    ends[axis] = end;
+    steps[axis] = step;
+    return chain.op<SliceOp>(v, starts, ends, steps);
+  };
+  auto repeated = [&](int64_t index, int64_t count) {
+    SmallVector<int64_t> to(shape);
+    to[axis] = count;
+    return chain.op<ExpandOp>(slice(index, index + 1, 1), to);
+  };
+  SmallVector<Value> pieces;
+  if (before > 0)
+    pieces.push_back(mode == "reflect" ? slice(before, 0, -1)
+                     : mode == "edge"  ? repeated(0, before)
+                                       : slice(length - before, length, 1));
+  pieces.push_back(v);
+  if (after > 0)
+    pieces.push_back(mode == "reflect" ? slice(length - 2, length - 2 - after, -1)
+                     : mode == "edge"  ? repeated(length - 1, after)
+                                       : slice(0, after, 1));
+  return pieces.size() == 1 ? v : chain.op<ConcatOp>(ValueRange(pieces), axis);
+}
+
 llvm::Error pad(NodeContext &ctx) {
   ArrayRef<int64_t> in = ctx.shape(0);
   int64_t rank = in.size();
+  Expected<std::string> mode = ctx.attrString("mode", "constant");
+  if (!mode)
+    return mode.takeError();
+  if (*mode != "constant" && *mode != "reflect" && *mode != "edge" && *mode != "wrap")
+    return ctx.fail("mode '" + *mode + "' is not constant, reflect, edge or wrap");
   Expected<SmallVector<int64_t>> pads =
       ctx.opset() < 11 ? ctx.attrInts("pads") : ctx.knownInts(1, "pads");
   if (!pads)
@@ -458,21 +497,22 @@ llvm::Error pad(NodeContext &ctx) {
       return ctx.fail("pads crop more than axis " + llvm::Twine(*a) + " holds");
     crops |= before < 0 || after < 0;
   }
+  OpChain chain(ctx);
   Value v = ctx.value(0);
-  if (llvm::any_of(grow, [](int64_t p) { return p > 0; })) {
-    Expected<PadOp> padded = ctx.create<PadOp>(v, grow, llvm::APFloat(value));
-    if (!padded)
-      return padded.takeError();
-    v = *padded;
+  if (*mode != "constant") {
+    for (int64_t a = 0; a < rank; ++a) {
+      int64_t most = *mode == "reflect" ? in[a] - 1 : in[a];
+      if (grow[a] > most || grow[a + rank] > most)
+        return ctx.fail("pads of axis " + llvm::Twine(a) + " exceed the " +
+                        llvm::Twine(most) + " elements " + *mode + " can repeat");
+      v = padFromBorder(chain, v, a, grow[a], grow[a + rank], *mode);
+    }
+  } else if (llvm::any_of(grow, [](int64_t p) { return p > 0; })) {
+    v = chain.op<PadOp>(v, grow, llvm::APFloat(value));
   }
-  if (crops) {
-    Expected<SliceOp> cropped = ctx.create<SliceOp>(v, starts, ends, steps);
-    if (!cropped)
-      return cropped.takeError();
-    v = *cropped;
-  }
-  ctx.setOutput(0, v);
-  return llvm::Error::success();
+  if (crops)
+    v = chain.op<SliceOp>(v, starts, ends, steps);
+  return chain.emit(v);
 }
 
 } // namespace
@@ -493,7 +533,7 @@ void registerMovementOps(OpTable &table) {
   addOp(table, "Split", split, 1, 2, kVariadic).opsets(2).known({1});
   addOp(table, "Expand", expand, 2, 2).opsets(8).known({1});
   addOp(table, "Tile", tile, 2, 2).opsets(6).known({1});
-  addOp(table, "Pad", pad, 1, 4).opsets(2).known({1, 2, 3}).fixed("mode", "constant");
+  addOp(table, "Pad", pad, 1, 4).opsets(2).known({1, 2, 3});
 }
 
 } // namespace acnn

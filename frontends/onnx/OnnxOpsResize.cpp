@@ -68,7 +68,7 @@ Value gatherAlong(OpChain &chain, Value x, int64_t axis, ArrayRef<int64_t> indic
 // ONNX's cubic convolution weights of the taps at floor(x) - 1 .. floor(x) + 2
 // for x at `ratio` past floor(x), with coefficient `a`.
 std::array<double, 4> cubicWeights(double ratio, double a) {
-  auto near = [&](double d) { return ((a + 2) * d - (a + 3)) * d * d + 1; };   // |d| <= 1
+  auto near = [&](double d) { return ((a + 2) * d - (a + 3)) * d * d + 1; };      // |d| <= 1
   auto far = [&](double d) { return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a; }; // 1 < |d| < 2
   return {far(ratio + 1), near(ratio), near(1 - ratio), far(2 - ratio)};
 }
@@ -139,9 +139,8 @@ llvm::Error resizeTo(NodeContext &ctx, ArrayRef<int64_t> sizes, ArrayRef<double>
                      const Interpolation &how) {
   if (how.mode != "nearest" && how.mode != "linear" && how.mode != "cubic")
     return ctx.fail("mode '" + how.mode + "' is not nearest, linear or cubic");
-  static const char *const coordinateModes[] = {"half_pixel", "pytorch_half_pixel",
-                                                "align_corners", "asymmetric",
-                                                "tf_half_pixel_for_nn"};
+  static const char *const coordinateModes[] = {"half_pixel", "pytorch_half_pixel", "align_corners",
+                                                "asymmetric", "tf_half_pixel_for_nn"};
   if (!llvm::is_contained(coordinateModes, how.coordinates))
     return ctx.fail("coordinate_transformation_mode '" + how.coordinates + "' is not supported");
   static const char *const roundingModes[] = {"round_prefer_floor", "round_prefer_ceil", "floor",
@@ -153,8 +152,8 @@ llvm::Error resizeTo(NodeContext &ctx, ArrayRef<int64_t> sizes, ArrayRef<double>
   Value y = ctx.value(0);
   for (size_t axis = 0; axis < in.size(); ++axis) {
     if (sizes[axis] <= 0)
-      return ctx.fail("output size " + llvm::Twine(sizes[axis]) + " of axis " +
-                      llvm::Twine(axis) + " is not positive");
+      return ctx.fail("output size " + llvm::Twine(sizes[axis]) + " of axis " + llvm::Twine(axis) +
+                      " is not positive");
     if (sizes[axis] == in[axis] && scales[axis] == 1.0)
       continue;
     y = resizeAxis(ctx, chain, y, axis, in[axis], sizes[axis], scales[axis], how);
@@ -189,8 +188,7 @@ Expected<SmallVector<int64_t>> resizedAxes(NodeContext &ctx) {
   for (int64_t &a : *axes) {
     std::optional<int64_t> normal = normalizeAxis(a, rank);
     if (!normal)
-      return ctx.fail("axis " + llvm::Twine(a) + " is out of range for rank " +
-                      llvm::Twine(rank));
+      return ctx.fail("axis " + llvm::Twine(a) + " is out of range for rank " + llvm::Twine(rank));
     a = *normal;
   }
   return axes;
