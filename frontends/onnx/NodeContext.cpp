@@ -194,6 +194,53 @@ Value OpChain::reshape(Value v, llvm::ArrayRef<int64_t> shape) {
   return *reshaped;
 }
 
+ChainValue OpChain::input(unsigned i) {
+  if (const KnownTensor *t = ctx.known(i))
+    return *t;
+  return ctx.value(i);
+}
+
+Value OpChain::value(const ChainValue &v) {
+  if (!v.known || failure)
+    return v.value;
+  return ctx.graph().constant(v.known->shape, v.known->asFloats().floats, ctx.loc());
+}
+
+ChainValue OpChain::keep(Expected<KnownTensor> t) {
+  if (t)
+    return std::move(*t);
+  if (!failure)
+    failure = ctx.fail(t.takeError());
+  else
+    llvm::consumeError(t.takeError());
+  return Value();
+}
+
+ChainValue OpChain::reshape(const ChainValue &v, llvm::ArrayRef<int64_t> shape) {
+  if (v.known && !failure)
+    return keep(v.known->reshaped(shape));
+  return reshape(v.value, shape);
+}
+
+ChainValue OpChain::transpose(const ChainValue &v, llvm::ArrayRef<int64_t> perm) {
+  if (v.known && !failure)
+    return keep(transposeKnown(*v.known, perm));
+  return op<TransposeOp>(v.value, perm);
+}
+
+ChainValue OpChain::slice(const ChainValue &v, llvm::ArrayRef<int64_t> starts,
+                          llvm::ArrayRef<int64_t> ends, llvm::ArrayRef<int64_t> steps) {
+  if (v.known && !failure)
+    return keep(sliceKnown(*v.known, starts, ends, steps));
+  return op<SliceOp>(v.value, starts, ends, steps);
+}
+
+ChainValue OpChain::expand(const ChainValue &v, llvm::ArrayRef<int64_t> shape) {
+  if (v.known && !failure)
+    return keep(expandKnown(*v.known, shape));
+  return op<ExpandOp>(v.value, shape);
+}
+
 llvm::Error OpChain::done() {
   if (!failure)
     return llvm::Error::success();

@@ -141,12 +141,33 @@ private:
   int index;
 };
 
+/// A value in an OpChain: computed by the graph, or known at import (a
+/// weight), so that data movement on it is done at import, not left to the
+/// graph.
+struct ChainValue {
+  ChainValue(mlir::Value value) : value(value) {}
+  ChainValue(KnownTensor known) : known(std::move(known)) {}
+  mlir::Value value;
+  std::optional<KnownTensor> known;
+};
+
 /// Builds the several acnn ops one ONNX node becomes (Selu, InstanceNormalization,
 /// DepthToSpace, ...). Each call creates its op, or, after the first failure,
 /// nothing and returns a null value; done() gives that first failure.
 class OpChain {
 public:
   explicit OpChain(NodeContext &ctx) : ctx(ctx) {}
+
+  /// Input i, known when it is.
+  ChainValue input(unsigned i);
+  /// `v` as a graph value: a known tensor becomes an acnn.constant.
+  mlir::Value value(const ChainValue &v);
+  // Data movement, evaluated at import on a known value.
+  ChainValue reshape(const ChainValue &v, llvm::ArrayRef<int64_t> shape);
+  ChainValue transpose(const ChainValue &v, llvm::ArrayRef<int64_t> perm);
+  ChainValue slice(const ChainValue &v, llvm::ArrayRef<int64_t> starts,
+                   llvm::ArrayRef<int64_t> ends, llvm::ArrayRef<int64_t> steps);
+  ChainValue expand(const ChainValue &v, llvm::ArrayRef<int64_t> shape);
 
   template <typename OpT, typename... Args> mlir::Value op(Args &&...args) {
     if (failure)
@@ -167,6 +188,9 @@ public:
   llvm::Error emit(mlir::Value v);
 
 private:
+  /// The known result, or, on its error, a null value and the failure kept.
+  ChainValue keep(llvm::Expected<KnownTensor> t);
+
   NodeContext &ctx;
   std::optional<llvm::Error> failure;
 };

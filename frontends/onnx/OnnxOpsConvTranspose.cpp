@@ -113,13 +113,16 @@ Expected<Transposed> transposedOf(NodeContext &ctx) {
   return t;
 }
 
-// [C_in, C_out / group, kh, kw] as a convolution's [C_out, C_in / group, kh, kw].
-Value swapChannels(OpChain &chain, Value w, int64_t group) {
-  ArrayRef<int64_t> s = cast<RankedTensorType>(w.getType()).getShape();
+// [C_in, C_out / group, kh, kw] as a convolution's [C_out, C_in / group, kh, kw],
+// flipped along kh and kw.
+Value convolutionFilter(NodeContext &ctx, OpChain &chain, int64_t group) {
+  ArrayRef<int64_t> s = ctx.shape(1);
   int64_t inPerGroup = s[0] / group;
-  Value split = chain.reshape(w, {group, inPerGroup, s[1], s[2], s[3]});
-  Value swapped = chain.op<TransposeOp>(split, SmallVector<int64_t>{0, 2, 1, 3, 4});
-  return chain.reshape(swapped, {s[1] * group, inPerGroup, s[2], s[3]});
+  ChainValue split = chain.reshape(chain.input(1), {group, inPerGroup, s[1], s[2], s[3]});
+  ChainValue swapped = chain.transpose(split, {0, 2, 1, 3, 4});
+  ChainValue filter = chain.reshape(swapped, {s[1] * group, inPerGroup, s[2], s[3]});
+  return chain.value(chain.slice(filter, {0, 0, s[2] - 1, s[3] - 1},
+                                 {s[1] * group, inPerGroup, -1, -1}, {1, 1, -1, -1}));
 }
 
 // Kernel == stride, no pads, no dilation, one group: a 1x1 convolution to
@@ -128,14 +131,13 @@ Value nonOverlapping(NodeContext &ctx, OpChain &chain, const Transposed &t) {
   ArrayRef<int64_t> in = ctx.shape(0), weight = ctx.shape(1);
   int64_t n = in[0], cin = in[1], h = in[2], w = in[3];
   int64_t cout = weight[1], kh = t.kernel[0], kw = t.kernel[1];
-  Value flat = chain.reshape(ctx.value(1), {cin, cout * kh * kw});
-  Value filter = chain.reshape(chain.op<TransposeOp>(flat, SmallVector<int64_t>{1, 0}),
-                               {cout * kh * kw, cin, 1, 1});
+  ChainValue flat = chain.reshape(chain.input(1), {cin, cout * kh * kw});
+  Value filter =
+      chain.value(chain.reshape(chain.transpose(flat, {1, 0}), {cout * kh * kw, cin, 1, 1}));
   Value bias;
   if (ctx.hasInput(2)) {
-    Value perChannel = chain.reshape(ctx.value(2), {cout, 1});
-    bias = chain.reshape(chain.op<ExpandOp>(perChannel, SmallVector<int64_t>{cout, kh * kw}),
-                         {cout * kh * kw});
+    ChainValue perChannel = chain.reshape(chain.input(2), {cout, 1});
+    bias = chain.value(chain.reshape(chain.expand(perChannel, {cout, kh * kw}), {cout * kh * kw}));
   }
   Value y =
       chain.op<Conv2dOp>(ctx.value(0), filter, bias, SmallVector<int64_t>{1, 1},
@@ -182,12 +184,7 @@ llvm::Error convTranspose(NodeContext &ctx) {
   }
   if (crop)
     x = chain.op<SliceOp>(x, starts, ends, SmallVector<int64_t>{1, 1, 1, 1});
-  Value filter = swapChannels(chain, ctx.value(1), t->group);
-  ArrayRef<int64_t> k = t->kernel;
-  filter =
-      chain.op<SliceOp>(filter, SmallVector<int64_t>{0, 0, k[0] - 1, k[1] - 1},
-                        SmallVector<int64_t>{ctx.shape(1)[1] * t->group, in[1] / t->group, -1, -1},
-                        SmallVector<int64_t>{1, 1, -1, -1});
+  Value filter = convolutionFilter(ctx, chain, t->group);
   Value bias = ctx.hasInput(2) ? ctx.value(2) : Value();
   return chain.emit(chain.op<Conv2dOp>(x, filter, bias, SmallVector<int64_t>{1, 1}, pads,
                                        t->dilations, t->group));

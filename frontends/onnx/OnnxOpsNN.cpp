@@ -160,8 +160,9 @@ llvm::Error instanceNorm(NodeContext &ctx) {
   Value variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(centred, centred), axes, true);
   Value deviation = chain.op<SqrtOp>(chain.op<AddOp>(variance, chain.scalar(*eps)));
   Value scaled = chain.op<MulOp>(chain.op<DivOp>(centred, deviation),
-                                 chain.reshape(ctx.value(1), perChannel));
-  return chain.emit(chain.op<AddOp>(scaled, chain.reshape(ctx.value(2), perChannel)));
+                                 chain.value(chain.reshape(chain.input(1), perChannel)));
+  return chain.emit(
+      chain.op<AddOp>(scaled, chain.value(chain.reshape(chain.input(2), perChannel))));
 }
 
 // Mean and 1 / sqrt(variance + epsilon) over the normalised axes, with the

@@ -224,19 +224,110 @@ class GroupedSEBlock(nn.Module):
         return self.head(F.relu(self.proj(x) + self.c(y)))
 
 
+class AttentionUNet(nn.Module):
+    """A segmentation net: an encoder, attention gates on the skips (additive
+    attention, as Attention U-Net), a decoder upsampling by transposed convs
+    (2x2 stride 2, and a grouped 4x4 stride 2 one) and bilinear interpolation,
+    with InstanceNorm, LeakyReLU, PReLU, ELU, reflection and replication
+    padding, and a log-softmax over classes."""
+
+    def __init__(self, c=8, classes=3):
+        super().__init__()
+
+        def block(cin, cout):
+            return nn.Sequential(nn.ReflectionPad2d(1), nn.Conv2d(cin, cout, 3),
+                                 nn.InstanceNorm2d(cout, affine=True), nn.LeakyReLU(0.1))
+
+        self.enc1, self.enc2, self.enc3 = block(3, c), block(c, 2 * c), block(2 * c, 4 * c)
+        self.up3 = nn.ConvTranspose2d(4 * c, 2 * c, 2, stride=2)
+        self.gate_g, self.gate_x = nn.Conv2d(2 * c, c, 1), nn.Conv2d(2 * c, c, 1, bias=False)
+        self.gate_psi = nn.Conv2d(c, 1, 1)
+        self.dec2 = nn.Sequential(nn.ReplicationPad2d(1), nn.Conv2d(4 * c, 2 * c, 3), nn.PReLU(2 * c))
+        self.up2 = nn.ConvTranspose2d(2 * c, 2 * c, 4, stride=2, padding=1, groups=2)
+        self.dec1 = nn.Sequential(nn.Conv2d(3 * c, c, 3, padding=1), nn.ELU())
+        self.head = nn.Conv2d(c, classes, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(F.max_pool2d(e1, 2))
+        e3 = self.enc3(F.max_pool2d(e2, 2))
+        g = self.up3(e3)
+        attention = torch.sigmoid(self.gate_psi(F.relu(self.gate_g(g) + self.gate_x(e2))))
+        d2 = self.dec2(torch.cat([g, e2 * attention], 1))
+        d1 = self.dec1(torch.cat([self.up2(d2), e1], 1))
+        coarse = F.interpolate(self.head(F.avg_pool2d(d1, 2)), scale_factor=2, mode="bilinear",
+                               align_corners=False)
+        return F.log_softmax(self.head(d1) + coarse, dim=1)
+
+
+class SEBackboneDetector(nn.Module):
+    """A DBNet-style text detector: a backbone of inverted residuals with
+    squeeze-excite gated by hard-sigmoid and hard-swish activations, an FPN
+    (1x1 lateral convs, nearest 2x upsampling and adds, each level upsampled
+    to the finest and concatenated), a head of GroupNorm, Mish, two 2x2
+    stride-2 transposed convs and a sigmoid, and a bilinear (align_corners)
+    resize to the input size."""
+
+    def __init__(self, c=8):
+        super().__init__()
+
+        def stage(cin, cout, stride):
+            mid = 2 * cin
+            return nn.ModuleDict({
+                "expand": nn.Sequential(nn.Conv2d(cin, mid, 1, bias=False), nn.BatchNorm2d(mid),
+                                        nn.Hardswish()),
+                "dw": nn.Sequential(nn.Conv2d(mid, mid, 3, stride, 1, groups=mid, bias=False),
+                                    nn.BatchNorm2d(mid), nn.Hardswish()),
+                "se1": nn.Conv2d(mid, mid // 4, 1), "se2": nn.Conv2d(mid // 4, mid, 1),
+                "project": nn.Sequential(nn.Conv2d(mid, cout, 1, bias=False), nn.BatchNorm2d(cout)),
+            })
+
+        self.stem = nn.Sequential(nn.Conv2d(3, c, 3, 2, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU())
+        self.stages = nn.ModuleList([stage(c, c, 1), stage(c, 2 * c, 2), stage(2 * c, 4 * c, 2)])
+        self.lateral = nn.ModuleList([nn.Conv2d(ch, c, 1) for ch in (c, 2 * c, 4 * c)])
+        self.smooth = nn.ModuleList([nn.Conv2d(c, c // 2, 3, padding=1) for _ in range(3)])
+        self.head = nn.Sequential(nn.Conv2d(3 * (c // 2), c, 3, padding=1, bias=False),
+                                  nn.GroupNorm(2, c), nn.Mish(),
+                                  nn.ConvTranspose2d(c, c, 2, 2), nn.BatchNorm2d(c), nn.ReLU(),
+                                  nn.ConvTranspose2d(c, 1, 2, 2), nn.Sigmoid())
+
+    @staticmethod
+    def run_stage(s, x):
+        y = s["dw"](s["expand"](x))
+        gate = F.hardsigmoid(s["se2"](F.relu(s["se1"](F.adaptive_avg_pool2d(y, 1)))))
+        y = s["project"](y * gate)
+        return x + y if y.shape == x.shape else y
+
+    def forward(self, x):
+        features, y = [], self.stem(x)
+        for s in self.stages:
+            y = self.run_stage(s, y)
+            features.append(y)
+        laterals = [conv(f) for conv, f in zip(self.lateral, features)]
+        for i in (2, 1):
+            laterals[i - 1] = laterals[i - 1] + F.interpolate(laterals[i], scale_factor=2.0,
+                                                              mode="nearest")
+        size = laterals[0].shape[-2:]
+        levels = [F.interpolate(conv(l), size=size, mode="nearest") if i else conv(l)
+                  for i, (conv, l) in enumerate(zip(self.smooth, laterals))]
+        maps = self.head(torch.cat(levels, 1))
+        return F.interpolate(maps, size=x.shape[-2:], mode="bilinear", align_corners=True)
+
+
 class Unsupported(nn.Module):
-    """Layers acnn does not take: a Dropout left in training mode, nearest
-    upsampling, reflection padding and LeakyReLU."""
+    """Layers acnn does not take: a Dropout left in training mode, a 3-D
+    convolution, max pooling's indices and ArgMax."""
 
     def __init__(self):
         super().__init__()
         self.conv = nn.Conv2d(3, 4, 3)
-        self.pad = nn.ReflectionPad2d(1)
+        self.conv3d = nn.Conv3d(1, 1, 3, padding=1)
 
     def forward(self, x):
         x = F.dropout(x, 0.2, training=True)
-        x = F.interpolate(x, scale_factor=2.0, mode="nearest")
-        return F.leaky_relu(self.conv(self.pad(x)), 0.1)
+        x = self.conv3d(x.unsqueeze(1)).squeeze(1)
+        y, indices = F.max_pool2d(self.conv(x), 2, return_indices=True)
+        return y * torch.argmax(y, dim=1, keepdim=True).float() + indices.float()
 
 
 def export(name, model, shape, opset, fold=True, training=torch.onnx.TrainingMode.EVAL):
@@ -265,6 +356,15 @@ def write(name, model, shape, opset, fold=True):
     print(f"{name}: opset {opset}, {nodes} nodes, input {list(shape)}")
 
 
+def calibrated(model):
+    """Non-trivial BatchNorm statistics, so folding them matters."""
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 1.5)
+    return model
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -283,14 +383,15 @@ def main():
                   training=torch.onnx.TrainingMode.TRAINING)
     print(f"unsupported: {len(onnx.load(path).graph.node)} nodes")
     torch.manual_seed(2)
-    regnety = GroupedSEBlock()
-    for m in regnety.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.5, 0.5)
-            m.running_var.uniform_(0.5, 1.5)
+    regnety = calibrated(GroupedSEBlock())
     # 8x30: the block's 4x15 output columns are no multiple of any target's
     # register tile (6 or 14 columns).
     write("regnety_opset13", regnety, (BATCH, 3, 8, 30), 13)
+    torch.manual_seed(3)
+    write("attention_unet_opset13", calibrated(AttentionUNet()), (BATCH, 3, 16, 20), 13)
+    detector = calibrated(SEBackboneDetector())
+    for opset in (11, 13):
+        write(f"se_detector_opset{opset}", detector, (BATCH, 3, 32, 24), opset)
 
 
 if __name__ == "__main__":

@@ -127,7 +127,9 @@ TEST_P(ExportedOnnxModel, CompiledMatchesPyTorch) {
 // regnety_opset13: a residual add of two convs (acnn-group-epilogues crashed).
 INSTANTIATE_TEST_SUITE_P(Exports, ExportedOnnxModel,
                          ::testing::Values("mobile_opset11", "mobile_opset13", "vit_opset13",
-                                           "vit_opset17", "swin_opset13", "regnety_opset13"));
+                                           "vit_opset17", "swin_opset13", "regnety_opset13",
+                                           "attention_unet_opset13", "se_detector_opset11",
+                                           "se_detector_opset13"));
 
 /// A schedules file edited by hand changes how kernels run, never what they
 /// compute: every kernel made serial and its accumulators left in memory
