@@ -22,15 +22,20 @@ namespace {
 
 using namespace mlir;
 
-/// The gate function applied to `v`: "sigmoid" or "hard_sigmoid" and its
-/// input, or nothing.
-std::optional<std::pair<StringRef, Value>> matchGate(Value v) {
+/// The gate function applied to `v`: "sigmoid" or "hard_sigmoid", its input,
+/// and, for a hard sigmoid clamp(alpha * z + beta, 0, 1), alpha and beta.
+struct Gate {
+  StringRef name;
+  Value input;
+  double alpha = 1.0 / 6.0, beta = 0.5;
+};
+
+std::optional<Gate> matchGate(Value v) {
   if (auto sigmoid = v.getDefiningOp<SigmoidOp>())
-    return std::pair(StringRef("sigmoid"), sigmoid.getInput());
-  if (auto hard = v.getDefiningOp<HardSigmoidOp>())
-    if (std::abs(hard.getAlpha().convertToFloat() - 1.0 / 6.0) < 1e-6 &&
-        hard.getBeta().convertToFloat() == 0.5f)
-      return std::pair(StringRef("hard_sigmoid"), hard.getInput());
+    return Gate{"sigmoid", sigmoid.getInput()};
+  auto [f, source] = clampedAffineSource(v);
+  if (source != v && f.scale > 0 && std::abs(f.lo) < 1e-6 && std::abs(f.hi - 1) < 1e-6)
+    return Gate{"hard_sigmoid", source, f.scale, f.shift};
   return std::nullopt;
 }
 
@@ -48,10 +53,10 @@ struct SqueezeExcitePattern : OpRewritePattern<MulOp> {
           gateShape.take_front(2) != map.take_front(2) ||
           llvm::any_of(gateShape.drop_front(2), [](int64_t d) { return d != 1; }))
         continue;
-      std::optional<std::pair<StringRef, Value>> gate = matchGate(skipUnitReshapes(g));
+      std::optional<Gate> gate = matchGate(skipUnitReshapes(g));
       if (!gate)
         continue;
-      std::optional<DenseLayer> fc2 = matchDenseLayer(skipUnitReshapes(gate->second));
+      std::optional<DenseLayer> fc2 = matchDenseLayer(skipUnitReshapes(gate->input));
       if (!fc2 || fc2->activation != "none")
         continue;
       auto [activation, hidden] = peelActivation(skipUnitReshapes(fc2->input));
@@ -71,8 +76,20 @@ struct SqueezeExcitePattern : OpRewritePattern<MulOp> {
       Location loc = mul.getLoc();
       auto [w1, b1] = fc1->weightAndBias(rw, loc);
       auto [w2, b2] = fc2->weightAndBias(rw, loc);
+      if (gate->name == "hard_sigmoid" && (std::abs(gate->alpha - 1.0 / 6.0) > 1e-7 ||
+                                           std::abs(gate->beta - 0.5) > 1e-7)) {
+        // clamp(alpha z + beta, 0, 1) = clamp(z' / 6 + 1/2, 0, 1) for
+        // z' = 6 alpha z + 6 (beta - 1/2): fc2 scaled, as the op's gate takes.
+        auto scalar = [&](double c) -> Value {
+          return ConstantOp::create(
+              rw, loc, DenseElementsAttr::get(f32Tensor(rw.getContext(), {1}), float(c)));
+        };
+        w2 = MulOp::create(rw, loc, w2, scalar(6 * gate->alpha));
+        b2 = AddOp::create(rw, loc, MulOp::create(rw, loc, b2, scalar(6 * gate->alpha)),
+                           scalar(6 * (gate->beta - 0.5)));
+      }
       rw.replaceOp(mul, SqueezeExciteOp::create(rw, fusedLoc(mul, opsBetween(mul, x)), x, w1, b1,
-                                                w2, b2, activation, gate->first));
+                                                w2, b2, activation, gate->name));
       return success();
     }
     return rw.notifyMatchFailure(mul, "not a squeeze-and-excitation gate");

@@ -184,4 +184,70 @@ Value globalPoolSource(Value v, bool max) {
   return nullptr;
 }
 
+ClampedAffine ClampedAffine::then(double a, double b) const {
+  ClampedAffine r{scale * a, shift * a + b, lo * a + b, hi * a + b};
+  if (a < 0)
+    std::swap(r.lo, r.hi);
+  return r;
+}
+
+ClampedAffine ClampedAffine::clamped(double low, double high) const {
+  return {scale, shift, std::min(std::max(lo, low), high), std::max(std::min(hi, high), low)};
+}
+
+std::pair<ClampedAffine, Value> clampedAffineSource(Value v) {
+  ClampedAffine outer; // the function applied after `v`
+  while (Operation *op = v.getDefiningOp()) {
+    // The scalar operand and the other one, for a binary op with one.
+    auto scalarAndOther = [&]() -> std::optional<std::pair<double, Value>> {
+      if (op->getNumOperands() != 2)
+        return std::nullopt;
+      Type result = op->getResult(0).getType();
+      if (op->getOperand(0).getType() == result)
+        if (std::optional<double> c = scalarConstant(op->getOperand(1)))
+          return std::pair(*c, op->getOperand(0));
+      if (!isa<SubOp, DivOp>(op) && op->getOperand(1).getType() == result)
+        if (std::optional<double> c = scalarConstant(op->getOperand(0)))
+          return std::pair(*c, op->getOperand(1));
+      return std::nullopt;
+    };
+    // `inner` is what `op` applies to its source; outer ∘ inner is kept.
+    std::optional<ClampedAffine> inner;
+    Value source;
+    if (auto clip = dyn_cast<ClipOp>(op)) {
+      inner = ClampedAffine().clamped(clip.getMin().convertToFloat(), clip.getMax().convertToFloat());
+      source = clip.getInput();
+    } else if (auto relu = dyn_cast<ReluOp>(op)) {
+      inner = ClampedAffine().clamped(0, INFINITY);
+      source = relu.getInput();
+    } else if (auto hard = dyn_cast<HardSigmoidOp>(op)) {
+      inner = ClampedAffine()
+                  .then(hard.getAlpha().convertToFloat(), hard.getBeta().convertToFloat())
+                  .clamped(0, 1);
+      source = hard.getInput();
+    } else if (auto operands = scalarAndOther()) {
+      auto [c, other] = *operands;
+      source = other;
+      if (isa<AddOp>(op))
+        inner = ClampedAffine().then(1, c);
+      else if (isa<SubOp>(op))
+        inner = ClampedAffine().then(1, -c);
+      else if (isa<MulOp>(op))
+        inner = ClampedAffine().then(c, 0);
+      else if (isa<DivOp>(op) && c != 0)
+        inner = ClampedAffine().then(1 / c, 0);
+      else if (isa<MaxOp>(op))
+        inner = ClampedAffine().clamped(c, INFINITY);
+      else if (isa<MinOp>(op))
+        inner = ClampedAffine().clamped(-INFINITY, c);
+    }
+    if (!inner)
+      break;
+    // outer(inner(z)): inner's clamp, then outer's affine part and clamp.
+    outer = inner->then(outer.scale, outer.shift).clamped(outer.lo, outer.hi);
+    v = source;
+  }
+  return {outer, v};
+}
+
 } // namespace acnn

@@ -8,6 +8,7 @@
 
 #include "mlir/IR/PatternMatch.h"
 
+#include <cmath>
 #include <optional>
 
 namespace acnn {
@@ -66,6 +67,23 @@ std::pair<llvm::StringRef, mlir::Value> peelActivation(mlir::Value v);
 /// over those axes, or a max_pool2d whose single window covers the map):
 /// returns x; `max` picks the max pool, else the mean.
 mlir::Value globalPoolSource(mlir::Value v, bool max);
+
+/// clamp(scale * z + shift, lo, hi) of the value z it is applied to.
+struct ClampedAffine {
+  double scale = 1, shift = 0, lo = -INFINITY, hi = INFINITY;
+
+  /// This function followed by y -> a * y + b.
+  ClampedAffine then(double a, double b) const;
+  /// This function followed by clamping to [low, high].
+  ClampedAffine clamped(double low, double high) const;
+};
+
+/// Follows `v` up through element-wise ops that take a scalar constant (add,
+/// sub, mul, div by one; max, min, clip, relu, hard-sigmoid) for as long as
+/// they compose into one clamped affine function of their source: any
+/// exporter's spelling of a hard sigmoid (HardSigmoid of any alpha and beta,
+/// Clip(x + 3, 0, 6) / 6, relu6(x + 3) * (1/6), ...).
+std::pair<ClampedAffine, mlir::Value> clampedAffineSource(mlir::Value v);
 
 /// A [rows, cols] f32 tensor type.
 mlir::RankedTensorType f32Tensor(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> shape);

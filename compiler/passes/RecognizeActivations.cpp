@@ -1,6 +1,6 @@
-// acnn-recognize-activations: GELU and SiLU as exporters spell them out in
-// element-wise ops become one acnn.gelu / acnn.silu, which then fuse into
-// the producing op's epilogue.
+// acnn-recognize-activations: GELU, SiLU and hard-swish as exporters spell
+// them out in element-wise ops become one acnn.gelu / acnn.silu /
+// acnn.hard_swish, which then fuse into the producing op's epilogue.
 #include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
 #include "compiler/passes/Provenance.h"
@@ -150,10 +150,54 @@ struct RecognizeSilu : OpRewritePattern<MulOp> {
   }
 };
 
+/// x * g(x), with g any spelling of PyTorch's hard sigmoid clamp(x / 6 +
+/// 1/2, 0, 1) (HardSigmoid, Clip(x + 3, 0, 6) / 6, relu6(x + 3) * (1/6), the
+/// scaling before or after the product) → hard_swish(x).
+struct RecognizeHardSwish : RewritePattern {
+  RecognizeHardSwish(MLIRContext *ctx) : RewritePattern(MatchAnyOpTypeTag(), 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *root, PatternRewriter &rw) const override {
+    if (!isa<MulOp, DivOp>(root))
+      return failure();
+    // Scalings applied after the product: x * g(x) * k.
+    double k = 1;
+    Operation *product = root;
+    while (isa<MulOp, DivOp>(product)) {
+      Value lhs = product->getOperand(0), rhs = product->getOperand(1);
+      std::optional<double> c = scalarConstant(rhs);
+      if (!c && isa<MulOp>(product))
+        if ((c = scalarConstant(lhs)))
+          std::swap(lhs, rhs);
+      if (!c)
+        break;
+      if (isa<DivOp>(product) && *c == 0)
+        return failure();
+      k *= isa<DivOp>(product) ? 1 / *c : *c;
+      product = lhs.getDefiningOp();
+      if (!product || (product != root && !lhs.hasOneUse()))
+        return failure();
+    }
+    auto mul = dyn_cast<MulOp>(product);
+    if (!mul)
+      return failure();
+    for (auto [x, gate] : {std::pair(mul.getLhs(), mul.getRhs()),
+                           std::pair(mul.getRhs(), mul.getLhs())}) {
+      auto [f, source] = clampedAffineSource(gate);
+      ClampedAffine g = f.then(k, 0);
+      if (source != x || gate == x || x.getType() != root->getResult(0).getType() ||
+          std::abs(g.scale - 1.0 / 6.0) > 1e-6 || std::abs(g.shift - 0.5) > 1e-6 ||
+          std::abs(g.lo) > 1e-6 || std::abs(g.hi - 1) > 1e-6)
+        continue;
+      rw.replaceOp(root, HardSwishOp::create(rw, fusedLoc(root, opsBetween(root, x)), x));
+      return success();
+    }
+    return rw.notifyMatchFailure(root, "not x * hard_sigmoid(x)");
+  }
+};
+
 struct RecognizeActivations : impl::RecognizeActivationsBase<RecognizeActivations> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RecognizeGelu, RecognizeSilu>(&getContext());
+    patterns.add<RecognizeGelu, RecognizeSilu, RecognizeHardSwish>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

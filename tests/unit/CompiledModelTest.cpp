@@ -13,6 +13,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <regex>
@@ -104,20 +105,21 @@ TEST_P(UnfusedOnnxModel, CompiledMatchesPyTorch) {
 INSTANTIATE_TEST_SUITE_P(Models, UnfusedOnnxModel,
                          ::testing::Values("se_resnet", "cbam_resnet", "nonlocal", "vit_tiny"));
 
-/// Models exported the way users export them (tests/models/exports/): the
-/// symbolic batch pinned to the saved input's (2) with --input-shape.
+/// Models exported the way users export them (tests/models/exports/) and
+/// spelled the way other exporters write them (tests/models/spellings/): the
+/// batch pinned to the saved input's (2) with --input-shape.
 class ExportedOnnxModel : public ::testing::TestWithParam<const char *> {};
 
 TEST_P(ExportedOnnxModel, CompiledMatchesPyTorch) {
-  std::string base = std::string(ACNN_SOURCE_DIR) + "/tests/models/exports/" + GetParam();
+  std::string base = std::string(ACNN_SOURCE_DIR) + "/tests/models/" + GetParam();
   std::vector<Tensor> inputs = {readNpy(base + ".input.npy")};
   std::string shape = "input=";
   for (size_t i = 0; i < inputs[0].shape.size(); ++i)
     shape += (i ? "x" : "") + std::to_string(inputs[0].shape[i]);
+  std::string name = GetParam();
+  std::replace(name.begin(), name.end(), '/', '_');
   std::vector<Tensor> got = runSharedLibraryModel(
-      compileToSharedLibrary(base + ".onnx", std::string("export_") + GetParam(), true,
-                             {"--input-shape", shape}),
-      inputs);
+      compileToSharedLibrary(base + ".onnx", name, true, {"--input-shape", shape}), inputs);
   ASSERT_EQ(got.size(), 1u);
   Tensor want = readNpy(base + ".output.npy");
   ASSERT_EQ(got[0].shape, want.shape);
@@ -125,11 +127,13 @@ TEST_P(ExportedOnnxModel, CompiledMatchesPyTorch) {
 }
 
 // regnety_opset13: a residual add of two convs (acnn-group-epilogues crashed).
-INSTANTIATE_TEST_SUITE_P(Exports, ExportedOnnxModel,
-                         ::testing::Values("mobile_opset11", "mobile_opset13", "vit_opset13",
-                                           "vit_opset17", "swin_opset13", "regnety_opset13",
-                                           "attention_unet_opset13", "se_detector_opset11",
-                                           "se_detector_opset13"));
+INSTANTIATE_TEST_SUITE_P(
+    Exports, ExportedOnnxModel,
+    ::testing::Values("exports/mobile_opset11", "exports/mobile_opset13", "exports/vit_opset13",
+                      "exports/vit_opset17", "exports/swin_opset13", "exports/regnety_opset13",
+                      "exports/attention_unet_opset13", "exports/se_detector_opset11",
+                      "exports/se_detector_opset13", "spellings/paddle_se", "spellings/tf_se",
+                      "spellings/reductions"));
 
 /// A schedules file edited by hand changes how kernels run, never what they
 /// compute: every kernel made serial and its accumulators left in memory

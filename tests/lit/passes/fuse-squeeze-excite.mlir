@@ -99,3 +99,55 @@ func.func @other_map(%x: tensor<1x8x4x4xf32>, %z: tensor<1x8x4x4xf32>) -> tensor
   %y = acnn.mul %x, %g : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
   return %y : tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// Paddle's and Keras's gate, HardSigmoid(alpha = 0.2, beta = 0.5): fc2 is
+// scaled so the op's gate (z / 6 + 1/2) computes it: 6 * 0.2 = 1.2 times the
+// weights and bias, plus 6 * (0.5 - 0.5) = 0.
+// CHECK-LABEL: func @paddle_hard_sigmoid
+// CHECK: acnn.squeeze_excite
+// FOLDED-LABEL: func @paddle_hard_sigmoid
+// FOLDED-DAG: %[[W2:.*]] = acnn.constant dense<0.120000005> : tensor<8x2xf32>
+// FOLDED-DAG: %[[B2:.*]] = acnn.constant dense<0.24000001> : tensor<8xf32>
+// FOLDED: acnn.squeeze_excite %arg0, %{{.*}}, %{{.*}}, %[[W2]], %[[B2]] {gate = "hard_sigmoid"}
+func.func @paddle_hard_sigmoid(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %w1 = acnn.constant dense<0.3> : tensor<2x8x1x1xf32>
+  %b1 = acnn.constant dense<0.4> : tensor<2xf32>
+  %w2 = acnn.constant dense<0.1> : tensor<8x2x1x1xf32>
+  %b2 = acnn.constant dense<0.2> : tensor<8xf32>
+  %p = acnn.global_avg_pool %x : (tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32>
+  %h = acnn.conv2d %p, %w1, %b1 {activation = "relu"} : (tensor<1x8x1x1xf32>, tensor<2x8x1x1xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
+  %l = acnn.conv2d %h, %w2, %b2 : (tensor<1x2x1x1xf32>, tensor<8x2x1x1xf32>, tensor<8xf32>) -> tensor<1x8x1x1xf32>
+  %s = acnn.hard_sigmoid %l {alpha = 0.2 : f32, beta = 0.5 : f32} : tensor<1x8x1x1xf32>
+  %y = acnn.mul %x, %s : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// The gate spelled Clip(z + 3, 0, 6) / 6 (relu6(z + 3) / 6) is PyTorch's hard
+// sigmoid: fc2 unchanged.
+// CHECK-LABEL: func @clip_spelling
+// CHECK: acnn.squeeze_excite
+// FOLDED-LABEL: func @clip_spelling
+// FOLDED-DAG: %[[W2:.*]] = acnn.constant dense<1.000000e-01> : tensor<8x2xf32>
+// FOLDED-DAG: %[[B2:.*]] = acnn.constant dense<2.000000e-01> : tensor<8xf32>
+// FOLDED: acnn.squeeze_excite %arg0, %{{.*}}, %{{.*}}, %[[W2]], %[[B2]] {gate = "hard_sigmoid"}
+// FOLDED-NOT: acnn.clip
+func.func @clip_spelling(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %w1 = acnn.constant dense<0.3> : tensor<2x8x1x1xf32>
+  %b1 = acnn.constant dense<0.4> : tensor<2xf32>
+  %w2 = acnn.constant dense<0.1> : tensor<8x2x1x1xf32>
+  %b2 = acnn.constant dense<0.2> : tensor<8xf32>
+  %three = acnn.constant dense<3.0> : tensor<1xf32>
+  %six = acnn.constant dense<6.0> : tensor<1xf32>
+  %p = acnn.global_avg_pool %x : (tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32>
+  %h = acnn.conv2d %p, %w1, %b1 {activation = "relu"} : (tensor<1x8x1x1xf32>, tensor<2x8x1x1xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
+  %l = acnn.conv2d %h, %w2, %b2 : (tensor<1x2x1x1xf32>, tensor<8x2x1x1xf32>, tensor<8xf32>) -> tensor<1x8x1x1xf32>
+  %a = acnn.add %l, %three : (tensor<1x8x1x1xf32>, tensor<1xf32>) -> tensor<1x8x1x1xf32>
+  %c = acnn.clip %a {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x8x1x1xf32>
+  %s = acnn.div %c, %six : (tensor<1x8x1x1xf32>, tensor<1xf32>) -> tensor<1x8x1x1xf32>
+  %y = acnn.mul %x, %s : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}

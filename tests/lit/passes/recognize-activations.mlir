@@ -66,3 +66,54 @@ func.func @silu(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
   %z = acnn.mul %t, %y : (tensor<1x4x3x3xf32>, tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
   return %z : tensor<1x4x3x3xf32>
 }
+
+// -----
+
+// Hard-swish as Paddle2ONNX and onnx-simplifier outputs write it:
+// x * Clip(x + 3, 0, 6) / 6, the division after the product.
+// CHECK-LABEL: func @hard_swish_clip_div
+// CHECK-NEXT: %[[Y:.*]] = acnn.hard_swish %arg0 : tensor<1x8xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @hard_swish_clip_div(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %three = acnn.constant dense<3.0> : tensor<f32>
+  %six = acnn.constant dense<6.0> : tensor<f32>
+  %a = acnn.add %x, %three : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  %c = acnn.clip %a {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x8xf32>
+  %m = acnn.mul %x, %c : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %y = acnn.div %m, %six : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+// ... and as relu6(x + 3) * (1/6) times x, with max / min for the clip.
+// CHECK-LABEL: func @hard_swish_min_max
+// CHECK-NEXT: %[[Y:.*]] = acnn.hard_swish %arg0 : tensor<1x8xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @hard_swish_min_max(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %zero = acnn.constant dense<0.0> : tensor<f32>
+  %three = acnn.constant dense<3.0> : tensor<f32>
+  %six = acnn.constant dense<6.0> : tensor<f32>
+  %sixth = acnn.constant dense<0.166666672> : tensor<f32>
+  %a = acnn.add %three, %x : (tensor<f32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %lo = acnn.max %a, %zero : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  %hi = acnn.min %lo, %six : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  %g = acnn.mul %hi, %sixth : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  %y = acnn.mul %g, %x : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+// Not hard-swish: the clip's upper bound (4) is no hard sigmoid's.
+// CHECK-LABEL: func @not_hard_swish
+// CHECK-NOT: acnn.hard_swish
+func.func @not_hard_swish(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %three = acnn.constant dense<3.0> : tensor<f32>
+  %six = acnn.constant dense<6.0> : tensor<f32>
+  %a = acnn.add %x, %three : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  %c = acnn.clip %a {min = 0.0 : f32, max = 4.0 : f32} : tensor<1x8xf32>
+  %m = acnn.mul %x, %c : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %y = acnn.div %m, %six : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}

@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""Models spelled the way other exporters write them, built node by node.
+
+PyTorch's exporter writes hard-swish, hard-sigmoid and squeeze-excite one way;
+Paddle2ONNX, tf2onnx and onnx-simplifier outputs write them others. Each model
+here is a small conv net whose activations and SE blocks use such spellings,
+built with onnx.helper, with seeded weights and PyTorch's output for a seeded
+input (computed with torch.nn.functional from the same weights):
+
+  paddle_se     HardSwish as x * Clip(x + 3, 0, 6) / 6; an SE block of 1x1
+                convs gated by HardSigmoid(alpha=0.2, beta=0.5) (Paddle's
+                and Keras's hard sigmoid); LeakyRelu; opset 11
+  tf_se         an NHWC graph as tf2onnx writes it: Transpose in, Conv with
+                auto_pad SAME_UPPER, swish as x * Sigmoid(x), an SE block of
+                ReduceMean, MatMul + Add and Relu, gated by
+                Min(Max(z * 0.2 + 0.5, 0), 1); Pad reflect; opset 13
+  reductions    ReduceL2, ReduceLogSumExp, ReduceSumSquare, LogSoftmax and
+                Softplus / Softsign / Elu / Selu over a conv's output; opset 13
+
+For each model this writes into tests/models/spellings/ NAME.onnx,
+NAME.input.npy and NAME.output.npy.
+
+Run with Debian's interpreter (torch 1.13, onnx 1.12):
+  /usr/bin/python3 tests/models/generate_spellings.py
+"""
+
+import os
+
+import numpy as np
+import onnx
+import torch
+import torch.nn.functional as F
+from onnx import TensorProto, helper, numpy_helper
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spellings")
+
+
+class Graph:
+    """Nodes, initializers and a counter for fresh value names."""
+
+    def __init__(self, rng):
+        self.rng, self.nodes, self.inits, self.count = rng, [], [], 0
+
+    def weight(self, *shape, scale=0.3):
+        name = f"w{len(self.inits)}"
+        value = (self.rng.standard_normal(shape) * scale).astype(np.float32)
+        self.inits.append(numpy_helper.from_array(value, name))
+        return name, torch.from_numpy(value)
+
+    def const(self, value):
+        name = f"c{len(self.inits)}"
+        self.inits.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def node(self, op, inputs, **attrs):
+        self.count += 1
+        out = f"v{self.count}"
+        self.nodes.append(helper.make_node(op, inputs, [out], name=f"{op}_{self.count}", **attrs))
+        return out
+
+    def save(self, name, x, y, opset, out_shape):
+        shape = list(x.shape)
+        graph = helper.make_graph(
+            self.nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, shape)],
+            [helper.make_tensor_value_info(self.nodes[-1].output[0], TensorProto.FLOAT,
+                                           list(out_shape))],
+            self.inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                                  producer_name="acnn-spellings")
+        onnx.checker.check_model(model)
+        onnx.save(model, os.path.join(OUT, name + ".onnx"))
+        np.save(os.path.join(OUT, name + ".input.npy"), x.numpy())
+        np.save(os.path.join(OUT, name + ".output.npy"), y.numpy())
+        print(f"{name}: opset {opset}, {len(self.nodes)} nodes")
+
+
+def paddle_se(x):
+    g = Graph(np.random.default_rng(1))
+    w, tw = g.weight(16, 3, 3, 3)
+    b, tb = g.weight(16)
+    y = g.node("Conv", ["input", w, b], pads=[1, 1, 1, 1])
+    t = F.conv2d(x, tw, tb, padding=1)
+    # hard-swish: x * Clip(x + 3, 0, 6) / 6
+    clipped = g.node("Clip", [g.node("Add", [y, g.const(np.float32(3))]),
+                              g.const(np.float32(0)), g.const(np.float32(6))])
+    y = g.node("Div", [g.node("Mul", [y, clipped]), g.const(np.float32(6))])
+    t = t * torch.clamp(t + 3, 0, 6) / 6
+    # SE: GlobalAveragePool, 1x1 conv + Relu, 1x1 conv, HardSigmoid(0.2, 0.5), Mul
+    w1, tw1 = g.weight(4, 16, 1, 1)
+    b1, tb1 = g.weight(4)
+    w2, tw2 = g.weight(16, 4, 1, 1)
+    b2, tb2 = g.weight(16)
+    s = g.node("Relu", [g.node("Conv", [g.node("GlobalAveragePool", [y]), w1, b1])])
+    s = g.node("HardSigmoid", [g.node("Conv", [s, w2, b2])], alpha=0.2, beta=0.5)
+    y = g.node("Mul", [y, s])
+    ts = F.conv2d(F.relu(F.conv2d(t.mean((2, 3), keepdim=True), tw1, tb1)), tw2, tb2)
+    t = t * torch.clamp(0.2 * ts + 0.5, 0, 1)
+    w3, tw3 = g.weight(8, 16, 1, 1)
+    y = g.node("LeakyRelu", [g.node("Conv", [y, w3])], alpha=0.1)
+    t = F.leaky_relu(F.conv2d(t, tw3), 0.1)
+    g.save("paddle_se", x, t, 11, t.shape)
+
+
+def tf_se(x):
+    g = Graph(np.random.default_rng(2))
+    nhwc = x.permute(0, 2, 3, 1).contiguous()
+    y = g.node("Transpose", ["input"], perm=[0, 3, 1, 2])
+    y = g.node("Pad", [y, g.const(np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64))], mode="reflect")
+    t = F.pad(x, (1, 1, 1, 1), mode="reflect")
+    w, tw = g.weight(16, 3, 3, 3)
+    b, tb = g.weight(16)
+    y = g.node("Conv", [y, w, b], auto_pad="SAME_UPPER", strides=[2, 2])
+    t = F.conv2d(F.pad(t, (0, 1, 0, 1)), tw, tb, stride=2)  # SAME_UPPER: the odd pad at the end
+    y = g.node("Mul", [y, g.node("Sigmoid", [y])])
+    t = t * torch.sigmoid(t)
+    # SE: ReduceMean, MatMul + Add, Relu, MatMul + Add, Min(Max(0.2 z + 0.5, 0), 1)
+    w1, tw1 = g.weight(16, 4)
+    b1, tb1 = g.weight(4)
+    w2, tw2 = g.weight(4, 16)
+    b2, tb2 = g.weight(16)
+    s = g.node("ReduceMean", [y], axes=[2, 3], keepdims=0)
+    s = g.node("Relu", [g.node("Add", [g.node("MatMul", [s, w1]), b1])])
+    s = g.node("Add", [g.node("MatMul", [s, w2]), b2])
+    s = g.node("Add", [g.node("Mul", [s, g.const(np.float32(0.2))]), g.const(np.float32(0.5))])
+    s = g.node("Min", [g.node("Max", [s, g.const(np.float32(0))]), g.const(np.float32(1))])
+    s = g.node("Unsqueeze", [s, g.const(np.array([2, 3], np.int64))])
+    y = g.node("Mul", [y, s])
+    ts = F.relu(t.mean((2, 3)) @ tw1 + tb1) @ tw2 + tb2
+    t = t * torch.clamp(0.2 * ts + 0.5, 0, 1)[:, :, None, None]
+    y = g.node("Transpose", [y], perm=[0, 2, 3, 1])
+    t = t.permute(0, 2, 3, 1)
+    g.save("tf_se", nhwc, t, 13, t.shape)
+
+
+def reductions(x):
+    g = Graph(np.random.default_rng(3))
+    w, tw = g.weight(8, 3, 3, 3)
+    y = g.node("Conv", ["input", w], pads=[1, 1, 1, 1])
+    t = F.conv2d(x, tw, padding=1)
+    parts, refs = [], []
+    for op, ref in (("Softplus", F.softplus), ("Softsign", F.softsign), ("Elu", F.elu),
+                    ("Selu", F.selu)):
+        parts.append(g.node(op, [y]))
+        refs.append(ref(t))
+    a = g.node("Concat", parts, axis=1)
+    ta = torch.cat(refs, 1)
+    l2 = g.node("ReduceL2", [a], axes=[2, 3], keepdims=1)
+    lse = g.node("ReduceLogSumExp", [a], axes=[1], keepdims=1)
+    ssq = g.node("ReduceSumSquare", [a], axes=[3], keepdims=1)
+    y = g.node("Add", [g.node("Div", [a, l2]), g.node("Mul", [lse, ssq])])
+    t = (ta / ta.norm(dim=(2, 3), keepdim=True)
+         + torch.logsumexp(ta, 1, keepdim=True) * (ta * ta).sum(3, keepdim=True))
+    y = g.node("LogSoftmax", [y], axis=1)
+    t = F.log_softmax(t, 1)
+    g.save("reductions", x, t, 13, t.shape)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    x = torch.randn(2, 3, 12, 10, generator=torch.Generator().manual_seed(7))
+    with torch.no_grad():
+        paddle_se(x)
+        tf_se(x)
+        reductions(x)
+
+
+if __name__ == "__main__":
+    main()
