@@ -42,6 +42,8 @@ Expected<onnx::ModelProto> readModel(StringRef path) {
   onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), int(bytes.size())))
     return invalid("protobuf parsing failed");
+  if (llvm::Error e = loadExternalData(model, path))
+    return error(path + ": " + llvm::toString(std::move(e)));
   return model;
 }
 

@@ -136,6 +136,19 @@ llvm::Error variadic(NodeContext &ctx) {
   return llvm::Error::success();
 }
 
+// Mean of any number of inputs: their sum over their count.
+llvm::Error mean(NodeContext &ctx) {
+  if (ctx.numInputs() == 1) {
+    ctx.forwardInput(0);
+    return llvm::Error::success();
+  }
+  OpChain chain(ctx);
+  Value sum = ctx.value(0);
+  for (unsigned i = 1; i < ctx.numInputs(); ++i)
+    sum = chain.op<AddOp>(sum, ctx.value(i));
+  return chain.emit(chain.op<DivOp>(sum, chain.scalar(float(ctx.numInputs()))));
+}
+
 // Bounds are attributes before opset 11 and optional known inputs since.
 llvm::Error clip(NodeContext &ctx) {
   float bound[2] = {std::numeric_limits<float>::lowest(), std::numeric_limits<float>::max()};
@@ -275,6 +288,7 @@ void registerElementwiseOps(OpTable &table) {
   addOp(table, "Max", variadic<MaxOp, maxInts, maxFloats>, 1, kVariadic).opsets(6);
   addOp(table, "Min", variadic<MinOp, minInts, minFloats>, 1, kVariadic).opsets(6);
   addOp(table, "Sum", variadic<AddOp, addInts, addFloats>, 1, kVariadic).opsets(6);
+  addOp(table, "Mean", mean, 1, kVariadic).opsets(6);
   addOp(table, "Where", where, 3, 3).opsets(9).known({0});
 }
 

@@ -137,10 +137,29 @@ llvm::Error averagePool(NodeContext &ctx) {
                                p->ceilMode, *countPad != 0);
 }
 
-// (x - mean) / sqrt(variance + eps) * scale + bias per sample and channel,
-// the statistics over every axis after the first two.
+// (x - mean) / sqrt(variance + eps), the statistics over `axes`.
+Value normalized(OpChain &chain, Value x, ArrayRef<int64_t> axes, float eps) {
+  Value centred = chain.op<SubOp>(x, chain.op<ReduceMeanOp>(x, axes, true));
+  Value variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(centred, centred), axes, true);
+  Value deviation = chain.op<SqrtOp>(chain.op<AddOp>(variance, chain.scalar(eps)));
+  return chain.op<DivOp>(centred, deviation);
+}
+
+// y * scale + bias, scale and bias per channel (axis 1 of a rank-`rank` y).
+Value scaledPerChannel(OpChain &chain, Value y, ChainValue scale, ChainValue bias,
+                       int64_t channels, size_t rank) {
+  SmallVector<int64_t> perChannel(rank - 1, 1);
+  perChannel[0] = channels;
+  Value scaled = chain.op<MulOp>(y, chain.value(chain.reshape(scale, perChannel)));
+  return chain.op<AddOp>(scaled, chain.value(chain.reshape(bias, perChannel)));
+}
+
+Expected<float> epsilonOf(NodeContext &ctx) { return ctx.attrFloat("epsilon", 1e-5f); }
+
+// InstanceNormalization: per sample and channel, the statistics over every
+// axis after the first two.
 llvm::Error instanceNorm(NodeContext &ctx) {
-  Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
+  Expected<float> eps = epsilonOf(ctx);
   if (!eps)
     return eps.takeError();
   ArrayRef<int64_t> shape = ctx.shape(0);
@@ -150,19 +169,87 @@ llvm::Error instanceNorm(NodeContext &ctx) {
     if (ctx.shape(i) != ArrayRef<int64_t>(shape[1]))
       return ctx.fail(llvm::Twine(i == 1 ? "scale" : "B") + " must have shape [" +
                       llvm::Twine(shape[1]) + "], got " + formatShape(ctx.shape(i)));
-  SmallVector<int64_t> axes, perChannel(shape.size() - 1, 1);
+  SmallVector<int64_t> axes;
   for (size_t a = 2; a < shape.size(); ++a)
     axes.push_back(a);
-  perChannel[0] = shape[1];
+  OpChain chain(ctx);
+  Value y = normalized(chain, ctx.value(0), axes, *eps);
+  return chain.emit(
+      scaledPerChannel(chain, y, chain.input(1), chain.input(2), shape[1], shape.size()));
+}
+
+// GroupNormalization: per sample and group of channels. Opset 18 scales per
+// group, opset 21 per channel.
+llvm::Error groupNorm(NodeContext &ctx) {
+  Expected<float> eps = epsilonOf(ctx);
+  if (!eps)
+    return eps.takeError();
+  if (!ctx.hasAttr("num_groups"))
+    return ctx.fail("num_groups is required");
+  Expected<int64_t> groups = ctx.attrInt("num_groups", 1);
+  if (!groups)
+    return groups.takeError();
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 3)
+    return ctx.fail("input must have rank >= 3, got " + llvm::Twine(shape.size()));
+  int64_t channels = shape[1], g = *groups;
+  if (g <= 0 || channels % g)
+    return ctx.fail(llvm::Twine(channels) + " channels do not split into " + llvm::Twine(g) +
+                    " groups");
+  int64_t per = ctx.opset() < 21 ? g : channels;
+  for (unsigned i = 1; i <= 2; ++i)
+    if (ctx.shape(i) != ArrayRef<int64_t>(per))
+      return ctx.fail(llvm::Twine(i == 1 ? "scale" : "bias") + " must have shape [" +
+                      llvm::Twine(per) + "], got " + formatShape(ctx.shape(i)));
+  OpChain chain(ctx);
+  int64_t rest = product(shape.drop_front(2)) * (channels / g);
+  Value grouped = chain.reshape(ctx.value(0), {shape[0], g, rest});
+  Value y = chain.reshape(normalized(chain, grouped, {2}, *eps), shape);
+  ChainValue scale = chain.input(1), bias = chain.input(2);
+  if (per == g) {
+    // One value per group, repeated for its channels.
+    auto perChannel = [&](ChainValue v) {
+      return chain.reshape(chain.expand(chain.reshape(v, {g, 1}), {g, channels / g}), {channels});
+    };
+    scale = perChannel(scale);
+    bias = perChannel(bias);
+  }
+  return chain.emit(scaledPerChannel(chain, y, scale, bias, channels, shape.size()));
+}
+
+// LRN: x / (bias + alpha / size * (sum of x^2 over `size` neighbouring
+// channels))^beta; the channel sum is an average pool over a [C, pixels] map
+// that counts its padding.
+llvm::Error localResponseNorm(NodeContext &ctx) {
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 3)
+    return ctx.fail("input must have rank >= 3, got " + llvm::Twine(shape.size()));
+  if (!ctx.hasAttr("size"))
+    return ctx.fail("size is required");
+  Expected<int64_t> size = ctx.attrInt("size", 1);
+  if (!size)
+    return size.takeError();
+  if (*size <= 0)
+    return ctx.fail("size must be positive");
+  float attrs[3];
+  const char *names[3] = {"alpha", "beta", "bias"};
+  const float defaults[3] = {1e-4f, 0.75f, 1.0f};
+  for (int i = 0; i < 3; ++i) {
+    Expected<float> v = ctx.attrFloat(names[i], defaults[i]);
+    if (!v)
+      return v.takeError();
+    attrs[i] = *v;
+  }
   OpChain chain(ctx);
   Value x = ctx.value(0);
-  Value centred = chain.op<SubOp>(x, chain.op<ReduceMeanOp>(x, axes, true));
-  Value variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(centred, centred), axes, true);
-  Value deviation = chain.op<SqrtOp>(chain.op<AddOp>(variance, chain.scalar(*eps)));
-  Value scaled = chain.op<MulOp>(chain.op<DivOp>(centred, deviation),
-                                 chain.value(chain.reshape(chain.input(1), perChannel)));
-  return chain.emit(
-      chain.op<AddOp>(scaled, chain.value(chain.reshape(chain.input(2), perChannel))));
+  int64_t pixels = product(shape.drop_front(2));
+  Value squares = chain.reshape(chain.op<MulOp>(x, x), {shape[0], 1, shape[1], pixels});
+  SmallVector<int64_t> pads{(*size - 1) / 2, 0, *size / 2, 0};
+  Value mean = chain.op<AvgPool2dOp>(squares, SmallVector<int64_t>{*size, 1},
+                                     SmallVector<int64_t>{1, 1}, pads, false, true);
+  Value scaled = chain.op<MulOp>(chain.reshape(mean, shape), chain.scalar(attrs[0]));
+  Value base = chain.op<AddOp>(scaled, chain.scalar(attrs[2]));
+  return chain.emit(chain.op<DivOp>(x, chain.op<PowOp>(base, chain.scalar(attrs[1]))));
 }
 
 // Mean and 1 / sqrt(variance + epsilon) over the normalised axes, with the
@@ -486,6 +573,8 @@ void registerNNOps(OpTable &table) {
   addOp(table, "GlobalMaxPool", unaryOp<GlobalMaxPoolOp>);
   addOp(table, "LayerNormalization", layerNorm, 2, 3, 3).opsets(17);
   addOp(table, "InstanceNormalization", instanceNorm, 3, 3).opsets(6);
+  addOp(table, "GroupNormalization", groupNorm, 3, 3).opsets(18);
+  addOp(table, "LRN", localResponseNorm);
   addOp(table, "ReduceMean", reduce<ReduceMeanOp, 18>, 1, 2).known({1});
   addOp(table, "ReduceMax", reduce<ReduceMaxOp, 18>, 1, 2).known({1});
   addOp(table, "ReduceSum", reduce<ReduceSumOp, 13>, 1, 2).known({1});

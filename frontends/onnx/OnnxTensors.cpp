@@ -4,6 +4,10 @@
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringMap.h"
 
 using TP = onnx::TensorProto;
 
@@ -50,6 +54,67 @@ size_t elementBytes(int32_t dataType) {
 
 } // namespace
 
+llvm::Error loadExternalData(onnx::ModelProto &model, llvm::StringRef modelPath) {
+  llvm::SmallString<128> directory(modelPath);
+  llvm::sys::path::remove_filename(directory);
+  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> files;
+  auto load = [&](onnx::TensorProto &t) -> llvm::Error {
+    if (t.data_location() != TP::EXTERNAL)
+      return llvm::Error::success();
+    auto fail = [&](const llvm::Twine &why) {
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "tensor '" + t.name() + "': external data " + why);
+    };
+    std::string location;
+    uint64_t offset = 0;
+    std::optional<uint64_t> length;
+    for (const onnx::StringStringEntryProto &entry : t.external_data()) {
+      uint64_t number = 0;
+      bool isNumber = !llvm::StringRef(entry.value()).getAsInteger(10, number);
+      if (entry.key() == "location")
+        location = entry.value();
+      else if ((entry.key() == "offset" || entry.key() == "length") && !isNumber)
+        return fail(entry.key() + " '" + entry.value() + "' is not a number");
+      else if (entry.key() == "offset")
+        offset = number;
+      else if (entry.key() == "length")
+        length = number;
+    }
+    if (location.empty())
+      return fail("has no location");
+    if (llvm::sys::path::is_absolute(location))
+      return fail("location '" + location + "' is not relative to the model's directory");
+    llvm::SmallString<128> path(directory);
+    llvm::sys::path::append(path, location);
+    std::unique_ptr<llvm::MemoryBuffer> &file = files[path];
+    if (!file) {
+      llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> read =
+          llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+      if (!read)
+        return fail("file '" + path + "' cannot be read (" + read.getError().message() + ")");
+      file = std::move(*read);
+    }
+    uint64_t size = file->getBufferSize();
+    if (offset > size || (length && *length > size - offset))
+      return fail("[" + llvm::Twine(offset) + ", +" + llvm::Twine(length.value_or(0)) +
+                  ") lies past the end of '" + path + "' (" + llvm::Twine(size) + " bytes)");
+    t.set_raw_data(file->getBuffer().substr(offset, length.value_or(size - offset)).str());
+    t.clear_external_data();
+    t.set_data_location(TP::DEFAULT);
+    return llvm::Error::success();
+  };
+  onnx::GraphProto &graph = *model.mutable_graph();
+  for (onnx::TensorProto &t : *graph.mutable_initializer())
+    if (llvm::Error e = load(t))
+      return e;
+  for (onnx::NodeProto &node : *graph.mutable_node())
+    for (onnx::AttributeProto &attr : *node.mutable_attribute())
+      if (attr.has_t())
+        if (llvm::Error e = load(*attr.mutable_t()))
+          return e;
+  return llvm::Error::success();
+}
+
 std::string dataTypeName(int32_t dataType) {
   if (!TP::DataType_IsValid(dataType))
     return "type " + std::to_string(dataType);
@@ -71,7 +136,7 @@ llvm::Expected<KnownTensor> decodeTensor(const onnx::TensorProto &t) {
     if (d < 0)
       return fail("negative dimension in " + formatShape(shape));
   if (t.data_location() == TP::EXTERNAL)
-    return fail("data in an external file is not supported");
+    return fail("data in an external file was not loaded (loadExternalData)");
 
   int32_t type = t.data_type();
   const std::string &raw = t.raw_data();

@@ -15,6 +15,12 @@ namespace acnn {
 /// Errors name the tensor.
 llvm::Expected<KnownTensor> decodeTensor(const onnx::TensorProto &tensor);
 
+/// Reads the payload of every tensor of `model` stored in an external file
+/// (initializers and Constant values; ONNX's external data: a `location`
+/// relative to the model's directory, an `offset` and a `length`) into its
+/// raw_data. Errors name the tensor and the file.
+llvm::Error loadExternalData(onnx::ModelProto &model, llvm::StringRef modelPath);
+
 /// "FLOAT", "INT64", ... for an ONNX data type number.
 std::string dataTypeName(int32_t dataType);
 

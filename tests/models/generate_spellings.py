@@ -14,11 +14,15 @@ input (computed with torch.nn.functional from the same weights):
                 auto_pad SAME_UPPER, swish as x * Sigmoid(x), an SE block of
                 ReduceMean, MatMul + Add and Relu, gated by
                 Min(Max(z * 0.2 + 0.5, 0), 1); Pad reflect; opset 13
+  paddle_se_external  the same with its weights in a side file (ONNX external
+                data, as models over 2 GB are written)
   reductions    ReduceL2, ReduceLogSumExp, ReduceSumSquare, LogSoftmax and
                 Softplus / Softsign / Elu / Selu over a conv's output; opset 13
+  group_norm    GroupNormalization (opset 18: scale and bias per group), LRN
+                and Mean
 
 For each model this writes into tests/models/spellings/ NAME.onnx,
-NAME.input.npy and NAME.output.npy.
+NAME.input.npy and NAME.output.npy (and paddle_se_external.weights).
 
 Run with Debian's interpreter (torch 1.13, onnx 1.12):
   /usr/bin/python3 tests/models/generate_spellings.py
@@ -58,7 +62,7 @@ class Graph:
         self.nodes.append(helper.make_node(op, inputs, [out], name=f"{op}_{self.count}", **attrs))
         return out
 
-    def save(self, name, x, y, opset, out_shape):
+    def save(self, name, x, y, opset, out_shape, check=True):
         shape = list(x.shape)
         graph = helper.make_graph(
             self.nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, shape)],
@@ -67,7 +71,8 @@ class Graph:
             self.inits)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
                                   producer_name="acnn-spellings")
-        onnx.checker.check_model(model)
+        if check:  # onnx 1.12's checker knows opsets up to 17
+            onnx.checker.check_model(model)
         onnx.save(model, os.path.join(OUT, name + ".onnx"))
         np.save(os.path.join(OUT, name + ".input.npy"), x.numpy())
         np.save(os.path.join(OUT, name + ".output.npy"), y.numpy())
@@ -99,6 +104,14 @@ def paddle_se(x):
     y = g.node("LeakyRelu", [g.node("Conv", [y, w3])], alpha=0.1)
     t = F.leaky_relu(F.conv2d(t, tw3), 0.1)
     g.save("paddle_se", x, t, 11, t.shape)
+    # The same model with its weights in a side file, as exporters write
+    # models over 2 GB.
+    model = onnx.load(os.path.join(OUT, "paddle_se.onnx"))
+    onnx.save_model(model, os.path.join(OUT, "paddle_se_external.onnx"), save_as_external_data=True,
+                    all_tensors_to_one_file=True, location="paddle_se_external.weights",
+                    size_threshold=0)
+    np.save(os.path.join(OUT, "paddle_se_external.input.npy"), x.numpy())
+    np.save(os.path.join(OUT, "paddle_se_external.output.npy"), t.numpy())
 
 
 def tf_se(x):
@@ -155,6 +168,23 @@ def reductions(x):
     g.save("reductions", x, t, 13, t.shape)
 
 
+def group_norm(x):
+    """GroupNormalization as opset 18 defines it (scale and bias per group)
+    and opset 21 (per channel), with LRN and Mean."""
+    g = Graph(np.random.default_rng(4))
+    w, tw = g.weight(8, 3, 3, 3)
+    y = g.node("Conv", ["input", w], pads=[1, 1, 1, 1])
+    t = F.conv2d(x, tw, padding=1)
+    scale, tscale = g.weight(2)
+    bias, tbias = g.weight(2)
+    a = g.node("GroupNormalization", [y, scale, bias], num_groups=2, epsilon=1e-3)
+    ta = F.group_norm(t, 2, tscale.repeat_interleave(4), tbias.repeat_interleave(4), eps=1e-3)
+    b = g.node("LRN", [y], size=3, alpha=1e-2, beta=0.6, bias=2.0)
+    tb = F.local_response_norm(t, 3, alpha=1e-2, beta=0.6, k=2.0)
+    g.node("Mean", [a, b, y])
+    g.save("group_norm", x, (ta + tb + t) / 3, 18, t.shape, check=False)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     x = torch.randn(2, 3, 12, 10, generator=torch.Generator().manual_seed(7))
@@ -162,6 +192,7 @@ def main():
         paddle_se(x)
         tf_se(x)
         reductions(x)
+        group_norm(x)
 
 
 if __name__ == "__main__":
