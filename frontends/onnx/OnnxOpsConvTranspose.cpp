@@ -1,11 +1,10 @@
 // ConvTranspose as acnn convolutions. A transposed convolution is the
 // convolution of the input spread `stride` apart (zeros between its
 // elements) with the filter flipped and its in/out channels swapped, padded
-// by dilation * (kernel - 1) less ONNX's pads. Where the kernel equals the
-// stride (U-Net's and FPN's 2x2 stride-2 upsampling), the output windows do
-// not overlap: each input pixel writes its own kernel-sized block, so the op
-// is a 1x1 convolution to out-channels x kernel values and a pixel shuffle,
-// without the zeros' work.
+// by dilation * (kernel - 1) less ONNX's pads. Where the kernel is a
+// multiple of the stride (U-Net's 2x2 and DCGAN's or CenterNet's 4x4
+// stride-2 upsampling), each output phase is a convolution of the input
+// itself, without the zeros' work: see byPhases.
 #include "dialects/acnn/ShapeUtils.h"
 #include "frontends/onnx/NodeContext.h"
 
@@ -125,26 +124,50 @@ Value convolutionFilter(NodeContext &ctx, OpChain &chain, int64_t group) {
                                  {s[1] * group, inPerGroup, -1, -1}, {1, 1, -1, -1}));
 }
 
-// Kernel == stride, no pads, no dilation, one group: a 1x1 convolution to
-// [C_out, kh, kw] channels per pixel, shuffled into kh x kw blocks.
-Value nonOverlapping(NodeContext &ctx, OpChain &chain, const Transposed &t) {
+// Without dilation and with a kernel a multiple of the stride s, output u of
+// the uncropped result (u = o + pad) takes the taps k = u mod s + j * s, so
+// each of the s x s output phases is an ordinary convolution of the input
+// with K / s taps of the filter (flipped), padded by K / s - 1. One
+// convolution computes every phase as its own output channels, a pixel
+// shuffle interleaves them, and a slice takes off the pads: the work of the
+// transposed convolution itself, where the spread input does s^2 times as
+// much (most of it on zeros). Null when the output padding reaches past the
+// uncropped result.
+Value byPhases(NodeContext &ctx, OpChain &chain, const Transposed &t) {
   ArrayRef<int64_t> in = ctx.shape(0), weight = ctx.shape(1);
-  int64_t n = in[0], cin = in[1], h = in[2], w = in[3];
-  int64_t cout = weight[1], kh = t.kernel[0], kw = t.kernel[1];
-  ChainValue flat = chain.reshape(chain.input(1), {cin, cout * kh * kw});
-  Value filter =
-      chain.value(chain.reshape(chain.transpose(flat, {1, 0}), {cout * kh * kw, cin, 1, 1}));
+  int64_t n = in[0], cin = in[1], g = t.group, cg = weight[1], cout = cg * g;
+  int64_t sh = t.strides[0], sw = t.strides[1];
+  int64_t th = t.kernel[0] / sh, tw = t.kernel[1] / sw; // taps per phase
+  // Uncropped extent (in - 1) * s + K = (in + taps - 1) * s, and the output.
+  int64_t mh = in[2] + th - 1, mw = in[3] + tw - 1;
+  int64_t oh = mh * sh - t.pads[0] - t.pads[2] + t.outputPadding[0];
+  int64_t ow = mw * sw - t.pads[1] - t.pads[3] + t.outputPadding[1];
+  if (t.pads[0] + oh > mh * sh || t.pads[1] + ow > mw * sw)
+    return Value();
+  // Filter [g, Cin/g, cg, th, sh, tw, sw] (k = j * s + phase) to
+  // [g, sh, sw, cg, Cin/g, th, tw], taps flipped.
+  ChainValue w = chain.reshape(chain.input(1), {g, cin / g, cg, th, sh, tw, sw});
+  w = chain.reshape(chain.transpose(w, {0, 4, 6, 2, 1, 3, 5}), {g * sh * sw * cg, cin / g, th, tw});
+  Value filter = chain.value(
+      chain.slice(w, {0, 0, th - 1, tw - 1}, {g * sh * sw * cg, cin / g, -1, -1}, {1, 1, -1, -1}));
   Value bias;
   if (ctx.hasInput(2)) {
-    ChainValue perChannel = chain.reshape(chain.input(2), {cout, 1});
-    bias = chain.value(chain.reshape(chain.expand(perChannel, {cout, kh * kw}), {cout * kh * kw}));
+    ChainValue b = chain.reshape(chain.input(2), {g, 1, 1, cg});
+    bias = chain.value(chain.reshape(chain.expand(b, {g, sh, sw, cg}), {g * sh * sw * cg}));
   }
-  Value y =
-      chain.op<Conv2dOp>(ctx.value(0), filter, bias, SmallVector<int64_t>{1, 1},
-                         SmallVector<int64_t>{0, 0, 0, 0}, SmallVector<int64_t>{1, 1}, int64_t(1));
-  Value blocks = chain.reshape(y, {n, cout, kh, kw, h, w});
-  Value shuffled = chain.op<TransposeOp>(blocks, SmallVector<int64_t>{0, 1, 4, 2, 5, 3});
-  return chain.reshape(shuffled, {n, cout, h * kh, w * kw});
+  Value phases = chain.op<Conv2dOp>(ctx.value(0), filter, bias, SmallVector<int64_t>{1, 1},
+                                    SmallVector<int64_t>{th - 1, tw - 1, th - 1, tw - 1},
+                                    SmallVector<int64_t>{1, 1}, g);
+  // [N, g, sh, sw, cg, mh, mw] -> [N, g, cg, mh, sh, mw, sw]: phase (a, b) of
+  // pixel (y, x) is output (y * sh + a, x * sw + b).
+  Value split = chain.reshape(phases, {n, g, sh, sw, cg, mh, mw});
+  Value shuffled = chain.op<TransposeOp>(split, SmallVector<int64_t>{0, 1, 4, 5, 2, 6, 3});
+  Value full = chain.reshape(shuffled, {n, cout, mh * sh, mw * sw});
+  if (oh == mh * sh && ow == mw * sw)
+    return full;
+  return chain.op<SliceOp>(full, SmallVector<int64_t>{0, 0, t.pads[0], t.pads[1]},
+                           SmallVector<int64_t>{n, cout, t.pads[0] + oh, t.pads[1] + ow},
+                           SmallVector<int64_t>{1, 1, 1, 1});
 }
 
 llvm::Error convTranspose(NodeContext &ctx) {
@@ -152,10 +175,10 @@ llvm::Error convTranspose(NodeContext &ctx) {
   if (!t)
     return t.takeError();
   OpChain chain(ctx);
-  if (t->kernel == t->strides && llvm::all_of(t->pads, [](int64_t p) { return p == 0; }) &&
-      t->dilations == SmallVector<int64_t>{1, 1} &&
-      t->outputPadding == SmallVector<int64_t>{0, 0} && t->group == 1)
-    return chain.emit(nonOverlapping(ctx, chain, *t));
+  if (t->dilations == SmallVector<int64_t>{1, 1} && t->kernel[0] % t->strides[0] == 0 &&
+      t->kernel[1] % t->strides[1] == 0 && (t->strides[0] > 1 || t->strides[1] > 1))
+    if (Value y = byPhases(ctx, chain, *t))
+      return chain.emit(y);
 
   ArrayRef<int64_t> in = ctx.shape(0);
   int64_t n = in[0], c = in[1], h = in[2], w = in[3], sh = t->strides[0], sw = t->strides[1];

@@ -18,6 +18,8 @@ input (computed with torch.nn.functional from the same weights):
                 data, as models over 2 GB are written)
   reductions    ReduceL2, ReduceLogSumExp, ReduceSumSquare, LogSoftmax and
                 Softplus / Softsign / Elu / Selu over a conv's output; opset 13
+  conv_transpose  ConvTranspose with kernels a multiple of the stride (pads,
+                output padding, groups) and not (3x3 stride 2, dilated); opset 13
   group_norm    GroupNormalization (opset 18: scale and bias per group), LRN
                 and Mean
 
@@ -185,6 +187,30 @@ def group_norm(x):
     g.save("group_norm", x, (ta + tb + t) / 3, 18, t.shape, check=False)
 
 
+def conv_transpose(x):
+    """ConvTranspose in the forms decoders use: a kernel a multiple of the
+    stride with pads, output padding and groups (computed phase by phase),
+    and kernels that are not (3x3 stride 2, a dilated one: the spread input)."""
+    g = Graph(np.random.default_rng(5))
+    w0, tw0 = g.weight(8, 3, 1, 1)
+    y = g.node("Conv", ["input", w0])
+    t = F.conv2d(x, tw0)
+    w1, tw1 = g.weight(8, 4, 4, 6)
+    b, tb = g.weight(8)
+    a = g.node("ConvTranspose", [y, w1, b], strides=[2, 3], pads=[1, 2, 1, 2],
+               output_padding=[1, 2], group=2)
+    ta = F.conv_transpose2d(t, tw1, tb, stride=(2, 3), padding=(1, 2), output_padding=(1, 2),
+                            groups=2)
+    w2, tw2 = g.weight(8, 2, 3, 3)
+    c = g.node("ConvTranspose", [a, w2], strides=[2, 2], pads=[1, 1, 1, 1],
+               output_padding=[1, 1])
+    tc = F.conv_transpose2d(ta, tw2, stride=2, padding=1, output_padding=1)
+    w3, tw3 = g.weight(2, 2, 2, 2)
+    g.node("ConvTranspose", [c, w3], strides=[2, 2], dilations=[2, 2])
+    t = F.conv_transpose2d(tc, tw3, stride=2, dilation=2)
+    g.save("conv_transpose", x, t, 13, t.shape)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     x = torch.randn(2, 3, 12, 10, generator=torch.Generator().manual_seed(7))
@@ -193,6 +219,7 @@ def main():
         tf_se(x)
         reductions(x)
         group_norm(x)
+        conv_transpose(x)
 
 
 if __name__ == "__main__":
