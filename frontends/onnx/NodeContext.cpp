@@ -57,7 +57,6 @@ bool NodeContext::allKnown() const {
   return true;
 }
 
-bool NodeContext::soleUser(unsigned i) const { return state.uses.lookup(node.input(i)) == 1; }
 
 Value NodeContext::value(unsigned i) { return state.materialize(node.input(i)); }
 

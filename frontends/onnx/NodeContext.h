@@ -40,8 +40,6 @@ struct ImportState {
   GraphBuilder &graph;
   int64_t opset; // of the default ONNX domain
   llvm::StringMap<OnnxValue> values;
-  /// How many node inputs and graph outputs read each value.
-  llvm::StringMap<unsigned> uses;
 
   /// The graph value of `name` (which must be defined), creating the
   /// acnn.constant of a known tensor on first use.
@@ -73,8 +71,6 @@ public:
   const KnownTensor *known(unsigned i) const;
   /// True when every input present is known.
   bool allKnown() const;
-  /// True when this node is the only reader of input i.
-  bool soleUser(unsigned i) const;
   /// Input i as a graph value; known tensors become acnn.constant (as f32).
   mlir::Value value(unsigned i);
   /// Static shape of input i, computed or known.

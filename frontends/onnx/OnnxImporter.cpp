@@ -104,14 +104,13 @@ public:
   /// With `coverage`, refused nodes are noted there and the walk goes on.
   GraphImporter(GraphBuilder &g, const onnx::GraphProto &graph, int64_t opset,
                 CoverageReport *coverage)
-      : graph(graph), state{g, opset, {}, {}}, coverage(coverage) {}
+      : graph(graph), state{g, opset, {}}, coverage(coverage) {}
 
   llvm::Error run(const OnnxImportOptions &options) {
     if (llvm::Error e = defineWeights())
       return e;
     if (llvm::Error e = defineInputs(options))
       return e;
-    countUses();
     for (int i = 0; i < graph.node_size(); ++i)
       if (llvm::Error e = convert(graph.node(i), i))
         return e;
@@ -190,15 +189,6 @@ private:
       if (d < 0)
         d = 1;
     return shape;
-  }
-
-  void countUses() {
-    for (const onnx::NodeProto &node : graph.node())
-      for (const std::string &in : node.input())
-        if (!in.empty())
-          ++state.uses[in];
-    for (const onnx::ValueInfoProto &out : graph.output())
-      ++state.uses[out.name()];
   }
 
   llvm::Error convert(const onnx::NodeProto &node, int index) {

@@ -1,13 +1,17 @@
 // Element-wise ONNX ops. Arithmetic whose inputs are all known (weights,
 // constants, shape arithmetic) is evaluated at import, so `x.shape[-1] ** -0.5`
-// leaves a single constant; otherwise each op becomes its acnn op. Mul also
-// recognises the SiLU and hard-swish spellings of older exporters.
+// leaves a single constant; otherwise each op becomes its acnn op (the graph
+// passes recognise the activations spelled out in several).
+#include "dialects/acnn/ShapeUtils.h"
 #include "frontends/onnx/NodeContext.h"
 
 #include <cmath>
 #include <limits>
 
 using namespace mlir;
+using llvm::ArrayRef;
+using llvm::Expected;
+using llvm::SmallVector;
 
 namespace acnn {
 
@@ -63,47 +67,47 @@ double powFloats(double a, double b) { return std::pow(a, b); }
 double maxFloats(double a, double b) { return (a > b || std::isnan(a)) ? a : b; }
 double minFloats(double a, double b) { return (a < b || std::isnan(a)) ? a : b; }
 
+// Before opset 7, Add, Sub, Mul and Div broadcast only with broadcast = 1,
+// B's axes lined up with A's from `axis` (by default, with the last ones):
+// B's shape with the unit axes after it that NumPy broadcasting needs.
+Expected<SmallVector<int64_t>> legacyBroadcastShape(NodeContext &ctx) {
+  ArrayRef<int64_t> a = ctx.shape(0), b = ctx.shape(1);
+  SmallVector<int64_t> shape(b);
+  if (ctx.opset() >= 7)
+    return shape;
+  Expected<int64_t> broadcast = ctx.attrInt("broadcast", 0);
+  if (!broadcast)
+    return broadcast.takeError();
+  if (!*broadcast) {
+    if (a != b)
+      return ctx.fail("shapes " + formatShape(a) + " and " + formatShape(b) +
+                      " differ and broadcast is 0");
+    return shape;
+  }
+  Expected<int64_t> axis = ctx.attrInt("axis", int64_t(a.size() - b.size()));
+  if (!axis)
+    return axis.takeError();
+  if (*axis < 0 || *axis + b.size() > a.size())
+    return ctx.fail("B " + formatShape(b) + " does not fit A " + formatShape(a) + " at axis " +
+                    llvm::Twine(*axis));
+  shape.append(a.size() - *axis - b.size(), 1);
+  return shape;
+}
+
 template <typename OpT, std::optional<int64_t> (*Ints)(int64_t, int64_t),
           double (*Floats)(double, double)>
 llvm::Error arithmetic(NodeContext &ctx) {
-  if (ctx.allKnown())
-    return ctx.emitKnown(0, binaryKnown(*ctx.known(0), *ctx.known(1), Ints, Floats));
-  return binary<OpT>(ctx);
-}
-
-// Exporters spell SiLU as x * Sigmoid(x), and hard-swish before opset 14 as
-// x * HardSigmoid(x) with alpha 1/6 and beta 1/2. When this Mul is the
-// activation's only reader, the pair becomes one op.
-std::optional<Value> fusedActivation(NodeContext &ctx) {
-  for (unsigned i : {0u, 1u}) {
-    if (ctx.known(0) || ctx.known(1) || !ctx.soleUser(i))
-      continue;
-    Operation *act = ctx.value(i).getDefiningOp();
-    Value x = ctx.value(1 - i);
-    if (!act || act->getNumOperands() != 1 || act->getOperand(0) != x)
-      continue;
-    auto hardSigmoid = dyn_cast<HardSigmoidOp>(act);
-    Value fused;
-    if (isa<SigmoidOp>(act))
-      fused = SiluOp::create(ctx.builder(), ctx.loc(), x);
-    else if (hardSigmoid && hardSigmoid.getAlpha().convertToFloat() == 1.0f / 6 &&
-             hardSigmoid.getBeta().convertToFloat() == 0.5f)
-      fused = HardSwishOp::create(ctx.builder(), ctx.loc(), x);
-    else
-      continue;
-    // No later node reads the activation's value, so the op can go.
-    act->erase();
-    return fused;
+  Expected<SmallVector<int64_t>> rhsShape = legacyBroadcastShape(ctx);
+  if (!rhsShape)
+    return rhsShape.takeError();
+  if (*rhsShape == ctx.shape(1)) {
+    if (ctx.allKnown())
+      return ctx.emitKnown(0, binaryKnown(*ctx.known(0), *ctx.known(1), Ints, Floats));
+    return binary<OpT>(ctx);
   }
-  return std::nullopt;
-}
-
-llvm::Error mul(NodeContext &ctx) {
-  if (std::optional<Value> fused = fusedActivation(ctx)) {
-    ctx.setOutput(0, *fused);
-    return llvm::Error::success();
-  }
-  return arithmetic<MulOp, mulInts, mulFloats>(ctx);
+  OpChain chain(ctx);
+  Value rhs = chain.value(chain.reshape(chain.input(1), *rhsShape));
+  return chain.emit(chain.op<OpT>(ctx.value(0), rhs));
 }
 
 // Max, Min and Sum take any number of inputs; acnn's ops take two.
@@ -257,38 +261,38 @@ llvm::Error where(NodeContext &ctx) {
 } // namespace
 
 void registerElementwiseOps(OpTable &table) {
-  addOp(table, "Relu", unaryOp<ReluOp>).opsets(6);
-  addOp(table, "Sigmoid", unaryOp<SigmoidOp>).opsets(6);
-  addOp(table, "Tanh", unaryOp<TanhOp>).opsets(6);
+  addOp(table, "Relu", unaryOp<ReluOp>);
+  addOp(table, "Sigmoid", unaryOp<SigmoidOp>);
+  addOp(table, "Tanh", unaryOp<TanhOp>);
   addOp(table, "Erf", unaryOp<ErfOp>).opsets(9);
-  addOp(table, "Exp", unaryOp<ExpOp>).opsets(6);
-  addOp(table, "Sqrt", foldableUnary<SqrtOp, nullptr, sqrtFloat>).opsets(6);
-  addOp(table, "Neg", foldableUnary<NegOp, negInt, negFloat>).opsets(6);
-  addOp(table, "Reciprocal", foldableUnary<ReciprocalOp, nullptr, reciprocalFloat>).opsets(6);
-  addOp(table, "Abs", foldableUnary<AbsOp, absInt, absFloat>).opsets(6);
-  addOp(table, "Log", foldableUnary<LogOp, nullptr, logFloat>).opsets(6);
-  addOp(table, "Softplus", unaryOp<SoftplusOp>).opsets(1);
-  addOp(table, "Softsign", softsign).opsets(1);
+  addOp(table, "Exp", unaryOp<ExpOp>);
+  addOp(table, "Sqrt", foldableUnary<SqrtOp, nullptr, sqrtFloat>);
+  addOp(table, "Neg", foldableUnary<NegOp, negInt, negFloat>);
+  addOp(table, "Reciprocal", foldableUnary<ReciprocalOp, nullptr, reciprocalFloat>);
+  addOp(table, "Abs", foldableUnary<AbsOp, absInt, absFloat>);
+  addOp(table, "Log", foldableUnary<LogOp, nullptr, logFloat>);
+  addOp(table, "Softplus", unaryOp<SoftplusOp>);
+  addOp(table, "Softsign", softsign);
   addOp(table, "Mish", mish).opsets(18);
-  addOp(table, "LeakyRelu", leakyRelu).opsets(6);
+  addOp(table, "LeakyRelu", leakyRelu);
   addOp(table, "PRelu", binary<PReluOp>, 2, 2).opsets(7);
-  addOp(table, "Elu", elu).opsets(6);
-  addOp(table, "Selu", selu).opsets(6);
+  addOp(table, "Elu", elu);
+  addOp(table, "Selu", selu);
   addOp(table, "Celu", celu).opsets(12);
   addOp(table, "HardSwish", unaryOp<HardSwishOp>).opsets(14);
-  addOp(table, "HardSigmoid", hardSigmoid).opsets(6);
+  addOp(table, "HardSigmoid", hardSigmoid);
   addOp(table, "Gelu", gelu).opsets(20);
   addOp(table, "com.microsoft.Gelu", gelu);
-  addOp(table, "Clip", clip, 1, 3).opsets(6).known({1, 2});
-  addOp(table, "Add", arithmetic<AddOp, addInts, addFloats>, 2, 2).opsets(7);
-  addOp(table, "Sub", arithmetic<SubOp, subInts, subFloats>, 2, 2).opsets(7);
-  addOp(table, "Mul", mul, 2, 2).opsets(7);
-  addOp(table, "Div", arithmetic<DivOp, divInts, divFloats>, 2, 2).opsets(7);
+  addOp(table, "Clip", clip, 1, 3).known({1, 2});
+  addOp(table, "Add", arithmetic<AddOp, addInts, addFloats>, 2, 2);
+  addOp(table, "Sub", arithmetic<SubOp, subInts, subFloats>, 2, 2);
+  addOp(table, "Mul", arithmetic<MulOp, mulInts, mulFloats>, 2, 2);
+  addOp(table, "Div", arithmetic<DivOp, divInts, divFloats>, 2, 2);
   addOp(table, "Pow", arithmetic<PowOp, powInts, powFloats>, 2, 2).opsets(7);
-  addOp(table, "Max", variadic<MaxOp, maxInts, maxFloats>, 1, kVariadic).opsets(6);
-  addOp(table, "Min", variadic<MinOp, minInts, minFloats>, 1, kVariadic).opsets(6);
-  addOp(table, "Sum", variadic<AddOp, addInts, addFloats>, 1, kVariadic).opsets(6);
-  addOp(table, "Mean", mean, 1, kVariadic).opsets(6);
+  addOp(table, "Max", variadic<MaxOp, maxInts, maxFloats>, 1, kVariadic);
+  addOp(table, "Min", variadic<MinOp, minInts, minFloats>, 1, kVariadic);
+  addOp(table, "Sum", variadic<AddOp, addInts, addFloats>, 1, kVariadic);
+  addOp(table, "Mean", mean, 1, kVariadic);
   addOp(table, "Where", where, 3, 3).opsets(9).known({0});
 }
 

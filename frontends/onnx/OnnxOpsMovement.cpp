@@ -66,8 +66,11 @@ llvm::Error dropout(NodeContext &ctx) {
   return identity(ctx);
 }
 
+// The target shape is an attribute before opset 5.
 llvm::Error reshape(NodeContext &ctx) {
-  Expected<SmallVector<int64_t>> target = ctx.knownInts(1, "shape");
+  if (ctx.opset() >= 5 && !ctx.hasInput(1))
+    return ctx.fail("the shape input is required");
+  Expected<SmallVector<int64_t>> target = ctx.intsFromAttrOrInput("shape", 1, 5);
   if (!target)
     return target.takeError();
   Expected<int64_t> allowZero = ctx.attrInt("allowzero", 0);
@@ -225,10 +228,11 @@ llvm::Error spaceToDepth(NodeContext &ctx) {
   return chain.emit(chain.reshape(moved, {n, c * *b * *b, h / *b, w / *b}));
 }
 
+// Axis 1 by default before opset 4, required since.
 llvm::Error concat(NodeContext &ctx) {
-  if (!ctx.hasAttr("axis"))
+  if (ctx.opset() >= 4 && !ctx.hasAttr("axis"))
     return ctx.fail("axis is required");
-  Expected<int64_t> axis = ctx.attrInt("axis", 0);
+  Expected<int64_t> axis = ctx.attrInt("axis", 1);
   if (!axis)
     return axis.takeError();
   SmallVector<const KnownTensor *> parts;
@@ -519,15 +523,15 @@ llvm::Error pad(NodeContext &ctx) {
 
 void registerMovementOps(OpTable &table) {
   addOp(table, "Identity", identity);
-  addOp(table, "Dropout", dropout, 1, 3, 2).opsets(7).known({1, 2});
-  addOp(table, "Reshape", reshape, 2, 2).opsets(5).known({1});
+  addOp(table, "Dropout", dropout, 1, 3, 2).known({1, 2});
+  addOp(table, "Reshape", reshape, 1, 2).known({1});
   addOp(table, "Flatten", flatten);
   addOp(table, "Unsqueeze", unsqueeze, 1, 2).known({1});
   addOp(table, "Squeeze", squeeze, 1, 2).known({1});
   addOp(table, "Transpose", transpose);
   addOp(table, "DepthToSpace", depthToSpace);
   addOp(table, "SpaceToDepth", spaceToDepth);
-  addOp(table, "Concat", concat, 1, kVariadic).opsets(4);
+  addOp(table, "Concat", concat, 1, kVariadic);
   addOp(table, "Gather", gather, 2, 2).known({1});
   addOp(table, "Slice", slice, 1, 5).known({1, 2, 3, 4});
   addOp(table, "Split", split, 1, 2, kVariadic).opsets(2).known({1});

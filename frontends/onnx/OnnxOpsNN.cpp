@@ -156,6 +156,27 @@ Value scaledPerChannel(OpChain &chain, Value y, ChainValue scale, ChainValue bia
 
 Expected<float> epsilonOf(NodeContext &ctx) { return ctx.attrFloat("epsilon", 1e-5f); }
 
+// ImageScaler (opsets before 10; old model zoo exports): x * scale + bias
+// per channel.
+llvm::Error imageScaler(NodeContext &ctx) {
+  Expected<float> scale = ctx.attrFloat("scale", 1.0f);
+  if (!scale)
+    return scale.takeError();
+  Expected<std::vector<float>> bias = ctx.attrFloats("bias");
+  if (!bias)
+    return bias.takeError();
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 2 || int64_t(bias->size()) != shape[1])
+    return ctx.fail("bias has " + llvm::Twine(bias->size()) + " values for input " +
+                    formatShape(shape));
+  SmallVector<int64_t> perChannel(shape.size() - 1, 1);
+  perChannel[0] = shape[1];
+  OpChain chain(ctx);
+  Value scaled = chain.op<MulOp>(ctx.value(0), chain.scalar(*scale));
+  return chain.emit(
+      chain.op<AddOp>(scaled, ctx.graph().constant(perChannel, *bias, ctx.loc())));
+}
+
 // InstanceNormalization: per sample and channel, the statistics over every
 // axis after the first two.
 llvm::Error instanceNorm(NodeContext &ctx) {
@@ -564,7 +585,6 @@ void registerNNOps(OpTable &table) {
   const char *twoD = "2-D windows over NCHW inputs only";
   addOp(table, "Conv", conv, 2, 3).note(twoD);
   addOp(table, "BatchNormalization", batchNorm, 5, 5)
-      .opsets(7)
       .fixed("spatial", "1")
       .fixed("training_mode", "0");
   addOp(table, "MaxPool", maxPool).fixed("storage_order", "0").note(twoD);
@@ -572,7 +592,8 @@ void registerNNOps(OpTable &table) {
   addOp(table, "GlobalAveragePool", unaryOp<GlobalAvgPoolOp>);
   addOp(table, "GlobalMaxPool", unaryOp<GlobalMaxPoolOp>);
   addOp(table, "LayerNormalization", layerNorm, 2, 3, 3).opsets(17);
-  addOp(table, "InstanceNormalization", instanceNorm, 3, 3).opsets(6);
+  addOp(table, "InstanceNormalization", instanceNorm, 3, 3);
+  addOp(table, "ImageScaler", imageScaler).opsets(1, 9);
   addOp(table, "GroupNormalization", groupNorm, 3, 3).opsets(18);
   addOp(table, "LRN", localResponseNorm);
   addOp(table, "ReduceMean", reduce<ReduceMeanOp, 18>, 1, 2).known({1});
@@ -586,7 +607,7 @@ void registerNNOps(OpTable &table) {
   addOp(table, "Softmax", softmax<false>);
   addOp(table, "LogSoftmax", softmax<true>);
   addOp(table, "MatMul", matmul, 2, 2);
-  addOp(table, "Gemm", gemm, 2, 3).opsets(7);
+  addOp(table, "Gemm", gemm, 2, 3);
 }
 
 } // namespace acnn

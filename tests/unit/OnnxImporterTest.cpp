@@ -376,6 +376,37 @@ TEST_F(OnnxImporterTest, SoftmaxBeforeOpset13FlattensAtAxis) {
   }
 }
 
+// Opsets before 7: Add/Mul broadcast B only with broadcast = 1, B's axes
+// lined up with A's from `axis`; Reshape's shape and Concat's default axis 1
+// are attributes, as the old model zoo's exports write them.
+TEST_F(OnnxImporterTest, LegacyOpsetSpellings) {
+  Model m(3);
+  m.input("x", {1, 3, 4, 4}).output("y").weight("b", {3}).weight("s", {3, 4});
+  onnx::NodeProto &add = m.node("Add", {"x", "b"}, {"a"}, "add");
+  intAttr(add, "broadcast", 1);
+  intAttr(add, "axis", 1);
+  onnx::NodeProto &mul = m.node("Mul", {"a", "s"}, {"m"}, "mul");
+  intAttr(mul, "broadcast", 1);
+  intAttr(mul, "axis", 1);
+  m.node("Concat", {"m", "x"}, {"c"}, "concat");
+  intsAttr(m.node("Reshape", {"c"}, {"y"}, "reshape"), "shape", {1, 6, -1});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(shapeOf(first<AddOp>(**module).getRhs()), (ArrayRef<int64_t>{3, 1, 1}));
+  EXPECT_EQ(shapeOf(first<MulOp>(**module).getRhs()), (ArrayRef<int64_t>{3, 4, 1}));
+  EXPECT_EQ(first<ConcatOp>(**module).getAxis(), 1);
+  EXPECT_EQ(shapeOf(entry(**module).front().getTerminator()->getOperand(0)),
+            (ArrayRef<int64_t>{1, 6, 16}));
+
+  Model strict(6);
+  strict.input("x", {1, 3, 4, 4}).output("y").weight("b", {3});
+  strict.node("Add", {"x", "b"}, {"y"}, "add");
+  EXPECT_NE(importError(strict).find(
+                "node 'add' (Add): shapes [1, 3, 4, 4] and [3] differ and broadcast is 0"),
+            std::string::npos)
+      << importError(strict);
+}
+
 TEST_F(OnnxImporterTest, SliceClampsNegativeAndOutOfRangeBounds) {
   const int64_t max = std::numeric_limits<int64_t>::max();
   const int64_t min = std::numeric_limits<int64_t>::min();
