@@ -185,9 +185,24 @@ private:
                      " does not match the model's " + formatShape(shape) + " (-1: symbolic)");
       return given->second;
     }
-    for (int64_t &d : shape)
-      if (d < 0)
-        d = 1;
+    // A symbolic batch is 1; any other symbolic dim (an image's height) has
+    // no default that would make sense.
+    SmallVector<std::string> unknown;
+    for (size_t i = 1; i < shape.size(); ++i)
+      if (shape[i] < 0) {
+        const std::string &param = type.shape().dim(i).dim_param();
+        unknown.push_back("axis " + std::to_string(i) + (param.empty() ? "" : " ('" + param + "')"));
+      }
+    if (!unknown.empty()) {
+      SmallVector<std::string> dims;
+      for (size_t i = 0; i < shape.size(); ++i)
+        dims.push_back(shape[i] >= 0 ? std::to_string(shape[i]) : i ? "?" : "1");
+      return error("input '" + name + "' has symbolic dims beyond the batch (" +
+                   llvm::join(unknown, ", ") + "); give its shape with --input-shape " + name +
+                   "=" + llvm::join(dims, "x") + ", each ? a size");
+    }
+    if (!shape.empty() && shape[0] < 0)
+      shape[0] = 1;
     return shape;
   }
 

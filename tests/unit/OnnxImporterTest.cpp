@@ -245,7 +245,7 @@ TEST_F(OnnxImporterTest, InitializerListedAsInputIsAWeight) {
   EXPECT_EQ(entry(**module).getNumArguments(), 1u);
 }
 
-TEST_F(OnnxImporterTest, SymbolicDimsDefaultToOneOrTakeTheGivenShape) {
+TEST_F(OnnxImporterTest, SymbolicBatchDefaultsToOneOrTakesTheGivenShape) {
   Model m;
   m.input("x", {-1, 3}).output("y");
   m.node("Relu", {"x"}, {"y"});
@@ -263,6 +263,16 @@ TEST_F(OnnxImporterTest, SymbolicDimsDefaultToOneOrTakeTheGivenShape) {
   module = import(m, options);
   ASSERT_FALSE(bool(module));
   EXPECT_NE(llvm::toString(module.takeError()).find("does not match"), std::string::npos);
+
+  // Only the batch has a default: a symbolic height must be given.
+  Model image;
+  image.input("x", {-1, 3, -1, 8}).output("y");
+  image.node("Relu", {"x"}, {"y"});
+  std::string error = importError(image);
+  EXPECT_NE(error.find("input 'x' has symbolic dims beyond the batch (axis 2); give its shape "
+                       "with --input-shape x=1x3x?x8, each ? a size"),
+            std::string::npos)
+      << error;
 }
 
 TEST_F(OnnxImporterTest, WeightsDecodeFromRawDataOrTypedFields) {
