@@ -269,8 +269,8 @@ TEST_F(OnnxImporterTest, SymbolicBatchDefaultsToOneOrTakesTheGivenShape) {
   image.input("x", {-1, 3, -1, 8}).output("y");
   image.node("Relu", {"x"}, {"y"});
   std::string error = importError(image);
-  EXPECT_NE(error.find("input 'x' has symbolic dims beyond the batch (axis 2); give its shape "
-                       "with --input-shape x=1x3x?x8, each ? a size"),
+  EXPECT_NE(error.find("input 'x' has symbolic dims beyond the batch (axis 2 ('N')); give its "
+                       "shape with --input-shape x=1x3x?x8, each ? a size"),
             std::string::npos)
       << error;
 }
