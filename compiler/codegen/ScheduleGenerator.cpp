@@ -248,10 +248,13 @@ Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &d
   s.parallelDims.append(dims.batch.begin(), dims.batch.end());
   s.vectorize = s.hoistAccumulators = true;
   s.unroll = tile.vectors;
-  // Operands past the caches: block k (a kc x nr strip of b fits L1) and m
-  // (an mc x kc block of a fits L2), and give each thread one wide slab of n.
+  // An a past L2: block k (a kc x nr strip of b fits L1) and m (an mc x kc
+  // block of a fits L2), and give each thread one wide slab of n. An a that
+  // fits L2 stays whole, so the tile's epilogue (bias, GELU, residual) runs
+  // in its registers: blocking k would leave it a pass of its own (ViT-B's
+  // 197 x 768 MLP input, 605 KB: -5% on ViT-B, -4% on ConvNeXt-T).
   const int64_t kc = 256, l2Bytes = t.l2Bytes / 2;
-  if (!batched && e[m] * e[k] * 4 > l2Bytes && e[k] % kc == 0 && e[k] > kc) {
+  if (!batched && e[m] * e[k] * 4 > t.l2Bytes && e[k] % kc == 0 && e[k] > kc) {
     const int64_t mainRows = mt.splitAt ? mt.splitAt : e[m];
     int64_t mc = mt.tile;
     for (int64_t g = mainRows / mt.tile; g >= 1; --g)

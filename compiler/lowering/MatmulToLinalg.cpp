@@ -45,6 +45,20 @@ Value broadcastContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                         });
 }
 
+/// The epilogue of a matmul computed on its [rows, n] result, then the
+/// result reshaped to `shape`: the element-wise consumer then reads the matmul
+/// itself, so acnn-group-epilogues puts both in one kernel. A residual of
+/// another shape (broadcast) is added after the reshape.
+Value epilogueOnRows(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> shape,
+                     Value residual, StringRef activation) {
+  if (!residual || shapeOf(residual) == shape) {
+    if (residual)
+      residual = reshapeTo(b, loc, residual, shapeOf(rows));
+    return reshapeTo(b, loc, buildEpilogue(b, loc, rows, residual, activation), shape);
+  }
+  return buildEpilogue(b, loc, reshapeTo(b, loc, rows, shape), residual, activation);
+}
+
 struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -67,6 +81,9 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
                                                    reshapeTo(rewriter, loc, rhs, {k, n})},
                                         ValueRange{init})
                    .getResult(0);
+      rewriter.replaceOp(op, epilogueOnRows(rewriter, loc, result, out, adaptor.getResidual(),
+                                            op.getActivation()));
+      return success();
     } else if (lhsBatch == batch && rhsBatch == batch) {
       const int64_t count = product(batch);
       Value init = filledTensor(rewriter, loc, {count, m, n}, 0.0);
@@ -102,9 +119,8 @@ struct LinearToLinalg : OpConversionPattern<LinearOp> {
                                   adaptor.getWeight()},
                        ValueRange{init})
                        .getResult(0);
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc,
-                                         reshapeTo(rewriter, loc, matmul, op.getType().getShape()),
-                                         adaptor.getResidual(), op.getActivation()));
+    rewriter.replaceOp(op, epilogueOnRows(rewriter, loc, matmul, op.getType().getShape(),
+                                          adaptor.getResidual(), op.getActivation()));
     return success();
   }
 };

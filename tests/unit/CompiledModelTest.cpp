@@ -148,6 +148,9 @@ TEST_P(EditedSchedules, CompiledMatchesPyTorch) {
   std::string printed = dir + "/" + GetParam() + ".schedules", edited = printed + ".edited";
   std::string acnnc = std::string(ACNN_BINARY_DIR) + "/bin/acnnc", model = base + ".onnx";
   std::string message;
+  // The redirection below does not truncate: a longer file from an earlier
+  // build would leave its tail behind.
+  llvm::sys::fs::remove(printed);
   llvm::StringRef args[] = {acnnc, "inspect", model, "--schedules"};
   ASSERT_EQ(llvm::sys::ExecuteAndWait(acnnc, args, std::nullopt,
                                       {std::nullopt, llvm::StringRef(printed), std::nullopt}, 0, 0,

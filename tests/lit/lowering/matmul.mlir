@@ -81,3 +81,19 @@ func.func @linear_no_bias(%x: tensor<1x32xf32>, %w: tensor<10x32xf32>) -> tensor
   %0 = acnn.linear %x, %w : (tensor<1x32xf32>, tensor<10x32xf32>) -> tensor<1x10xf32>
   return %0 : tensor<1x10xf32>
 }
+
+// -----
+
+// A linear over [N, tokens, K] is a matmul on its rows; its epilogue (the
+// residual add and GELU) reads the [rows, N] matmul directly, before the
+// reshape back, so acnn-group-epilogues can put both in one kernel.
+// CHECK-LABEL: func @linear_epilogue_on_rows
+// CHECK: %[[MM:.*]] = linalg.matmul {{.*}} -> tensor<6x7xf32>
+// CHECK: %[[RES:.*]] = tensor.collapse_shape %arg3 {{\[\[}}0, 1], [2]] : tensor<2x3x7xf32> into tensor<6x7xf32>
+// CHECK: %[[EPI:.*]] = linalg.generic {{.*}} ins(%[[MM]], %[[RES]] : tensor<6x7xf32>, tensor<6x7xf32>)
+// CHECK: math.erf
+// CHECK: tensor.expand_shape %[[EPI]] {{\[\[}}0, 1], [2]] {{.*}} : tensor<6x7xf32> into tensor<2x3x7xf32>
+func.func @linear_epilogue_on_rows(%x: tensor<2x3x5xf32>, %w: tensor<7x5xf32>, %b: tensor<7xf32>, %r: tensor<2x3x7xf32>) -> tensor<2x3x7xf32> {
+  %0 = acnn.linear %x, %w, %b residual(%r) {activation = "gelu"} : (tensor<2x3x5xf32>, tensor<7x5xf32>, tensor<7xf32>, tensor<2x3x7xf32>) -> tensor<2x3x7xf32>
+  return %0 : tensor<2x3x7xf32>
+}
