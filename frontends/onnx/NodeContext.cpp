@@ -115,6 +115,15 @@ Expected<std::string> NodeContext::attrString(StringRef name, StringRef dflt) co
   return *a ? (*a)->s() : dflt.str();
 }
 
+Expected<int64_t> NodeContext::attrPositiveInt(StringRef name) const {
+  if (!hasAttr(name))
+    return fail(name + " is required");
+  Expected<int64_t> v = attrInt(name, 0);
+  if (v && *v <= 0)
+    return fail(name + " must be positive, got " + llvm::Twine(*v));
+  return v;
+}
+
 Expected<SmallVector<int64_t>> NodeContext::attrInts(StringRef name,
                                                      llvm::ArrayRef<int64_t> dflt) const {
   Expected<const onnx::AttributeProto *> a = typedAttr(name, onnx::AttributeProto::INTS);

@@ -83,6 +83,8 @@ public:
   // another type is an error.
   bool hasAttr(llvm::StringRef name) const { return attr(name) != nullptr; }
   llvm::Expected<int64_t> attrInt(llvm::StringRef name, int64_t dflt) const;
+  /// A required integer attribute that must be positive (a block or window size).
+  llvm::Expected<int64_t> attrPositiveInt(llvm::StringRef name) const;
   llvm::Expected<float> attrFloat(llvm::StringRef name, float dflt) const;
   llvm::Expected<std::string> attrString(llvm::StringRef name, llvm::StringRef dflt) const;
   llvm::Expected<llvm::SmallVector<int64_t>> attrInts(llvm::StringRef name,

@@ -180,14 +180,7 @@ Expected<int64_t> blockSizeOf(NodeContext &ctx) {
   ArrayRef<int64_t> in = ctx.shape(0);
   if (in.size() != 4)
     return ctx.fail("input must be NCHW (rank 4), got rank " + llvm::Twine(in.size()));
-  if (!ctx.hasAttr("blocksize"))
-    return ctx.fail("blocksize is required");
-  Expected<int64_t> b = ctx.attrInt("blocksize", 1);
-  if (!b)
-    return b.takeError();
-  if (*b <= 0)
-    return ctx.fail("blocksize must be positive");
-  return *b;
+  return ctx.attrPositiveInt("blocksize");
 }
 
 llvm::Error depthToSpace(NodeContext &ctx) {

@@ -205,16 +205,14 @@ llvm::Error groupNorm(NodeContext &ctx) {
   Expected<float> eps = epsilonOf(ctx);
   if (!eps)
     return eps.takeError();
-  if (!ctx.hasAttr("num_groups"))
-    return ctx.fail("num_groups is required");
-  Expected<int64_t> groups = ctx.attrInt("num_groups", 1);
+  Expected<int64_t> groups = ctx.attrPositiveInt("num_groups");
   if (!groups)
     return groups.takeError();
   ArrayRef<int64_t> shape = ctx.shape(0);
   if (shape.size() < 3)
     return ctx.fail("input must have rank >= 3, got " + llvm::Twine(shape.size()));
   int64_t channels = shape[1], g = *groups;
-  if (g <= 0 || channels % g)
+  if (channels % g)
     return ctx.fail(llvm::Twine(channels) + " channels do not split into " + llvm::Twine(g) +
                     " groups");
   int64_t per = ctx.opset() < 21 ? g : channels;
@@ -245,13 +243,9 @@ llvm::Error localResponseNorm(NodeContext &ctx) {
   ArrayRef<int64_t> shape = ctx.shape(0);
   if (shape.size() < 3)
     return ctx.fail("input must have rank >= 3, got " + llvm::Twine(shape.size()));
-  if (!ctx.hasAttr("size"))
-    return ctx.fail("size is required");
-  Expected<int64_t> size = ctx.attrInt("size", 1);
+  Expected<int64_t> size = ctx.attrPositiveInt("size");
   if (!size)
     return size.takeError();
-  if (*size <= 0)
-    return ctx.fail("size must be positive");
   float attrs[3];
   const char *names[3] = {"alpha", "beta", "bias"};
   const float defaults[3] = {1e-4f, 0.75f, 1.0f};

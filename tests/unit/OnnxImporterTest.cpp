@@ -417,6 +417,20 @@ TEST_F(OnnxImporterTest, LegacyOpsetSpellings) {
       << importError(strict);
 }
 
+TEST_F(OnnxImporterTest, SizeAttributesMustBeGivenAndPositive) {
+  Model zero;
+  zero.input("x", {1, 8, 4, 4}).output("y");
+  intAttr(zero.node("DepthToSpace", {"x"}, {"y"}, "d2s"), "blocksize", 0);
+  EXPECT_NE(importError(zero).find("node 'd2s' (DepthToSpace): blocksize must be positive, got 0"),
+            std::string::npos)
+      << importError(zero);
+  Model missing;
+  missing.input("x", {1, 8, 4, 4}).output("y");
+  missing.node("LRN", {"x"}, {"y"}, "lrn");
+  EXPECT_NE(importError(missing).find("node 'lrn' (LRN): size is required"), std::string::npos)
+      << importError(missing);
+}
+
 TEST_F(OnnxImporterTest, SliceClampsNegativeAndOutOfRangeBounds) {
   const int64_t max = std::numeric_limits<int64_t>::max();
   const int64_t min = std::numeric_limits<int64_t>::min();
