@@ -208,8 +208,9 @@ llvm::Error resizeWithScales(NodeContext &ctx, ArrayRef<float> given, ArrayRef<i
     return scales.takeError();
   ArrayRef<int64_t> in = ctx.shape(0);
   SmallVector<int64_t> sizes;
+  // In f32, as ONNX Runtime computes it: 10 * 0.7f is 7 there, 6.99.. in double.
   for (size_t a = 0; a < in.size(); ++a)
-    sizes.push_back(int64_t(std::floor(double(in[a]) * (*scales)[a])));
+    sizes.push_back(int64_t(std::floor(float(in[a]) * float((*scales)[a]))));
   return resizeTo(ctx, sizes, *scales, how);
 }
 
