@@ -191,7 +191,9 @@ def PropagateLayouts : Pass<"acnn-propagate-layouts", "mlir::func::FuncOp"> {
     writes that layout directly, with its loops reordered to write it
     contiguously, and its other generic readers read it permuted. After
     acnn-kernel-layouts, a chain of NHWC convolutions and the element-wise
-    kernels between them then runs NHWC end to end.
+    kernels between them then runs NHWC end to end. Pads and concats read
+    in another layout are made in it (inception, fire and DenseNet blocks
+    concatenate NHWC branches).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }

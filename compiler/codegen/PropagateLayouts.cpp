@@ -10,7 +10,9 @@
 //    Its loops are then reordered so the result is written contiguously.
 //  - An element-wise generic reading a tensor through a permuted map, whose
 //    readers are all generics, writes that tensor's layout.
-//  - Transposes of a pad or a concat move above it, to its inputs.
+//  - Transposes of a pad move above it, to its input; a concat whose readers
+//    all want another layout (transposes, generics reading it permuted) is
+//    made in that layout from transposed inputs.
 // Contractions keep the operand layouts acnn-kernel-layouts chose.
 // With both, conv -> epilogue/SE/residual generics -> conv runs NHWC end to
 // end; transposes remain only at the edges (the NCHW model input and
@@ -240,34 +242,86 @@ struct TransposeBeforePad : OpRewritePattern<linalg::TransposeOp> {
   }
 };
 
-/// transpose(concat(x, y, ...)) -> concat(transpose(x), transpose(y), ...)
-/// when every reader of the concat transposes it the same way (inception
+/// A concat all of whose readers want it in one other layout is made in that
+/// layout: concat(x, y, ...) -> concat(transpose(x), transpose(y), ...), the
+/// transposes moving up to the branches, where the patterns above cancel
+/// them. Readers that want it so: transposes by one permutation (inception
 /// and fire modules: NHWC branch convs concatenated for NHWC convs and
-/// pools): the transposes move up to the branches, where the patterns above
-/// cancel them, instead of two passes over every concatenated map.
-struct TransposeBeforeConcat : OpRewritePattern<linalg::TransposeOp> {
+/// pools), and generics reading it through that permutation (DenseNet: every
+/// layer concatenates the NHWC outputs of the earlier ones for its batch
+/// norm and relu); these then read the new concat through their loops'
+/// order. With a generic reader, at least one input must cancel (else the
+/// strided read only moves into the new transposes).
+struct ConcatInReadersLayout : OpRewritePattern<tensor::ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
 
-  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+  LogicalResult matchAndRewrite(tensor::ConcatOp concat,
                                 PatternRewriter &rewriter) const override {
-    auto concat = transpose.getInput().getDefiningOp<tensor::ConcatOp>();
-    if (!concat)
-      return failure();
-    ArrayRef<int64_t> perm = transpose.getPermutation();
-    for (Operation *user : concat->getUsers()) {
-      auto other = dyn_cast<linalg::TransposeOp>(user);
-      if (!other || other.getPermutation() != perm)
+    std::optional<SmallVector<int64_t>> perm;
+    bool genericReader = false;
+    for (OpOperand &use : concat->getUses()) {
+      SmallVector<int64_t> wanted;
+      if (auto transpose = dyn_cast<linalg::TransposeOp>(use.getOwner())) {
+        wanted.assign(transpose.getPermutation().begin(), transpose.getPermutation().end());
+      } else {
+        auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
+        if (!generic || !generic.hasPureTensorSemantics() ||
+            linalg::isaContractionOpInterface(generic) || generic.isDpsInit(&use))
+          return failure();
+        AffineMap map = generic.getMatchingIndexingMap(&use);
+        if (!map.isPermutation())
+          return failure();
+        // The layout whose axis k loop k walks: the concat's axis wanted[k].
+        wanted.resize(map.getNumResults());
+        for (auto [axis, expr] : llvm::enumerate(map.getResults()))
+          wanted[cast<AffineDimExpr>(expr).getPosition()] = axis;
+        genericReader = true;
+      }
+      if (perm && *perm != wanted)
         return failure();
+      perm = wanted;
     }
-    // The transposed result's axis k is the concat's axis perm[k].
-    int64_t axis = llvm::find(perm, static_cast<int64_t>(concat.getDim())) - perm.begin();
+    if (!perm || llvm::equal(*perm, llvm::seq<int64_t>(0, perm->size())))
+      return failure();
+    // An input that transposes back what a producer wrote in this layout.
+    auto cancels = [&](Value input) {
+      auto transpose = input.getDefiningOp<linalg::TransposeOp>();
+      if (!transpose)
+        return false;
+      ArrayRef<int64_t> back = transpose.getPermutation();
+      for (auto [k, p] : llvm::enumerate(*perm))
+        if (back[p] != static_cast<int64_t>(k))
+          return false;
+      return true;
+    };
+    if (genericReader && llvm::none_of(concat.getInputs(), cancels))
+      return failure();
+    // The moved concat's axis k is the concat's axis perm[k].
+    int64_t axis = llvm::find(*perm, static_cast<int64_t>(concat.getDim())) - perm->begin();
     rewriter.setInsertionPoint(concat);
     SmallVector<Value> inputs;
     for (Value input : concat.getInputs())
-      inputs.push_back(transposed(rewriter, transpose.getLoc(), input, perm));
+      inputs.push_back(transposed(rewriter, concat.getLoc(), input, *perm));
     Value moved = tensor::ConcatOp::create(rewriter, concat.getLoc(), axis, inputs);
-    for (Operation *user : llvm::to_vector(concat->getUsers()))
-      rewriter.replaceOp(user, moved);
+    for (OpOperand *use : llvm::to_vector(llvm::make_pointer_range(concat->getUses()))) {
+      Operation *user = use->getOwner();
+      if (isa<linalg::TransposeOp>(user)) {
+        rewriter.replaceOp(user, moved);
+        continue;
+      }
+      auto generic = cast<linalg::GenericOp>(user);
+      SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+      AffineMap map = maps[use->getOperandNumber()];
+      SmallVector<AffineExpr> results;
+      for (int64_t p : *perm)
+        results.push_back(map.getResult(p));
+      maps[use->getOperandNumber()] =
+          AffineMap::get(map.getNumDims(), 0, results, map.getContext());
+      rewriter.modifyOpInPlace(generic, [&] {
+        use->set(moved);
+        generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+    }
     return success();
   }
 };
@@ -278,7 +332,7 @@ struct PropagateLayouts : impl::PropagateLayoutsBase<PropagateLayouts> {
     RewritePatternSet patterns(ctx);
     patterns.add<ReadThroughTranspose>(ctx, /*benefit=*/2);
     patterns.add<WriteTransposedLayout, WriteInputLayout, TransposeBeforePad,
-                 TransposeBeforeConcat>(ctx);
+                 ConcatInReadersLayout>(ctx);
     linalg::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

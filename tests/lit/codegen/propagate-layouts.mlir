@@ -199,3 +199,61 @@ func.func @fire(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x8xf32>, %w2: tensor<1x
     ins(%tp, %win : tensor<1x4x4x16xf32>, tensor<3x3xf32>) outs(%ep : tensor<1x2x2x16xf32>) -> tensor<1x2x2x16xf32>
   return %c3, %p : tensor<1x4x4x8xf32>, tensor<1x2x2x16xf32>
 }
+
+// -----
+
+// A DenseNet layer: the NCHW concat of the block input and an earlier NHWC
+// conv's output (transposed back), read by the batch norm + relu generic
+// through the permuted map of its NHWC loops. The concat is made NHWC: the
+// conv's transpose cancels, the block input is transposed once, and the
+// generic reads the concat in its loops' order.
+// CHECK-LABEL: func.func @dense_layer
+// CHECK: %[[C1:.*]] = linalg.conv_2d_nhwc_hwcf
+// CHECK: %[[X0:.*]] = linalg.transpose ins(%arg0 : tensor<1x8x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x8xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[CAT:.*]] = tensor.concat dim(3) %[[X0]], %[[C1]] : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x16xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[ID:.*]], #[[ID]]]{{.*}} ins(%[[CAT]] : tensor<1x4x4x16xf32>)
+// CHECK-NOT: linalg.transpose
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#nchw_read = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+func.func @dense_layer(%x0: tensor<1x8x4x4xf32>, %x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x8xf32>)
+    -> tensor<1x4x4x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %c1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %nchw = tensor.empty() : tensor<1x8x4x4xf32>
+  %t1 = linalg.transpose ins(%c1 : tensor<1x4x4x8xf32>) outs(%nchw : tensor<1x8x4x4xf32>) permutation = [0, 3, 1, 2]
+  %cat = tensor.concat dim(1) %x0, %t1 : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32>
+  %e16 = tensor.empty() : tensor<1x4x4x16xf32>
+  %r = linalg.generic {indexing_maps = [#nchw_read, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%cat : tensor<1x16x4x4xf32>) outs(%e16 : tensor<1x4x4x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x16xf32>
+  return %r : tensor<1x4x4x16xf32>
+}
+
+// -----
+
+// With no input that cancels, the strided read would only move into new
+// transposes: the concat stays.
+// CHECK-LABEL: func.func @concat_nothing_cancels
+// CHECK: tensor.concat dim(1)
+// CHECK-NOT: linalg.transpose
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#nchw_read = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+func.func @concat_nothing_cancels(%a: tensor<1x8x4x4xf32>, %b: tensor<1x8x4x4xf32>)
+    -> tensor<1x4x4x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %cat = tensor.concat dim(1) %a, %b : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32>
+  %e16 = tensor.empty() : tensor<1x4x4x16xf32>
+  %r = linalg.generic {indexing_maps = [#nchw_read, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%cat : tensor<1x16x4x4xf32>) outs(%e16 : tensor<1x4x4x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %m = arith.maximumf %x, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x16xf32>
+  return %r : tensor<1x4x4x16xf32>
+}
