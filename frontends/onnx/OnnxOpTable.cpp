@@ -43,6 +43,7 @@ const OpTable &onnxOpTable() {
   static const OpTable table = [] {
     OpTable t;
     registerNNOps(t);
+    registerNormOps(t);
     registerElementwiseOps(t);
     registerMovementOps(t);
     registerKnownOps(t);

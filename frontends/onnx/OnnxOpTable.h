@@ -67,6 +67,7 @@ OpSpec &addOp(OpTable &table, llvm::StringRef op, OpConverter convert, unsigned 
 /// Every converter, registered by the OnnxOps*.cpp files.
 const OpTable &onnxOpTable();
 void registerNNOps(OpTable &table);
+void registerNormOps(OpTable &table);
 void registerElementwiseOps(OpTable &table);
 void registerMovementOps(OpTable &table);
 void registerKnownOps(OpTable &table);

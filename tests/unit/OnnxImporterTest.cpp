@@ -1,208 +1,16 @@
 // The ONNX importer: models are built with the protobuf API, written to a
 // temporary file and imported; the IR is checked by op counts and attributes.
-#include "frontends/onnx/OnnxImporter.h"
-#include "dialects/acnn/AcnnOps.h"
-#include "frontends/text/GraphBuilder.h"
+// Bad input and its errors: OnnxImporterErrorsTest.cpp.
+#include "tests/unit/OnnxTestModel.h"
 
-#include "onnx/onnx_pb.h"
-
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/raw_ostream.h"
-
-#include <gtest/gtest.h>
-
-#include <fstream>
 #include <limits>
-#include <map>
 
 using namespace acnn;
 using namespace mlir;
 
 namespace {
 
-using Ints = std::vector<int64_t>;
-
-void intAttr(onnx::NodeProto &n, const std::string &name, int64_t v) {
-  onnx::AttributeProto *a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INT);
-  a->set_i(v);
-}
-
-void intsAttr(onnx::NodeProto &n, const std::string &name, const Ints &v) {
-  onnx::AttributeProto *a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INTS);
-  for (int64_t i : v)
-    a->add_ints(i);
-}
-
-void floatAttr(onnx::NodeProto &n, const std::string &name, float v) {
-  onnx::AttributeProto *a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::FLOAT);
-  a->set_f(v);
-}
-
-void stringAttr(onnx::NodeProto &n, const std::string &name, const std::string &v) {
-  onnx::AttributeProto *a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::STRING);
-  a->set_s(v);
-}
-
-// An ONNX model under construction.
-class Model {
-public:
-  explicit Model(int64_t opset = 17) {
-    proto.set_ir_version(8);
-    proto.add_opset_import()->set_version(opset);
-    proto.mutable_graph()->set_name("test");
-  }
-
-  /// A FLOAT graph input; a negative dim is symbolic ("N").
-  Model &input(const std::string &name, const Ints &shape) {
-    onnx::ValueInfoProto *in = proto.mutable_graph()->add_input();
-    in->set_name(name);
-    onnx::TypeProto::Tensor *t = in->mutable_type()->mutable_tensor_type();
-    t->set_elem_type(onnx::TensorProto::FLOAT);
-    for (int64_t d : shape) {
-      onnx::TensorShapeProto::Dimension *dim = t->mutable_shape()->add_dim();
-      if (d < 0)
-        dim->set_dim_param("N");
-      else
-        dim->set_dim_value(d);
-    }
-    return *this;
-  }
-
-  Model &output(const std::string &name) {
-    proto.mutable_graph()->add_output()->set_name(name);
-    return *this;
-  }
-
-  /// A FLOAT initializer in float_data; values default to 0.1, 0.2, ...
-  Model &weight(const std::string &name, const Ints &shape, std::vector<float> data = {}) {
-    onnx::TensorProto *t = proto.mutable_graph()->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    int64_t n = 1;
-    for (int64_t d : shape) {
-      t->add_dims(d);
-      n *= d;
-    }
-    if (data.empty())
-      for (int64_t i = 0; i < n; ++i)
-        data.push_back(0.1f * (i + 1));
-    for (float f : data)
-      t->add_float_data(f);
-    return *this;
-  }
-
-  /// A 1-D INT64 initializer in raw_data.
-  Model &ints(const std::string &name, const Ints &data) {
-    onnx::TensorProto *t = proto.mutable_graph()->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::INT64);
-    t->add_dims(data.size());
-    t->set_raw_data(
-        std::string(reinterpret_cast<const char *>(data.data()), data.size() * sizeof(int64_t)));
-    return *this;
-  }
-
-  onnx::NodeProto &node(const std::string &op, const std::vector<std::string> &inputs,
-                        const std::vector<std::string> &outputs, const std::string &name = "") {
-    onnx::NodeProto *n = proto.mutable_graph()->add_node();
-    n->set_op_type(op);
-    n->set_name(name);
-    for (const std::string &i : inputs)
-      n->add_input(i);
-    for (const std::string &o : outputs)
-      n->add_output(o);
-    return *n;
-  }
-
-  std::string bytes() const { return proto.SerializeAsString(); }
-
-  onnx::ModelProto proto;
-};
-
-class OnnxImporterTest : public ::testing::Test {
-protected:
-  void TearDown() override {
-    for (const std::string &f : files)
-      llvm::sys::fs::remove(f);
-  }
-
-  std::string writeFile(const std::string &bytes) {
-    llvm::SmallString<128> path;
-    EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("onnx-importer-test", "onnx", path));
-    std::ofstream(path.c_str(), std::ios::binary) << bytes;
-    files.push_back(path.str().str());
-    return files.back();
-  }
-
-  llvm::Expected<OwningOpRef<ModuleOp>> import(const Model &m,
-                                               const OnnxImportOptions &options = {}) {
-    return importOnnx(ctx, writeFile(m.bytes()), options);
-  }
-
-  /// The error message of importing `m`, or "" if it imports.
-  std::string importError(const Model &m) {
-    auto module = import(m);
-    return module ? "" : llvm::toString(module.takeError());
-  }
-
-  MLIRContext ctx;
-  std::vector<std::string> files;
-};
-
-// Ops of the model by name, e.g. {"acnn.conv2d": 1}.
-std::map<std::string, int> histogram(ModuleOp module) {
-  std::map<std::string, int> counts;
-  module.walk([&](Operation *op) {
-    if (op->getDialect() && op->getDialect()->getNamespace() == "acnn")
-      ++counts[op->getName().getStringRef().str()];
-  });
-  return counts;
-}
-
-std::string format(const std::map<std::string, int> &counts) {
-  std::string s;
-  for (auto &[name, n] : counts)
-    s += (s.empty() ? "" : ", ") + name + " " + std::to_string(n);
-  return s;
-}
-
-template <typename OpT> OpT first(ModuleOp module) {
-  OpT found;
-  module.walk([&](OpT op) {
-    if (!found)
-      found = op;
-  });
-  return found;
-}
-
-func::FuncOp entry(ModuleOp module) { return module.lookupSymbol<func::FuncOp>(kEntryName); }
-
-ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
-
-Model convBnRelu() {
-  Model m;
-  m.input("x", {1, 3, 8, 8}).output("y");
-  m.weight("w", {4, 3, 3, 3}).weight("b", {4});
-  for (const char *p : {"scale", "bias", "mean", "var"})
-    m.weight(p, {4});
-  onnx::NodeProto &conv = m.node("Conv", {"x", "w", "b"}, {"c"}, "conv");
-  intsAttr(conv, "pads", {1, 1, 1, 1});
-  intsAttr(conv, "kernel_shape", {3, 3});
-  floatAttr(m.node("BatchNormalization", {"c", "scale", "bias", "mean", "var"}, {"n"}, "bn"),
-            "epsilon", 1e-3f);
-  m.node("Relu", {"n"}, {"y"}, "relu");
-  return m;
-}
+using namespace acnn::testing;
 
 TEST_F(OnnxImporterTest, ConvBatchNormRelu) {
   auto module = import(convBnRelu());
@@ -417,20 +225,6 @@ TEST_F(OnnxImporterTest, LegacyOpsetSpellings) {
       << importError(strict);
 }
 
-TEST_F(OnnxImporterTest, SizeAttributesMustBeGivenAndPositive) {
-  Model zero;
-  zero.input("x", {1, 8, 4, 4}).output("y");
-  intAttr(zero.node("DepthToSpace", {"x"}, {"y"}, "d2s"), "blocksize", 0);
-  EXPECT_NE(importError(zero).find("node 'd2s' (DepthToSpace): blocksize must be positive, got 0"),
-            std::string::npos)
-      << importError(zero);
-  Model missing;
-  missing.input("x", {1, 8, 4, 4}).output("y");
-  missing.node("LRN", {"x"}, {"y"}, "lrn");
-  EXPECT_NE(importError(missing).find("node 'lrn' (LRN): size is required"), std::string::npos)
-      << importError(missing);
-}
-
 TEST_F(OnnxImporterTest, SliceClampsNegativeAndOutOfRangeBounds) {
   const int64_t max = std::numeric_limits<int64_t>::max();
   const int64_t min = std::numeric_limits<int64_t>::min();
@@ -489,83 +283,6 @@ TEST_F(OnnxImporterTest, GeluFromMicrosoftDomainOrOpset20) {
   EXPECT_TRUE(first<GeluOp>(**module).getApproximateTanh());
 }
 
-TEST_F(OnnxImporterTest, OpOfAnotherDomainIsUnsupported) {
-  Model m;
-  m.input("x", {1, 8}).output("y");
-  m.node("Relu", {"x"}, {"y"}, "r").set_domain("com.example");
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node 'r' (Relu): unsupported op (domain 'com.example')"), std::string::npos)
-      << error;
-}
-
-TEST_F(OnnxImporterTest, TruncatedFileIsNotAValidModel) {
-  std::string bytes = convBnRelu().bytes();
-  std::string path = writeFile(bytes.substr(0, bytes.size() / 2));
-  auto module = importOnnx(ctx, path);
-  ASSERT_FALSE(bool(module));
-  std::string error = llvm::toString(module.takeError());
-  EXPECT_NE(error.find(path + ": not a valid ONNX model"), std::string::npos) << error;
-}
-
-TEST_F(OnnxImporterTest, GarbageIsNotAValidModel) {
-  std::string path = writeFile("\xff\xff\xff\xff garbage \x01\x02\x03");
-  auto module = importOnnx(ctx, path);
-  ASSERT_FALSE(bool(module));
-  std::string error = llvm::toString(module.takeError());
-  EXPECT_NE(error.find("not a valid ONNX model"), std::string::npos) << error;
-}
-
-TEST_F(OnnxImporterTest, MissingFileIsNamed) {
-  auto module = importOnnx(ctx, "/nonexistent/model.onnx");
-  ASSERT_FALSE(bool(module));
-  std::string error = llvm::toString(module.takeError());
-  EXPECT_NE(error.find("/nonexistent/model.onnx"), std::string::npos) << error;
-}
-
-TEST_F(OnnxImporterTest, UnknownOpNamesTheNode) {
-  Model m;
-  m.input("x", {1, 3}).output("y");
-  m.node("Foo", {"x"}, {"y"}, "n3");
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node 'n3' (Foo): unsupported op"), std::string::npos) << error;
-}
-
-TEST_F(OnnxImporterTest, UnnamedNodeIsNamedByIndex) {
-  Model m;
-  m.input("x", {1, 3}).output("y");
-  m.node("Relu", {"x"}, {"r"});
-  m.node("Foo", {"r"}, {"y"});
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node '#1' (Foo): unsupported op"), std::string::npos) << error;
-}
-
-TEST_F(OnnxImporterTest, UnsupportedAttributeValueNamesTheNode) {
-  Model m = convBnRelu();
-  stringAttr(*m.proto.mutable_graph()->mutable_node(0), "auto_pad", "FOO");
-  m.proto.mutable_graph()->mutable_node(0)->set_name("Conv_12");
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node 'Conv_12' (Conv): auto_pad 'FOO' is not supported"), std::string::npos)
-      << error;
-}
-
-TEST_F(OnnxImporterTest, AttributeOfTheWrongTypeIsAnError) {
-  Model m;
-  m.input("x", {1, 3}).output("y");
-  floatAttr(m.node("Softmax", {"x"}, {"y"}, "sm"), "axis", 1.0f);
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node 'sm' (Softmax): attribute 'axis' must be INT"), std::string::npos)
-      << error;
-}
-
-TEST_F(OnnxImporterTest, ShapeMismatchNamesTheNode) {
-  Model m;
-  m.input("a", {1, 3}).input("b", {1, 4}).output("y");
-  m.node("Add", {"a", "b"}, {"y"}, "add0");
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node 'add0' (Add): "), std::string::npos) << error;
-  EXPECT_NE(error.find("[1, 3] and [1, 4] do not broadcast"), std::string::npos) << error;
-}
-
 TEST_F(OnnxImporterTest, ClipBoundsComeFromAttributesOrConstantInputs) {
   Model old(6);
   old.input("x", {1, 3}).output("y");
@@ -586,41 +303,6 @@ TEST_F(OnnxImporterTest, ClipBoundsComeFromAttributesOrConstantInputs) {
   EXPECT_EQ(histogram(**module), (std::map<std::string, int>{{"acnn.clip", 1}}));
 }
 
-TEST_F(OnnxImporterTest, UndefinedInputNamesTheValue) {
-  Model m;
-  m.input("x", {1, 3, 8, 8}).output("y");
-  m.node("Conv", {"x", "conv.weight"}, {"y"}, "conv");
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node 'conv' (Conv): input 'conv.weight' is not produced"),
-            std::string::npos)
-      << error;
-}
-
-TEST_F(OnnxImporterTest, RequiredInputLeftOutIsAnError) {
-  Model m;
-  m.input("x", {1, 3, 8, 8}).output("y");
-  m.node("Conv", {"x", ""}, {"y"}, "conv");
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node 'conv' (Conv): input 1 is required"), std::string::npos) << error;
-}
-
-TEST_F(OnnxImporterTest, WrongInputCountIsAnError) {
-  Model m;
-  m.input("x", {1, 3}).output("y");
-  m.node("Relu", {"x", "x"}, {"y"}, "r");
-  std::string error = importError(m);
-  EXPECT_NE(error.find("node 'r' (Relu): expects 1 inputs, got 2"), std::string::npos) << error;
-}
-
-TEST_F(OnnxImporterTest, UndefinedGraphOutputIsAnError) {
-  Model m;
-  m.input("x", {1, 3}).output("nope");
-  m.node("Relu", {"x"}, {"y"}, "r");
-  std::string error = importError(m);
-  EXPECT_NE(error.find("graph output 'nope'"), std::string::npos) << error;
-}
-
-// The models tests/models/generate.py exports from PyTorch.
 TEST_F(OnnxImporterTest, CommittedModelsImportAndVerify) {
   std::string dir = ACNN_SOURCE_DIR "/tests/models";
   std::vector<std::string> paths;

@@ -1,0 +1,222 @@
+// Normalisation: batch, layer, instance and group norm, LRN and ImageScaler.
+// BatchNormalization and LayerNormalization become their acnn ops; the others
+// are compositions of acnn ops (reductions and element-wise arithmetic) that
+// the fusion passes recognise or fuse.
+#include "dialects/acnn/ShapeUtils.h"
+#include "frontends/onnx/NodeContext.h"
+
+using namespace mlir;
+using llvm::ArrayRef;
+using llvm::Expected;
+using llvm::SmallVector;
+
+namespace acnn {
+
+namespace {
+
+llvm::Error batchNorm(NodeContext &ctx) {
+  Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
+  if (!eps)
+    return eps.takeError();
+  return ctx.emit<BatchNormOp>(ctx.value(0), ctx.value(1), ctx.value(2), ctx.value(3), ctx.value(4),
+                               llvm::APFloat(*eps));
+}
+
+// (x - mean) / sqrt(variance + eps), the statistics over `axes`.
+Value normalized(OpChain &chain, Value x, ArrayRef<int64_t> axes, float eps) {
+  Value centred = chain.op<SubOp>(x, chain.op<ReduceMeanOp>(x, axes, true));
+  Value variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(centred, centred), axes, true);
+  Value deviation = chain.op<SqrtOp>(chain.op<AddOp>(variance, chain.scalar(eps)));
+  return chain.op<DivOp>(centred, deviation);
+}
+
+// y * scale + bias, scale and bias per channel (axis 1 of a rank-`rank` y).
+Value scaledPerChannel(OpChain &chain, Value y, ChainValue scale, ChainValue bias,
+                       int64_t channels, size_t rank) {
+  SmallVector<int64_t> perChannel(rank - 1, 1);
+  perChannel[0] = channels;
+  Value scaled = chain.op<MulOp>(y, chain.value(chain.reshape(scale, perChannel)));
+  return chain.op<AddOp>(scaled, chain.value(chain.reshape(bias, perChannel)));
+}
+
+Expected<float> epsilonOf(NodeContext &ctx) { return ctx.attrFloat("epsilon", 1e-5f); }
+
+// ImageScaler (opsets before 10; old model zoo exports): x * scale + bias
+// per channel.
+llvm::Error imageScaler(NodeContext &ctx) {
+  Expected<float> scale = ctx.attrFloat("scale", 1.0f);
+  if (!scale)
+    return scale.takeError();
+  Expected<std::vector<float>> bias = ctx.attrFloats("bias");
+  if (!bias)
+    return bias.takeError();
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 2 || int64_t(bias->size()) != shape[1])
+    return ctx.fail("bias has " + llvm::Twine(bias->size()) + " values for input " +
+                    formatShape(shape));
+  SmallVector<int64_t> perChannel(shape.size() - 1, 1);
+  perChannel[0] = shape[1];
+  OpChain chain(ctx);
+  Value scaled = chain.op<MulOp>(ctx.value(0), chain.scalar(*scale));
+  return chain.emit(
+      chain.op<AddOp>(scaled, ctx.graph().constant(perChannel, *bias, ctx.loc())));
+}
+
+// InstanceNormalization: per sample and channel, the statistics over every
+// axis after the first two.
+llvm::Error instanceNorm(NodeContext &ctx) {
+  Expected<float> eps = epsilonOf(ctx);
+  if (!eps)
+    return eps.takeError();
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 3)
+    return ctx.fail("input must have rank >= 3, got " + llvm::Twine(shape.size()));
+  for (unsigned i = 1; i <= 2; ++i)
+    if (ctx.shape(i) != ArrayRef<int64_t>(shape[1]))
+      return ctx.fail(llvm::Twine(i == 1 ? "scale" : "B") + " must have shape [" +
+                      llvm::Twine(shape[1]) + "], got " + formatShape(ctx.shape(i)));
+  SmallVector<int64_t> axes;
+  for (size_t a = 2; a < shape.size(); ++a)
+    axes.push_back(a);
+  OpChain chain(ctx);
+  Value y = normalized(chain, ctx.value(0), axes, *eps);
+  return chain.emit(
+      scaledPerChannel(chain, y, chain.input(1), chain.input(2), shape[1], shape.size()));
+}
+
+// GroupNormalization: per sample and group of channels. Opset 18 scales per
+// group, opset 21 per channel.
+llvm::Error groupNorm(NodeContext &ctx) {
+  Expected<float> eps = epsilonOf(ctx);
+  if (!eps)
+    return eps.takeError();
+  Expected<int64_t> groups = ctx.attrPositiveInt("num_groups");
+  if (!groups)
+    return groups.takeError();
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 3)
+    return ctx.fail("input must have rank >= 3, got " + llvm::Twine(shape.size()));
+  int64_t channels = shape[1], g = *groups;
+  if (channels % g)
+    return ctx.fail(llvm::Twine(channels) + " channels do not split into " + llvm::Twine(g) +
+                    " groups");
+  int64_t per = ctx.opset() < 21 ? g : channels;
+  for (unsigned i = 1; i <= 2; ++i)
+    if (ctx.shape(i) != ArrayRef<int64_t>(per))
+      return ctx.fail(llvm::Twine(i == 1 ? "scale" : "bias") + " must have shape [" +
+                      llvm::Twine(per) + "], got " + formatShape(ctx.shape(i)));
+  OpChain chain(ctx);
+  int64_t rest = product(shape.drop_front(2)) * (channels / g);
+  Value grouped = chain.reshape(ctx.value(0), {shape[0], g, rest});
+  Value y = chain.reshape(normalized(chain, grouped, {2}, *eps), shape);
+  ChainValue scale = chain.input(1), bias = chain.input(2);
+  if (per == g) {
+    // One value per group, repeated for its channels.
+    auto perChannel = [&](ChainValue v) {
+      return chain.reshape(chain.expand(chain.reshape(v, {g, 1}), {g, channels / g}), {channels});
+    };
+    scale = perChannel(scale);
+    bias = perChannel(bias);
+  }
+  return chain.emit(scaledPerChannel(chain, y, scale, bias, channels, shape.size()));
+}
+
+// LRN: x / (bias + alpha / size * (sum of x^2 over `size` neighbouring
+// channels))^beta; the channel sum is an average pool over a [C, pixels] map
+// that counts its padding.
+llvm::Error localResponseNorm(NodeContext &ctx) {
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 3)
+    return ctx.fail("input must have rank >= 3, got " + llvm::Twine(shape.size()));
+  Expected<int64_t> size = ctx.attrPositiveInt("size");
+  if (!size)
+    return size.takeError();
+  float attrs[3];
+  const char *names[3] = {"alpha", "beta", "bias"};
+  const float defaults[3] = {1e-4f, 0.75f, 1.0f};
+  for (int i = 0; i < 3; ++i) {
+    Expected<float> v = ctx.attrFloat(names[i], defaults[i]);
+    if (!v)
+      return v.takeError();
+    attrs[i] = *v;
+  }
+  OpChain chain(ctx);
+  Value x = ctx.value(0);
+  int64_t pixels = product(shape.drop_front(2));
+  Value squares = chain.reshape(chain.op<MulOp>(x, x), {shape[0], 1, shape[1], pixels});
+  SmallVector<int64_t> pads{(*size - 1) / 2, 0, *size / 2, 0};
+  Value mean = chain.op<AvgPool2dOp>(squares, SmallVector<int64_t>{*size, 1},
+                                     SmallVector<int64_t>{1, 1}, pads, false, true);
+  Value scaled = chain.op<MulOp>(chain.reshape(mean, shape), chain.scalar(attrs[0]));
+  Value base = chain.op<AddOp>(scaled, chain.scalar(attrs[2]));
+  return chain.emit(chain.op<DivOp>(x, chain.op<PowOp>(base, chain.scalar(attrs[1]))));
+}
+
+// Mean and 1 / sqrt(variance + epsilon) over the normalised axes, with the
+// reduced axes kept: LayerNormalization's optional outputs 1 and 2.
+llvm::Error layerNormStatistics(NodeContext &ctx, int64_t axis, float eps) {
+  Value x = ctx.value(0);
+  SmallVector<int64_t> axes;
+  for (int64_t a = axis; a < int64_t(ctx.shape(0).size()); ++a)
+    axes.push_back(a);
+  Expected<ReduceMeanOp> mean = ctx.create<ReduceMeanOp>(x, axes, true);
+  if (!mean)
+    return mean.takeError();
+  Expected<SubOp> centred = ctx.create<SubOp>(x, *mean);
+  if (!centred)
+    return centred.takeError();
+  Expected<MulOp> squared = ctx.create<MulOp>(*centred, *centred);
+  if (!squared)
+    return squared.takeError();
+  Expected<ReduceMeanOp> variance = ctx.create<ReduceMeanOp>(*squared, axes, true);
+  if (!variance)
+    return variance.takeError();
+  Expected<AddOp> shifted = ctx.create<AddOp>(*variance, ctx.graph().scalar(eps, ctx.loc()));
+  if (!shifted)
+    return shifted.takeError();
+  Expected<SqrtOp> deviation = ctx.create<SqrtOp>(*shifted);
+  if (!deviation)
+    return deviation.takeError();
+  Expected<ReciprocalOp> inverse = ctx.create<ReciprocalOp>(*deviation);
+  if (!inverse)
+    return inverse.takeError();
+  ctx.setOutput(1, *mean);
+  ctx.setOutput(2, *inverse);
+  return llvm::Error::success();
+}
+
+// stash_type only sets the precision of the statistics; acnn computes in f32.
+llvm::Error layerNorm(NodeContext &ctx) {
+  Expected<int64_t> axis = ctx.attrInt("axis", -1);
+  if (!axis)
+    return axis.takeError();
+  Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
+  if (!eps)
+    return eps.takeError();
+  std::optional<int64_t> a = normalizeAxis(*axis, ctx.shape(0).size());
+  if (!a)
+    return ctx.fail("axis " + llvm::Twine(*axis) + " is out of range for rank " +
+                    llvm::Twine(ctx.shape(0).size()));
+  Value bias = ctx.hasInput(2) ? ctx.value(2) : Value();
+  if (llvm::Error e =
+          ctx.emit<LayerNormOp>(ctx.value(0), ctx.value(1), bias, *a, llvm::APFloat(*eps)))
+    return e;
+  if (ctx.numOutputs() > 1)
+    return layerNormStatistics(ctx, *a, *eps);
+  return llvm::Error::success();
+}
+
+} // namespace
+
+void registerNormOps(OpTable &table) {
+  addOp(table, "BatchNormalization", batchNorm, 5, 5)
+      .fixed("spatial", "1")
+      .fixed("training_mode", "0");
+  addOp(table, "LayerNormalization", layerNorm, 2, 3, 3).opsets(17);
+  addOp(table, "InstanceNormalization", instanceNorm, 3, 3);
+  addOp(table, "ImageScaler", imageScaler).opsets(1, 9);
+  addOp(table, "GroupNormalization", groupNorm, 3, 3).opsets(18);
+  addOp(table, "LRN", localResponseNorm);
+}
+
+} // namespace acnn
