@@ -57,7 +57,6 @@ bool NodeContext::allKnown() const {
   return true;
 }
 
-
 Value NodeContext::value(unsigned i) { return state.materialize(node.input(i)); }
 
 llvm::ArrayRef<int64_t> NodeContext::shape(unsigned i) const {

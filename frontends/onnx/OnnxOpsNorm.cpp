@@ -14,20 +14,36 @@ namespace acnn {
 
 namespace {
 
+// Every normalisation's epsilon: 1e-5 unless given.
+Expected<float> epsilonOf(NodeContext &ctx) { return ctx.attrFloat("epsilon", 1e-5f); }
+
 llvm::Error batchNorm(NodeContext &ctx) {
-  Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
+  Expected<float> eps = epsilonOf(ctx);
   if (!eps)
     return eps.takeError();
   return ctx.emit<BatchNormOp>(ctx.value(0), ctx.value(1), ctx.value(2), ctx.value(3), ctx.value(4),
                                llvm::APFloat(*eps));
 }
 
+// The statistics of x over `axes` (kept as size 1): its mean, x - mean and
+// sqrt(variance + eps).
+struct Statistics {
+  Value mean, centred, deviation;
+};
+
+Statistics statisticsOf(OpChain &chain, Value x, ArrayRef<int64_t> axes, float eps) {
+  Statistics s;
+  s.mean = chain.op<ReduceMeanOp>(x, axes, true);
+  s.centred = chain.op<SubOp>(x, s.mean);
+  Value variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(s.centred, s.centred), axes, true);
+  s.deviation = chain.op<SqrtOp>(chain.op<AddOp>(variance, chain.scalar(eps)));
+  return s;
+}
+
 // (x - mean) / sqrt(variance + eps), the statistics over `axes`.
 Value normalized(OpChain &chain, Value x, ArrayRef<int64_t> axes, float eps) {
-  Value centred = chain.op<SubOp>(x, chain.op<ReduceMeanOp>(x, axes, true));
-  Value variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(centred, centred), axes, true);
-  Value deviation = chain.op<SqrtOp>(chain.op<AddOp>(variance, chain.scalar(eps)));
-  return chain.op<DivOp>(centred, deviation);
+  Statistics s = statisticsOf(chain, x, axes, eps);
+  return chain.op<DivOp>(s.centred, s.deviation);
 }
 
 // y * scale + bias, scale and bias per channel (axis 1 of a rank-`rank` y).
@@ -39,7 +55,6 @@ Value scaledPerChannel(OpChain &chain, Value y, ChainValue scale, ChainValue bia
   return chain.op<AddOp>(scaled, chain.value(chain.reshape(bias, perChannel)));
 }
 
-Expected<float> epsilonOf(NodeContext &ctx) { return ctx.attrFloat("epsilon", 1e-5f); }
 
 // ImageScaler (opsets before 10; old model zoo exports): x * scale + bias
 // per channel.
@@ -155,33 +170,16 @@ llvm::Error localResponseNorm(NodeContext &ctx) {
 // Mean and 1 / sqrt(variance + epsilon) over the normalised axes, with the
 // reduced axes kept: LayerNormalization's optional outputs 1 and 2.
 llvm::Error layerNormStatistics(NodeContext &ctx, int64_t axis, float eps) {
-  Value x = ctx.value(0);
   SmallVector<int64_t> axes;
   for (int64_t a = axis; a < int64_t(ctx.shape(0).size()); ++a)
     axes.push_back(a);
-  Expected<ReduceMeanOp> mean = ctx.create<ReduceMeanOp>(x, axes, true);
-  if (!mean)
-    return mean.takeError();
-  Expected<SubOp> centred = ctx.create<SubOp>(x, *mean);
-  if (!centred)
-    return centred.takeError();
-  Expected<MulOp> squared = ctx.create<MulOp>(*centred, *centred);
-  if (!squared)
-    return squared.takeError();
-  Expected<ReduceMeanOp> variance = ctx.create<ReduceMeanOp>(*squared, axes, true);
-  if (!variance)
-    return variance.takeError();
-  Expected<AddOp> shifted = ctx.create<AddOp>(*variance, ctx.graph().scalar(eps, ctx.loc()));
-  if (!shifted)
-    return shifted.takeError();
-  Expected<SqrtOp> deviation = ctx.create<SqrtOp>(*shifted);
-  if (!deviation)
-    return deviation.takeError();
-  Expected<ReciprocalOp> inverse = ctx.create<ReciprocalOp>(*deviation);
-  if (!inverse)
-    return inverse.takeError();
-  ctx.setOutput(1, *mean);
-  ctx.setOutput(2, *inverse);
+  OpChain chain(ctx);
+  Statistics s = statisticsOf(chain, ctx.value(0), axes, eps);
+  Value inverse = chain.op<ReciprocalOp>(s.deviation);
+  if (llvm::Error e = chain.done())
+    return e;
+  ctx.setOutput(1, s.mean);
+  ctx.setOutput(2, inverse);
   return llvm::Error::success();
 }
 
@@ -190,7 +188,7 @@ llvm::Error layerNorm(NodeContext &ctx) {
   Expected<int64_t> axis = ctx.attrInt("axis", -1);
   if (!axis)
     return axis.takeError();
-  Expected<float> eps = ctx.attrFloat("epsilon", 1e-5f);
+  Expected<float> eps = epsilonOf(ctx);
   if (!eps)
     return eps.takeError();
   std::optional<int64_t> a = normalizeAxis(*axis, ctx.shape(0).size());

@@ -25,7 +25,6 @@ namespace acnn::testing {
 
 using namespace mlir;
 
-
 using Ints = std::vector<int64_t>;
 
 inline void intAttr(onnx::NodeProto &n, const std::string &name, int64_t v) {
