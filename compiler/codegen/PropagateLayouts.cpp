@@ -326,13 +326,185 @@ struct ConcatInReadersLayout : OpRewritePattern<tensor::ConcatOp> {
   }
 };
 
+/// transpose(v, perm), shared by every reader of `v` that wants it: the one
+/// already made, moved up to just after `v`'s definition (where a new one is
+/// made), so it dominates them all.
+Value sharedTranspose(PatternRewriter &rewriter, Value v, ArrayRef<int64_t> perm) {
+  Operation *def = v.getDefiningOp();
+  Block *block = def ? def->getBlock() : cast<BlockArgument>(v).getOwner();
+  auto placeAfterDef = [&](Operation *op) {
+    if (def)
+      rewriter.moveOpAfter(op, def);
+    else
+      rewriter.moveOpBefore(op, block, block->begin());
+  };
+  for (Operation *user : v.getUsers()) {
+    auto t = dyn_cast<linalg::TransposeOp>(user);
+    auto init = t ? t.getInit().getDefiningOp<tensor::EmptyOp>() : tensor::EmptyOp();
+    if (!t || t.getInput() != v || t.getPermutation() != perm || t->getBlock() != block || !init ||
+        !init->hasOneUse())
+      continue;
+    rewriter.modifyOpInPlace(t, [&] { placeAfterDef(t); });
+    rewriter.moveOpBefore(init, t);
+    return t.getResult()[0];
+  }
+  if (def)
+    rewriter.setInsertionPointAfter(def);
+  else
+    rewriter.setInsertionPointToStart(block);
+  return transposed(rewriter, v.getLoc(), v, perm);
+}
+
+/// `values` in the order `perm` takes them.
+template <typename T> SmallVector<T> permuted(ArrayRef<T> values, ArrayRef<int64_t> perm) {
+  SmallVector<T> out;
+  for (int64_t p : perm)
+    out.push_back(values[p]);
+  return out;
+}
+
+/// transpose(extract_slice(x)) -> extract_slice(transpose(x)), when every
+/// reader of x wants it transposed that way (through its slices or
+/// directly): one transpose of x replaces theirs, and moves on up to x's
+/// producer. ShuffleNet's two halves of a shuffled tensor (one for the
+/// branch conv, one for the next concat) take this way to the shuffle.
+struct TransposeBeforeSlices : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    auto slice = transpose.getInput().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || slice.getSourceType().getRank() != slice.getResultType().getRank())
+      return failure();
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    Value x = slice.getSource();
+    auto wantsPerm = [&](Operation *user) {
+      auto t = dyn_cast<linalg::TransposeOp>(user);
+      return t && t.getPermutation() == perm;
+    };
+    SmallVector<tensor::ExtractSliceOp> slices;
+    for (Operation *user : x.getUsers()) {
+      auto s = dyn_cast<tensor::ExtractSliceOp>(user);
+      if (s && s.getSource() == x && s.getSourceType().getRank() == s.getResultType().getRank() &&
+          !s->use_empty() && llvm::all_of(s->getUsers(), wantsPerm))
+        slices.push_back(s);
+      else if (!wantsPerm(user))
+        return failure();
+    }
+    Value moved = sharedTranspose(rewriter, x, perm);
+    for (tensor::ExtractSliceOp s : slices) {
+      rewriter.setInsertionPoint(s);
+      auto sliced = tensor::ExtractSliceOp::create(
+          rewriter, s.getLoc(), moved, permuted<OpFoldResult>(s.getMixedOffsets(), perm),
+          permuted<OpFoldResult>(s.getMixedSizes(), perm),
+          permuted<OpFoldResult>(s.getMixedStrides(), perm));
+      for (Operation *user : llvm::to_vector(s->getUsers()))
+        rewriter.replaceOp(user, sliced.getResult());
+    }
+    return success();
+  }
+};
+
+/// transpose(collapse_shape(y)) -> collapse_shape(transpose(y)) for a
+/// permutation of whole collapsed groups (an NCHW -> NHWC transpose of
+/// channels collapsed from [groups, channels]).
+struct TransposeBeforeCollapse : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    auto collapse = transpose.getInput().getDefiningOp<tensor::CollapseShapeOp>();
+    if (!collapse)
+      return failure();
+    SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
+    SmallVector<int64_t> inner;
+    SmallVector<ReassociationIndices> regrouped;
+    for (int64_t p : transpose.getPermutation()) {
+      ReassociationIndices group;
+      for (int64_t d : groups[p]) {
+        group.push_back(inner.size());
+        inner.push_back(d);
+      }
+      regrouped.push_back(group);
+    }
+    Value moved = sharedTranspose(rewriter, collapse.getSrc(), inner);
+    rewriter.setInsertionPoint(transpose);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        transpose, transpose.getResult()[0].getType(), moved, regrouped);
+    return success();
+  }
+};
+
+/// transpose(expand_shape(concat), perm) -> transpose(expand_shape(
+/// transpose(concat, q)), r): q orders the concat's axes as perm orders
+/// their first expanded axes, r is what perm leaves to do within that
+/// order. q then moves into the concat's branches, where it cancels; r is
+/// the cheaper rest. A channel shuffle of NHWC branches (concat, reshape to
+/// [2, C], swap, reshape) so becomes an interleave of two channel vectors
+/// per pixel instead of two NCHW <-> NHWC transposes and a strided shuffle.
+struct TransposeBeforeExpand : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
+                                PatternRewriter &rewriter) const override {
+    auto expand = transpose.getInput().getDefiningOp<tensor::ExpandShapeOp>();
+    if (!expand || !expand.getSrc().getDefiningOp<tensor::ConcatOp>() ||
+        !expand.getResultType().hasStaticShape())
+      return failure();
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    // Its readers (the shuffled tensor's several readers, each transposing
+    // it the same way) all take the new form.
+    for (Operation *user : expand->getUsers()) {
+      auto t = dyn_cast<linalg::TransposeOp>(user);
+      if (!t || t.getPermutation() != perm)
+        return failure();
+    }
+    SmallVector<ReassociationIndices> groups = expand.getReassociationIndices();
+    SmallVector<int64_t> position(perm.size());
+    for (auto [k, p] : llvm::enumerate(perm))
+      position[p] = k;
+    SmallVector<int64_t> q = llvm::to_vector(llvm::seq<int64_t>(0, groups.size()));
+    auto first = [&](int64_t g) {
+      return llvm::min_element(groups[g],
+                               [&](int64_t a, int64_t b) { return position[a] < position[b]; });
+    };
+    llvm::stable_sort(
+        q, [&](int64_t a, int64_t b) { return position[*first(a)] < position[*first(b)]; });
+    if (llvm::equal(q, llvm::seq<int64_t>(0, q.size())))
+      return failure();
+    // The expanded axes in q's order, and the expand of the moved concat.
+    SmallVector<int64_t> order, shape;
+    SmallVector<ReassociationIndices> regrouped;
+    for (int64_t g : q) {
+      ReassociationIndices group;
+      for (int64_t d : groups[g]) {
+        group.push_back(order.size());
+        order.push_back(d);
+        shape.push_back(expand.getResultType().getDimSize(d));
+      }
+      regrouped.push_back(group);
+    }
+    SmallVector<int64_t> rest;
+    for (int64_t p : perm)
+      rest.push_back(llvm::find(order, p) - order.begin());
+    Value moved = sharedTranspose(rewriter, expand.getSrc(), q);
+    auto type = RankedTensorType::get(shape, expand.getResultType().getElementType());
+    Value result = tensor::ExpandShapeOp::create(rewriter, expand.getLoc(), type, moved, regrouped);
+    if (!llvm::equal(rest, llvm::seq<int64_t>(0, rest.size())))
+      result = transposed(rewriter, transpose.getLoc(), result, rest);
+    for (Operation *user : llvm::to_vector(expand->getUsers()))
+      rewriter.replaceOp(user, result);
+    return success();
+  }
+};
+
 struct PropagateLayouts : impl::PropagateLayoutsBase<PropagateLayouts> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
     patterns.add<ReadThroughTranspose>(ctx, /*benefit=*/2);
-    patterns.add<WriteTransposedLayout, WriteInputLayout, TransposeBeforePad,
-                 ConcatInReadersLayout>(ctx);
+    patterns.add<WriteTransposedLayout, WriteInputLayout, TransposeBeforePad, ConcatInReadersLayout,
+                 TransposeBeforeSlices, TransposeBeforeCollapse, TransposeBeforeExpand>(ctx);
     linalg::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

@@ -257,3 +257,51 @@ func.func @concat_nothing_cancels(%a: tensor<1x8x4x4xf32>, %b: tensor<1x8x4x4xf3
   } -> tensor<1x4x4x16xf32>
   return %r : tensor<1x4x4x16xf32>
 }
+
+// -----
+
+// A channel shuffle between NHWC convs (ShuffleNet): the NCHW concat of two
+// branches, reshaped to [groups, channels], the two swapped, reshaped back
+// and split in halves, each half transposed to NHWC for a conv. The halves'
+// transposes move above the slices, the collapse and the shuffle; the
+// concat is made NHWC (the branches' transposes cancel), and what is left
+// is the shuffle itself on the channels of each pixel: [2, 4] -> [4, 2].
+// CHECK-LABEL: func.func @channel_shuffle
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[CAT:.*]] = tensor.concat dim(3) %{{.*}}, %{{.*}} : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x8xf32>
+// CHECK: %[[EXP:.*]] = tensor.expand_shape %[[CAT]] {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 2, 2, 2, 4]
+// CHECK: %[[SHUF:.*]] = linalg.transpose ins(%[[EXP]] : tensor<1x2x2x2x4xf32>) outs(%{{.*}} : tensor<1x2x2x4x2xf32>) permutation = [0, 1, 2, 4, 3]
+// CHECK: %[[COL:.*]] = tensor.collapse_shape %[[SHUF]] {{\[}}[0], [1], [2], [3, 4]]
+// CHECK-DAG: %[[LO:.*]] = tensor.extract_slice %[[COL]][0, 0, 0, 0] [1, 2, 2, 4] [1, 1, 1, 1]
+// CHECK-DAG: %[[HI:.*]] = tensor.extract_slice %[[COL]][0, 0, 0, 4] [1, 2, 2, 4] [1, 1, 1, 1]
+// CHECK-DAG: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[LO]],
+// CHECK-DAG: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[HI]],
+// CHECK-NOT: linalg.transpose
+func.func @channel_shuffle(%x: tensor<1x2x2x4xf32>, %w: tensor<1x1x4x4xf32>)
+    -> (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x2x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %c1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x2x2x4xf32>, tensor<1x1x4x4xf32>) outs(%f : tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %c2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x2x2x4xf32>, tensor<1x1x4x4xf32>) outs(%f : tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %nchw = tensor.empty() : tensor<1x4x2x2xf32>
+  %t1 = linalg.transpose ins(%c1 : tensor<1x2x2x4xf32>) outs(%nchw : tensor<1x4x2x2xf32>) permutation = [0, 3, 1, 2]
+  %t2 = linalg.transpose ins(%c2 : tensor<1x2x2x4xf32>) outs(%nchw : tensor<1x4x2x2xf32>) permutation = [0, 3, 1, 2]
+  %cat = tensor.concat dim(1) %t1, %t2 : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x8x2x2xf32>
+  %g = tensor.expand_shape %cat [[0], [1, 2], [3], [4]] output_shape [1, 2, 4, 2, 2] : tensor<1x8x2x2xf32> into tensor<1x2x4x2x2xf32>
+  %es = tensor.empty() : tensor<1x4x2x2x2xf32>
+  %s = linalg.transpose ins(%g : tensor<1x2x4x2x2xf32>) outs(%es : tensor<1x4x2x2x2xf32>) permutation = [0, 2, 1, 3, 4]
+  %col = tensor.collapse_shape %s [[0], [1, 2], [3], [4]] : tensor<1x4x2x2x2xf32> into tensor<1x8x2x2xf32>
+  %lo = tensor.extract_slice %col[0, 0, 0, 0] [1, 4, 2, 2] [1, 1, 1, 1] : tensor<1x8x2x2xf32> to tensor<1x4x2x2xf32>
+  %hi = tensor.extract_slice %col[0, 4, 0, 0] [1, 4, 2, 2] [1, 1, 1, 1] : tensor<1x8x2x2xf32> to tensor<1x4x2x2xf32>
+  %nhwc = tensor.empty() : tensor<1x2x2x4xf32>
+  %tlo = linalg.transpose ins(%lo : tensor<1x4x2x2xf32>) outs(%nhwc : tensor<1x2x2x4xf32>) permutation = [0, 2, 3, 1]
+  %thi = linalg.transpose ins(%hi : tensor<1x4x2x2xf32>) outs(%nhwc : tensor<1x2x2x4xf32>) permutation = [0, 2, 3, 1]
+  %d1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%tlo, %w : tensor<1x2x2x4xf32>, tensor<1x1x4x4xf32>) outs(%f : tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  %d2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%thi, %w : tensor<1x2x2x4xf32>, tensor<1x1x4x4xf32>) outs(%f : tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
+  return %d1, %d2 : tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>
+}
