@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <gtest/gtest.h>
 
@@ -374,6 +375,36 @@ TEST_F(ScheduleTest, ChannelTilesArePowersOfTwo) {
   s = schedule(kConv7x7To1152, avx512());
   EXPECT_EQ(s.registerTile, (Tile{1, 1, 7, 32, 1, 1, 4}));
   EXPECT_EQ(s.unroll, 2);
+}
+
+/// A 1x1 conv from 32 channels to `f` on a 28x28 map.
+static std::string convTo(int64_t f) {
+  return llvm::formatv(R"mlir(
+func.func @f(%x: tensor<1x28x28x32xf32>, %w: tensor<1x1x32x{0}xf32>, %o: tensor<1x28x28x{0}xf32>) -> tensor<1x28x28x{0}xf32> {{
+  %r = linalg.conv_2d_nhwc_hwcf {{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x28x28x32xf32>, tensor<1x1x32x{0}xf32>) outs(%o : tensor<1x28x28x{0}xf32>) -> tensor<1x28x28x{0}xf32>
+  return %r : tensor<1x28x28x{0}xf32>
+})mlir",
+                       f)
+      .str();
+}
+
+// Channel counts with no power-of-two remainder (ShuffleNet's 58) are cut
+// into powers of two piece by piece, each piece scheduled again as its own
+// group: 58 = 32 + 26, 26 = 16 + 10, 10 = 8 + 2. A vector<26xf32> column
+// tile is 16 + 8 + 2 registers a row and spilled.
+TEST_F(ScheduleTest, RemainderChannelsArePowersOfTwo) {
+  for (auto [f, tile, at] : {std::tuple{58, 32, 32}, {26, 16, 16}, {10, 8, 8}}) {
+    SCOPED_TRACE(f);
+    acnn::Schedule s = schedule(convTo(f).c_str(), avx512());
+    EXPECT_EQ(s.registerTile[3], tile);
+    ASSERT_FALSE(s.splits.empty());
+    EXPECT_EQ(s.splits.back().dim, 3);
+    EXPECT_EQ(s.splits.back().at, at);
+  }
+  acnn::Schedule s = schedule(convTo(2).c_str(), avx512());
+  EXPECT_EQ(s.registerTile[3], 2);
+  EXPECT_TRUE(s.splits.empty());
 }
 
 // An epilogue with an exp keeps its approximation's constants in registers
