@@ -100,6 +100,12 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
           ok = false;
         } else if (failed(fromAttr(e.schedule, k.loops, emitEntryError))) {
           ok = false;
+        } else if (grouped && !e.schedule.getSplits().empty()) {
+          // acnn-group-epilogues cut the group into pieces where the
+          // generated schedule splits; a group's script tiles it whole.
+          emitEntryError() << "a conv or matmul with its epilogue cannot split its loops (its "
+                              "pieces are entries of their own): give them other tiles instead";
+          ok = false;
         }
         schedule = e.schedule;
         fromFile.erase(it);
