@@ -258,6 +258,19 @@ def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
                            "mlir::bufferization::BufferizationDialect"];
 }
 
+def ConcatInProducers : Pass<"acnn-concat-in-producers", "mlir::func::FuncOp"> {
+  let summary = "Write a concat's inputs in place from the kernels producing them";
+  let description = [{
+    A tensor.concat becomes one buffer: an input produced by an element-wise
+    generic or transpose that nothing else reads is written by it into its
+    slice of the buffer; any other input is copied there by a linalg.copy,
+    which is scheduled and vectorised like any kernel (a concat along NHWC
+    channels otherwise bufferises to strided scalar copies).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::bufferization::BufferizationDialect"];
+}
+
 def SelectSchedules : Pass<"acnn-select-schedules", "mlir::ModuleOp"> {
   let summary = "Form the kernels and give each its schedule as an #acnn.schedule attribute";
   let description = [{

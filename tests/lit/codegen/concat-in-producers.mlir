@@ -1,0 +1,54 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(func.func(acnn-concat-in-producers))" | FileCheck %s
+
+// An NHWC channel concat of a relu's result (written in place: its output
+// is the buffer's slice) and of a slice of another tensor (copied by a
+// linalg.copy into its slice); the concat is gone.
+// CHECK-LABEL: func.func @channels
+// The buffer goes through its writers in program order, each writing into
+// a slice of it as the one before left it (so that it bufferises in place).
+// CHECK: %[[BUF:.*]] = bufferization.alloc_tensor() : tensor<1x2x2x12xf32>
+// CHECK: %[[PLACE0:.*]] = tensor.extract_slice %[[BUF]][0, 0, 0, 0] [1, 2, 2, 8] [1, 1, 1, 1]
+// CHECK: %[[RELU:.*]] = linalg.generic {{.*}} outs(%[[PLACE0]] : tensor<1x2x2x8xf32>)
+// CHECK: %[[R0:.*]] = tensor.insert_slice %[[RELU]] into %[[BUF]][0, 0, 0, 0] [1, 2, 2, 8] [1, 1, 1, 1]
+// CHECK: %[[PLACE1:.*]] = tensor.extract_slice %[[R0]][0, 0, 0, 8] [1, 2, 2, 4] [1, 1, 1, 1]
+// CHECK: %[[COPY:.*]] = linalg.copy ins(%{{.*}} : tensor<1x2x2x4xf32>) outs(%[[PLACE1]] : tensor<1x2x2x4xf32>)
+// CHECK: %[[R1:.*]] = tensor.insert_slice %[[COPY]] into %[[R0]][0, 0, 0, 8] [1, 2, 2, 4] [1, 1, 1, 1]
+// CHECK-NOT: tensor.concat
+// CHECK: return %[[R1]]
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @channels(%x: tensor<1x2x2x8xf32>, %y: tensor<1x2x2x6xf32>) -> tensor<1x2x2x12xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x2x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : tensor<1x2x2x8xf32>) outs(%e : tensor<1x2x2x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x2x2x8xf32>
+  %s = tensor.extract_slice %y[0, 0, 0, 2] [1, 2, 2, 4] [1, 1, 1, 1] : tensor<1x2x2x6xf32> to tensor<1x2x2x4xf32>
+  %c = tensor.concat dim(3) %r, %s : (tensor<1x2x2x8xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x12xf32>
+  return %c : tensor<1x2x2x12xf32>
+}
+
+// -----
+
+// A producer that others read too keeps its own result: it is copied.
+// CHECK-LABEL: func.func @shared_producer
+// CHECK: %[[RELU:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x8x2x2xf32>)
+// CHECK: linalg.copy ins(%[[RELU]] : tensor<1x8x2x2xf32>)
+// CHECK: linalg.copy ins(%arg1 : tensor<1x4x2x2xf32>)
+// CHECK-NOT: tensor.concat
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @shared_producer(%x: tensor<1x8x2x2xf32>, %y: tensor<1x4x2x2xf32>)
+    -> (tensor<1x12x2x2xf32>, tensor<1x8x2x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x2x2xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : tensor<1x8x2x2xf32>) outs(%e : tensor<1x8x2x2xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x2x2xf32>
+  %c = tensor.concat dim(1) %r, %y : (tensor<1x8x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x12x2x2xf32>
+  return %c, %r : tensor<1x12x2x2xf32>, tensor<1x8x2x2xf32>
+}
