@@ -79,6 +79,14 @@ bool allParallel(linalg::GenericOp op) {
   });
 }
 
+/// `values` in the order `perm` takes them.
+template <typename T> SmallVector<T> permuted(ArrayRef<T> values, ArrayRef<int64_t> perm) {
+  SmallVector<T> out;
+  for (int64_t p : perm)
+    out.push_back(values[p]);
+  return out;
+}
+
 /// `producer` (element-wise, its result written through a permutation of its
 /// loops) rewritten to write transpose(result, perm), its loops reordered so
 /// the new layout is written contiguously. The producer itself is left for
@@ -86,9 +94,7 @@ bool allParallel(linalg::GenericOp op) {
 Value writePermuted(PatternRewriter &rewriter, linalg::GenericOp producer,
                     ArrayRef<int64_t> perm) {
   AffineMap outMap = producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
-  SmallVector<AffineExpr> results;
-  for (int64_t p : perm)
-    results.push_back(outMap.getResult(p));
+  SmallVector<AffineExpr> results = permuted(outMap.getResults(), perm);
   SmallVector<AffineMap> maps = producer.getIndexingMapsArray();
   maps.back() = AffineMap::get(outMap.getNumDims(), 0, results, producer.getContext());
 
@@ -96,9 +102,7 @@ Value writePermuted(PatternRewriter &rewriter, linalg::GenericOp producer,
   rewriter.setInsertionPoint(producer);
   Location loc = producer.getLoc();
   auto oldType = cast<RankedTensorType>(producer.getResult(0).getType());
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm)
-    shape.push_back(oldType.getDimSize(p));
+  SmallVector<int64_t> shape = permuted(oldType.getShape(), perm);
   auto type = RankedTensorType::get(shape, oldType.getElementType());
   Value empty = tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
   auto written = linalg::GenericOp::create(rewriter, loc, TypeRange{type},
@@ -118,9 +122,7 @@ Value writePermuted(PatternRewriter &rewriter, linalg::GenericOp producer,
 /// linalg.transpose of `v` (result axis k is v's axis perm[k]).
 Value transposed(PatternRewriter &rewriter, Location loc, Value v, ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm)
-    shape.push_back(type.getDimSize(p));
+  SmallVector<int64_t> shape = permuted(type.getShape(), perm);
   Value empty = tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
   return linalg::TransposeOp::create(rewriter, loc, v, empty, perm).getResult()[0];
 }
@@ -228,11 +230,8 @@ struct TransposeBeforePad : OpRewritePattern<linalg::TransposeOp> {
     if (!padValue || !pad->hasOneUse() || !pad.getLow().empty() || !pad.getHigh().empty())
       return failure();
     ArrayRef<int64_t> perm = transpose.getPermutation();
-    SmallVector<int64_t> low, high;
-    for (int64_t p : perm) {
-      low.push_back(pad.getStaticLow()[p]);
-      high.push_back(pad.getStaticHigh()[p]);
-    }
+    SmallVector<int64_t> low = permuted(pad.getStaticLow(), perm),
+                         high = permuted(pad.getStaticHigh(), perm);
     Value moved = transposed(rewriter, transpose.getLoc(), pad.getSource(), perm);
     rewriter.replaceOpWithNewOp<tensor::PadOp>(
         transpose, transpose.getResult()[0].getType(), moved,
@@ -312,9 +311,7 @@ struct ConcatInReadersLayout : OpRewritePattern<tensor::ConcatOp> {
       auto generic = cast<linalg::GenericOp>(user);
       SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
       AffineMap map = maps[use->getOperandNumber()];
-      SmallVector<AffineExpr> results;
-      for (int64_t p : *perm)
-        results.push_back(map.getResult(p));
+      SmallVector<AffineExpr> results = permuted(map.getResults(), *perm);
       maps[use->getOperandNumber()] =
           AffineMap::get(map.getNumDims(), 0, results, map.getContext());
       rewriter.modifyOpInPlace(generic, [&] {
@@ -353,14 +350,6 @@ Value sharedTranspose(PatternRewriter &rewriter, Value v, ArrayRef<int64_t> perm
   else
     rewriter.setInsertionPointToStart(block);
   return transposed(rewriter, v.getLoc(), v, perm);
-}
-
-/// `values` in the order `perm` takes them.
-template <typename T> SmallVector<T> permuted(ArrayRef<T> values, ArrayRef<int64_t> perm) {
-  SmallVector<T> out;
-  for (int64_t p : perm)
-    out.push_back(values[p]);
-  return out;
 }
 
 /// transpose(extract_slice(x)) -> extract_slice(transpose(x)), when every
