@@ -29,11 +29,12 @@ using namespace mlir;
 
 namespace {
 
-/// An element-wise kernel (or transpose) that only `concat` reads, which may
-/// write its result wherever it is told.
-linalg::LinalgOp ownProducer(Value input) {
+/// An element-wise kernel (or transpose) beside `concat` that only it reads,
+/// which may write its result wherever it is told.
+linalg::LinalgOp ownProducer(Value input, tensor::ConcatOp concat) {
   auto producer = input.getDefiningOp<linalg::LinalgOp>();
-  if (!producer || !isa<linalg::GenericOp, linalg::TransposeOp>(producer) ||
+  if (!producer || producer->getBlock() != concat->getBlock() ||
+      !isa<linalg::GenericOp, linalg::TransposeOp>(producer) ||
       !producer.hasPureTensorSemantics() || producer->getNumResults() != 1 || !input.hasOneUse() ||
       producer.getNumParallelLoops() != producer.getNumLoops() ||
       producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)))
@@ -64,7 +65,7 @@ struct ConcatInProducers : OpRewritePattern<tensor::ConcatOp> {
     SmallVector<Part> parts;
     int64_t offset = 0;
     for (Value input : concat.getInputs()) {
-      linalg::LinalgOp producer = ownProducer(input);
+      linalg::LinalgOp producer = ownProducer(input, concat);
       parts.push_back({input, offset, producer, producer ? producer.getOperation() : concat});
       offset += cast<RankedTensorType>(input.getType()).getDimSize(axis);
     }

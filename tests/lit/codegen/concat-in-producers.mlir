@@ -52,3 +52,33 @@ func.func @shared_producer(%x: tensor<1x8x2x2xf32>, %y: tensor<1x4x2x2xf32>)
   %c = tensor.concat dim(1) %r, %y : (tensor<1x8x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x12x2x2xf32>
   return %c, %r : tensor<1x12x2x2xf32>, tensor<1x8x2x2xf32>
 }
+
+// -----
+
+// A producer outside the concat's block (the concat in a loop body) is
+// copied: the buffer is threaded through writers of one block only.
+// CHECK-LABEL: func.func @producer_outside
+// CHECK: %[[RELU:.*]] = linalg.generic
+// CHECK: scf.forall
+// CHECK: bufferization.alloc_tensor() : tensor<1x12x2x2xf32>
+// CHECK: linalg.copy ins(%[[RELU]] : tensor<1x8x2x2xf32>)
+// CHECK-NOT: tensor.concat
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @producer_outside(%x: tensor<1x8x2x2xf32>, %y: tensor<1x4x2x2xf32>, %out: tensor<2x1x12x2x2xf32>)
+    -> tensor<2x1x12x2x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x2x2xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : tensor<1x8x2x2xf32>) outs(%e : tensor<1x8x2x2xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x2x2xf32>
+  %res = scf.forall (%i) in (2) shared_outs(%o = %out) -> (tensor<2x1x12x2x2xf32>) {
+    %c = tensor.concat dim(1) %r, %y : (tensor<1x8x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x12x2x2xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %c into %o[%i, 0, 0, 0, 0] [1, 1, 12, 2, 2] [1, 1, 1, 1, 1] : tensor<1x12x2x2xf32> into tensor<2x1x12x2x2xf32>
+    }
+  }
+  return %res : tensor<2x1x12x2x2xf32>
+}
