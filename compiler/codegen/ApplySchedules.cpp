@@ -18,10 +18,12 @@
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
@@ -35,6 +37,32 @@ namespace acnn {
 using namespace mlir;
 
 namespace {
+
+/// While alive, ops print in their own scope and unverified. The interpreter's
+/// fuse_into_containing_op writes ops into remarks it then drops; printing an
+/// op nested in a function verifies and numbers the whole function, so every
+/// fusion cost time in the size of the model (half of this pass on ViT-B,
+/// 12.5 -> 6 s). MLIR reads these printing defaults from its command-line
+/// options only.
+class LocalOpPrinting {
+public:
+  LocalOpPrinting() {
+    registerAsmPrinterCLOptions();
+    auto options = llvm::cl::getRegisteredOptions();
+    for (llvm::StringRef name : {"mlir-print-local-scope", "mlir-print-assume-verified"})
+      if (auto *option = static_cast<llvm::cl::opt<bool> *>(options.lookup(name))) {
+        saved.push_back({option, option->getValue()});
+        option->setValue(true);
+      }
+  }
+  ~LocalOpPrinting() {
+    for (auto [option, value] : saved)
+      option->setValue(value);
+  }
+
+private:
+  SmallVector<std::pair<llvm::cl::opt<bool> *, bool>> saved;
+};
 
 /// Parses `script` and applies its @__transform_main to `payload`. On
 /// failure, `message` holds the diagnostics.
@@ -133,6 +161,7 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
       kernels.emplace(tag.getInt(), Kernel{*schedule, (loops ? loops : root).getLoc(), name});
     }
     llvm::SmallDenseSet<int64_t> warned;
+    LocalOpPrinting localPrinting;
     for (auto &[kernel, k] : kernels) {
       const Schedule &schedule = k.schedule;
       Location loc = k.loc;
