@@ -127,12 +127,10 @@ VectorTile vectorTile(int64_t extent, int64_t lanes, int64_t maxVectors) {
 /// 32 + 16 + 8 + 2).
 VectorTile registerColumns(int64_t extent, int64_t lanes, int64_t maxVectors) {
   VectorTile v = vectorTile(extent, lanes, maxVectors);
-  auto floor2 = [](int64_t n) {
-    return static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(n)));
-  };
-  if (v.tile % lanes == 0 || floor2(v.tile) == v.tile)
+  // Lanes are a power of two: so is any power of two of them.
+  const auto tile = static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(v.tile)));
+  if (tile == v.tile)
     return v;
-  const int64_t tile = v.tile < lanes ? floor2(v.tile) : floor2(v.tile / lanes) * lanes;
   return {tile, extent - extent % tile};
 }
 
