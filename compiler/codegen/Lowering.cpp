@@ -59,7 +59,7 @@ void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile
 }
 
 void addSchedulePasses(OpPassManager &pm) {
-  addPipeline(pm, "acnn-apply-schedules,canonicalize,cse");
+  addPipeline(pm, "acnn-apply-schedules,canonicalize,cse,func.func(acnn-block-constants)");
 }
 
 void addBufferizePasses(OpPassManager &pm) {

@@ -271,6 +271,23 @@ def ConcatInProducers : Pass<"acnn-concat-in-producers", "mlir::func::FuncOp"> {
                            "mlir::bufferization::BufferizationDialect"];
 }
 
+def BlockConstants : Pass<"acnn-block-constants", "mlir::func::FuncOp"> {
+  let summary = "Store constants read a column block at a time block by block";
+  let description = [{
+    After the schedules are applied (on vectorised tensors): an f32 constant
+    of rank two or more whose every reader is an unmasked
+    vector.transfer_read of the same `fb` columns of its last axis, at a
+    column that is provably a multiple of fb (constants, induction variables
+    of loops whose bounds and steps are, sums and products), fewer than its
+    columns, becomes a constant of shape [columns / fb, rows..., fb] and the
+    reads read their block from it. A conv's filter or a matmul's weights are
+    then one contiguous stream per register tile of output channels instead
+    of a row a page apart per input channel. Padding columns past the last
+    whole block (KernelLayouts' row padding) are dropped.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect"];
+}
+
 def SelectSchedules : Pass<"acnn-select-schedules", "mlir::ModuleOp"> {
   let summary = "Form the kernels and give each its schedule as an #acnn.schedule attribute";
   let description = [{

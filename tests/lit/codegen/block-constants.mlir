@@ -1,0 +1,87 @@
+// RUN: acnn-opt %s -split-input-file -pass-pipeline="builtin.module(func.func(acnn-block-constants))" | FileCheck %s
+
+// Two-column reads at even columns of a 2 x 4 constant: stored as two blocks
+// of 2 x 2 ([block, row, column]: 0 1 4 5 | 2 3 6 7), read at block i / 2,
+// column 0.
+// CHECK-LABEL: func.func @loop
+// CHECK: %[[C:.*]] = arith.constant dense_resource<acnn_blocked> : tensor<2x2x2xf32>
+// CHECK: scf.for %[[I:.*]] = %c0 to %c4 step %c2
+// CHECK: %[[B:.*]] = affine.apply #{{.*}}(%[[I]])
+// CHECK: vector.transfer_read %[[C]][%[[B]], %c0, %c0{{.*}}], %{{.*}} {in_bounds = [true, true]} : tensor<2x2x2xf32>, vector<2x2xf32>
+// CHECK: acnn_blocked: "0x04000000000000000000803F000080400000A04000000040000040400000C0400000E040"
+func.func @loop(%acc: vector<2x2xf32>) -> vector<2x2xf32> {
+  %w = arith.constant dense<[[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]]> : tensor<2x4xf32>
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %pad = arith.constant 0.0 : f32
+  %r = scf.for %i = %c0 to %c4 step %c2 iter_args(%a = %acc) -> vector<2x2xf32> {
+    %v = vector.transfer_read %w[%c0, %i], %pad {in_bounds = [true, true]} : tensor<2x4xf32>, vector<2x2xf32>
+    %s = arith.addf %a, %v : vector<2x2xf32>
+    scf.yield %s : vector<2x2xf32>
+  }
+  return %r : vector<2x2xf32>
+}
+
+// -----
+
+// A forall's tile offset (i * 16): the block index is the iteration itself,
+// the other indices stay.
+// CHECK-LABEL: func.func @forall
+// CHECK: %[[C:.*]] = arith.constant dense_resource<acnn_blocked> : tensor<2x1x2x16xf32>
+// CHECK: scf.forall (%[[I:.*]]) in (2)
+// CHECK: vector.transfer_read %[[C]][%[[I]], %c0, %c1, %c0{{.*}}], {{.*}} : tensor<2x1x2x16xf32>, vector<16xf32>
+func.func @forall(%out: tensor<2x16xf32>) -> tensor<2x16xf32> {
+  %w = arith.constant dense<[[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0], [32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0]]]> : tensor<1x2x32xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %pad = arith.constant 0.0 : f32
+  %r = scf.forall (%i) in (2) shared_outs(%o = %out) -> tensor<2x16xf32> {
+    %col = affine.apply affine_map<(d0) -> (d0 * 16)>(%i)
+    %v = vector.transfer_read %w[%c0, %c1, %col], %pad {in_bounds = [true]} : tensor<1x2x32xf32>, vector<16xf32>
+    %row = tensor.empty() : tensor<1x16xf32>
+    %t = vector.transfer_write %v, %row[%c0, %c0] {in_bounds = [true]} : vector<16xf32>, tensor<1x16xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %t into %o[%i, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<2x16xf32>
+    }
+  }
+  return %r : tensor<2x16xf32>
+}
+
+// -----
+
+// Not provably aligned (a column from outside), two widths, a reader that
+// is no transfer_read, or a vector whose last dim walks another axis (a
+// transposed read): the constants stay as they are.
+// CHECK-LABEL: func.func @unchanged
+// CHECK-NOT: acnn_blocked
+// CHECK: arith.constant dense_resource<a> : tensor<2x64xf32>
+// CHECK: arith.constant dense_resource<b> : tensor<2x64xf32>
+// CHECK: arith.constant dense_resource<c> : tensor<2x64xf32>
+// CHECK: arith.constant dense_resource<d> : tensor<2x64xf32>
+func.func @unchanged(%col: index) -> (vector<16xf32>, vector<16xf32>, vector<8xf32>, tensor<2x16xf32>, vector<16x2xf32>) {
+  %a = arith.constant dense_resource<a> : tensor<2x64xf32>
+  %b = arith.constant dense_resource<b> : tensor<2x64xf32>
+  %c = arith.constant dense_resource<c> : tensor<2x64xf32>
+  %d = arith.constant dense_resource<d> : tensor<2x64xf32>
+  %c0 = arith.constant 0 : index
+  %c16 = arith.constant 16 : index
+  %pad = arith.constant 0.0 : f32
+  %va = vector.transfer_read %a[%c0, %col], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<16xf32>
+  %vb16 = vector.transfer_read %b[%c0, %c16], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<16xf32>
+  %vb8 = vector.transfer_read %b[%c0, %c16], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<8xf32>
+  %sc = tensor.extract_slice %c[0, 0] [2, 16] [1, 1] : tensor<2x64xf32> to tensor<2x16xf32>
+  %vd = vector.transfer_read %d[%c0, %c16], %pad {in_bounds = [true, true], permutation_map = affine_map<(d0, d1) -> (d1, d0)>} : tensor<2x64xf32>, vector<16x2xf32>
+  return %va, %vb16, %vb8, %sc, %vd : vector<16xf32>, vector<16xf32>, vector<8xf32>, tensor<2x16xf32>, vector<16x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      a: "0x04000000",
+      b: "0x04000000",
+      c: "0x04000000",
+      d: "0x04000000"
+    }
+  }
+#-}
