@@ -46,7 +46,8 @@ void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile
   // pools join their conv's loop once both are NHWC; padded conv inputs are
   // then written in place by their producers.
   std::string layouts = fuse ? "acnn-kernel-layouts,acnn-fuse-elementwise,acnn-propagate-layouts,"
-                               "acnn-fuse-pool-into-conv,acnn-pad-in-producer,acnn-concat-in-producers"
+                               "acnn-fuse-pool-into-conv,acnn-fuse-into-group-loops,acnn-pad-in-producer,"
+                               "acnn-concat-in-producers"
                              : "acnn-kernel-layouts,acnn-propagate-layouts";
   // Groups are made after canonicalisation, which would fold the copies
   // some of them end in.

@@ -245,6 +245,23 @@ def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
   let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
+def FuseIntoGroupLoops : Pass<"acnn-fuse-into-group-loops", "mlir::func::FuncOp"> {
+  let summary = "Compute a grouped conv's start and epilogue inside its loop over groups";
+  let description = [{
+    A grouped conv is an scf.forall over its groups whose step takes its
+    group's slice of the shared output as one NHWC conv's accumulator and
+    inserts the result at the same place. The op starting that output (a bias
+    broadcast or fill that only the loop reads) and the element-wise op that
+    is the loop result's only reader (identity maps; everything else it
+    reads defined before the loop) move into the step, as tiles of the
+    group's slice: the start writes the step's place, the conv accumulates on
+    it, the epilogue overwrites the conv's tile in place, and the loop writes
+    the epilogue's destination. One parallel region instead of three, and
+    the three ops one group for acnn-group-epilogues.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
   let summary = "Write a padded conv input in place from the element-wise kernel or transpose producing it";
   let description = [{
