@@ -286,6 +286,31 @@ TEST_F(ScheduleTest, ConvAvx512) {
   EXPECT_EQ(s.vectorWidth, 16);
 }
 
+// Rows the register tile does not divide are cut as evenly as the fewest
+// tiles allow: 17 output columns as 9 + 8 (not 14 + a 3-row remainder),
+// 35 as 2 x 12 + 11.
+TEST_F(ScheduleTest, UnevenRowsSplitEvenly) {
+  auto conv = [](int64_t width) {
+    return llvm::formatv(R"mlir(
+func.func @f(%x: tensor<1x{0}x{0}x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tensor<1x{1}x{1}x64xf32>) -> tensor<1x{1}x{1}x64xf32> {{
+  %r = linalg.conv_2d_nhwc_hwcf {{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x{0}x{0}x64xf32>, tensor<3x3x64x64xf32>) outs(%o : tensor<1x{1}x{1}x64xf32>) -> tensor<1x{1}x{1}x64xf32>
+  return %r : tensor<1x{1}x{1}x64xf32>
+})mlir",
+                         width + 2, width)
+        .str();
+  };
+  acnn::Schedule s17 = schedule(conv(17).c_str(), avx512());
+  EXPECT_EQ(s17.registerTile[2], 9);
+  ASSERT_EQ(s17.splits.size(), 1u);
+  EXPECT_EQ(s17.splits[0].dim, 2);
+  EXPECT_EQ(s17.splits[0].at, 9);
+  acnn::Schedule s35 = schedule(conv(35).c_str(), avx512());
+  EXPECT_EQ(s35.registerTile[2], 12);
+  ASSERT_EQ(s35.splits.size(), 1u);
+  EXPECT_EQ(s35.splits[0].at, 24);
+}
+
 TEST_F(ScheduleTest, MatmulAvx2) {
   acnn::Schedule s = schedule(kMatmul, avx2());
   EXPECT_EQ(s.kind, acnn::KernelKind::Matmul);
