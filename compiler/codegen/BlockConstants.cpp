@@ -4,6 +4,7 @@
 // one contiguous stream. A conv filter read 32 output channels at a time from
 // a [3, 3, 1024, 1024] layout touched a new 4 KiB page at every input channel
 // (9216 pages a block, past the TLB and the prefetchers).
+#include "compiler/codegen/ConstantData.h"
 #include "compiler/codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -118,21 +119,9 @@ std::optional<int64_t> columnBlock(arith::ConstantOp cst) {
   return fb;
 }
 
-/// The elements of an f32 constant with readable data.
-std::optional<ArrayRef<float>> dataOf(arith::ConstantOp cst, SmallVectorImpl<float> &storage) {
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(cst.getValue()))
-    return resource.tryGetAsArrayRef();
-  auto dense = dyn_cast<DenseElementsAttr>(cst.getValue());
-  if (!dense || dense.isSplat() || !dense.getElementType().isF32())
-    return std::nullopt;
-  storage.assign(dense.getValues<float>().begin(), dense.getValues<float>().end());
-  return ArrayRef<float>(storage);
-}
-
 /// Replaces `cst` by its column blocks and rewrites its reads.
 void block(arith::ConstantOp cst, int64_t fb) {
-  SmallVector<float> storage;
-  std::optional<ArrayRef<float>> data = dataOf(cst, storage);
+  std::optional<SmallVector<float>> data = constantData(cst.getResult());
   auto type = cast<RankedTensorType>(cst.getType());
   if (!data || static_cast<int64_t>(data->size()) != type.getNumElements())
     return;
@@ -180,7 +169,8 @@ struct BlockConstants : impl::BlockConstantsBase<BlockConstants> {
     SmallVector<std::pair<arith::ConstantOp, int64_t>> todo;
     getOperation().walk([&](arith::ConstantOp cst) {
       auto type = dyn_cast<RankedTensorType>(cst.getType());
-      if (!type || type.getRank() < 2 || !type.hasStaticShape() || !type.getElementType().isF32())
+      if (!type || type.getRank() < 2 || !type.hasStaticShape() || !type.getElementType().isF32() ||
+          isa<SplatElementsAttr>(cst.getValue()))
         return;
       if (std::optional<int64_t> fb = columnBlock(cst))
         todo.push_back({cst, *fb});

@@ -13,7 +13,10 @@
 //    lines apart (zeros after each row, read through a slice): the kernels
 //    walk a strip of them row after row, and rows an even number of lines
 //    apart evict each other from L1 and L2 (3x3 convs of 128 and 256
-//    channels 5% and 15% faster, a 192 -> 768 linear 7%, on Zen 3).
+//    channels 5% and 15% faster, a 192 -> 768 linear 7%, on Zen 3). Those
+//    the scheduled kernels read a column block at a time are later stored
+//    block by block instead (acnn-block-constants).
+#include "compiler/codegen/ConstantData.h"
 #include "compiler/codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,22 +36,6 @@ namespace acnn {
 using namespace mlir;
 
 namespace {
-
-/// The elements of an f32 constant, when `v` is one with readable data.
-std::optional<SmallVector<float>> constantData(Value v) {
-  auto cst = v.getDefiningOp<arith::ConstantOp>();
-  if (!cst)
-    return std::nullopt;
-  if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue())) {
-    if (!dense.getElementType().isF32())
-      return std::nullopt;
-    return llvm::to_vector(dense.getValues<float>());
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(cst.getValue()))
-    if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef())
-      return SmallVector<float>(*data);
-  return std::nullopt;
-}
 
 /// The row length (elements) a constant whose rows a kernel walks one after
 /// another is stored with: `n` rounded up to whole 64-byte lines, and one line
