@@ -109,7 +109,12 @@ struct FuseIntoGroupLoops : impl::FuseIntoGroupLoopsBase<FuseIntoGroupLoops> {
   }
 
   LogicalResult fuse(GroupLoop g) {
+    // Each step's start makes its accumulator anew, so the loop may write
+    // another tensor; without one, the loop's output holds values the steps
+    // read, and nothing moves.
     linalg::LinalgOp start = startOf(g);
+    if (!start)
+      return success();
     linalg::GenericOp epilogue = epilogueOf(g);
     // The loop writes the epilogue's destination, which must exist before
     // it, as must everything else the epilogue reads.
@@ -118,8 +123,6 @@ struct FuseIntoGroupLoops : impl::FuseIntoGroupLoopsBase<FuseIntoGroupLoops> {
           return v != g.loop.getResult(0) && !dominance.properlyDominates(v, g.loop);
         }))
       epilogue = {};
-    if (!start && !epilogue)
-      return success();
     if (epilogue) {
       Value dest = epilogue.getDpsInits()[0];
       if (!dominance.properlyDominates(dest, g.loop)) {
@@ -137,15 +140,11 @@ struct FuseIntoGroupLoops : impl::FuseIntoGroupLoopsBase<FuseIntoGroupLoops> {
 
     OpBuilder b(g.conv);
     SmallVector<OpFoldResult> offsets = g.place.getMixedOffsets(), sizes = g.place.getMixedSizes();
-    Value acc = g.place.getResult();
-    if (start) {
-      FailureOr<Value> tile =
-          tileOfResult(b, start, offsets, sizes, {{start.getDpsInits()[0], g.place.getResult()}});
-      if (failed(tile))
-        return failure();
-      acc = *tile;
-      g.conv.getDpsInitsMutable()[0].set(acc);
-    }
+    FailureOr<Value> acc =
+        tileOfResult(b, start, offsets, sizes, {{start.getDpsInits()[0], g.place.getResult()}});
+    if (failed(acc))
+      return failure();
+    g.conv.getDpsInitsMutable()[0].set(*acc);
     Value result = g.conv.getResult(0);
     if (epilogue) {
       b.setInsertionPointAfter(g.conv);
@@ -159,8 +158,7 @@ struct FuseIntoGroupLoops : impl::FuseIntoGroupLoopsBase<FuseIntoGroupLoops> {
       epilogue.getResult(0).replaceAllUsesWith(g.loop.getResult(0));
       epilogue.erase();
     }
-    if (start)
-      start.erase();
+    start.erase();
     return success();
   }
 };

@@ -251,12 +251,13 @@ def FuseIntoGroupLoops : Pass<"acnn-fuse-into-group-loops", "mlir::func::FuncOp"
     A grouped conv is an scf.forall over its groups whose step takes its
     group's slice of the shared output as one NHWC conv's accumulator and
     inserts the result at the same place. The op starting that output (a bias
-    broadcast or fill that only the loop reads) and the element-wise op that
-    is the loop result's only reader (identity maps; everything else it
-    reads defined before the loop) move into the step, as tiles of the
+    broadcast or fill that only the loop reads) moves into the step, and with
+    it the element-wise op that is the loop result's only reader (identity
+    maps; everything else it reads defined before the loop), as tiles of the
     group's slice: the start writes the step's place, the conv accumulates on
     it, the epilogue overwrites the conv's tile in place, and the loop writes
-    the epilogue's destination. One parallel region instead of three, and
+    the epilogue's destination. Without such a start nothing moves (the
+    loop's output then holds values the steps read). One parallel region instead of three, and
     the three ops one group for acnn-group-epilogues.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect"];

@@ -83,3 +83,41 @@ func.func @late_operand(%x: tensor<1x6x6x8xf32>, %w: tensor<2x3x3x4x4xf32>, %r: 
   } -> tensor<1x4x4x8xf32>
   return %sum : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// The start is read by another op too: the loop's output holds values the
+// steps accumulate on, so neither it nor the epilogue moves.
+// CHECK-LABEL: func.func @shared_start
+// CHECK: %[[START:.*]] = linalg.fill
+// CHECK: scf.forall (%{{.*}}) in (2) shared_outs(%{{.*}} = %[[START]])
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: linalg.generic
+// CHECK: scf.forall.in_parallel
+// CHECK: linalg.generic
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @shared_start(%x: tensor<1x6x6x8xf32>, %w: tensor<2x3x3x4x4xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %start = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %y = scf.forall (%g) in (2) shared_outs(%o = %start) -> tensor<1x4x4x8xf32> {
+    %c4 = arith.constant 4 : index
+    %c = arith.muli %g, %c4 : index
+    %in = tensor.extract_slice %x[0, 0, 0, %c] [1, 6, 6, 4] [1, 1, 1, 1] : tensor<1x6x6x8xf32> to tensor<1x6x6x4xf32>
+    %wg = tensor.extract_slice %w[%g, 0, 0, 0, 0] [1, 3, 3, 4, 4] [1, 1, 1, 1, 1] : tensor<2x3x3x4x4xf32> to tensor<3x3x4x4xf32>
+    %place = tensor.extract_slice %o[0, 0, 0, %c] [1, 4, 4, 4] [1, 1, 1, 1] : tensor<1x4x4x8xf32> to tensor<1x4x4x4xf32>
+    %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%in, %wg : tensor<1x6x6x4xf32>, tensor<3x3x4x4xf32>) outs(%place : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %conv into %o[0, 0, 0, %c] [1, 4, 4, 4] [1, 1, 1, 1] : tensor<1x4x4x4xf32> into tensor<1x4x4x8xf32>
+    }
+  }
+  %e2 = tensor.empty() : tensor<1x4x4x8xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y : tensor<1x4x4x8xf32>) outs(%e2 : tensor<1x4x4x8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x4x8xf32>
+  return %relu, %start : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+}
