@@ -103,12 +103,14 @@ struct FuseIntoGroupLoops : impl::FuseIntoGroupLoopsBase<FuseIntoGroupLoops> {
       if (std::optional<GroupLoop> g = asGroupLoop(loop))
         loops.push_back(*g);
     });
+    // Moving ops into a loop adds no blocks: one dominance analysis holds.
+    DominanceInfo dominance(getOperation());
     for (GroupLoop g : loops)
-      if (failed(fuse(g)))
+      if (failed(fuse(g, dominance)))
         return signalPassFailure();
   }
 
-  LogicalResult fuse(GroupLoop g) {
+  LogicalResult fuse(GroupLoop g, DominanceInfo &dominance) {
     // Each step's start makes its accumulator anew, so the loop may write
     // another tensor; without one, the loop's output holds values the steps
     // read, and nothing moves.
@@ -118,7 +120,6 @@ struct FuseIntoGroupLoops : impl::FuseIntoGroupLoopsBase<FuseIntoGroupLoops> {
     linalg::GenericOp epilogue = epilogueOf(g);
     // The loop writes the epilogue's destination, which must exist before
     // it, as must everything else the epilogue reads.
-    DominanceInfo dominance(getOperation());
     if (epilogue && llvm::any_of(epilogue.getDpsInputs(), [&](Value v) {
           return v != g.loop.getResult(0) && !dominance.properlyDominates(v, g.loop);
         }))

@@ -43,8 +43,9 @@ void addToLinalgPasses(OpPassManager &pm) {
 
 void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile) {
   // Element-wise chains merge before the layouts propagate through them;
-  // pools join their conv's loop once both are NHWC; padded conv inputs are
-  // then written in place by their producers.
+  // pools join their conv's loop once both are NHWC, a grouped conv's start
+  // and epilogue its loop over groups; padded conv inputs are then written
+  // in place by their producers.
   std::string layouts = fuse ? "acnn-kernel-layouts,acnn-fuse-elementwise,acnn-propagate-layouts,"
                                "acnn-fuse-pool-into-conv,acnn-fuse-into-group-loops,acnn-pad-in-producer,"
                                "acnn-concat-in-producers"
