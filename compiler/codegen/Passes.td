@@ -18,6 +18,20 @@ def EmitModelMeta : Pass<"acnn-emit-model-meta", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def ConstantsAsBytes : Pass<"acnn-constants-as-bytes", "mlir::ModuleOp"> {
+  let summary = "Store the data of constant globals as arrays of bytes";
+  let description = [{
+    On the LLVM-dialect module: a constant `llvm.mlir.global` whose value is
+    dense (or dense_resource) data of a rank-one-or-more array type becomes a
+    global of type `!llvm.array<N x i8>` holding the same bytes, with the same
+    name, alignment and linkage. Uses take its address only
+    (`llvm.mlir.addressof`, an opaque pointer), so they are unchanged. LLVM
+    translates and emits an array of nested float arrays element by element
+    (a ViT-B's 86 M weights took 6 s in AsmPrinter alone); an array of bytes
+    is one block of data. Splat values are left as they are.
+  }];
+}
+
 def EmitModelEntry : Pass<"acnn-emit-model-entry", "mlir::ModuleOp"> {
   let summary = "Export the model behind the runtime's calling convention";
   let description = [{
