@@ -9,6 +9,7 @@
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/SmallVectorMemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -65,14 +66,17 @@ translateToLLVMIR(mlir::ModuleOp model, llvm::LLVMContext &context, llvm::Target
   return module;
 }
 
-llvm::Expected<std::string> emitObject(llvm::Module &module, llvm::TargetMachine &machine) {
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> emitObject(llvm::Module &module,
+                                                                llvm::TargetMachine &machine) {
   llvm::SmallVector<char, 0> bytes;
   llvm::raw_svector_ostream os(bytes);
   llvm::legacy::PassManager pm;
   if (machine.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile))
     return llvm::createStringError("the target cannot emit object files");
   pm.run(module);
-  return std::string(bytes.begin(), bytes.end());
+  // Moved, not copied: a model's weights make the object hundreds of MB.
+  return std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(bytes),
+                                                         /*RequiresNullTerminator=*/false);
 }
 
 } // namespace acnn

@@ -7,6 +7,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
@@ -27,7 +28,8 @@ llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp model, llvm::LLVMContext &context, llvm::TargetMachine &machine);
 
 /// The relocatable object (ELF on x86-64 Linux) for `module`.
-llvm::Expected<std::string> emitObject(llvm::Module &module, llvm::TargetMachine &machine);
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> emitObject(llvm::Module &module,
+                                                                llvm::TargetMachine &machine);
 
 } // namespace acnn
 

@@ -94,10 +94,11 @@ static llvm::Error compile(const CompileArgs &args) {
   auto object = compileToObject(**model, **machine);
   if (!object)
     return object.takeError();
-  llvm::Error written = emit == "obj"    ? writeFile(args.output, *object)
-                        : emit == "static" ? writeStaticLibrary(args.output, *object,
+  llvm::StringRef bytes = (*object)->getBuffer();
+  llvm::Error written = emit == "obj"    ? writeFile(args.output, bytes)
+                        : emit == "static" ? writeStaticLibrary(args.output, bytes,
                                                                 modelName(args) + ".o")
-                                           : writeSharedLibrary(args.output, *object);
+                                           : writeSharedLibrary(args.output, bytes);
   if (written)
     return written;
   llvm::SmallString<128> headerPath(args.output);

@@ -22,7 +22,8 @@ llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptio
   return header;
 }
 
-llvm::Expected<std::string> compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine) {
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compileToObject(mlir::ModuleOp model,
+                                                                     llvm::TargetMachine &machine) {
   llvm::LLVMContext context;
   // Names of values are for reading IR; an object needs none, and in one
   // large function the optimiser spends much of its time keeping them unique.

@@ -8,6 +8,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <optional>
@@ -22,7 +23,8 @@ namespace acnn {
 llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptions &options);
 
 /// A model lowered by lowerModel as a relocatable object for `machine`.
-llvm::Expected<std::string> compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine);
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compileToObject(mlir::ModuleOp model,
+                                                                     llvm::TargetMachine &machine);
 
 } // namespace acnn
 

@@ -18,6 +18,7 @@ namespace {
 // Appends each little-endian T in `raw`, converted by `conv`, to `out`.
 template <typename T, typename Out, typename Conv>
 void readRaw(const std::string &raw, std::vector<Out> &out, Conv conv) {
+  out.reserve(out.size() + raw.size() / sizeof(T));
   for (size_t i = 0; i + sizeof(T) <= raw.size(); i += sizeof(T))
     out.push_back(conv(llvm::support::endian::read<T, llvm::endianness::little>(raw.data() + i)));
 }

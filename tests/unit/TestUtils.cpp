@@ -83,7 +83,7 @@ bool compileSharedLibrary(mlir::ModuleOp model, const std::string &path) {
     ADD_FAILURE() << llvm::toString(object.takeError());
     return false;
   }
-  if (llvm::Error err = writeSharedLibrary(path, *object)) {
+  if (llvm::Error err = writeSharedLibrary(path, (*object)->getBuffer())) {
     ADD_FAILURE() << llvm::toString(std::move(err));
     return false;
   }
