@@ -16,10 +16,21 @@ void writeMetaName(llvm::raw_ostream &os, llvm::StringRef name) {
   }
 }
 
+static StringAttr metaText(ModuleOp model, LLVM::GlobalOp &meta) {
+  meta = model.lookupSymbol<LLVM::GlobalOp>(modelSymbolPrefix(model) + "meta");
+  return meta ? dyn_cast_or_null<StringAttr>(meta.getValueAttr()) : StringAttr();
+}
+
+llvm::StringRef modelMeta(ModuleOp model) {
+  LLVM::GlobalOp meta;
+  StringAttr text = metaText(model, meta);
+  return text ? text.getValue().drop_back() : llvm::StringRef();
+}
+
 LogicalResult appendModelMeta(ModuleOp model, llvm::StringRef records) {
+  LLVM::GlobalOp meta;
+  StringAttr text = metaText(model, meta);
   std::string symbol = modelSymbolPrefix(model) + "meta";
-  auto meta = model.lookupSymbol<LLVM::GlobalOp>(symbol);
-  auto text = meta ? dyn_cast_or_null<StringAttr>(meta.getValueAttr()) : StringAttr();
   if (!text)
     return model.emitError("expected the metadata global @")
            << symbol << " (run acnn-emit-model-meta first)";

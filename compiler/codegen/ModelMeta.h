@@ -13,6 +13,9 @@ namespace acnn {
 /// Writes `name` as one metadata field: percent-encoded, so it has no spaces.
 void writeMetaName(llvm::raw_ostream &os, llvm::StringRef name);
 
+/// The model's metadata records (empty before acnn-emit-model-meta).
+llvm::StringRef modelMeta(mlir::ModuleOp model);
+
 /// Appends `records` (whole lines) to the model's metadata; fails with a
 /// diagnostic if acnn-emit-model-meta has not run.
 mlir::LogicalResult appendModelMeta(mlir::ModuleOp model, llvm::StringRef records);

@@ -4,7 +4,10 @@
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/Compiler.h"
 #include "compiler/driver/Pipeline.h"
+#include "compiler/driver/Progress.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -23,6 +26,7 @@ struct CompileArgs {
   std::string name;
   std::string schedules;
   bool noFusion = false;
+  bool quiet = false;
 };
 
 std::string emitKindFromExtension(llvm::StringRef path) {
@@ -49,6 +53,10 @@ std::string modelName(const CompileArgs &args) {
 }
 } // namespace
 
+static llvm::Error write(const CompileArgs &args, llvm::StringRef emit, ModuleOp model,
+                         llvm::TargetMachine &machine, llvm::StringRef header,
+                         Progress &progress);
+
 static llvm::Error compile(const CompileArgs &args) {
   std::string emit = args.emit.empty() ? emitKindFromExtension(args.output) : args.emit;
   if (args.target != "cpu")
@@ -56,6 +64,8 @@ static llvm::Error compile(const CompileArgs &args) {
                                    args.target.c_str());
   if (emit != "mlir" && !args.stage.empty())
     return llvm::createStringError("--stage applies to --emit=mlir only");
+  Progress progress(llvm::errs(), !args.quiet && llvm::errs().is_displayed());
+  progress.stage("import");
   MLIRContext ctx;
   auto model = args.model.load(ctx);
   if (!model)
@@ -71,19 +81,39 @@ static llvm::Error compile(const CompileArgs &args) {
   options.fusion = !args.noFusion;
   options.reproducer = defaultReproducerPath(modelName(args));
   options.schedulesFile = args.schedules;
+  options.progress = &progress;
   auto header = lowerModel(**model, options);
   if (!header)
     return header.takeError();
+  llvm::Error written = write(args, emit, **model, **machine, *header, progress);
+  progress.clear();
+  if (written || args.quiet)
+    return written;
+  std::optional<uint64_t> size;
+  uint64_t n;
+  if (args.output != "-" && !llvm::sys::fs::file_size(args.output, n))
+    size = n;
+  // Before the last stage the metadata lacks the kernels and the arena.
+  llvm::errs() << "acnnc: " << args.output << ": "
+               << (args.stage.empty() ? summarize(**model, size) : "stage " + args.stage)
+               << ", " << llvm::format("%.1f s", progress.seconds()) << "\n";
+  return llvm::Error::success();
+}
 
+/// Writes the lowered `model` as `emit` says, with its header next to a
+/// native artifact.
+static llvm::Error write(const CompileArgs &args, llvm::StringRef emit, ModuleOp model,
+                         llvm::TargetMachine &machine, llvm::StringRef header,
+                         Progress &progress) {
   if (emit == "mlir") {
     std::string text;
     llvm::raw_string_ostream os(text);
-    (*model)->print(os, OpPrintingFlags().elideLargeElementsAttrs(8));
+    model->print(os, OpPrintingFlags().elideLargeElementsAttrs(8));
     return writeFile(args.output, text);
   }
   if (emit == "llvm") {
     llvm::LLVMContext llvmContext;
-    auto module = translateToLLVMIR(**model, llvmContext, **machine);
+    auto module = translateToLLVMIR(model, llvmContext, machine);
     if (!module)
       return module.takeError();
     std::string text;
@@ -91,9 +121,10 @@ static llvm::Error compile(const CompileArgs &args) {
     (*module)->print(os, nullptr);
     return writeFile(args.output, text);
   }
-  auto object = compileToObject(**model, **machine);
+  auto object = compileToObject(model, machine, &progress);
   if (!object)
     return object.takeError();
+  progress.stage(emit == "shared" ? "link" : "write");
   llvm::StringRef bytes = (*object)->getBuffer();
   llvm::Error written = emit == "obj"    ? writeFile(args.output, bytes)
                         : emit == "static" ? writeStaticLibrary(args.output, bytes,
@@ -103,7 +134,7 @@ static llvm::Error compile(const CompileArgs &args) {
     return written;
   llvm::SmallString<128> headerPath(args.output);
   llvm::sys::path::replace_extension(headerPath, ".h");
-  return writeFile(headerPath, *header);
+  return writeFile(headerPath, header);
 }
 
 Command addCompileCommand(CLI::App &app) {
@@ -128,6 +159,8 @@ Command addCompileCommand(CLI::App &app) {
   cmd->add_flag("--no-fusion", args->noFusion,
                 "Run no fusion pass: every op of the imported graph is a kernel of its own "
                 "(to measure what fusion gains)");
+  cmd->add_flag("-q,--quiet", args->quiet,
+                "Print nothing but errors and warnings (no stage line, no summary)");
   cmd->add_option("--name", args->name,
                   "C name of the model (symbols acnn_<name>_*); default: the file name");
   return {cmd, [args] { return compile(*args); }};

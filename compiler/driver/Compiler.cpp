@@ -2,6 +2,7 @@
 #include "compiler/codegen/Artifact.h"
 #include "compiler/codegen/ObjectEmitter.h"
 #include "compiler/driver/Pipeline.h"
+#include "compiler/driver/Progress.h"
 
 namespace acnn {
 
@@ -22,15 +23,19 @@ llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptio
   return header;
 }
 
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compileToObject(mlir::ModuleOp model,
-                                                                     llvm::TargetMachine &machine) {
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine, Progress *progress) {
   llvm::LLVMContext context;
   // Names of values are for reading IR; an object needs none, and in one
   // large function the optimiser spends much of its time keeping them unique.
   context.setDiscardValueNames(true);
+  if (progress)
+    progress->stage("llvm-optimize");
   auto module = translateToLLVMIR(model, context, machine);
   if (!module)
     return module.takeError();
+  if (progress)
+    progress->stage("llvm-codegen");
   return emitObject(**module, machine);
 }
 

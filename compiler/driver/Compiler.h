@@ -22,9 +22,10 @@ namespace acnn {
 /// tensor-level signature before codegen changes it.
 llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptions &options);
 
-/// A model lowered by lowerModel as a relocatable object for `machine`.
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compileToObject(mlir::ModuleOp model,
-                                                                     llvm::TargetMachine &machine);
+/// A model lowered by lowerModel as a relocatable object for `machine`;
+/// `progress`, if given, is told its two steps.
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+compileToObject(mlir::ModuleOp model, llvm::TargetMachine &machine, Progress *progress = nullptr);
 
 } // namespace acnn
 

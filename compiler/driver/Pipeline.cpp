@@ -1,5 +1,6 @@
 #include "compiler/driver/Pipeline.h"
 #include "compiler/codegen/Lowering.h"
+#include "compiler/driver/Progress.h"
 #include "compiler/passes/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -105,12 +106,16 @@ bool isGraphStage(llvm::StringRef stage) {
   return it != names.end() && it <= llvm::find(names, kLastGraphStage);
 }
 
-void addPipelineStages(OpPassManager &pm, const PipelineOptions &options) {
+void addPipelineStages(OpPassManager &pm, const PipelineOptions &options,
+                       llvm::DenseMap<const Pass *, llvm::StringRef> *stageOf) {
   bool skipping = options.resumeAfter.has_value();
   for (const Stage &stage : kStages) {
-    if (!skipping && (options.fusion || !stage.fusion))
+    if (!skipping && (options.fusion || !stage.fusion)) {
       stage.addPasses(pm, options);
-    else if (stage.name == *options.resumeAfter)
+      if (stageOf)
+        for (Pass &pass : pm.getPasses())
+          stageOf->try_emplace(&pass, stage.name);
+    } else if (stage.name == *options.resumeAfter)
       skipping = false;
     if (options.stopAfter && stage.name == *options.stopAfter)
       break;
@@ -139,7 +144,10 @@ llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
   registerCodegenDialects(registry);
   model->getContext()->appendDialectRegistry(registry);
   PassManager pm(model->getContext());
-  addPipelineStages(pm, options);
+  llvm::DenseMap<const Pass *, llvm::StringRef> stageOf;
+  addPipelineStages(pm, options, &stageOf);
+  if (options.progress)
+    pm.addInstrumentation(makeStageReporter(*options.progress, std::move(stageOf)));
   if (options.printAfterAll) {
     // Single-threaded so the dumps come out in pass order.
     model->getContext()->disableMultithreading();

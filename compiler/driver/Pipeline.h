@@ -7,6 +7,7 @@
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -14,6 +15,8 @@
 #include <string>
 
 namespace acnn {
+
+class Progress;
 
 /// Stage names in order; the first, "import", is the frontend's output. The
 /// graph stages (acnn dialect, which the interpreter runs) end with
@@ -45,11 +48,15 @@ struct PipelineOptions {
   /// A schedules file (ScheduleFile.h) whose entries replace the generated
   /// schedules of the kernels they name (empty: none).
   std::string schedulesFile;
+  /// Told the stage each top-level pass belongs to as it starts (null: none).
+  Progress *progress = nullptr;
 };
 
 /// Adds the stages `options` selects to `pm`: what runPipeline runs, and
 /// what `acnn-opt --acnn-pipeline` runs.
-void addPipelineStages(mlir::OpPassManager &pm, const PipelineOptions &options);
+/// With `stageOf`, records the stage of each top-level pass added.
+void addPipelineStages(mlir::OpPassManager &pm, const PipelineOptions &options,
+                       llvm::DenseMap<const mlir::Pass *, llvm::StringRef> *stageOf = nullptr);
 
 /// Runs the stages on `model` in place; errors name the failing pass.
 llvm::Error runPipeline(mlir::ModuleOp model, const PipelineOptions &options);

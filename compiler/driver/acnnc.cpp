@@ -2,6 +2,7 @@
 #include "compiler/driver/Commands.h"
 #include "compiler/codegen/TargetDescription.h"
 
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace acnn;
@@ -69,6 +70,8 @@ TargetArgs::apply(mlir::ModuleOp model) const {
 
 int main(int argc, char **argv) {
   CLI::App app{"acnnc: compile attention-CNN image models to native code"};
+  app.set_version_flag("--version",
+                       std::string("acnnc ") + ACNN_VERSION + " (MLIR and LLVM " LLVM_VERSION_STRING ")");
   app.require_subcommand(1);
   Command commands[] = {addCompileCommand(app), addInspectCommand(app), addRunCommand(app),
                         addOnnxOpsCommand(app)};
