@@ -70,13 +70,25 @@ Value transposed(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm,
     for (int64_t d = rank - 2; d >= 0; --d)
       inStrides[d] = inStrides[d + 1] * in[d + 1];
     SmallVector<float> out(data->size() / row * stored, 0.0f);
-    SmallVector<int64_t> index(rank, 0); // over the result
-    for (size_t i = 0; i < data->size(); ++i) {
-      int64_t src = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        src += index[d] * inStrides[perm[d]];
-      out[i / row * stored + i % row] = (*data)[src];
-      for (int64_t d = rank - 1; d >= 0; --d) {
+    // The result's last two axes in 32 x 32 tiles: one of them reads the
+    // source a whole row apart, and element by element a large weight missed
+    // the cache at every read (1.6 s of a ViT-B compile).
+    const int64_t rows = rank >= 2 ? shape[rank - 2] : 1;
+    const int64_t rowStride = rank >= 2 ? inStrides[perm[rank - 2]] : 0;
+    const int64_t colStride = inStrides[perm[rank - 1]];
+    const int64_t outer = static_cast<int64_t>(data->size()) / (rows * row);
+    SmallVector<int64_t> index(std::max<int64_t>(rank - 2, 0), 0); // over the outer axes
+    constexpr int64_t kTile = 32;
+    for (int64_t o = 0; o < outer; ++o) {
+      int64_t base = 0;
+      for (auto [d, i] : llvm::enumerate(index))
+        base += i * inStrides[perm[d]];
+      for (int64_t r0 = 0; r0 < rows; r0 += kTile)
+        for (int64_t c0 = 0; c0 < row; c0 += kTile)
+          for (int64_t r = r0; r < std::min(rows, r0 + kTile); ++r)
+            for (int64_t c = c0; c < std::min(row, c0 + kTile); ++c)
+              out[(o * rows + r) * stored + c] = (*data)[base + r * rowStride + c * colStride];
+      for (int64_t d = static_cast<int64_t>(index.size()) - 1; d >= 0; --d) {
         if (++index[d] < shape[d])
           break;
         index[d] = 0;
