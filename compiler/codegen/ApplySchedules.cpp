@@ -4,6 +4,7 @@
 // was to be vectorised but stayed scalar, or a conv/matmul whose accumulator
 // is still loaded and stored in its reduction loop, gets a warning (several
 // transforms fail silently and cost 20-30%; see shared/mlir-cpu-codegen.md).
+#include "compiler/codegen/IsolatedKernel.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ScheduleFile.h"
@@ -23,6 +24,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -109,6 +111,131 @@ bool hasUnhoistedAccumulator(Operation *root) {
   return found;
 }
 
+/// After the schedules' scripts: vector ops prepared, accumulators hoisted
+/// out of reduction loops, vector ops lowered to what LLVM takes well, math
+/// approximated, element-wise ops one register (`lanes`) at a time, in
+/// `root`.
+LogicalResult finishVectors(Operation *root, int64_t lanes, bool hoist) {
+  MLIRContext *ctx = root->getContext();
+  std::string message;
+  if (failed(applyScript(root, renderVectorPrepareScript(), message)))
+    return emitError(root->getLoc()) << "preparing vector ops failed: " << message;
+  // Accumulators out of reduction loops, innermost loops first.
+  IRRewriter rewriter(ctx);
+  SmallVector<scf::ForOp> loops;
+  root->walk([&](scf::ForOp loop) { loops.push_back(loop); }); // post-order
+  for (scf::ForOp loop : hoist ? loops : SmallVector<scf::ForOp>())
+    (void)hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(loop.getOperation()));
+  if (failed(applyScript(root, renderVectorLoweringScript(), message)))
+    return emitError(root->getLoc()) << "lowering vector ops failed: " << message;
+  // exp, erf, tanh on vectors: polynomials instead of one libm call a lane.
+  RewritePatternSet approximations(ctx);
+  populateMathPolynomialApproximationPatterns(approximations, [](StringRef name) {
+    name.consume_front("math.");
+    return llvm::is_contained({"exp", "expm1", "erf", "tanh", "log", "log1p"}, name);
+  });
+  if (failed(applyPatternsGreedily(root, std::move(approximations))))
+    return emitError(root->getLoc()) << "math approximations did not converge";
+  // Element-wise ops one vector register at a time: LLVM would unroll an
+  // op on vector<14x32xf32> into 28 ops, all live at once, op after op;
+  // as separate ops, acnn-sink-to-stores can order them slice by slice.
+  RewritePatternSet unroll(ctx);
+  vector::populateVectorUnrollPatterns(
+      unroll,
+      vector::UnrollVectorOptions()
+          .setFilterConstraint([](Operation *op) {
+            // arith and math: the contractions' vector.fma stay whole (LLVM
+            // splits those as well as it can).
+            return success(isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) &&
+                           OpTrait::hasElementwiseMappableTraits(op) && op->getNumResults() == 1);
+          })
+          .setNativeShapeFn([lanes](Operation *op) -> std::optional<SmallVector<int64_t>> {
+            auto type = dyn_cast<VectorType>(op->getResult(0).getType());
+            if (!type || type.getRank() == 0 || type.isScalable())
+              return std::nullopt;
+            SmallVector<int64_t> shape(type.getRank(), 1);
+            shape.back() = std::min(lanes, type.getShape().back());
+            return shape;
+          }));
+  if (failed(applyPatternsGreedily(root, std::move(unroll))))
+    return emitError(root->getLoc()) << "unrolling element-wise vector ops did not converge";
+  // max / min (ReLU, clips, max pooling) without signed zeros: LLVM orders
+  // -0 below +0 with a sign test and two blends around every vmaxps (6
+  // instructions; a 3x3 max pool took 1.6x as long). NaNs still propagate.
+  root->walk([&](Operation *op) {
+    if (isa<arith::MaximumFOp, arith::MinimumFOp>(op))
+      if (auto fm = dyn_cast<arith::ArithFastMathInterface>(op))
+        op->setAttr(fm.getFastMathAttrName(),
+                    arith::FastMathFlagsAttr::get(ctx, fm.getFastMathFlagsAttr().getValue() |
+                                                           arith::FastMathFlags::nsz));
+  });
+  return success();
+}
+
+/// How scheduleKernel() scheduled a kernel.
+enum class Scheduled { Alone, Copied, InFunction };
+
+/// A kernel as its script left it, for the identical kernels after it.
+struct Transformed {
+  func::FuncOp func;
+  std::string name;              // the kernel's entry name
+  SmallVector<StringAttr> names; // kernelNamesOf() before the script
+  bool applied = false;
+  std::string message;
+};
+
+/// Applies `script` to kernel `kernel` (its ops `ops`) in a function of its
+/// own, or copies what it made of an identical kernel before; where the
+/// kernel cannot stand alone, to all of `func`. `how` says which; `name`,
+/// the kernel's entry name, becomes that of the kernel it copies.
+LogicalResult scheduleKernel(func::FuncOp func, int64_t kernel, const Schedule &schedule,
+                             ArrayRef<Operation *> ops, llvm::StringRef script,
+                             llvm::StringMap<Transformed> &transformed, Scheduled &how,
+                             std::string &name, std::string &message) {
+  FailureOr<IsolatedKernel> isolated =
+      isolateKernel(ops, "__acnn_scheduled_kernel" + std::to_string(kernel));
+  if (failed(isolated)) {
+    how = Scheduled::InFunction;
+    return applyScript(func, script, message);
+  }
+  // Tagged as kernel 0, without its name: identical kernels print the same.
+  MLIRContext *ctx = func.getContext();
+  auto retag = [&](Operation *root, int64_t tag) {
+    root->walk([&](Operation *op) {
+      for (StringRef attr : {kKernelAttr, kGroupBodyAttr, kGroupStartAttr})
+        if (op->hasAttr(attr))
+          op->setAttr(attr, IntegerAttr::get(IntegerType::get(ctx, 64), tag));
+      for (StringRef attr : {kScheduleAttr, kKernelEntryAttr, kKernelKeyAttr})
+        op->removeAttr(attr);
+    });
+  };
+  retag(isolated->func, 0);
+  std::string generic = renderTransformScript(schedule, 0);
+  auto [it, added] = transformed.try_emplace(generic + kernelText(isolated->func));
+  Transformed &t = it->second;
+  SmallVector<Operation *> copies;
+  how = added ? Scheduled::Alone : Scheduled::Copied;
+  if (added) {
+    t.name = name;
+    t.func = isolated->func;
+    t.names = kernelNamesOf(t.func);
+    t.applied = succeeded(applyScript(t.func, generic, t.message));
+    copies = inlineKernel(isolated->call, t.func, llvm::DenseMap<StringAttr, StringAttr>());
+  } else {
+    llvm::DenseMap<StringAttr, StringAttr> names;
+    for (auto [from, to] : llvm::zip(t.names, kernelNamesOf(isolated->func)))
+      if (from && to)
+        names.try_emplace(from, to);
+    copies = inlineKernel(isolated->call, t.func, names);
+    isolated->func.erase();
+    name = t.name;
+  }
+  for (Operation *op : copies)
+    retag(op, kernel);
+  message = t.message;
+  return success(t.applied);
+}
+
 struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
   using ApplySchedulesBase::ApplySchedulesBase;
 
@@ -119,13 +246,16 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
   }
 
   LogicalResult scheduleFunction(func::FuncOp func) {
-    MLIRContext *ctx = func.getContext();
     // The kernels acnn-select-schedules formed: roots tagged acnn.kernel with
     // their schedule, a group's conv or matmul (and start) tagged with it.
     llvm::DenseMap<int64_t, linalg::LinalgOp> bodies;
     llvm::SmallDenseSet<int64_t> withStart;
     SmallVector<linalg::LinalgOp> roots;
+    llvm::DenseMap<int64_t, SmallVector<Operation *>> members;
     func.walk([&](linalg::LinalgOp op) {
+      for (StringRef name : {kKernelAttr, kGroupBodyAttr, kGroupStartAttr})
+        if (auto tag = op->getAttrOfType<IntegerAttr>(name))
+          members[tag.getInt()].push_back(op);
       if (auto tag = op->getAttrOfType<IntegerAttr>(kGroupBodyAttr))
         bodies[tag.getInt()] = op;
       if (auto tag = op->getAttrOfType<IntegerAttr>(kGroupStartAttr))
@@ -162,6 +292,7 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
     }
     llvm::SmallDenseSet<int64_t> warned;
     LocalOpPrinting localPrinting;
+    llvm::StringMap<Transformed> transformed;
     for (auto &[kernel, k] : kernels) {
       const Schedule &schedule = k.schedule;
       Location loc = k.loc;
@@ -171,13 +302,26 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
       if (printScripts)
         llvm::outs() << script;
       std::string message;
-      if (failed(applyScript(func, script, message))) {
+      Scheduled how;
+      std::string copiedFrom = k.name;
+      LogicalResult applied = scheduleKernel(func, kernel, schedule, members[kernel], script,
+                                             transformed, how, copiedFrom, message);
+      if (how == Scheduled::Copied)
+        emitRemark(loc) << "kernel '" << k.name << "' is a copy of kernel '" << copiedFrom
+                        << "'";
+      if (how == Scheduled::InFunction)
+        emitRemark(loc) << "kernel '" << k.name
+                        << "' is scheduled in its function: its ops are in different blocks, or "
+                           "a result is used before its last op";
+      if (failed(applied)) {
         emitWarning(loc) << "kernel '" << k.name << "' (" << schedule.opName
                          << ") keeps part of its schedule unapplied, it may be scalar: "
                          << message;
         warned.insert(kernel);
       }
     }
+    for (auto &entry : transformed)
+      entry.second.func.erase();
     // A group's conv and start were cloned into its consumer's tiles, level
     // by level: the originals and the clones of the outer levels are left
     // without users (a start's once its conv's are gone).
@@ -204,60 +348,8 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
       emitWarning(kernels.at(kernel).loc)
           << "kernel '" << kernels.at(kernel).name << "' (" << kernels.at(kernel).schedule.opName
           << ") stayed scalar: the vectoriser did not take it";
-    std::string message;
-    if (failed(applyScript(func, renderVectorPrepareScript(), message)))
-      return emitError(func.getLoc()) << "preparing vector ops failed: " << message;
-    // Accumulators out of reduction loops, innermost loops first.
-    IRRewriter rewriter(ctx);
-    SmallVector<scf::ForOp> loops;
-    func.walk([&](scf::ForOp loop) { loops.push_back(loop); }); // post-order
-    for (scf::ForOp loop : hoist ? loops : SmallVector<scf::ForOp>())
-      (void)hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(loop.getOperation()));
-    if (failed(applyScript(func, renderVectorLoweringScript(), message)))
-      return emitError(func.getLoc()) << "lowering vector ops failed: " << message;
-    // exp, erf, tanh on vectors: polynomials instead of one libm call a lane.
-    RewritePatternSet approximations(ctx);
-    populateMathPolynomialApproximationPatterns(approximations, [](StringRef name) {
-      name.consume_front("math.");
-      return llvm::is_contained({"exp", "expm1", "erf", "tanh", "log", "log1p"}, name);
-    });
-    if (failed(applyPatternsGreedily(func, std::move(approximations))))
-      return emitError(func.getLoc()) << "math approximations did not converge";
-    // Element-wise ops one vector register at a time: LLVM would unroll an
-    // op on vector<14x32xf32> into 28 ops, all live at once, op after op;
-    // as separate ops, acnn-sink-to-stores can order them slice by slice.
-    const int64_t lanes = ScheduleTarget::fromAttr(targetOf(func)).lanes();
-    RewritePatternSet unroll(ctx);
-    vector::populateVectorUnrollPatterns(
-        unroll, vector::UnrollVectorOptions()
-                    .setFilterConstraint([](Operation *op) {
-                      // arith and math: the contractions' vector.fma stay
-                      // whole (LLVM splits those as well as it can).
-                      return success(isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) &&
-                                     OpTrait::hasElementwiseMappableTraits(op) &&
-                                     op->getNumResults() == 1);
-                    })
-                    .setNativeShapeFn([lanes](Operation *op) -> std::optional<SmallVector<int64_t>> {
-                      auto type = dyn_cast<VectorType>(op->getResult(0).getType());
-                      if (!type || type.getRank() == 0 || type.isScalable())
-                        return std::nullopt;
-                      SmallVector<int64_t> shape(type.getRank(), 1);
-                      shape.back() = std::min(lanes, type.getShape().back());
-                      return shape;
-                    }));
-    if (failed(applyPatternsGreedily(func, std::move(unroll))))
-      return emitError(func.getLoc()) << "unrolling element-wise vector ops did not converge";
-    // max / min (ReLU, clips, max pooling) without signed zeros: LLVM orders
-    // -0 below +0 with a sign test and two blends around every vmaxps (6
-    // instructions; a 3x3 max pool took 1.6x as long). NaNs still
-    // propagate.
-    func.walk([&](Operation *op) {
-      if (isa<arith::MaximumFOp, arith::MinimumFOp>(op))
-        if (auto fm = dyn_cast<arith::ArithFastMathInterface>(op))
-          op->setAttr(fm.getFastMathAttrName(),
-                      arith::FastMathFlagsAttr::get(ctx, fm.getFastMathFlagsAttr().getValue() |
-                                                             arith::FastMathFlags::nsz));
-    });
+    if (failed(finishVectors(func, ScheduleTarget::fromAttr(targetOf(func)).lanes(), hoist)))
+      return failure();
     if (hasUnhoistedAccumulator(func))
       emitWarning(func.getLoc()) << "a vectorised reduction loop still loads and stores its "
                                     "accumulator every iteration (not hoisted)";

@@ -50,9 +50,9 @@ struct ConstantsAsBytes : impl::ConstantsAsBytesBase<ConstantsAsBytes> {
       DataLayout layout = DataLayout::closest(global);
       uint64_t alignment = std::max<uint64_t>(global.getAlignment().value_or(0),
                                               layout.getTypeABIAlignment(global.getGlobalType()));
-      auto type = LLVM::LLVMArrayType::get(IntegerType::get(global.getContext(), 8),
-                                           cast<ShapedType>(cast<TypedAttr>(bytes).getType())
-                                               .getNumElements());
+      auto type = LLVM::LLVMArrayType::get(
+          IntegerType::get(global.getContext(), 8),
+          cast<ShapedType>(cast<TypedAttr>(bytes).getType()).getNumElements());
       global.setGlobalType(type);
       global.setValueAttr(bytes);
       global.setAlignment(alignment);

@@ -354,6 +354,14 @@ def ApplySchedules : Pass<"acnn-apply-schedules", "mlir::ModuleOp"> {
     Then lowers vector contractions to FMAs. Warns when a kernel that was to
     be vectorised stayed scalar, or a reduction loop still loads and stores
     its accumulator. Removes the kernels' tags.
+    Each kernel is scheduled in a function of its own (IsolatedKernel.h),
+    called where its ops were, then inlined back; a kernel identical to one
+    scheduled before (same ops, small constants and schedule; its weights
+    are arguments) gets a copy of that one's result, its kernel names in
+    the locations renamed. A kernel whose ops are in different blocks, or
+    whose results are used before its last op, is scheduled with all of its
+    function. A remark says which kernels are copies or scheduled in their
+    function.
   }];
   let options = [
     Option<"printScripts", "print-scripts", "bool", /*default=*/"false",

@@ -172,6 +172,10 @@ llvm::Error runPasses(PassManager &pm, ModuleOp model, llvm::StringRef reproduce
     // Warnings (e.g. a kernel the schedule left scalar) do not stop the
     // pipeline, so they are shown now; errors go into the failure's message
     // with their notes (the failing pass and the reproducer).
+    // Remarks (e.g. which kernels share a schedule's result) are for
+    // acnn-opt's readers.
+    if (d.getSeverity() == DiagnosticSeverity::Remark)
+      return success();
     if (d.getSeverity() == DiagnosticSeverity::Warning) {
       llvm::errs() << "warning: " << d.getLocation() << ": " << d << "\n";
       return success();
