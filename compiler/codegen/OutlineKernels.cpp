@@ -3,6 +3,7 @@
 // each occurrence calls. A ViT's twelve blocks then give LLVM one
 // copy of each kernel instead of twelve, and @main shrinks (its optimisation and
 // instruction selection grow faster than linearly with its size).
+#include "compiler/codegen/IsolatedKernel.h"
 #include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/RuntimeArguments.h"
@@ -97,7 +98,7 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
       if (!kernel)
         continue;
       ++count;
-      auto [it, added] = byBody.try_emplace(bodyText(kernel));
+      auto [it, added] = byBody.try_emplace(kernelText(kernel));
       if (added)
         order.push_back(it->first());
       it->second.push_back(kernel);
@@ -124,15 +125,7 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
       if (call.getCallee() == kernel.getSymName())
         site = call;
     });
-    IRMapping map;
-    Block &entry = kernel.front();
-    map.map(entry.getArguments(), site.getOperands());
-    OpBuilder b(site);
-    for (Operation &op : entry.without_terminator())
-      b.clone(op, map);
-    for (auto [result, value] : llvm::zip(site.getResults(), entry.getTerminator()->getOperands()))
-      result.replaceAllUsesWith(map.lookup(value));
-    site.erase();
+    inlineKernel(site, kernel, llvm::DenseMap<StringAttr, StringAttr>());
     kernel.erase();
   }
 
@@ -324,17 +317,6 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
       if (disjoint)
         kernel.setArgAttr(i, "llvm.noalias", UnitAttr::get(kernel.getContext()));
     }
-  }
-
-  /// The function's text without its name: equal for identical kernels.
-  static std::string bodyText(func::FuncOp kernel) {
-    StringAttr name = kernel.getSymNameAttr();
-    kernel.setSymName("kernel");
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    kernel->print(os, OpPrintingFlags().useLocalScope());
-    kernel.setSymNameAttr(name);
-    return text;
   }
 };
 
