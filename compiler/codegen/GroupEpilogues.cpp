@@ -53,7 +53,7 @@ linalg::LinalgOp startOf(linalg::LinalgOp body) {
 /// `body`'s epilogue, if its only reader qualifies (possibly reading it as its
 /// destination too, updating it in place): an element-wise generic
 /// iterating exactly the body's parallel loops, reading the body's result
-/// and writing its own through identity maps.
+/// and writing its own through identity maps, and gathering nothing.
 linalg::GenericOp epilogueOf(linalg::LinalgOp body) {
   Value y = body->getResult(0);
   if (y.use_empty())
@@ -70,6 +70,10 @@ linalg::GenericOp epilogueOf(linalg::LinalgOp body) {
   for (OpOperand *input : epilogue.getDpsInputOperands())
     if (input->get() == body->getResult(0) && !epilogue.getMatchingIndexingMap(input).isIdentity())
       return {};
+  // A gather (a resize's taps, fused into the residual add of an FPN's
+  // lateral conv) is not vectorised; in the group it left the conv scalar too.
+  if (epilogue->walk([](tensor::ExtractOp) { return WalkResult::interrupt(); }).wasInterrupted())
+    return {};
   return epilogue;
 }
 

@@ -90,6 +90,43 @@ func.func @copy_for_readers(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x8xf32>) 
 
 // -----
 
+// An epilogue that gathers (an FPN's lateral conv plus its top-down map
+// resized along w, the taps' indices from a constant): not the conv's, the
+// vectoriser takes no gather and would leave the conv scalar with it. The
+// conv with its start is grouped with a copy, which the gather reads.
+// CHECK-LABEL: func @gathering_epilogue
+// CHECK: linalg.fill {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: %[[Y:.*]] = linalg.conv_2d_nhwc_hwcf {acnn.group_body = [[G]] : i64
+// CHECK: %[[C:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<1x8x8x8xf32>) {{.*}} attrs =  {acnn.group_epilogue = [[G]] : i64}
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[C]], %{{.*}} : tensor<1x8x8x8xf32>, tensor<8xi64>)
+// CHECK-NOT: acnn.group
+// CHECK: tensor.extract
+// CHECK: return %[[R]]
+#x4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#w4 = affine_map<(n, h, w, c) -> (w)>
+func.func @gathering_epilogue(%x: tensor<1x10x10x8xf32>, %w: tensor<3x3x8x8xf32>, %top: tensor<1x8x4x8xf32>) -> tensor<1x8x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %taps = arith.constant dense<[0, 0, 1, 1, 2, 2, 3, 3]> : tensor<8xi64>
+  %e = tensor.empty() : tensor<1x8x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x10x10x8xf32>, tensor<3x3x8x8xf32>) outs(%f : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %r = linalg.generic {indexing_maps = [#x4, #w4, #x4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y, %taps : tensor<1x8x8x8xf32>, tensor<8xi64>) outs(%e : tensor<1x8x8x8xf32>) {
+  ^bb0(%p: f32, %t: i64, %o: f32):
+    %h = linalg.index 1 : index
+    %c = linalg.index 3 : index
+    %i = arith.index_cast %t : i64 to index
+    %c0 = arith.constant 0 : index
+    %g = tensor.extract %top[%c0, %h, %i, %c] : tensor<1x8x4x8xf32>
+    %s = arith.addf %p, %g : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x8x8xf32>
+  return %r : tensor<1x8x8x8xf32>
+}
+
+// -----
+
 // Attention's scores: a contraction generic (b, i, j parallel, c reduced)
 // from zeros, scaled: one group.
 // CHECK-LABEL: func @scores
