@@ -24,6 +24,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <limits>
+#include <numeric>
 
 using namespace mlir;
 
@@ -164,11 +166,28 @@ void addSplit(Schedule &s, int64_t dim, const VectorTile &tile) {
     s.splits.push_back({dim, tile.splitAt});
 }
 
+/// Rows of a register tile whose broadcast operand's rows lie `rowBytes`
+/// apart (0: unknown) that its L1 holds at once. An L1 way is 4 KiB on x86
+/// (64 sets of 64-byte lines, indexed by the page offset), so rows a
+/// multiple of 4 KiB apart share one set: 14 of them (a conv over 1024 or
+/// 2048 channels, NHWC) evicted each other on 12 ways every step (FCN's
+/// 2048-channel 3x3 conv ran at 80% of its speed with 7; Inception's 8-row
+/// tiles over 2048 channels were as fast as 4-row ones). A set may hold two
+/// thirds of its ways of them, beside the other operand's lines.
+int64_t rowsInL1(const ScheduleTarget &t, int64_t rowBytes) {
+  constexpr int64_t kWay = 4096, kLine = 64;
+  if (rowBytes <= 0)
+    return std::numeric_limits<int64_t>::max();
+  const int64_t sets = kWay / std::max(std::gcd(rowBytes, kWay), kLine);
+  return sets * std::max<int64_t>(2 * (t.l1Bytes / kWay) / 3, 1);
+}
+
 /// A register tile of accumulators: `cols` a multiple of the vector (up to 2
-/// vectors), `rows` as many as the registers left allow; remainders along
-/// both are split off. Fewer rows than that (a narrow map, a remainder
-/// piece) take 4 vectors of columns where they divide the columns, so
-/// as many accumulators hide the FMA latency (2 output columns x 32 channels
+/// vectors), `rows` as many as the registers left and the L1 (rowsInL1 of
+/// `rowBytes`) allow; remainders along both are split off. Fewer rows than
+/// that (a narrow map, a remainder piece, rows the L1 limits) take 4
+/// vectors of columns where they divide the columns, so as many
+/// accumulators hide the FMA latency (2 output columns x 32 channels
 /// instead of 2 x 16). `operandRows` as rowsFor's; with more than one, the
 /// rows divide the extent where they can (rowTile's `divisor`).
 struct RegisterTile {
@@ -176,11 +195,15 @@ struct RegisterTile {
   int64_t vectors;
 };
 RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, int64_t rowDim, int64_t colDim,
-                          int64_t operandRows = 1) {
-  const int64_t lanes = t.lanes(), rowExtent = s.loopExtents[rowDim];
+                          int64_t operandRows = 1, int64_t rowBytes = 0) {
+  const int64_t lanes = t.lanes(), maxRows = std::min<int64_t>(14, rowsInL1(t, rowBytes));
+  const bool divisor = operandRows > 1;
+  // The rows a tile of 2 vectors gets.
+  const int64_t rows2 =
+      rowTile(s.loopExtents[rowDim], rowsFor(t, 2, maxRows, operandRows), divisor).tile;
   int64_t maxVectors = 2;
-  if (rowExtent < rowsFor(t, 2, 14, operandRows) && s.loopExtents[colDim] % (4 * lanes) == 0 &&
-      rowExtent <= rowsFor(t, 4, 14, operandRows))
+  if (rows2 < rowsFor(t, 2, 14, operandRows) && s.loopExtents[colDim] % (4 * lanes) == 0 &&
+      rows2 <= rowsFor(t, 4, 14, operandRows))
     maxVectors = 4;
   // Many operand rows (a depthwise conv's taps) on few registers: one column
   // keeps more accumulators (AVX2, 3x3: 11 x 1 rather than 3 x 2).
@@ -189,17 +212,17 @@ RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, int64_t rowDim, 
   VectorTile cols = registerColumns(s.loopExtents[colDim], lanes, maxVectors);
   const int64_t vectors = (cols.tile + lanes - 1) / lanes;
   VectorTile rows =
-      rowTile(s.loopExtents[rowDim], rowsFor(t, vectors, 14, operandRows), operandRows > 1);
+      rowTile(s.loopExtents[rowDim], rowsFor(t, vectors, maxRows, operandRows), divisor);
   addSplit(s, rowDim, rows);
   addSplit(s, colDim, cols);
   return {rows, cols, vectors};
 }
 
 /// out[n, oh, ow, f] += in[n, oh*s + kh, ow*s + kw, c] * w[kh, kw, c, f].
-Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
+Schedule convSchedule(Schedule s, const ScheduleTarget &t, int64_t rowBytes) {
   enum { N, OH, OW, F, KH, KW, C };
   ArrayRef<int64_t> e = s.loopExtents;
-  RegisterTile tile = registerTile(s, t, OW, F);
+  RegisterTile tile = registerTile(s, t, OW, F, 1, rowBytes);
   const VectorTile &ow = tile.rows, &f = tile.cols;
   // Input channels a step: an image's 3 in one step kept 18 strided input
   // values live beside the 12 accumulators and spilled (stem conv 0.59 ->
@@ -224,13 +247,13 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t) {
 /// (pooling), or the sum of in[...] * w[kh, kw, c] (a depthwise conv): as a
 /// conv without the channel reduction, an ow x c register tile, the 2-D
 /// window decomposed to 1-D and vectorised along c.
-Schedule windowSchedule(Schedule s, const ScheduleTarget &t, KernelKind kind) {
+Schedule windowSchedule(Schedule s, const ScheduleTarget &t, KernelKind kind, int64_t rowBytes) {
   enum { N, OH, OW, C, KH, KW };
   // A depthwise conv holds its row's KW filter taps and its input beside the
   // accumulators (14 x 2 accumulators + 3 x 2 taps spilled: 32x112x112 3x3
   // took 0.29 ms, 0.11 ms with 7 or 8 rows).
-  RegisterTile tile =
-      registerTile(s, t, OW, C, kind == KernelKind::Depthwise ? s.loopExtents[KW] + 1 : 1);
+  RegisterTile tile = registerTile(
+      s, t, OW, C, kind == KernelKind::Depthwise ? s.loopExtents[KW] + 1 : 1, rowBytes);
   s.kind = kind;
   s.registerTile = {1, 1, tile.rows.tile, tile.cols.tile, 1, 1};
   s.interchange = {C, N, OH, OW, KH, KW};
@@ -247,11 +270,12 @@ struct MatmulDims {
   int64_t m, n, k;
 };
 
-Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &dims) {
+Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &dims,
+                        int64_t rowBytes) {
   const int64_t m = dims.m, n = dims.n, k = dims.k;
   const bool batched = !dims.batch.empty();
   ArrayRef<int64_t> e = s.loopExtents;
-  RegisterTile tile = registerTile(s, t, m, n);
+  RegisterTile tile = registerTile(s, t, m, n, 1, rowBytes);
   const VectorTile &mt = tile.rows, &nt = tile.cols;
   s.kind = KernelKind::Matmul;
   s.registerTile.assign(e.size(), 1);
@@ -373,6 +397,30 @@ Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &
   return s;
 }
 
+/// Bytes between the elements the first input walking loop `dim` reads at
+/// consecutive steps of it, from its indexing map and static shape, its
+/// other loops fixed (a conv's input: stride x channels x 4); 0 if unknown.
+int64_t rowBytes(linalg::LinalgOp op, int64_t dim) {
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    auto type = dyn_cast<RankedTensorType>(input->get().getType());
+    if (!map.isFunctionOfDim(dim) || !type || !type.hasStaticShape() ||
+        !type.getElementType().isIntOrFloat())
+      continue;
+    SmallVector<int64_t> at(map.getNumDims(), 0);
+    SmallVector<int64_t> origin = map.compose(at);
+    at[dim] = 1;
+    SmallVector<int64_t> next = map.compose(at);
+    int64_t stride = 1, elements = 0;
+    for (int64_t r = map.getNumResults() - 1; r >= 0; --r) {
+      elements += (next[r] - origin[r]) * stride;
+      stride *= type.getDimSize(r);
+    }
+    return elements * type.getElementTypeBitWidth() / 8;
+  }
+  return 0;
+}
+
 /// Tiled for threads only, along the outermost parallel loops.
 Schedule parallelOnlySchedule(Schedule s, linalg::LinalgOp op) {
   s.kind = KernelKind::ParallelOnly;
@@ -474,14 +522,15 @@ static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target) {
   });
   if (!f32)
     return parallelOnlySchedule(s, op);
+  // The register tile's rows are output columns (ow) of convs and windows.
   if (isa<linalg::Conv2DNhwcHwcfOp>(op))
-    return convSchedule(s, target);
+    return convSchedule(s, target, rowBytes(op, 2));
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
-    return windowSchedule(s, target, KernelKind::Depthwise);
+    return windowSchedule(s, target, KernelKind::Depthwise, rowBytes(op, 2));
   if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op))
-    return windowSchedule(s, target, KernelKind::Pooling);
+    return windowSchedule(s, target, KernelKind::Pooling, rowBytes(op, 2));
   if (std::optional<MatmulDims> dims = matmulDims(op))
-    return matmulSchedule(s, target, *dims);
+    return matmulSchedule(s, target, *dims, rowBytes(op, dims->m));
   // Other convolutions (grouped ones: window maps the vectoriser does not
   // take) run as scalar loops, split over threads.
   if (linalg::isaConvolutionOpInterface(op) || op.getNumLoops() == 0)

@@ -432,6 +432,42 @@ TEST_F(ScheduleTest, RemainderChannelsArePowersOfTwo) {
   EXPECT_TRUE(s.splits.empty());
 }
 
+// Rows of the register tile whose inputs lie a multiple of 4 KiB apart share
+// one L1 set (a way is 4 KiB): at most two thirds of the ways' worth of them
+// (8 on a 48 KiB, 12-way L1; 5 on 32 KiB, 8-way), as evenly as the rows
+// allow. 1024 channels of 4 bytes are 4 KiB a pixel; 768 are 3 KiB (rows
+// spread over 4 sets), 512 are 2 KiB (2 sets), and a stride of 2 over 512
+// channels is 4 KiB again. A matmul's lhs rows of 3072 floats likewise.
+TEST_F(ScheduleTest, RowsSharingAnL1SetAreFew) {
+  auto conv = [](int64_t c, int64_t stride) {
+    const int64_t in = 28 * stride;
+    return llvm::formatv(R"mlir(
+func.func @f(%x: tensor<1x{1}x{1}x{0}xf32>, %w: tensor<1x1x{0}x64xf32>, %o: tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32> {{
+  %r = linalg.conv_2d_nhwc_hwcf {{dilations = dense<1> : tensor<2xi64>, strides = dense<{2}> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x{1}x{1}x{0}xf32>, tensor<1x1x{0}x64xf32>) outs(%o : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
+  return %r : tensor<1x28x28x64xf32>
+})mlir",
+                         c, in, stride)
+        .str();
+  };
+  acnn::ScheduleTarget zen4 = avx512(), zen3 = avx512();
+  zen4.l1Bytes = 48 * 1024;
+  zen3.l1Bytes = 32 * 1024;
+  for (auto [c, stride, rows48, rows32] :
+       {std::tuple{1024, 1, 7, 5}, {2048, 1, 7, 5}, {512, 2, 7, 5}, {768, 1, 14, 14},
+        {512, 1, 14, 10}, {256, 1, 14, 14}}) {
+    SCOPED_TRACE(llvm::formatv("{0} channels, stride {1}", c, stride).str());
+    EXPECT_EQ(schedule(conv(c, stride).c_str(), zen4).registerTile[2], rows48);
+    EXPECT_EQ(schedule(conv(c, stride).c_str(), zen3).registerTile[2], rows32);
+  }
+  constexpr const char *kLongRows = R"mlir(
+func.func @f(%a: tensor<197x3072xf32>, %b: tensor<3072x768xf32>, %c: tensor<197x768xf32>) -> tensor<197x768xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<197x3072xf32>, tensor<3072x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
+  return %r : tensor<197x768xf32>
+})mlir";
+  EXPECT_EQ(schedule(kLongRows, zen4).registerTile[0], 8);
+}
+
 // An epilogue with an exp keeps its approximation's constants in registers
 // beside the accumulators on AVX-512 (32 registers): 7 rows of 2 vectors,
 // not 14 (which spilled). AVX2's 16 registers cannot hold them anyway: its
