@@ -7,12 +7,18 @@
 // A producer is fused only into its single reader (fusing into several would
 // compute it several times), and only in the straight-line body of a
 // function: the generics inside attention's streaming loop keep the shape
-// their in-place updates of the carried tensors rely on.
+// their in-place updates of the carried tensors rely on. A producer the
+// reader broadcasts (a per-row value read by every element of its row) is
+// fused only if it is cheap: fused, it is computed once per element of the
+// reader (a LayerNorm's sqrt(var / n + eps) of each row, for each of its 768
+// elements: ViT-B's LayerNorms 4.4 -> 4.2 ms a run without; an SE gate's
+// sigmoid, for each pixel).
 #include "compiler/codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace acnn {
@@ -24,15 +30,33 @@ using namespace mlir;
 
 namespace {
 
+/// Whether `op` computes something dearer than a few adds and multiplies an
+/// element: a division, a square root, a transcendental function.
+bool isExpensive(linalg::GenericOp op) {
+  return op.getBody()
+      ->walk([](Operation *inner) {
+        return isa<arith::DivFOp, arith::RemFOp, math::SqrtOp, math::RsqrtOp, math::ExpOp,
+                   math::Exp2Op, math::ExpM1Op, math::LogOp, math::Log1pOp, math::PowFOp,
+                   math::TanhOp, math::ErfOp>(inner)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
 struct FuseElementwise : impl::FuseElementwiseBase<FuseElementwise> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, [](OpOperand *operand) {
       auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
-      Operation *consumer = operand->getOwner();
+      auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+      if (!producer || !consumer)
+        return false;
+      if (!consumer.getMatchingIndexingMap(operand).isPermutation() && isExpensive(producer))
+        return false;
       // A producer that reads its own output (a running maximum) would stay
       // a second result of the fused op, which the schedules do not take.
-      return producer && producer->hasOneUse() && isa<func::FuncOp>(producer->getParentOp()) &&
+      return producer->hasOneUse() && isa<func::FuncOp>(producer->getParentOp()) &&
              isa<func::FuncOp>(consumer->getParentOp()) &&
              llvm::none_of(producer.getDpsInitsMutable(), [&](OpOperand &init) {
                return producer.payloadUsesValueFromOperand(&init);

@@ -191,7 +191,10 @@ def FuseElementwise : Pass<"acnn-fuse-elementwise", "mlir::func::FuncOp"> {
     Fuses an element-wise linalg.generic into the generic that reads it, when
     that is its only reader and both are in the function's straight-line
     body: the SE or CBAM gate's scaled map, the residual add and the
-    activation after it become one pass over memory.
+    activation after it become one pass over memory. A producer that the
+    reader broadcasts (one value per row or channel) is fused only if it is
+    cheap; a division, square root or transcendental function stays in a
+    generic of its own, computed once per value instead of once per element.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }

@@ -111,3 +111,48 @@ func.func @reads_own_output(%x: tensor<8xf32>, %old: tensor<8xf32>) -> tensor<8x
   } -> tensor<8xf32>
   return %p : tensor<8xf32>
 }
+
+// -----
+
+// A per-row producer the reader broadcasts over the row: a LayerNorm's
+// 1 / sqrt(var / n + eps) stays a generic of its own (fused, it would be
+// computed for every element of the row); the per-row shift, only an add,
+// is fused into the reader.
+// CHECK-LABEL: func @broadcast_producers
+// CHECK: %[[RSTD:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<4xf32>)
+// CHECK: math.sqrt
+// CHECK: arith.divf
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%arg0, %arg2, %[[RSTD]] : tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>)
+// CHECK-NOT: math.sqrt
+// CHECK: return %[[R]]
+#row = affine_map<(d0) -> (d0)>
+#rc = affine_map<(d0, d1) -> (d0, d1)>
+#r = affine_map<(d0, d1) -> (d0)>
+func.func @broadcast_producers(%x: tensor<4x8xf32>, %var: tensor<4xf32>, %mean: tensor<4xf32>) -> tensor<4x8xf32> {
+  %one = arith.constant 1.0 : f32
+  %eps = arith.constant 1.0e-5 : f32
+  %e1 = tensor.empty() : tensor<4xf32>
+  %rstd = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel"]}
+    ins(%var : tensor<4xf32>) outs(%e1 : tensor<4xf32>) {
+  ^bb0(%v: f32, %out: f32):
+    %a = arith.addf %v, %eps : f32
+    %s = math.sqrt %a : f32
+    %d = arith.divf %one, %s : f32
+    linalg.yield %d : f32
+  } -> tensor<4xf32>
+  %shift = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel"]}
+    ins(%mean : tensor<4xf32>) outs(%e1 : tensor<4xf32>) {
+  ^bb0(%m: f32, %out: f32):
+    %n = arith.addf %m, %eps : f32
+    linalg.yield %n : f32
+  } -> tensor<4xf32>
+  %e2 = tensor.empty() : tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#rc, #r, #r, #rc], iterator_types = ["parallel", "parallel"]}
+    ins(%x, %shift, %rstd : tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %s: f32, %out: f32):
+    %c = arith.subf %a, %m : f32
+    %n = arith.mulf %c, %s : f32
+    linalg.yield %n : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
