@@ -72,7 +72,7 @@ linalg::GenericOp epilogueOf(linalg::LinalgOp body) {
       return {};
   // A gather (a resize's taps, fused into the residual add of an FPN's
   // lateral conv) is not vectorised; in the group it left the conv scalar too.
-  if (epilogue->walk([](tensor::ExtractOp) { return WalkResult::interrupt(); }).wasInterrupted())
+  if (gathers(epilogue))
     return {};
   return epilogue;
 }

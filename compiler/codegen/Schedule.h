@@ -125,6 +125,11 @@ mlir::FailureOr<Schedule> fromAttr(ScheduleAttr attr, mlir::linalg::LinalgOp op,
 Schedule generateSchedule(mlir::linalg::LinalgOp op, const ScheduleTarget &target,
                           mlir::linalg::LinalgOp epilogue = {});
 
+/// Whether `op` reads a tensor at indices it computes (tensor.extract: a
+/// resize's taps, a gather), which the vectoriser does not take: such ops get
+/// a ParallelOnly schedule and are no conv's epilogue.
+bool gathers(mlir::Operation *op);
+
 /// The transform-dialect script applying `schedule` to the op carrying the
 /// attribute `acnn.kernel = <kernel>`: a module with the named sequence
 /// @__transform_main taking the function as its argument.

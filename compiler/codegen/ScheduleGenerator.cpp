@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineExpr.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -481,6 +482,10 @@ static Schedule withoutSmallParallelLoops(Schedule s, linalg::LinalgOp op) {
 
 static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target);
 
+bool gathers(Operation *op) {
+  return op->walk([](tensor::ExtractOp) { return WalkResult::interrupt(); }).wasInterrupted();
+}
+
 /// Vector registers an epilogue holds beside the accumulators: the
 /// coefficients and bounds of its exp / tanh / erf / log approximations
 /// (14 for exp), when that leaves the tile half of the register file; else
@@ -537,16 +542,12 @@ static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target) {
     return parallelOnlySchedule(s, op);
   bool plainMaps = llvm::all_of(op.getIndexingMapsArray(),
                                 [](AffineMap m) { return m.isProjectedPermutation(); });
-  bool gathers = false;
-  op->walk([&](Operation *inner) {
-    gathers |= inner->getName().getStringRef() == "tensor.extract";
-  });
   // Maps with strides or offsets (strided or reversed slices): tiling
   // computes wrong slice sizes for negative steps, and these are cheap data
   // movement; they stay whole loops.
   if (!plainMaps)
     return s;
-  if (gathers)
+  if (gathers(op))
     return parallelOnlySchedule(s, op);
   return genericSchedule(s, op, target);
 }
