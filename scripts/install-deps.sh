@@ -7,6 +7,7 @@ packages=(
   libcli11-dev libgtest-dev libgmock-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-torch python3-torchvision python3-onnx python3-numpy python3-matplotlib libopenblas0-pthread
+  graphviz
   zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
 )
 # Nothing to do when every package is already installed.

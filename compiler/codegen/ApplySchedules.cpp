@@ -5,9 +5,11 @@
 // is still loaded and stored in its reduction loop, gets a warning (several
 // transforms fail silently and cost 20-30%; see shared/mlir-cpu-codegen.md).
 #include "compiler/codegen/IsolatedKernel.h"
+#include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ScheduleFile.h"
+#include "compiler/codegen/ScheduleKernelAction.h"
 #include "compiler/codegen/TargetDescription.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -30,6 +32,8 @@
 
 #include <map>
 #include <set>
+
+MLIR_DEFINE_EXPLICIT_TYPE_ID(acnn::ScheduleKernelAction)
 
 namespace acnn {
 
@@ -269,6 +273,9 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
       Schedule schedule;
       Location loc;
       std::string name;
+      // The graph's kernel (the runtime profile's), of which this one is a
+      // loop nest.
+      StringAttr graphKernel;
     };
     std::map<int64_t, Kernel> kernels;
     for (linalg::LinalgOp root : roots) {
@@ -288,24 +295,39 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
         return failure();
       schedule->inEpilogue = static_cast<bool>(loops);
       schedule->withStart = withStart.contains(tag.getInt());
-      kernels.emplace(tag.getInt(), Kernel{*schedule, (loops ? loops : root).getLoc(), name});
+      kernels.emplace(tag.getInt(),
+                      Kernel{*schedule, (loops ? loops : root).getLoc(), name, kernelNameOf(root)});
     }
     llvm::SmallDenseSet<int64_t> warned;
     LocalOpPrinting localPrinting;
     llvm::StringMap<Transformed> transformed;
+    auto scheduled = [](const Kernel &k) {
+      return k.schedule.vectorize || !k.schedule.parallelDims.empty();
+    };
+    // Progress is reported in the graph's kernels, numbered in order.
+    llvm::DenseMap<StringAttr, int64_t> graphKernels;
+    for (const Kernel &k : llvm::make_second_range(kernels))
+      if (scheduled(k))
+        graphKernels.try_emplace(k.graphKernel, graphKernels.size());
     for (auto &[kernel, k] : kernels) {
       const Schedule &schedule = k.schedule;
       Location loc = k.loc;
-      if (!schedule.vectorize && schedule.parallelDims.empty())
+      if (!scheduled(k))
         continue;
       std::string script = renderTransformScript(schedule, kernel);
       if (printScripts)
         llvm::outs() << script;
       std::string message;
-      Scheduled how;
+      Scheduled how = Scheduled::Alone;
       std::string copiedFrom = k.name;
-      LogicalResult applied = scheduleKernel(func, kernel, schedule, members[kernel], script,
-                                             transformed, how, copiedFrom, message);
+      LogicalResult applied = failure();
+      func.getContext()->executeAction<ScheduleKernelAction>(
+          [&] {
+            applied = scheduleKernel(func, kernel, schedule, members[kernel], script, transformed,
+                                     how, copiedFrom, message);
+          },
+          {}, graphKernels.lookup(k.graphKernel), static_cast<int64_t>(graphKernels.size()),
+          k.name);
       if (how == Scheduled::Copied)
         emitRemark(loc) << "kernel '" << k.name << "' is a copy of kernel '" << copiedFrom
                         << "'";

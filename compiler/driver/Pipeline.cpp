@@ -146,8 +146,10 @@ llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
   PassManager pm(model->getContext());
   llvm::DenseMap<const Pass *, llvm::StringRef> stageOf;
   addPipelineStages(pm, options, &stageOf);
-  if (options.progress)
+  if (options.progress) {
     pm.addInstrumentation(makeStageReporter(*options.progress, std::move(stageOf)));
+    model->getContext()->registerActionHandler(makeKernelCounter(*options.progress));
+  }
   if (options.printAfterAll) {
     // Single-threaded so the dumps come out in pass order.
     model->getContext()->disableMultithreading();
@@ -157,7 +159,10 @@ llvm::Error runPipeline(ModuleOp model, const PipelineOptions &options) {
         /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false,
         /*printAfterOnlyOnFailure=*/false, *options.printAfterAll, options.printing);
   }
-  return runPasses(pm, model, options.reproducer);
+  llvm::Error result = runPasses(pm, model, options.reproducer);
+  if (options.progress)
+    model->getContext()->registerActionHandler(nullptr);
+  return result;
 }
 
 llvm::Error runPasses(PassManager &pm, ModuleOp model, llvm::StringRef reproducer) {

@@ -1,5 +1,6 @@
 #include "compiler/driver/Progress.h"
 #include "compiler/codegen/ModelMeta.h"
+#include "compiler/codegen/ScheduleKernelAction.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
@@ -20,8 +21,17 @@ void Progress::stage(llvm::StringRef name) {
   if (!live || name == current)
     return;
   current = name.str();
+  show("");
+}
+
+void Progress::kernel(int64_t index, int64_t total) {
+  if (live)
+    show((llvm::Twine(", kernel ") + llvm::Twine(index + 1) + "/" + llvm::Twine(total)).str());
+}
+
+void Progress::show(llvm::StringRef detail) {
   // Carriage return and erase-line: the line is rewritten, not appended.
-  os << "\r\x1b[Kacnnc: " << name << " (" << llvm::format("%.1f", seconds()) << " s)";
+  os << "\r\x1b[Kacnnc: " << current << detail << " (" << llvm::format("%.1f", seconds()) << " s)";
   os.flush();
   shown = true;
 }
@@ -68,6 +78,14 @@ std::string bytes(uint64_t n) {
 std::unique_ptr<PassInstrumentation>
 makeStageReporter(Progress &progress, llvm::DenseMap<const Pass *, llvm::StringRef> stageOf) {
   return std::make_unique<StageReporter>(progress, std::move(stageOf));
+}
+
+MLIRContext::HandlerTy makeKernelCounter(Progress &progress) {
+  return [&progress](llvm::function_ref<void()> transform, const tracing::Action &action) {
+    if (auto *kernel = llvm::dyn_cast<ScheduleKernelAction>(&action))
+      progress.kernel(kernel->index, kernel->total);
+    transform();
+  };
 }
 
 std::string summarize(ModuleOp model, std::optional<uint64_t> artifactBytes) {

@@ -6,6 +6,7 @@
 // summary line.
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/raw_ostream.h"
@@ -23,6 +24,8 @@ public:
 
   /// Shows `name` as the stage now running, with the time since the start.
   void stage(llvm::StringRef name);
+  /// Adds "kernel `index + 1`/`total`" to the stage line.
+  void kernel(int64_t index, int64_t total);
   /// Erases the stage line.
   void clear();
   double seconds() const;
@@ -33,6 +36,7 @@ private:
   bool live;
   bool shown = false;
   std::string current;
+  void show(llvm::StringRef detail);
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
@@ -40,6 +44,10 @@ private:
 /// starts (`stageOf` maps those passes to their stage names).
 std::unique_ptr<mlir::PassInstrumentation>
 makeStageReporter(Progress &progress, llvm::DenseMap<const mlir::Pass *, llvm::StringRef> stageOf);
+
+/// An MLIR action handler that shows on `progress` the kernels
+/// acnn-apply-schedules schedules, one by one (ScheduleKernelAction).
+mlir::MLIRContext::HandlerTy makeKernelCounter(Progress &progress);
 
 /// What the compiled `model` (lowered to the LLVM dialect) holds, as one line:
 /// kernels, arena bytes, constant bytes, and `artifactBytes` when known.
