@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package acnn needs to build, test and generate its test models.
+# Installs every Debian 12 package acnn needs to build, test and generate its test models
+# (with --sanitizers: what scripts/test.sh --sanitize and --fuzz need on top).
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
@@ -10,6 +11,10 @@ packages=(
   graphviz
   zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
 )
+# scripts/test.sh --sanitize / --fuzz: clang and its sanitizer and libFuzzer runtimes.
+if [ "${1:-}" = --sanitizers ]; then
+  packages+=(clang-22 libclang-rt-22-dev)
+fi
 # Nothing to do when every package is already installed.
 installed=$(dpkg-query -W -f='${Status}\n' "${packages[@]}" 2>/dev/null | grep -c "install ok installed" || true)
 [ "$installed" -eq "${#packages[@]}" ] && exit 0

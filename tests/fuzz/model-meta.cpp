@@ -1,0 +1,38 @@
+// Fuzzes the runtime's parser of a compiled model's metadata
+// (acnn_model_bind), which acnn_model_open reads from any library it is given.
+#include "acnn/acnnrt.h"
+
+#include <cstdint>
+#include <string>
+
+static void entry(void **) {}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string meta(reinterpret_cast<const char *>(data), size); // NUL-terminated copy
+  acnn_model *model = nullptr;
+  if (acnn_model_bind(meta.c_str(), entry, &model) != ACNN_OK)
+    return 0;
+  // Everything the metadata declared must read back consistently.
+  for (int32_t i = 0; i < acnn_model_num_inputs(model); ++i) {
+    const char *name;
+    int32_t rank;
+    const int64_t *shape;
+    if (acnn_model_input(model, i, &name, &rank, &shape) != ACNN_OK)
+      __builtin_trap();
+    for (int32_t d = 0; d < rank; ++d)
+      if (shape[d] <= 0)
+        __builtin_trap();
+  }
+  for (int32_t i = 0; i < acnn_model_num_outputs(model); ++i)
+    if (acnn_model_output(model, i, nullptr, nullptr, nullptr) != ACNN_OK)
+      __builtin_trap();
+  for (int32_t k = 0; k < acnn_model_num_kernels(model); ++k) {
+    const char *name;
+    double ms;
+    int64_t calls;
+    if (acnn_model_profile(model, k, &name, &ms, &calls) != ACNN_OK)
+      __builtin_trap();
+  }
+  acnn_model_free(model);
+  return 0;
+}
