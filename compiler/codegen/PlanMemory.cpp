@@ -151,9 +151,11 @@ struct PlanMemory : impl::PlanMemoryBase<PlanMemory> {
       Location loc = buffer.alloc.getLoc();
       Value at = arith::ConstantIndexOp::create(b, loc, offset);
       if (buffer.forall) {
-        Value slot = arith::MulIOp::create(
-            b, loc, iterationNumber(b, loc, buffer.forall),
-            arith::ConstantIndexOp::create(b, loc, buffer.slotBytes));
+        // Created one by one: operands built inside a call's arguments come
+        // out in the compiler's order of evaluation (gcc's differs from clang's).
+        Value slotBytes = arith::ConstantIndexOp::create(b, loc, buffer.slotBytes);
+        Value number = iterationNumber(b, loc, buffer.forall);
+        Value slot = arith::MulIOp::create(b, loc, number, slotBytes);
         at = arith::AddIOp::create(b, loc, at, slot);
       }
       Value view = memref::ViewOp::create(b, loc, buffer.alloc.getType(), arena, at, ValueRange{});

@@ -35,7 +35,7 @@ Tensor concat(ConcatOp op, ArrayRef<const Tensor *> inputs) {
   for (int64_t o = 0; o < outer; ++o)
     for (const Tensor *in : inputs) {
       const int64_t block = in->shape[axis] * inner;
-      dst = std::copy_n(&in->data[o * block], block, dst);
+      dst = std::copy_n(in->data.data() + o * block, block, dst);
     }
   return out;
 }
@@ -48,8 +48,9 @@ std::vector<Tensor> split(SplitOp op, const Tensor &x) {
   for (auto [i, size] : llvm::enumerate(op.getSizes())) {
     Tensor piece = Tensor::filled(resultShape(op, i));
     for (int64_t o = 0; o < outer; ++o)
-      std::copy_n(&x.data[(o * x.shape[axis] + offset) * inner], size * inner,
-                  &piece.data[o * size * inner]);
+      // Pointers, not &data[i]: a piece may be empty (ONNX allows zero-size splits).
+      std::copy_n(x.data.data() + (o * x.shape[axis] + offset) * inner, size * inner,
+                  piece.data.data() + o * size * inner);
     offset += size;
     outs.push_back(std::move(piece));
   }

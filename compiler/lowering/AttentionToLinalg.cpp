@@ -274,12 +274,14 @@ struct AttentionToLinalg : OpConversionPattern<AttentionOp> {
         Value first = arith::MulIOp::create(b, loc, forall.getInductionVars()[1],
                                             arith::ConstantIndexOp::create(b, loc, rows));
         SmallVector<OpFoldResult> at = {bi, first, zero};
-        Value head =
-            streamAttention(b, loc, slice3(b, loc, q, at, {1, rows, d}),
-                            slice3(b, loc, k, {bi, zero, zero}, {1, n, d}),
-                            slice3(b, loc, v, {bi, zero, zero}, {1, n, e}),
-                            bias ? slice3(b, loc, bias, at, {1, rows, n}) : Value(), scale,
-                            slice3(b, loc, forall.getRegionIterArgs()[0], at, {1, rows, e}));
+        // Sliced one by one: slices built inside the call's arguments would
+        // come out in the compiler's order of evaluation (gcc's differs from clang's).
+        Value outRows = slice3(b, loc, forall.getRegionIterArgs()[0], at, {1, rows, e});
+        Value biasRows = bias ? slice3(b, loc, bias, at, {1, rows, n}) : Value();
+        Value values = slice3(b, loc, v, {bi, zero, zero}, {1, n, e});
+        Value keys = slice3(b, loc, k, {bi, zero, zero}, {1, n, d});
+        Value queries = slice3(b, loc, q, at, {1, rows, d});
+        Value head = streamAttention(b, loc, queries, keys, values, biasRows, scale, outRows);
         b.setInsertionPointToStart(forall.getTerminator().getBody());
         tensor::ParallelInsertSliceOp::create(b, loc, head, forall.getRegionIterArgs()[0], at,
                                               getAsIndexOpFoldResult(ctx, {1, rows, e}),

@@ -32,7 +32,10 @@ Value ScalarBuilder::min(Value x, Value y) const { return arith::MinimumFOp::cre
 Value ScalarBuilder::exp(Value x) const { return math::ExpOp::create(b, loc, x); }
 Value ScalarBuilder::sqrt(Value x) const { return math::SqrtOp::create(b, loc, x); }
 Value ScalarBuilder::clamp(Value x, double lo, double hi) const {
-  return min(max(x, constant(lo)), constant(hi));
+  // Constants made first, in a fixed order (not the compiler's order of
+  // evaluating arguments).
+  Value high = constant(hi), low = constant(lo);
+  return min(max(x, low), high);
 }
 
 Value activationScalar(const ScalarBuilder &s, StringRef activation, Value x) {

@@ -27,9 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (const llvm::json::Array *dims = tensor->getArray("shape"))
         for (const llvm::json::Value &d : *dims)
           shape.push_back(d.getAsInteger().value_or(1));
-    for (llvm::ArrayRef<int64_t> asked :
-         {llvm::ArrayRef<int64_t>(shape), llvm::ArrayRef<int64_t>{3}}) {
-      auto values = (*source)->get(name, asked);
+    llvm::SmallVector<int64_t> wrong = {3};
+    for (const llvm::SmallVector<int64_t> *asked : {&shape, &wrong}) {
+      auto values = (*source)->get(name, *asked);
       if (!values)
         llvm::consumeError(values.takeError());
     }
