@@ -27,7 +27,7 @@ fi
 # inlines them) but not in Debian's uninstrumented libLLVM/libMLIR, which then
 # write to it: that is no bug, so manual poisoning is off. The build runs
 # acnnc too (examples/), hence before it.
-export ASAN_OPTIONS="allow_user_poisoning=0"
+export ASAN_OPTIONS="allow_user_poisoning=0:allocator_may_return_null=1"
 # Debian's MLIR/LLVM keep some allocations until exit on purpose; see the file.
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

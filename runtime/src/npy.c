@@ -122,9 +122,29 @@ int acnn_npy_read(const char *path, acnn_npy_array *out, char *err, size_t err_s
   int swap = 0;
   if (parse_header(path, header, out, &kind, &width, &swap, err, err_size))
     goto done;
+  /* The data is the rest of the file: a shape that promises more elements
+   * than it holds (or whose product overflows) is rejected before anything
+   * is allocated for it. */
+  long start = ftell(f);
+  if (start < 0 || fseek(f, 0, SEEK_END) != 0) {
+    fail(err, err_size, "%s: cannot seek: %s", path, strerror(errno));
+    goto done;
+  }
+  long end = ftell(f);
+  if (end < start || fseek(f, start, SEEK_SET) != 0) {
+    fail(err, err_size, "%s: cannot seek: %s", path, strerror(errno));
+    goto done;
+  }
+  size_t available = (size_t)(end - start) / width;
   size_t count = 1;
-  for (int i = 0; i < out->rank; ++i)
-    count *= (size_t)out->shape[i];
+  for (int i = 0; i < out->rank; ++i) {
+    size_t d = (size_t)out->shape[i];
+    if (d != 0 && count > available / d) {
+      fail(err, err_size, "%s: data is shorter than its shape says", path);
+      goto done;
+    }
+    count *= d;
+  }
   raw = malloc(count * width + 1);
   out->data = malloc(count * sizeof(float) + 1);
   if (!raw || !out->data) {

@@ -86,4 +86,27 @@ TEST(Npy, ErrorsNameTheFileAndReason) {
   EXPECT_NE(acnn_npy_read(nullptr, &a, err, sizeof err), 0);
 }
 
+TEST(Npy, ShapesBeyondTheFileAreRejectedBeforeAllocating) {
+  // Found by fuzzing: dims whose product overflows size_t (and one that does
+  // not, but needs terabytes) over a few bytes of data. Before, the reader
+  // multiplied them unchecked and asked malloc for the wrapped size.
+  for (const char *shape : {"(2, 2, 7888888888888888888, 4)", "(1000000, 1000000)"}) {
+    std::string path = tempPath("huge.npy");
+    std::string dict = std::string("{'descr': '<f4', 'fortran_order': False, 'shape': ") + shape +
+                       ", }";
+    dict.append(128 - 10 - dict.size() - 1, ' ');
+    dict += '\n';
+    std::ofstream f(path, std::ios::binary);
+    f.write("\x93NUMPY\x01\x00", 8);
+    char len[2] = {char(dict.size() & 0xff), char(dict.size() >> 8)};
+    f.write(len, 2);
+    f << dict << "0123456789abcdef";
+    f.close();
+    acnn_npy_array a;
+    char err[256];
+    EXPECT_NE(acnn_npy_read(path.c_str(), &a, err, sizeof err), 0) << shape;
+    EXPECT_NE(std::string(err).find("shorter than its shape"), std::string::npos) << err;
+  }
+}
+
 } // namespace
