@@ -4,8 +4,10 @@
 #endif
 #include "model.h"
 #include "error.h"
+#include "library.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,21 +32,28 @@ static acnn_status null_argument(const char *function, const char *what) {
   return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT, "%s: %s is NULL", function, what);
 }
 
-acnn_status acnn_model_bind(const char *meta, acnn_entry_fn entry, acnn_model **out) {
-  if (!out)
-    return null_argument("acnn_model_bind", "out");
+/* Frees what a model holds (not the struct, see acnn_registry_retire). */
+static void destroy(acnn_model *model) {
+  free(model->context.kernels);
+  free(model->args);
+  free(model->arena);
+  acnn_meta_free(&model->meta);
+  pthread_mutex_destroy(&model->run_lock);
+  if (model->library)
+    dlclose(model->library);
+}
+
+/* A model not yet live, so nobody else can reach it. */
+static acnn_status create(const char *meta, acnn_entry_fn entry, acnn_model **out) {
   *out = NULL;
-  if (!meta)
-    return null_argument("acnn_model_bind", "meta");
-  if (!entry)
-    return null_argument("acnn_model_bind", "entry");
   acnn_model *model = calloc(1, sizeof *model);
   if (!model)
     return acnn_fail(ACNN_ERROR_OUT_OF_MEMORY, "out of memory binding a model");
   pthread_mutex_init(&model->run_lock, NULL);
   acnn_status status = acnn_meta_parse(meta, &model->meta);
   if (status != ACNN_OK) {
-    acnn_model_free(model);
+    destroy(model);
+    free(model);
     return status;
   }
   const acnn_meta *m = &model->meta;
@@ -59,11 +68,71 @@ acnn_status acnn_model_bind(const char *meta, acnn_entry_fn entry, acnn_model **
   if (m->num_kernels > 0)
     model->context.kernels = calloc((size_t)m->num_kernels, sizeof *model->context.kernels);
   if (!model->arena || !model->args || (m->num_kernels > 0 && !model->context.kernels)) {
-    acnn_model_free(model);
+    destroy(model);
+    free(model);
     return acnn_fail(ACNN_ERROR_OUT_OF_MEMORY, "out of memory allocating the %zu-byte arena",
                      arena);
   }
   *out = model;
+  return ACNN_OK;
+}
+
+/* Makes a created model live, or frees it (and its library). */
+static acnn_status publish(acnn_model *model, acnn_model **out) {
+  acnn_status status = acnn_registry_add(model);
+  if (status != ACNN_OK) {
+    destroy(model);
+    free(model);
+    return status;
+  }
+  *out = model;
+  return ACNN_OK;
+}
+
+acnn_status acnn_model_bind(const char *meta, acnn_entry_fn entry, acnn_model **out) {
+  if (!out)
+    return null_argument("acnn_model_bind", "out");
+  *out = NULL;
+  if (!meta)
+    return null_argument("acnn_model_bind", "meta");
+  if (!entry)
+    return null_argument("acnn_model_bind", "entry");
+  acnn_model *model;
+  acnn_status status = create(meta, entry, &model);
+  return status == ACNN_OK ? publish(model, out) : status;
+}
+
+/* Looks up the model's two symbols in `library` and checks that they point
+ * into it (a damaged symbol table can point anywhere): the metadata into a
+ * readable segment with its NUL before the segment's end, the entry into
+ * code. */
+static acnn_status find_symbols(const char *path, void *library, const acnn_library_layout *layout,
+                                const char **meta, acnn_entry_fn *entry) {
+  void *meta_sym = dlsym(library, "acnn_model_meta");
+  void *entry_sym = dlsym(library, "acnn_model_entry");
+  if (!meta_sym || !entry_sym)
+    return acnn_fail(ACNN_ERROR_INVALID_MODEL,
+                     "%s does not export %s (was it compiled as a shared-library model?)", path,
+                     meta_sym ? "acnn_model_entry" : "acnn_model_meta");
+  /* The load bias, from where the loader mapped the first segment's page:
+   * dladdr, not the link map, whose fields another thread's dlopen of the
+   * same library writes under a lock that TSan cannot see. */
+  Dl_info info;
+  if (!dladdr(meta_sym, &info) || !layout->num_segments)
+    return acnn_fail(ACNN_ERROR_INVALID_MODEL, "%s: acnn_model_meta is not in a library", path);
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t bias = (uintptr_t)info.dli_fbase - (layout->segments[0].vaddr & ~(page - 1));
+  size_t room;
+  if (!acnn_library_holds(layout, bias, meta_sym, 1, PF_R, &room) || !memchr(meta_sym, '\0', room))
+    return acnn_fail(ACNN_ERROR_INVALID_MODEL,
+                     "%s: acnn_model_meta is not a string inside the library", path);
+  if (!acnn_library_holds(layout, bias, entry_sym, 1, PF_X, NULL))
+    return acnn_fail(ACNN_ERROR_INVALID_MODEL,
+                     "%s: acnn_model_entry is not code inside the library", path);
+  *meta = meta_sym;
+  /* ISO C cannot convert an object pointer to a function pointer; POSIX
+   * guarantees they share a representation. */
+  memcpy(entry, &entry_sym, sizeof *entry);
   return ACNN_OK;
 }
 
@@ -77,97 +146,111 @@ acnn_status acnn_model_open(const char *path, acnn_model **out) {
   char local[4096];
   if (!strchr(path, '/') && snprintf(local, sizeof local, "./%s", path) < (int)sizeof local)
     path = local;
+  /* glibc's loader crashes on a truncated or damaged file: check it first. */
+  acnn_library_layout layout;
+  acnn_status status = acnn_library_check(path, &layout);
+  if (status != ACNN_OK)
+    return status;
   /* RTLD_NOW: a symbol the program does not export fails here, not mid-run. */
   void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (!library)
-    return acnn_fail(ACNN_ERROR_IO, "cannot load model: %s", dlerror());
-  const char *meta = dlsym(library, "acnn_model_meta");
-  void *entry = dlsym(library, "acnn_model_entry");
-  if (!meta || !entry) {
-    dlclose(library);
-    return acnn_fail(ACNN_ERROR_INVALID_MODEL,
-                     "%s does not export %s (was it compiled as a shared-library model?)", path,
-                     meta ? "acnn_model_entry" : "acnn_model_meta");
+  if (!library) {
+    const char *reason = dlerror();
+    acnn_library_layout_free(&layout);
+    /* The model was built against runtime functions this program lacks. */
+    if (strstr(reason, "undefined symbol: acnn_"))
+      return acnn_fail(ACNN_ERROR_INVALID_MODEL,
+                       "cannot load model: %s (it needs a runtime function this program does not "
+                       "export: a newer libacnnrt, or a program not linked with acnnrt-host)",
+                       reason);
+    return acnn_fail(ACNN_ERROR_IO, "cannot load model: %s", reason);
   }
-  /* ISO C cannot convert an object pointer to a function pointer; POSIX
-   * guarantees they share a representation. */
-  acnn_entry_fn entry_fn;
-  memcpy(&entry_fn, &entry, sizeof entry_fn);
-  acnn_status status = acnn_model_bind(meta, entry_fn, out);
-  if (status != ACNN_OK) {
+  const char *meta = NULL;
+  acnn_entry_fn entry = NULL;
+  acnn_model *model = NULL;
+  status = find_symbols(path, library, &layout, &meta, &entry);
+  acnn_library_layout_free(&layout);
+  if (status == ACNN_OK && (status = create(meta, entry, &model)) != ACNN_OK) {
     char reason[512];
     snprintf(reason, sizeof reason, "%s", acnn_last_error());
-    dlclose(library);
-    return acnn_fail(status, "%s: %s", path, reason);
+    acnn_fail(status, "%s: %s", path, reason);
   }
-  (*out)->library = library;
-  return ACNN_OK;
+  if (status != ACNN_OK) {
+    dlclose(library);
+    return status;
+  }
+  model->library = library;
+  return publish(model, out);
 }
 
 void acnn_model_free(acnn_model *model) {
-  if (!model)
+  /* Like free(NULL). Anything else that is not live is a caller's bug:
+   * ignore it, but say so in acnn_last_error. */
+  if (!model || !acnn_registry_remove(model, "acnn_model_free"))
     return;
-  free(model->context.kernels);
-  free(model->args);
-  free(model->arena);
-  acnn_meta_free(&model->meta);
-  pthread_mutex_destroy(&model->run_lock);
-  if (model->library)
-    dlclose(model->library);
-  free(model);
+  destroy(model);
+  acnn_registry_retire(model);
 }
+
+/* The accessors below bracket their reads with acquire and release, so a
+ * free on another thread waits for them. */
 
 const char *acnn_model_name(const acnn_model *model) {
-  if (!model) {
-    null_argument("acnn_model_name", "model");
+  if (acnn_registry_acquire(model, "acnn_model_name") != ACNN_OK)
     return NULL;
-  }
-  return model->meta.name;
+  const char *name = model->meta.name;
+  acnn_registry_release(model);
+  return name;
 }
 
-/* The counts return -1 for a NULL model: there is no status to return. */
-int32_t acnn_model_num_inputs(const acnn_model *model) {
-  if (!model) {
-    null_argument("acnn_model_num_inputs", "model");
+/* The counts return -1 for a model that is not live: there is no status to
+ * return. */
+typedef enum counted { INPUTS, OUTPUTS, KERNELS } counted;
+
+static int32_t count(const acnn_model *model, const char *function, counted what) {
+  if (acnn_registry_acquire(model, function) != ACNN_OK)
     return -1;
-  }
-  return model->meta.num_inputs;
+  const acnn_meta *m = &model->meta;
+  int32_t n = what == INPUTS ? m->num_inputs : what == OUTPUTS ? m->num_outputs : m->num_kernels;
+  acnn_registry_release(model);
+  return n;
+}
+
+int32_t acnn_model_num_inputs(const acnn_model *model) {
+  return count(model, "acnn_model_num_inputs", INPUTS);
 }
 
 int32_t acnn_model_num_outputs(const acnn_model *model) {
-  if (!model) {
-    null_argument("acnn_model_num_outputs", "model");
-    return -1;
-  }
-  return model->meta.num_outputs;
+  return count(model, "acnn_model_num_outputs", OUTPUTS);
 }
 
 int32_t acnn_model_num_kernels(const acnn_model *model) {
-  if (!model) {
-    null_argument("acnn_model_num_kernels", "model");
-    return -1;
-  }
-  return model->meta.num_kernels;
+  return count(model, "acnn_model_num_kernels", KERNELS);
 }
 
 static acnn_status describe(const acnn_model *model, const char *kind, int32_t index,
                             const char **name, int32_t *rank, const int64_t **shape) {
-  if (!model)
-    return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT, "acnn_model_%s: model is NULL", kind);
+  char function[32];
+  snprintf(function, sizeof function, "acnn_model_%s", kind);
+  acnn_status status = acnn_registry_acquire(model, function);
+  if (status != ACNN_OK)
+    return status;
   int is_input = kind[0] == 'i';
   int32_t count = is_input ? model->meta.num_inputs : model->meta.num_outputs;
-  if (index < 0 || index >= count)
-    return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT,
-                     "%s index %d is out of range (model '%s' has %d %ss)", kind, index,
-                     model->meta.name, count, kind);
-  const acnn_tensor_info *t = is_input ? &model->meta.inputs[index] : &model->meta.outputs[index];
-  if (name)
-    *name = t->name;
-  if (rank)
-    *rank = t->rank;
-  if (shape)
-    *shape = t->shape;
-  return ACNN_OK;
+  if (index < 0 || index >= count) {
+    status = acnn_fail(ACNN_ERROR_INVALID_ARGUMENT,
+                       "%s index %d is out of range (model '%s' has %d %ss)", kind, index,
+                       model->meta.name, count, kind);
+  } else {
+    const acnn_tensor_info *t = is_input ? &model->meta.inputs[index] : &model->meta.outputs[index];
+    if (name)
+      *name = t->name;
+    if (rank)
+      *rank = t->rank;
+    if (shape)
+      *shape = t->shape;
+  }
+  acnn_registry_release(model);
+  return status;
 }
 
 acnn_status acnn_model_input(const acnn_model *model, int32_t index, const char **name,
@@ -181,23 +264,30 @@ acnn_status acnn_model_output(const acnn_model *model, int32_t index, const char
 }
 
 acnn_status acnn_model_set_num_threads(acnn_model *model, int32_t num_threads) {
-  if (!model)
-    return null_argument("acnn_model_set_num_threads", "model");
-  if (num_threads < 1 || num_threads > MAX_THREADS)
-    return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT, "thread count %d is not in [1, %d]", num_threads,
-                     MAX_THREADS);
-  pthread_mutex_lock(&model->run_lock);
-  model->context.num_threads = num_threads;
-  pthread_mutex_unlock(&model->run_lock);
-  return ACNN_OK;
+  acnn_status status = acnn_registry_acquire(model, "acnn_model_set_num_threads");
+  if (status != ACNN_OK)
+    return status;
+  if (num_threads < 1 || num_threads > MAX_THREADS) {
+    status = acnn_fail(ACNN_ERROR_INVALID_ARGUMENT, "thread count %d is not in [1, %d]",
+                       num_threads, MAX_THREADS);
+  } else {
+    /* Under the run lock: a run forks the same count in all its regions. */
+    pthread_mutex_lock(&model->run_lock);
+    atomic_store_explicit(&model->context.num_threads, num_threads, memory_order_relaxed);
+    pthread_mutex_unlock(&model->run_lock);
+  }
+  acnn_registry_release(model);
+  return status;
 }
 
 int32_t acnn_model_num_threads(const acnn_model *model) {
-  if (!model) {
-    null_argument("acnn_model_num_threads", "model");
+  if (acnn_registry_acquire(model, "acnn_model_num_threads") != ACNN_OK)
     return -1;
-  }
-  return model->context.num_threads;
+  int32_t n = atomic_load_explicit(&model->context.num_threads, memory_order_relaxed);
+  acnn_registry_release(model);
+  return n;
 }
 
-int32_t acnn_context_num_threads(acnn_context *ctx) { return ctx ? ctx->num_threads : 1; }
+int32_t acnn_context_num_threads(acnn_context *ctx) {
+  return ctx ? atomic_load_explicit(&ctx->num_threads, memory_order_relaxed) : 1;
+}

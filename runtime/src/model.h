@@ -8,6 +8,7 @@
 #include "meta.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 typedef struct acnn_kernel_stats {
   int64_t total_ns;
@@ -16,7 +17,9 @@ typedef struct acnn_kernel_stats {
 } acnn_kernel_stats;
 
 struct acnn_context {
-  int32_t num_threads; /* what the generated code's parallel regions fork */
+  /* What the generated code's parallel regions fork. Atomic: written under
+   * the run lock, read by acnn_model_num_threads without it. */
+  _Atomic int32_t num_threads;
   int profiling;
   int32_t num_kernels;
   acnn_kernel_stats *kernels; /* one per metadata kernel record */
@@ -32,6 +35,32 @@ struct acnn_model {
    * arena and the pool. */
   pthread_mutex_t run_lock;
   acnn_context context;
+  int32_t users; /* calls in progress on it; guarded by the registry's lock */
 };
+
+/* Runtime-internal: kept out of the symbols a program with -rdynamic exports. */
+#pragma GCC visibility push(hidden)
+
+/* The registry of live models (registry.c). A caller's pointer is looked up
+ * before anything reads through it, so a model freed twice, a stale or a
+ * wild pointer is an error instead of a crash. */
+
+/* Makes a fully built model live. */
+acnn_status acnn_registry_add(acnn_model *model);
+
+/* If `model` is live, counts one more user of it (so acnn_model_free waits
+ * for it) and returns ACNN_OK; else fails with a message naming `function`.
+ * Every acquire is paired with an acnn_registry_release. */
+acnn_status acnn_registry_acquire(const acnn_model *model, const char *function);
+void acnn_registry_release(const acnn_model *model);
+
+/* Makes `model` dead, then waits until no call uses it. Returns 0 (and sets
+ * the message) if it was not live. */
+int acnn_registry_remove(acnn_model *model, const char *function);
+
+/* Frees the struct of a dead model, later: see registry.c. */
+void acnn_registry_retire(acnn_model *model);
+
+#pragma GCC visibility pop
 
 #endif

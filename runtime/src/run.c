@@ -43,6 +43,13 @@ static acnn_status check_tensor(const char *kind, const acnn_tensor_info *info,
                      format_shape(got, sizeof got, t->rank, t->shape));
   if (!t->data)
     return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL", kind, info->name);
+  /* Generated code accesses caller tensors as floats (vector loads and
+   * stores of align 4; only the arena is assumed 64-byte aligned): any
+   * 4-byte aligned address works, anything less is undefined behaviour. */
+  if ((uintptr_t)t->data % _Alignof(float) != 0)
+    return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT,
+                     "%s '%s': data %p is not aligned to %zu bytes, as f32 data must be", kind,
+                     info->name, t->data, _Alignof(float));
   return ACNN_OK;
 }
 
@@ -95,20 +102,22 @@ static acnn_status check_run(const acnn_model *model, const acnn_tensor *inputs,
 
 acnn_status acnn_model_run(acnn_model *model, const acnn_tensor *inputs, int32_t num_inputs,
                            acnn_tensor *outputs, int32_t num_outputs) {
-  if (!model)
-    return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT, "acnn_model_run: model is NULL");
-  acnn_status status = check_run(model, inputs, num_inputs, outputs, num_outputs);
+  acnn_status status = acnn_registry_acquire(model, "acnn_model_run");
   if (status != ACNN_OK)
     return status;
-  pthread_mutex_lock(&model->run_lock);
-  void **args = model->args;
-  for (int32_t i = 0; i < num_inputs; ++i)
-    *args++ = inputs[i].data;
-  for (int32_t i = 0; i < num_outputs; ++i)
-    *args++ = outputs[i].data;
-  *args++ = model->arena;
-  *args = &model->context;
-  model->entry(model->args);
-  pthread_mutex_unlock(&model->run_lock);
-  return ACNN_OK;
+  status = check_run(model, inputs, num_inputs, outputs, num_outputs);
+  if (status == ACNN_OK) {
+    pthread_mutex_lock(&model->run_lock);
+    void **args = model->args;
+    for (int32_t i = 0; i < num_inputs; ++i)
+      *args++ = inputs[i].data;
+    for (int32_t i = 0; i < num_outputs; ++i)
+      *args++ = outputs[i].data;
+    *args++ = model->arena;
+    *args = &model->context;
+    model->entry(model->args);
+    pthread_mutex_unlock(&model->run_lock);
+  }
+  acnn_registry_release(model);
+  return status;
 }

@@ -5,7 +5,11 @@
 #include "acnn/npy.h"
 
 #include <cstdio>
+#include <cstring>
 #include <dlfcn.h>
+#include <elf.h>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 #include <sys/stat.h>
@@ -55,6 +59,184 @@ TEST(Runtime, OpenLibraryWithoutModelSymbolsIsAnInvalidModel) {
   acnn_model *model;
   EXPECT_EQ(acnn_model_open(libc.dli_fname, &model), ACNN_ERROR_INVALID_MODEL);
   EXPECT_TRUE(contains(lastError(), "does not export acnn_model_meta"));
+}
+
+// ---- libraries acnn_model_open must refuse ------------------------------------
+
+// A library of another ABI: each refused with a message naming the file and
+// the reason.
+TEST(Runtime, OpenRefusesMetadataOfAnotherVersion) {
+  acnn_model *model = reinterpret_cast<acnn_model *>(1);
+  EXPECT_EQ(acnn_model_open(FAKE_MODEL_V2_SO, &model), ACNN_ERROR_INVALID_MODEL);
+  EXPECT_EQ(model, nullptr);
+  EXPECT_TRUE(contains(lastError(), FAKE_MODEL_V2_SO));
+  EXPECT_TRUE(contains(lastError(), "metadata version '2' is not supported (this runtime reads "
+                                    "version 1"));
+}
+
+TEST(Runtime, OpenRefusesALibraryWithoutTheEntry) {
+  acnn_model *model;
+  EXPECT_EQ(acnn_model_open(FAKE_MODEL_NO_ENTRY_SO, &model), ACNN_ERROR_INVALID_MODEL);
+  EXPECT_TRUE(contains(lastError(), FAKE_MODEL_NO_ENTRY_SO));
+  EXPECT_TRUE(contains(lastError(), "does not export acnn_model_entry"));
+}
+
+TEST(Runtime, OpenRefusesALibraryNeedingANewerRuntime) {
+  acnn_model *model;
+  EXPECT_EQ(acnn_model_open(FAKE_MODEL_NEWER_RUNTIME_SO, &model), ACNN_ERROR_INVALID_MODEL);
+  EXPECT_TRUE(contains(lastError(), FAKE_MODEL_NEWER_RUNTIME_SO));
+  EXPECT_TRUE(contains(lastError(), "undefined symbol: acnn_runtime_of_the_future"));
+  EXPECT_TRUE(contains(lastError(), "needs a runtime function this program does not export"));
+}
+
+// Damaged files, written per test into their own directory.
+class DamagedLibrary : public ::testing::Test {
+protected:
+  std::string dir = std::string(ACNN_BINARY_DIR) + "/tests/runtime-test/" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::vector<char> good;
+
+  void SetUp() override {
+    mkdir((std::string(ACNN_BINARY_DIR) + "/tests").c_str(), 0755);
+    mkdir((std::string(ACNN_BINARY_DIR) + "/tests/runtime-test").c_str(), 0755);
+    mkdir(dir.c_str(), 0755);
+    std::ifstream in(FAKE_MODEL_SO, std::ios::binary);
+    good.assign(std::istreambuf_iterator<char>(in), {});
+    ASSERT_GT(good.size(), sizeof(Elf64_Ehdr));
+  }
+
+  std::string write(const std::string &name, const std::vector<char> &bytes) {
+    std::string path = dir + "/" + name;
+    std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+    return path;
+  }
+
+  // Opens `bytes` as a library: refused with ACNN_ERROR_INVALID_MODEL and a
+  // message naming the file and containing `reason`.
+  void expectRefused(const std::string &name, const std::vector<char> &bytes,
+                     const std::string &reason) {
+    std::string path = write(name, bytes);
+    acnn_model *model = reinterpret_cast<acnn_model *>(1);
+    EXPECT_EQ(acnn_model_open(path.c_str(), &model), ACNN_ERROR_INVALID_MODEL) << name;
+    EXPECT_EQ(model, nullptr);
+    EXPECT_TRUE(contains(lastError(), "cannot load model " + path + ": " + reason)) << name;
+  }
+
+  // The library's ELF structures, to damage one of them.
+  Elf64_Ehdr &header(std::vector<char> &bytes) {
+    return *reinterpret_cast<Elf64_Ehdr *>(bytes.data());
+  }
+  Elf64_Phdr *segments(std::vector<char> &bytes) {
+    return reinterpret_cast<Elf64_Phdr *>(bytes.data() + header(bytes).e_phoff);
+  }
+  Elf64_Phdr *segment(std::vector<char> &bytes, uint32_t type, uint32_t flags = 0) {
+    for (int i = 0; i < header(bytes).e_phnum; ++i)
+      if (segments(bytes)[i].p_type == type && (segments(bytes)[i].p_flags & flags) == flags)
+        return &segments(bytes)[i];
+    return nullptr;
+  }
+  // The file bytes behind an address of the image.
+  char *at(std::vector<char> &bytes, uint64_t addr) {
+    for (int i = 0; i < header(bytes).e_phnum; ++i) {
+      const Elf64_Phdr &p = segments(bytes)[i];
+      if (p.p_type == PT_LOAD && addr >= p.p_vaddr && addr < p.p_vaddr + p.p_filesz)
+        return bytes.data() + p.p_offset + (addr - p.p_vaddr);
+    }
+    return nullptr;
+  }
+  Elf64_Dyn *dynamic(std::vector<char> &bytes, int64_t tag) {
+    auto *d = reinterpret_cast<Elf64_Dyn *>(bytes.data() + segment(bytes, PT_DYNAMIC)->p_offset);
+    for (; d->d_tag != DT_NULL; ++d)
+      if (d->d_tag == tag)
+        return d;
+    return nullptr;
+  }
+};
+
+// The loader maps segments past the end of a truncated file and crashes
+// (SIGBUS) on touching them, as an interrupted copy would make it do.
+TEST_F(DamagedLibrary, TruncatedIsRefusedAtAnyLength) {
+  // Every byte through the headers, then a stride through the rest.
+  for (size_t length = 1; length < good.size(); length += length < 256 ? 1 : 61) {
+    std::vector<char> cut(good.begin(), good.begin() + std::ptrdiff_t(length));
+    std::string path = write("cut.so", cut);
+    acnn_model *model;
+    ASSERT_EQ(acnn_model_open(path.c_str(), &model), ACNN_ERROR_INVALID_MODEL) << length;
+    ASSERT_TRUE(contains(lastError(), "cannot load model " + path + ": ")) << length;
+    ASSERT_TRUE(std::regex_search(lastError(), std::regex("truncated|no ELF header")))
+        << lastError();
+  }
+}
+
+TEST_F(DamagedLibrary, NotALibraryIsRefused) {
+  expectRefused("empty.so", {}, "the file is empty");
+  std::string text = "not a library\n";
+  expectRefused("text.so", std::vector<char>(text.begin(), text.end()),
+                "not a shared library (no ELF header)");
+  std::vector<char> bytes = good;
+  header(bytes).e_ident[EI_CLASS] = ELFCLASS32;
+  expectRefused("class.so", bytes, "built for 32-bit programs, this one is 64-bit");
+  bytes = good;
+  header(bytes).e_ident[EI_DATA] = ELFDATA2MSB;
+  expectRefused("order.so", bytes, "built for a machine of the other byte order");
+  bytes = good;
+  header(bytes).e_machine = header(bytes).e_machine == EM_X86_64 ? EM_AARCH64 : EM_X86_64;
+  expectRefused("machine.so", bytes, "built for another machine (ELF machine");
+  bytes = good;
+  header(bytes).e_type = ET_EXEC;
+  expectRefused("exec.so", bytes, "not a shared library (ELF type 2)");
+
+  acnn_model *model;
+  EXPECT_EQ(acnn_model_open(dir.c_str(), &model), ACNN_ERROR_IO);
+  EXPECT_TRUE(contains(lastError(), dir + ": it is a directory"));
+}
+
+// What glibc's loader would follow off the file or into the wrong memory:
+// each refused before dlopen sees it.
+TEST_F(DamagedLibrary, DamagedStructureIsRefused) {
+  std::vector<char> bytes = good;
+  Elf64_Phdr *data = segment(bytes, PT_LOAD, PF_W);
+  ASSERT_NE(data, nullptr);
+  data->p_filesz += good.size();
+  expectRefused("segment.so", bytes, "the file is truncated: segment ");
+
+  bytes = good;
+  header(bytes).e_phoff = good.size() - 8;
+  expectRefused("phdrs.so", bytes, "the file is truncated: the program header table ends");
+
+  bytes = good;
+  ASSERT_NE(dynamic(bytes, DT_STRTAB), nullptr);
+  dynamic(bytes, DT_STRTAB)->d_un.d_ptr = 0x7fff0000;
+  expectRefused("strtab.so", bytes, "the library is damaged: its string table");
+
+  bytes = good;
+  ASSERT_NE(dynamic(bytes, DT_RELASZ), nullptr);
+  dynamic(bytes, DT_RELAENT)->d_un.d_val = 7; // glibc asserts, aborting the program
+  expectRefused("relaent.so", bytes, "the library is damaged: dynamic entry 9 says");
+
+  // A relocation into the read-only first segment.
+  bytes = good;
+  auto *rela = reinterpret_cast<Elf64_Rela *>(at(bytes, dynamic(bytes, DT_RELA)->d_un.d_ptr));
+  ASSERT_NE(rela, nullptr);
+  rela->r_offset = 0x10;
+  expectRefused("reloc.so", bytes,
+                "the library is damaged: relocation 0 writes outside its writable segments");
+
+  // The constructor the loader calls, moved out of the code.
+  bytes = good;
+  ASSERT_NE(dynamic(bytes, DT_INIT_ARRAY), nullptr);
+  uint64_t slot = dynamic(bytes, DT_INIT_ARRAY)->d_un.d_ptr;
+  rela = reinterpret_cast<Elf64_Rela *>(at(bytes, dynamic(bytes, DT_RELA)->d_un.d_ptr));
+  uint64_t count = dynamic(bytes, DT_RELASZ)->d_un.d_val / sizeof *rela;
+  bool moved = false;
+  for (uint64_t i = 0; i < count; ++i)
+    if (rela[i].r_offset == slot) {
+      rela[i].r_addend = 0x10;
+      moved = true;
+    }
+  ASSERT_TRUE(moved) << "no relocation of the init array";
+  expectRefused("init.so", bytes,
+                "the library is damaged: init or fini array entry 0 is outside its code");
 }
 
 // ---- acnn-run -----------------------------------------------------------------

@@ -27,8 +27,19 @@
  *     args[nin+nout+1]         the acnn_context * for the callbacks below
  *
  * Every function checks its arguments and returns a status; on failure
- * acnn_last_error() says what was wrong. Runs on one model are serialised
- * (they share the arena); use one model per thread to run concurrently. */
+ * acnn_last_error() says what was wrong.
+ *
+ * Threads: every function may be called from any thread, on any model.
+ * Runs on one model are serialised (they share the arena), as are changes to
+ * its settings and reads of its profile; use one model per thread to run
+ * concurrently.
+ *
+ * Model pointers: every function looks its model up among the live ones
+ * before reading through it, so a model freed already (freed twice, used
+ * after acnn_model_free) or a pointer that never was a model is refused with
+ * ACNN_ERROR_INVALID_ARGUMENT rather than crashing. This is a safety net, not
+ * a licence: once many models have been bound since, a stale pointer may
+ * name a new model at the same address. */
 
 #include <stdint.h>
 
@@ -74,19 +85,34 @@ acnn_status acnn_model_bind(const char *meta, acnn_entry_fn entry, acnn_model **
 /* Loads a shared-library model and binds acnn_model_meta / acnn_model_entry.
  * A path without '/' names a file in the current directory, not a library
  * on the search path. The model's references to this runtime
- * (acnn_context_num_threads, acnn_kernel_begin/end) bind to the loading program, which must export them:
- * link it with CMake's acnnrt-host, or with -Wl,-u,SYM,--export-dynamic-symbol=SYM
- * for each of the three, or with -rdynamic. */
+ * (acnn_context_num_threads, acnn_kernel_begin/end) bind to the loading
+ * program, which must export them: link it with CMake's acnnrt-host, or with
+ * -Wl,-u,SYM,--export-dynamic-symbol=SYM for each of the three, or with
+ * -rdynamic.
+ *
+ * Before the dynamic loader maps the file, its structure is checked (glibc's
+ * loader crashes on a truncated or damaged library): a file that is not a
+ * shared library for this machine, is truncated, or has headers, tables or
+ * relocations pointing outside it is ACNN_ERROR_INVALID_MODEL; a file that
+ * cannot be read is ACNN_ERROR_IO. So is a library of another ABI: metadata
+ * of another format version, a missing symbol, or one needing runtime
+ * functions this program does not export. Every message names the file.
+ * Damage inside code or data that the structure does not reveal is not
+ * caught, as with dlopen. */
 acnn_status acnn_model_open(const char *shared_library_path, acnn_model **out);
 
-/* Frees the arena, unloads an opened library.
- * NULL is ignored. */
+/* Frees the arena, unloads an opened library. NULL is ignored, like
+ * free(NULL). A pointer that is not a live model (freed already) is ignored
+ * too, and acnn_last_error() says so. If another thread is running the
+ * model, the free waits for the run to end; calls that start after it are
+ * refused. */
 void acnn_model_free(acnn_model *model);
 
-/* The metadata's `name`, or NULL for a NULL model. */
+/* The metadata's `name`, or NULL (with a message) for a model that is not
+ * live. */
 const char *acnn_model_name(const acnn_model *model);
 
-/* Counts, or -1 (with a message) for a NULL model. */
+/* Counts, or -1 (with a message) for a model that is not live. */
 int32_t acnn_model_num_inputs(const acnn_model *model);
 int32_t acnn_model_num_outputs(const acnn_model *model);
 int32_t acnn_model_num_kernels(const acnn_model *model);
@@ -99,8 +125,11 @@ acnn_status acnn_model_output(const acnn_model *model, int32_t index, const char
                               int32_t *rank, const int64_t **shape);
 
 /* Checks every tensor against the metadata (count, dtype, rank, every
- * extent, non-null data, outputs not overlapping any other tensor), then
- * runs the model. */
+ * extent, non-null data aligned to 4 bytes as f32 data must be, outputs not
+ * overlapping any other tensor; inputs may alias each other), then runs the
+ * model. No more alignment than 4 bytes is assumed of caller tensors. Values
+ * are not checked: NaN and infinities flow through as IEEE arithmetic takes
+ * them. */
 acnn_status acnn_model_run(acnn_model *model, const acnn_tensor *inputs, int32_t num_inputs,
                            acnn_tensor *outputs, int32_t num_outputs);
 
@@ -110,11 +139,13 @@ acnn_status acnn_model_run(acnn_model *model, const acnn_tensor *inputs, int32_t
  * containers count). Generated code forks OpenMP parallel regions of this
  * many threads, whatever OMP_NUM_THREADS says. */
 acnn_status acnn_model_set_num_threads(acnn_model *model, int32_t num_threads);
-/* The thread count runs use now, or -1 (with a message) for a NULL model. */
+/* The thread count runs use now, or -1 (with a message) for a model that is
+ * not live. */
 int32_t acnn_model_num_threads(const acnn_model *model);
 
 /* Profiling: turning it on (again) resets every kernel's counters, which
- * count the runs since; read them between runs. */
+ * count the runs since. A read while another thread runs the model waits
+ * for that run to end. */
 acnn_status acnn_model_enable_profiling(acnn_model *model, int enabled);
 acnn_status acnn_model_profile(const acnn_model *model, int32_t kernel, const char **name,
                                double *total_ms, int64_t *calls);
