@@ -65,7 +65,8 @@ void addSchedulePasses(OpPassManager &pm) {
 }
 
 void addBufferizePasses(OpPassManager &pm) {
-  addPipeline(pm, "one-shot-bufferize{bufferize-function-boundaries "
+  addPipeline(pm, "func.func(acnn-widen-partial-writes),"
+                  "one-shot-bufferize{bufferize-function-boundaries "
                   "function-boundary-type-conversion=identity-layout-map},"
                   "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
                   "func.func(buffer-deallocation-pipeline),canonicalize");

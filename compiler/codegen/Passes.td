@@ -379,4 +379,19 @@ def ApplySchedules : Pass<"acnn-apply-schedules", "mlir::ModuleOp"> {
     "mlir::memref::MemRefDialect", "mlir::bufferization::BufferizationDialect"];
 }
 
+def WidenPartialWrites : Pass<"acnn-widen-partial-writes", "mlir::func::FuncOp"> {
+  let summary = "Give partial vector writes into tensors the tensor's rank";
+  let description = [{
+    Runs just before bufferisation. A `vector.transfer_write` into a static
+    tensor at all-zero indices, without mask, whose vector has fewer dims than
+    the tensor and covers only part of it, becomes a `vector.shape_cast` to
+    leading unit dims and a write of the tensor's rank. One-Shot Bufferize
+    (MLIR 22) compares the tensor's and the vector's shapes from the front,
+    so at lower vector rank it takes such a write for a full overwrite and,
+    when the write goes out of place, allocates its new buffer without
+    copying the values the vector does not cover.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect"];
+}
+
 #endif // ACNN_CODEGEN_PASSES_TD
