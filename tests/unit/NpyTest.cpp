@@ -38,20 +38,25 @@ TEST(Npy, ReadsCommittedPyTorchOutput) {
   acnn_npy_free(&a);
 }
 
-TEST(Npy, ConvertsInt64Data) {
-  // A hand-made v1.0 header (padded to 128 bytes) for int64 [3]: 1, -2, 40.
-  std::string path = tempPath("int64.npy");
-  std::string dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }";
+/// Writes a hand-made v1.0 .npy file: the header (padded to 128 bytes) with
+/// `descr` and `shape` as Python spells them, then `data` as it is.
+void writeNpy(const std::string &path, const std::string &descr, const std::string &shape,
+              const std::string &data) {
+  std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
   dict.append(128 - 10 - dict.size() - 1, ' ');
   dict += '\n';
   std::ofstream f(path, std::ios::binary);
   f.write("\x93NUMPY\x01\x00", 8);
   char len[2] = {char(dict.size() & 0xff), char(dict.size() >> 8)};
   f.write(len, 2);
-  f << dict;
+  f << dict << data;
+}
+
+TEST(Npy, ConvertsInt64Data) {
+  // int64 [3]: 1, -2, 40.
+  std::string path = tempPath("int64.npy");
   int64_t values[3] = {1, -2, 40};
-  f.write(reinterpret_cast<const char *>(values), sizeof values);
-  f.close();
+  writeNpy(path, "<i8", "(3,)", std::string(reinterpret_cast<const char *>(values), sizeof values));
   acnn_npy_array a;
   char err[256];
   ASSERT_EQ(acnn_npy_read(path.c_str(), &a, err, sizeof err), 0) << err;
@@ -92,16 +97,7 @@ TEST(Npy, ShapesBeyondTheFileAreRejectedBeforeAllocating) {
   // multiplied them unchecked and asked malloc for the wrapped size.
   for (const char *shape : {"(2, 2, 7888888888888888888, 4)", "(1000000, 1000000)"}) {
     std::string path = tempPath("huge.npy");
-    std::string dict = std::string("{'descr': '<f4', 'fortran_order': False, 'shape': ") + shape +
-                       ", }";
-    dict.append(128 - 10 - dict.size() - 1, ' ');
-    dict += '\n';
-    std::ofstream f(path, std::ios::binary);
-    f.write("\x93NUMPY\x01\x00", 8);
-    char len[2] = {char(dict.size() & 0xff), char(dict.size() >> 8)};
-    f.write(len, 2);
-    f << dict << "0123456789abcdef";
-    f.close();
+    writeNpy(path, "<f4", shape, "0123456789abcdef");
     acnn_npy_array a;
     char err[256];
     EXPECT_NE(acnn_npy_read(path.c_str(), &a, err, sizeof err), 0) << shape;
