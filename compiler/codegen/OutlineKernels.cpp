@@ -133,15 +133,22 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
   /// of the arena, weights, constants) before it: they become arguments, so
   /// that kernels differing only in where their tensors live are identical.
   void hoistInvariants(const Range &r) {
-    for (Operation *op : r.ops()) {
+    // An operand made in @main's block is made before the range or in it.
+    // Asked of the block's order instead, each query after a move would
+    // renumber the whole block: quadratic in @main's length (100k Relus).
+    SmallVector<Operation *> ops = r.ops();
+    llvm::SmallPtrSet<Operation *, 32> inside(ops.begin(), ops.end());
+    for (Operation *op : ops) {
       if (!copyable(op))
         continue;
       bool invariant = llvm::all_of(op->getOperands(), [&](Value v) {
         Operation *def = v.getDefiningOp();
-        return !def || def->isBeforeInBlock(r.begin);
+        return !def || !inside.contains(def);
       });
-      if (invariant)
+      if (invariant) {
         op->moveBefore(r.begin);
+        inside.erase(op);
+      }
     }
   }
 
@@ -149,6 +156,9 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
   /// before the user.
   void localizeViews(const Range &r) {
     SmallVector<Operation *> ops = r.ops();
+    // A user outside the range (as for hoistInvariants, not asked of the
+    // block's order) comes after it: nothing before uses what it makes.
+    llvm::SmallPtrSet<Operation *, 32> inside(ops.begin(), ops.end());
     // Backwards, so a copied view's operands, made earlier in the range,
     // are looked at after it.
     for (Operation *op : llvm::reverse(ops)) {
@@ -156,7 +166,7 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
         continue;
       for (OpOperand &use : llvm::make_early_inc_range(op->getUses())) {
         Operation *user = op->getBlock()->findAncestorOpInBlock(*use.getOwner());
-        if (!user || !r.end->isBeforeInBlock(user))
+        if (!user || user == r.end || inside.contains(user))
           continue;
         OpBuilder b(user);
         use.set(b.clone(*op)->getResult(cast<OpResult>(use.get()).getResultNumber()));
@@ -178,23 +188,44 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
     // they cannot be passed (strided views of arguments).
     llvm::SetVector<Value> arguments;
     llvm::SetVector<Operation *> recomputed;
-    std::function<bool(Value)> take = [&](Value v) -> bool {
+    // Takes `root` in: as an argument, or recomputed from values taken in
+    // turn, depth first and left to right. Iterative: a chain of views can be
+    // as long as the graph (100k in-place Relus); an op already recomputed
+    // has had its operands taken.
+    SmallVector<std::pair<Operation *, unsigned>> pending; // an op, its next operand
+    auto start = [&](Value v) {
       if (passable(v.getType())) {
         Operation *def = v.getDefiningOp();
         // Small constants are part of the kernel (its tile offsets and
         // bounds); views of the arena at different offsets are not.
         if (def && def->hasTrait<OpTrait::ConstantLike>() && !isa<ShapedType>(v.getType()))
-          return recomputed.insert(def), true;
-        arguments.insert(v);
+          recomputed.insert(def);
+        else
+          arguments.insert(v);
         return true;
       }
       Operation *def = v.getDefiningOp();
       if (!recomputable(def))
         return false;
-      for (Value operand : def->getOperands())
-        if (!take(operand))
-          return false;
-      recomputed.insert(def);
+      if (!recomputed.contains(def))
+        pending.push_back({def, 0});
+      return true;
+    };
+    auto take = [&](Value root) {
+      pending.clear();
+      if (!start(root))
+        return false;
+      while (!pending.empty()) {
+        auto [def, next] = pending.back();
+        if (next == def->getNumOperands()) {
+          recomputed.insert(def);
+          pending.pop_back();
+        } else {
+          ++pending.back().second;
+          if (!start(def->getOperand(next)))
+            return false;
+        }
+      }
       return true;
     };
     bool ok = true;

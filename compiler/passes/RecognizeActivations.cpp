@@ -18,16 +18,29 @@ namespace {
 
 using namespace mlir;
 
-/// The leaves of a product tree rooted at `v`: a mul's operands, recursively
-/// through muls nothing else reads.
-void productFactors(Value v, bool root, SmallVectorImpl<Value> &factors) {
-  auto mul = v.getDefiningOp<MulOp>();
-  if (mul && (root || v.hasOneUse())) {
-    productFactors(mul.getLhs(), false, factors);
-    productFactors(mul.getRhs(), false, factors);
-    return;
+/// The most factors of a product the patterns below look for (0.044715 * x *
+/// x * x).
+constexpr size_t kMaxFactors = 4;
+
+/// The leaves of a product tree rooted at `v`, left to right: a mul's
+/// operands, through muls nothing else reads. False if there are more than
+/// kMaxFactors: no pattern matches such a product, and a chain of 100k muls is
+/// then not walked from each of its muls (quadratic, and deep).
+bool productFactors(Value v, SmallVectorImpl<Value> &factors) {
+  // Each pending value is at least one factor.
+  SmallVector<Value> pending = {v};
+  while (!pending.empty()) {
+    Value f = pending.pop_back_val();
+    auto mul = f.getDefiningOp<MulOp>();
+    if (mul && (f == v || f.hasOneUse())) {
+      pending.append({mul.getRhs(), mul.getLhs()});
+      if (factors.size() + pending.size() > kMaxFactors)
+        return false;
+      continue;
+    }
+    factors.push_back(f);
   }
-  factors.push_back(v);
+  return true;
 }
 
 /// x / sqrt(2) or x * (1 / sqrt(2)), as erf's argument: returns x.
@@ -65,7 +78,8 @@ Value cubicSource(Value v) {
   for (auto [x, term] : {std::pair(add.getLhs(), add.getRhs()),
                          std::pair(add.getRhs(), add.getLhs())}) {
     SmallVector<Value> factors;
-    productFactors(term, /*root=*/true, factors);
+    if (!productFactors(term, factors))
+      continue;
     auto coefficient = llvm::find_if(factors, [](Value f) { return isScalar(f, 0.044715, 1e-4); });
     if (coefficient == factors.end())
       continue;
@@ -91,8 +105,7 @@ Value onePlusTanhSource(Value v) {
     if (!isScalar(one, 1.0) || !tanh)
       continue;
     SmallVector<Value> factors;
-    productFactors(tanh.getInput(), /*root=*/true, factors);
-    if (factors.size() != 2)
+    if (!productFactors(tanh.getInput(), factors) || factors.size() != 2)
       continue;
     for (int i = 0; i < 2; ++i)
       if (isScalar(factors[i], std::sqrt(2.0 / M_PI), 1e-4))
@@ -108,8 +121,7 @@ struct RecognizeGelu : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MulOp mul, PatternRewriter &rw) const override {
     SmallVector<Value> factors;
-    productFactors(mul, /*root=*/true, factors);
-    if (factors.size() != 3)
+    if (!productFactors(mul, factors) || factors.size() != 3)
       return rw.notifyMatchFailure(mul, "not a product of three factors");
     Value half, phiTerm, x, source;
     bool approximate = false;
@@ -150,6 +162,9 @@ struct RecognizeSilu : OpRewritePattern<MulOp> {
   }
 };
 
+/// The most scalings RecognizeHardSwish looks through.
+constexpr int kMaxScalings = 8;
+
 /// x * g(x), with g any spelling of PyTorch's hard sigmoid clamp(x / 6 +
 /// 1/2, 0, 1) (HardSigmoid, Clip(x + 3, 0, 6) / 6, relu6(x + 3) * (1/6), the
 /// scaling before or after the product) → hard_swish(x).
@@ -158,10 +173,13 @@ struct RecognizeHardSwish : RewritePattern {
   LogicalResult matchAndRewrite(Operation *root, PatternRewriter &rw) const override {
     if (!isa<MulOp, DivOp>(root))
       return failure();
-    // Scalings applied after the product: x * g(x) * k.
+    // Scalings applied after the product: x * g(x) * k. Exporters write one;
+    // a chain of 100k scalings is not walked from each of its ops.
     double k = 1;
     Operation *product = root;
-    while (isa<MulOp, DivOp>(product)) {
+    for (int scalings = 0; isa<MulOp, DivOp>(product); ++scalings) {
+      if (scalings > kMaxScalings)
+        return failure();
       Value lhs = product->getOperand(0), rhs = product->getOperand(1);
       std::optional<double> c = scalarConstant(rhs);
       if (!c && isa<MulOp>(product))

@@ -5,6 +5,7 @@
 #include "dialects/acnn/ShapeUtils.h"
 
 #include "mlir/Dialect/Traits.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace acnn;
@@ -23,17 +24,21 @@ LogicalResult fail(std::optional<Location> loc, StringRef op, const Twine &why) 
   return emitOptionalError(loc, "'acnn.", op, "' ", why);
 }
 
-// Output extent of a sliding window, as ONNX and PyTorch define it.
+// Output extent of a sliding window, as ONNX and PyTorch define it; nullopt
+// if the window does not fit or its attributes overflow int64.
 std::optional<int64_t> windowExtent(int64_t in, int64_t kernel, int64_t stride,
                                     int64_t padBegin, int64_t padEnd,
                                     int64_t dilation, bool ceilMode) {
-  int64_t span = dilation * (kernel - 1) + 1;
-  int64_t room = in + padBegin + padEnd - span;
-  if (stride <= 0 || kernel <= 0 || dilation <= 0 || room < 0)
+  if (stride <= 0 || kernel <= 0 || dilation <= 0)
     return std::nullopt;
-  int64_t out = (ceilMode ? (room + stride - 1) / stride : room / stride) + 1;
+  int64_t span, padded, room, start, lastStart;
+  if (llvm::MulOverflow(dilation, kernel - 1, span) || llvm::AddOverflow(span, int64_t(1), span) ||
+      llvm::AddOverflow(in, padBegin, start) || llvm::AddOverflow(start, padEnd, padded) ||
+      llvm::SubOverflow(padded, span, room) || room < 0)
+    return std::nullopt;
+  int64_t out = room / stride + (ceilMode && room % stride ? 1 : 0) + 1;
   // With ceil_mode the last window must still start inside input or left pad.
-  if (ceilMode && (out - 1) * stride >= in + padBegin)
+  if (ceilMode && (llvm::MulOverflow(out - 1, stride, lastStart) || lastStart >= start))
     --out;
   return out;
 }
@@ -338,7 +343,8 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location
   for (int64_t s : adaptor.getSizes()) {
     if (s < 0)
       return fail(loc, "split", "sizes must be non-negative");
-    total += s;
+    if (llvm::AddOverflow(total, s, total))
+      return fail(loc, "split", "sizes overflow int64");
   }
   if (total != in[*axis])
     return fail(loc, "split", "sizes add up to " + Twine(total) + " but axis " +
@@ -439,7 +445,9 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> 
     return fail(loc, "pad", "pads must be non-negative");
   SmallVector<int64_t> shape(in.begin(), in.end());
   for (size_t i = 0; i < in.size(); ++i)
-    shape[i] += pads[i] + pads[i + in.size()];
+    if (llvm::AddOverflow(shape[i], pads[i], shape[i]) ||
+        llvm::AddOverflow(shape[i], pads[i + in.size()], shape[i]))
+      return fail(loc, "pad", "pads " + formatShape(pads) + " overflow int64 on axis " + Twine(i));
   out.push_back(tensorOf(shape, ctx));
   return success();
 }

@@ -1,6 +1,7 @@
 #include "dialects/acnn/ShapeUtils.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace acnn {
 
@@ -19,6 +20,31 @@ int64_t product(llvm::ArrayRef<int64_t> shape) {
   return n;
 }
 
+std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> shape) {
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return std::nullopt;
+  // No elements, however long the other dims.
+  if (llvm::is_contained(shape, 0))
+    return 0;
+  int64_t n = 1;
+  for (int64_t d : shape)
+    if (llvm::MulOverflow(n, d, n))
+      return std::nullopt;
+  return n;
+}
+
+std::optional<std::string> oversizeReason(llvm::ArrayRef<int64_t> shape) {
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return std::nullopt;
+  std::optional<int64_t> n = checkedProduct(shape);
+  if (!n)
+    return "shape " + formatShape(shape) + " has more elements than an int64 can count";
+  if (*n > kMaxTensorElements)
+    return "shape " + formatShape(shape) + " has " + std::to_string(*n) +
+           " elements, more than the 2^31 (8 GiB of f32) acnn allows in one tensor";
+  return std::nullopt;
+}
+
 bool isPermutation(llvm::ArrayRef<int64_t> perm, int64_t rank) {
   if (int64_t(perm.size()) != rank)
     return false;
@@ -35,12 +61,16 @@ std::optional<int64_t> sliceExtent(int64_t extent, int64_t start, int64_t end, i
   if (step > 0) {
     if (start < 0 || start > extent || end < 0 || end > extent)
       return std::nullopt;
-    return end > start ? (end - start + step - 1) / step : 0;
+    // Rounded up without adding step, which may be near INT64_MAX.
+    return end > start ? (end - start - 1) / step + 1 : 0;
   }
   if (step < 0) {
     if (start < -1 || start >= extent || end < -1 || end >= extent)
       return std::nullopt;
-    return start > end ? (start - end - step - 1) / -step : 0;
+    // -INT64_MIN overflows; a step that long takes one element.
+    if (start > end)
+      return step == INT64_MIN ? 1 : (start - end - 1) / -step + 1;
+    return 0;
   }
   return std::nullopt;
 }

@@ -18,6 +18,21 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 /// Number of elements of a static shape.
 int64_t product(llvm::ArrayRef<int64_t> shape);
 
+/// The most elements one tensor of a model may have: 2^31 f32 values are
+/// 8 GiB, beyond any image model's activations (a 64-channel 1024x2048
+/// feature map has 2^27). A larger tensor is a malformed model, and would
+/// otherwise be allocated by the interpreter or the compiled model's arena.
+inline constexpr int64_t kMaxTensorElements = int64_t(1) << 31;
+
+/// Number of elements of a static shape, or nullopt if it overflows int64
+/// (a dimension is negative or dynamic: nullopt too).
+std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> shape);
+
+/// Why a tensor of static `shape` is too large for acnn ("shape [...] has N
+/// elements, more than ..."), or nullopt if it is not. Dynamic dimensions are
+/// not this check's concern: nullopt.
+std::optional<std::string> oversizeReason(llvm::ArrayRef<int64_t> shape);
+
 /// True if `perm` holds each of 0..rank-1 exactly once.
 bool isPermutation(llvm::ArrayRef<int64_t> perm, int64_t rank);
 

@@ -182,7 +182,7 @@ llvm::Error NodeContext::emitKnown(unsigned i, Expected<KnownTensor> t) {
 
 Expected<Value> NodeContext::reshape(Value v, llvm::ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(v.getType());
-  if (product(type.getShape()) != product(shape))
+  if (checkedProduct(shape) != product(type.getShape()))
     return fail("cannot reshape " + formatShape(type.getShape()) + " to " + formatShape(shape));
   Expected<ReshapeOp> op = create<ReshapeOp>(type.clone(shape), v);
   if (!op)

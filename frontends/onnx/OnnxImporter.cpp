@@ -148,6 +148,8 @@ private:
       Expected<SmallVector<int64_t>> shape = inputShape(in.name(), type, options);
       if (!shape)
         return shape.takeError();
+      if (std::optional<std::string> why = oversizeReason(*shape))
+        return error("input '" + in.name() + "': " + *why);
       state.values[in.name()].value = state.graph.addInput(in.name(), *shape);
     }
     for (const auto &entry : options.inputShapes)

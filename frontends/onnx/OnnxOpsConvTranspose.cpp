@@ -81,6 +81,12 @@ Expected<Transposed> transposedOf(NodeContext &ctx) {
         t.pads[i + 2] < 0)
       return ctx.fail("strides and dilations must be positive, pads and output_padding not "
                       "negative");
+    // Bounded like a tensor's extent, the sums of products of them below
+    // cannot overflow int64.
+    if (llvm::any_of(std::initializer_list<int64_t>{t.strides[i], t.dilations[i],
+                                                    t.outputPadding[i], t.pads[i], t.pads[i + 2]},
+                     [](int64_t v) { return v > kMaxTensorElements; }))
+      return ctx.fail("strides, dilations, pads and output_padding must be at most 2^31");
     int64_t full = t.strides[i] * (in[2 + i] - 1) + t.outputPadding[i] +
                    (t.kernel[i] - 1) * t.dilations[i] + 1;
     // output_shape (its last two values: some exporters write N and C too)
@@ -91,6 +97,9 @@ Expected<Transposed> transposedOf(NodeContext &ctx) {
       out = (*outputShape)[outputShape->size() - 2 + i];
     else if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER")
       out = in[2 + i] * t.strides[i];
+    if (outputShape->size() >= 2 && (*out <= 0 || *out > kMaxTensorElements))
+      return ctx.fail("output_shape " + formatShape(*outputShape) +
+                      " must hold extents from 1 to 2^31");
     if (*autoPad == "VALID") {
       t.pads[i] = t.pads[i + 2] = 0;
     } else if (out) {

@@ -7,6 +7,7 @@
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <sstream>
@@ -95,10 +96,10 @@ llvm::Error reshape(NodeContext &ctx) {
   }
   if (inferred) {
     out[*inferred] = 1;
-    int64_t rest = product(out);
-    if (rest == 0 || product(in) % rest != 0)
+    std::optional<int64_t> rest = checkedProduct(out);
+    if (!rest || *rest == 0 || product(in) % *rest != 0)
       return ctx.fail("cannot reshape " + formatShape(in) + " to " + formatShape(*target));
-    out[*inferred] = product(in) / rest;
+    out[*inferred] = product(in) / *rest;
   }
   return reshapeTo(ctx, out);
 }
@@ -180,7 +181,11 @@ Expected<int64_t> blockSizeOf(NodeContext &ctx) {
   ArrayRef<int64_t> in = ctx.shape(0);
   if (in.size() != 4)
     return ctx.fail("input must be NCHW (rank 4), got rank " + llvm::Twine(in.size()));
-  return ctx.attrPositiveInt("blocksize");
+  Expected<int64_t> b = ctx.attrPositiveInt("blocksize");
+  // Bounded like an extent, its square cannot overflow (and wrap to 0).
+  if (b && *b > kMaxTensorElements)
+    return ctx.fail("blocksize " + llvm::Twine(*b) + " is more than 2^31");
+  return b;
 }
 
 llvm::Error depthToSpace(NodeContext &ctx) {
@@ -382,7 +387,10 @@ llvm::Error tile(NodeContext &ctx) {
   for (size_t i = 0; i < in.size(); ++i) {
     spread.append({1, in[i]});
     expanded.append({(*repeats)[i], in[i]});
-    out.push_back((*repeats)[i] * in[i]);
+    out.push_back(0);
+    if (llvm::MulOverflow((*repeats)[i], in[i], out.back()))
+      return ctx.fail("repeats " + formatShape(*repeats) + " of " + formatShape(in) +
+                      " overflow int64");
   }
   if (const KnownTensor *t = ctx.known(0)) {
     Expected<KnownTensor> e = t->reshaped(spread);
@@ -479,6 +487,10 @@ llvm::Error pad(NodeContext &ctx) {
   if (pads->size() != 2 * axes.size())
     return ctx.fail(llvm::Twine(pads->size()) + " pads for " + llvm::Twine(axes.size()) +
                     " axes; expected twice as many");
+  // Bounded like an extent, an axis's padded extent cannot overflow int64.
+  if (llvm::any_of(*pads,
+                   [](int64_t p) { return p < -kMaxTensorElements || p > kMaxTensorElements; }))
+    return ctx.fail("pads " + formatShape(*pads) + " reach past 2^31");
   SmallVector<int64_t> grow(2 * rank, 0), starts(rank, 0), ends(in), steps(rank, 1);
   bool crops = false;
   for (size_t k = 0; k < axes.size(); ++k) {

@@ -43,6 +43,11 @@ Expected<Window> windowOf(NodeContext &ctx, ArrayRef<int64_t> kernel) {
     return ctx.fail("strides and dilations need 2 values and pads 4");
   if (llvm::any_of(*strides, [](int64_t s) { return s <= 0; }))
     return ctx.fail("strides must be positive");
+  // Bounded like an extent, the window arithmetic cannot overflow int64.
+  auto tooLarge = [](int64_t v) { return v > kMaxTensorElements; };
+  if (llvm::any_of(kernel, tooLarge) || llvm::any_of(*strides, tooLarge) ||
+      llvm::any_of(*dilations, tooLarge) || llvm::any_of(*pads, tooLarge))
+    return ctx.fail("kernel_shape, strides, dilations and pads must be at most 2^31");
   w.strides = *strides;
   w.dilations = *dilations;
   w.pads = *pads;

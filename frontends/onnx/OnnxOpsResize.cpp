@@ -150,10 +150,14 @@ llvm::Error resizeTo(NodeContext &ctx, ArrayRef<int64_t> sizes, ArrayRef<double>
   ArrayRef<int64_t> in = ctx.shape(0);
   OpChain chain(ctx);
   Value y = ctx.value(0);
-  for (size_t axis = 0; axis < in.size(); ++axis) {
+  for (size_t axis = 0; axis < in.size(); ++axis)
     if (sizes[axis] <= 0)
       return ctx.fail("output size " + llvm::Twine(sizes[axis]) + " of axis " + llvm::Twine(axis) +
                       " is not positive");
+  // Before any axis's index table is built: each is as long as its axis.
+  if (std::optional<std::string> why = oversizeReason(sizes))
+    return ctx.fail("output " + *why);
+  for (size_t axis = 0; axis < in.size(); ++axis) {
     if (sizes[axis] == in[axis] && scales[axis] == 1.0)
       continue;
     y = resizeAxis(ctx, chain, y, axis, in[axis], sizes[axis], scales[axis], how);
@@ -209,8 +213,14 @@ llvm::Error resizeWithScales(NodeContext &ctx, ArrayRef<float> given, ArrayRef<i
   ArrayRef<int64_t> in = ctx.shape(0);
   SmallVector<int64_t> sizes;
   // In f32, as ONNX Runtime computes it: 10 * 0.7f is 7 there, 6.99.. in double.
-  for (size_t a = 0; a < in.size(); ++a)
-    sizes.push_back(int64_t(std::floor(float(in[a]) * float((*scales)[a]))));
+  for (size_t a = 0; a < in.size(); ++a) {
+    float size = std::floor(float(in[a]) * float((*scales)[a]));
+    // Checked before the conversion, which would be undefined past int64.
+    if (!(size <= float(kMaxTensorElements)))
+      return ctx.fail("scales make axis " + llvm::Twine(a) +
+                      " longer than the 2^31 elements acnn allows in one tensor");
+    sizes.push_back(int64_t(size));
+  }
   return resizeTo(ctx, sizes, *scales, how);
 }
 

@@ -136,6 +136,9 @@ llvm::Expected<KnownTensor> decodeTensor(const onnx::TensorProto &t) {
   for (int64_t d : shape)
     if (d < 0)
       return fail("negative dimension in " + formatShape(shape));
+  // Before the payload is read, so a count that wraps cannot match it.
+  if (std::optional<std::string> why = oversizeReason(shape))
+    return fail(*why);
   if (t.data_location() == TP::EXTERNAL)
     return fail("data in an external file was not loaded (loadExternalData)");
 

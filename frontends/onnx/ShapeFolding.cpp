@@ -70,6 +70,16 @@ Expected<SmallVector<int64_t>> broadcastShape(ArrayRef<int64_t> a, ArrayRef<int6
   return shape;
 }
 
+// A result larger than its operands (a broadcast, a gather) is refused
+// before it is built.
+llvm::Error checkResultSize(ArrayRef<int64_t> shape) {
+  std::optional<int64_t> n = checkedProduct(shape);
+  if (!n || *n > kMaxKnownElements)
+    return error("a result of shape " + formatShape(shape) +
+                 " is too large to evaluate at import (more than 2^27 elements)");
+  return llvm::Error::success();
+}
+
 } // namespace
 
 KnownTensor KnownTensor::ofInts(ArrayRef<int64_t> shape, std::vector<int64_t> data) {
@@ -100,7 +110,7 @@ KnownTensor KnownTensor::asFloats() const {
 }
 
 Expected<KnownTensor> KnownTensor::reshaped(ArrayRef<int64_t> newShape) const {
-  if (product(newShape) != int64_t(size()))
+  if (checkedProduct(newShape) != int64_t(size()))
     return error("cannot reshape " + formatShape(shape) + " to " + formatShape(newShape));
   KnownTensor t = *this;
   t.shape.assign(newShape.begin(), newShape.end());
@@ -194,6 +204,8 @@ Expected<KnownTensor> gatherKnown(const KnownTensor &t, const KnownTensor &indic
   SmallVector<int64_t> shape(in.take_front(*a));
   llvm::append_range(shape, indices.shape);
   llvm::append_range(shape, in.drop_front(*a + 1));
+  if (llvm::Error e = checkResultSize(shape))
+    return std::move(e);
   // Result = [outer, indices..., inner]; each index picks an [inner] block.
   int64_t outer = product(in.take_front(*a)), inner = product(in.drop_front(*a + 1));
   SmallVector<int64_t> source;
@@ -222,6 +234,8 @@ Expected<KnownTensor> binaryKnown(const KnownTensor &a, const KnownTensor &b, In
   Expected<SmallVector<int64_t>> shape = broadcastShape(a.shape, b.shape);
   if (!shape)
     return shape.takeError();
+  if (llvm::Error e = checkResultSize(*shape))
+    return std::move(e);
   SmallVector<int64_t> sa = broadcastSources(a.shape, *shape);
   SmallVector<int64_t> sb = broadcastSources(b.shape, *shape);
   if (a.isFloat || b.isFloat) {
@@ -265,6 +279,8 @@ Expected<KnownTensor> whereKnown(const KnownTensor &cond, const KnownTensor &a,
   Expected<SmallVector<int64_t>> shape = broadcastShape(cond.shape, *ab);
   if (!shape)
     return shape.takeError();
+  if (llvm::Error e = checkResultSize(*shape))
+    return std::move(e);
   SmallVector<int64_t> sc = broadcastSources(cond.shape, *shape);
   SmallVector<int64_t> sa = broadcastSources(a.shape, *shape);
   SmallVector<int64_t> sb = broadcastSources(b.shape, *shape);

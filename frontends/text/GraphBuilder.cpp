@@ -75,6 +75,14 @@ llvm::Error GraphBuilder::inferResultTypes(
   return llvm::Error::success();
 }
 
+llvm::Error GraphBuilder::checkResultSizes(TypeRange types) {
+  for (Type type : types)
+    if (auto tensor = dyn_cast<RankedTensorType>(type))
+      if (std::optional<std::string> why = oversizeReason(tensor.getShape()))
+        return llvm::createStringError("result " + *why);
+  return llvm::Error::success();
+}
+
 llvm::Expected<OwningOpRef<ModuleOp>> GraphBuilder::finish() {
   if (outputs.empty())
     return llvm::createStringError("model '%s' has no outputs",

@@ -53,7 +53,8 @@ public:
   /// Creates OpT from the arguments its ODS `create` takes (no result types).
   /// For ops that infer their result type, inference runs first, so a shape
   /// mismatch is an error carrying the op's diagnostic instead of the abort
-  /// the generated `create` gives.
+  /// the generated `create` gives. A result larger than kMaxTensorElements is
+  /// an error too.
   template <typename OpT, typename... Args>
   llvm::Expected<OpT> tryCreate(mlir::Location loc, Args &&...args) {
     if constexpr (OpT::template hasTrait<mlir::InferTypeOpInterface::Trait>()) {
@@ -66,9 +67,16 @@ public:
                                          state.getRawProperties(), state.regions, types);
           }))
         return std::move(e);
+      if (llvm::Error e = checkResultSizes(state.types))
+        return std::move(e);
       return llvm::cast<OpT>(b.create(state));
     } else {
-      return OpT::create(b, loc, std::forward<Args>(args)...);
+      OpT op = OpT::create(b, loc, std::forward<Args>(args)...);
+      if (llvm::Error e = checkResultSizes(op->getResultTypes())) {
+        op->erase();
+        return std::move(e);
+      }
+      return op;
     }
   }
 
@@ -78,6 +86,9 @@ public:
   /// Closes the entry function (its type is set from inputs and outputs) and
   /// verifies the module. The builder must not be used afterwards.
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> finish();
+
+  /// An error if a type of `types` is a tensor larger than kMaxTensorElements.
+  static llvm::Error checkResultSizes(mlir::TypeRange types);
 
 private:
   /// Runs `infer` capturing its diagnostics; on success sets `state`'s types.

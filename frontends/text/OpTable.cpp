@@ -260,6 +260,10 @@ FailureOr<Operation *> createOp(OpCall &call) {
   FirstError diag(call.builder.getContext());
   if (failed(verify(*op)))
     return call.fail(call.pos, diag.str());
+  for (Type type : (*op)->getResultTypes())
+    if (auto tensor = dyn_cast<RankedTensorType>(type))
+      if (std::optional<std::string> why = oversizeReason(tensor.getShape()))
+        return call.fail(call.pos, call.op + ": result " + *why);
   return op;
 }
 

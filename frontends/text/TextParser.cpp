@@ -22,9 +22,6 @@ using text::SourcePos;
 using text::Token;
 using text::TokenKind;
 
-// Bounds a declared tensor, so a typo cannot ask for terabytes of weights.
-constexpr int64_t kMaxElements = int64_t(1) << 31;
-
 class Parser {
 public:
   Parser(MLIRContext &ctx, llvm::StringRef source, llvm::StringRef bufferName,
@@ -429,7 +426,8 @@ FailureOr<llvm::SmallVector<int64_t>> Parser::parseIntList(bool positive) {
   return list;
 }
 
-// [EXTENT, ...] of a tensor small enough to materialise.
+// [EXTENT, ...] of a tensor small enough to materialise: a typo cannot ask
+// for terabytes of weights.
 FailureOr<llvm::SmallVector<int64_t>> Parser::parseShape() {
   SourcePos pos = cur().pos;
   FailureOr<llvm::SmallVector<int64_t>> shape = parseIntList(/*positive=*/true);
@@ -437,7 +435,7 @@ FailureOr<llvm::SmallVector<int64_t>> Parser::parseShape() {
     return failure();
   int64_t elements = 1;
   for (int64_t d : *shape)
-    if (llvm::MulOverflow(elements, d, elements) || elements > kMaxElements)
+    if (llvm::MulOverflow(elements, d, elements) || elements > kMaxTensorElements)
       return fail(pos, "a tensor of shape " + formatShape(*shape) + " has more than 2^31 elements");
   return shape;
 }

@@ -135,6 +135,185 @@ TEST_F(OnnxImporterTest, UndefinedGraphOutputIsAnError) {
   EXPECT_NE(error.find("graph output 'nope'"), std::string::npos) << error;
 }
 
+// Resource limits: a tensor over kMaxTensorElements, a shape whose element
+// count overflows int64, attributes that would overflow the shape arithmetic,
+// and a graph 100k nodes deep.
+
+/// An initializer of `type` with `dims` and raw `bytes`, built by hand:
+/// Model::weight would count the elements.
+onnx::TensorProto &rawWeight(Model &m, const std::string &name, int32_t type, const Ints &dims,
+                             const std::string &bytes) {
+  onnx::TensorProto *t = m.proto.mutable_graph()->add_initializer();
+  t->set_name(name);
+  t->set_data_type(type);
+  for (int64_t d : dims)
+    t->add_dims(d);
+  t->set_raw_data(bytes);
+  return *t;
+}
+
+std::string int64Bytes(const Ints &v) {
+  return std::string(reinterpret_cast<const char *>(v.data()), v.size() * sizeof(int64_t));
+}
+
+TEST_F(OnnxImporterTest, InputOverTheSizeLimitIsAnError) {
+  Model m;
+  m.input("x", {1000000, 1000000}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("input 'x': shape [1000000, 1000000] has 1000000000000 elements, more "
+                       "than the 2^31 (8 GiB of f32) acnn allows in one tensor"),
+            std::string::npos)
+      << error;
+  // A shape pinned on the command line is checked too.
+  Model symbolic;
+  symbolic.input("x", {-1, 65536, 65536}).output("y");
+  symbolic.node("Relu", {"x"}, {"y"}, "r");
+  OnnxImportOptions options;
+  options.inputShapes["x"] = {2, 65536, 65536};
+  auto module = import(symbolic, options);
+  ASSERT_FALSE(bool(module));
+  error = llvm::toString(module.takeError());
+  EXPECT_NE(error.find("input 'x': shape [2, 65536, 65536] has 8589934592 elements"),
+            std::string::npos)
+      << error;
+}
+
+TEST_F(OnnxImporterTest, InputShapeOverflowingInt64IsAnError) {
+  Model m;
+  m.input("x", {int64_t(1) << 62, 4}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("input 'x': shape [4611686018427387904, 4] has more elements than an "
+                       "int64 can count"),
+            std::string::npos)
+      << error;
+}
+
+TEST_F(OnnxImporterTest, ResultOverTheSizeLimitNamesTheNode) {
+  Model m;
+  m.input("x", {1, 1}).ints("shape", {1000000, 1000000}).output("y");
+  m.node("Expand", {"x", "shape"}, {"y"}, "e");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'e' (Expand): result shape [1000000, 1000000] has 1000000000000 "
+                       "elements, more than the 2^31"),
+            std::string::npos)
+      << error;
+}
+
+// (2^62 + 1) * 4 wraps to 4: a count that wraps must not pass for the right one.
+TEST_F(OnnxImporterTest, ShapeWhoseCountWrapsIsAnError) {
+  const int64_t big = (int64_t(1) << 62) + 1;
+  Model reshape;
+  reshape.input("x", {1, 4}).ints("shape", {big, 4}).output("y");
+  reshape.node("Reshape", {"x", "shape"}, {"y"}, "rs");
+  std::string error = importError(reshape);
+  EXPECT_NE(error.find("node 'rs' (Reshape): cannot reshape [1, 4] to [4611686018427387905, 4]"),
+            std::string::npos)
+      << error;
+  Model inferred;
+  inferred.input("x", {1, 4}).ints("shape", {big, 4, -1}).output("y");
+  inferred.node("Reshape", {"x", "shape"}, {"y"}, "rs");
+  error = importError(inferred);
+  EXPECT_NE(error.find("node 'rs' (Reshape): cannot reshape"), std::string::npos) << error;
+  Model weight;
+  weight.input("x", {1, 4}).output("y");
+  rawWeight(weight, "w", onnx::TensorProto::FLOAT, {big, 4}, std::string(16, '\0'));
+  weight.node("Add", {"x", "w"}, {"y"}, "add");
+  error = importError(weight);
+  EXPECT_NE(error.find("tensor 'w': shape [4611686018427387905, 4] has more elements than an "
+                       "int64 can count"),
+            std::string::npos)
+      << error;
+}
+
+TEST_F(OnnxImporterTest, AttributesThatWouldOverflowAreErrors) {
+  Model tile;
+  tile.input("x", {1, 4}).ints("repeats", {1, int64_t(1) << 62}).output("y");
+  tile.node("Tile", {"x", "repeats"}, {"y"}, "t");
+  std::string error = importError(tile);
+  EXPECT_NE(error.find("node 't' (Tile): repeats [1, 4611686018427387904] of [1, 4] overflow "
+                       "int64"),
+            std::string::npos)
+      << error;
+  // A blocksize whose square wraps to 0 once divided the channels by it.
+  Model d2s;
+  d2s.input("x", {1, 8, 4, 4}).output("y");
+  intAttr(d2s.node("DepthToSpace", {"x"}, {"y"}, "d2s"), "blocksize", int64_t(1) << 32);
+  error = importError(d2s);
+  EXPECT_NE(error.find("node 'd2s' (DepthToSpace): blocksize 4294967296 is more than 2^31"),
+            std::string::npos)
+      << error;
+  Model pool;
+  pool.input("x", {1, 1, 4, 4}).output("y");
+  onnx::NodeProto &p = pool.node("MaxPool", {"x"}, {"y"}, "pool");
+  intsAttr(p, "kernel_shape", {2, 2});
+  intsAttr(p, "pads", {0, 0, INT64_MAX, 0});
+  error = importError(pool);
+  EXPECT_NE(error.find("node 'pool' (MaxPool): kernel_shape, strides, dilations and pads must be "
+                       "at most 2^31"),
+            std::string::npos)
+      << error;
+  Model pad;
+  pad.input("x", {1, 4}).ints("pads", {0, 0, 0, INT64_MAX}).output("y");
+  pad.node("Pad", {"x", "pads"}, {"y"}, "pad");
+  error = importError(pad);
+  EXPECT_NE(error.find("node 'pad' (Pad): pads [0, 0, 0, 9223372036854775807] reach past 2^31"),
+            std::string::npos)
+      << error;
+  Model resize;
+  resize.input("x", {1, 1, 2, 2}).output("y");
+  onnx::TensorProto &scales = rawWeight(resize, "scales", onnx::TensorProto::FLOAT, {4}, "");
+  for (float f : {1.0f, 1.0f, 1e30f, 1.0f})
+    scales.add_float_data(f);
+  scales.clear_raw_data();
+  resize.node("Resize", {"x", "", "scales"}, {"y"}, "up");
+  error = importError(resize);
+  EXPECT_NE(error.find("node 'up' (Resize): scales make axis 2 longer than the 2^31"),
+            std::string::npos)
+      << error;
+}
+
+// Shape arithmetic evaluated at import makes no result past kMaxKnownElements.
+TEST_F(OnnxImporterTest, KnownBroadcastOverTheLimitIsAnError) {
+  Model m;
+  m.input("x", {1, 1}).output("y");
+  rawWeight(m, "a", onnx::TensorProto::INT64, {20000, 1}, int64Bytes(Ints(20000, 1)));
+  rawWeight(m, "b", onnx::TensorProto::INT64, {1, 20000}, int64Bytes(Ints(20000, 1)));
+  m.node("Add", {"a", "b"}, {"s"}, "sum");
+  m.node("Reshape", {"x", "s"}, {"y"}, "rs");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'sum' (Add): a result of shape [20000, 20000] is too large to "
+                       "evaluate at import"),
+            std::string::npos)
+      << error;
+}
+
+// A step near INT64_MAX once overflowed the slice's extent.
+TEST_F(OnnxImporterTest, SliceWithAHugeStepTakesOneElement) {
+  Model m;
+  m.input("x", {1, 8}).output("y");
+  m.ints("starts", {0}).ints("ends", {8}).ints("axes", {1}).ints("steps", {INT64_MAX});
+  m.node("Slice", {"x", "starts", "ends", "axes", "steps"}, {"y"}, "s");
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(shapeOf(first<SliceOp>(**module).getResult()), ArrayRef<int64_t>({1, 1}));
+}
+
+// Each node is converted in turn and nothing recurses along the graph: a
+// chain 100k nodes deep imports, with neither a stack overflow nor quadratic
+// time.
+TEST_F(OnnxImporterTest, GraphOneHundredThousandNodesDeepImports) {
+  const int n = 100000;
+  Model m;
+  m.input("t0", {1, 4}).output("t" + std::to_string(n));
+  for (int i = 0; i < n; ++i)
+    m.node("Relu", {"t" + std::to_string(i)}, {"t" + std::to_string(i + 1)});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(histogram(**module)["acnn.relu"], n);
+}
+
 // The models tests/models/generate.py exports from PyTorch.
 
 } // namespace
