@@ -209,7 +209,7 @@ LogicalResult scheduleKernel(func::FuncOp func, int64_t kernel, const Schedule &
       for (StringRef attr : {kKernelAttr, kGroupBodyAttr, kGroupStartAttr})
         if (op->hasAttr(attr))
           op->setAttr(attr, IntegerAttr::get(IntegerType::get(ctx, 64), tag));
-      for (StringRef attr : {kScheduleAttr, kKernelEntryAttr, kKernelKeyAttr})
+      for (StringRef attr : {kScheduleAttr, kKernelEntryAttr, kKernelKeyAttr, kScheduleSourceAttr})
         op->removeAttr(attr);
     });
   };
@@ -377,7 +377,7 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
                                     "accumulator every iteration (not hoisted)";
     func.walk([](Operation *op) {
       for (StringRef name : {kKernelAttr, kGroupEpilogueAttr, kGroupBodyAttr, kGroupStartAttr,
-                             kScheduleAttr, kKernelEntryAttr, kKernelKeyAttr})
+                             kScheduleAttr, kKernelEntryAttr, kKernelKeyAttr, kScheduleSourceAttr})
         op->removeAttr(name);
     });
     return success();

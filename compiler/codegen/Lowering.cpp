@@ -41,7 +41,8 @@ void addToLinalgPasses(OpPassManager &pm) {
                   "acnn-count-kernel-flops,canonicalize,cse");
 }
 
-void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile) {
+void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile,
+                     llvm::StringRef tuningDatabase) {
   // Element-wise chains merge before the layouts propagate through them;
   // pools join their conv's loop once both are NHWC, a grouped conv's start
   // and epilogue its loop over groups; padded conv inputs are then written
@@ -54,9 +55,10 @@ void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile
   // some of them end in.
   std::string groups = fuse ? ",func.func(acnn-group-epilogues)" : "";
   addPipeline(pm, "func.func(" + layouts + "),canonicalize,cse" + groups);
-  // Not in the text: a path need not be a valid pass option.
+  // Not in the text: paths need not be valid pass options.
   SelectSchedulesOptions select;
   select.schedules = schedulesFile.str();
+  select.tuningDb = tuningDatabase.str();
   pm.addPass(createSelectSchedules(select));
 }
 

@@ -19,9 +19,10 @@ void addToLinalgPasses(mlir::OpPassManager &pm);
 /// Layouts for the schedules (with `fuse`, element-wise chains fused into one
 /// loop nest, channel pools into their conv's loop over rows, epilogues
 /// grouped with their conv or matmul), then the kernels, each with its
-/// #acnn.schedule: the generator's, or the entry of `schedulesFile`.
-void addKernelPasses(mlir::OpPassManager &pm, bool fuse = true,
-                     llvm::StringRef schedulesFile = "");
+/// #acnn.schedule: the entry of `schedulesFile`, else the record of
+/// `tuningDatabase`, else the generator's.
+void addKernelPasses(mlir::OpPassManager &pm, bool fuse = true, llvm::StringRef schedulesFile = "",
+                     llvm::StringRef tuningDatabase = "");
 /// Each kernel tiled, parallelised and vectorised by its schedule, applied
 /// with the transform interpreter.
 void addSchedulePasses(mlir::OpPassManager &pm);

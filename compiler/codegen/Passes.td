@@ -346,13 +346,21 @@ def SelectSchedules : Pass<"acnn-select-schedules", "mlir::ModuleOp"> {
     else the module's #acnn.target, else a generic AVX2 machine, unless the
     `schedules` file has an entry of that name: then the entry's, checked
     against the kernel's key (a stale entry is an error) and loops. An entry
-    that names no kernel is an error too.
+    that names no kernel is an error too. Without an entry, a record of the
+    `tuning-db` database (TuningDatabase.h) for the kernel's key on the
+    module's #acnn.target (as printed) made by this schedule version gives
+    the schedule, checked against the loops; the records of other targets
+    or versions are ignored, with one warning on the module saying how many
+    kernels they were for. A kernel whose schedule came from the file or the
+    database is tagged `acnn.schedule_source` ("file", "database").
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "avx2, avx512 or sse (default: the module's #acnn.target)">,
     Option<"schedules", "schedules", "std::string", /*default=*/"\"\"",
-           "A schedules file (ScheduleFile.h) whose entries replace the generator's">
+           "A schedules file (ScheduleFile.h) whose entries replace the generator's">,
+    Option<"tuningDb", "tuning-db", "std::string", /*default=*/"\"\"",
+           "A tuning database (TuningDatabase.h) whose records replace the generator's">
   ];
   let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect"];
 }

@@ -37,8 +37,8 @@ struct ScheduleTarget {
   /// A generic target of the ISA an "avx2" / "avx512" / "sse" shorthand (as
   /// pass options take it) names; nullopt for anything else.
   static std::optional<ScheduleTarget> parse(llvm::StringRef text);
-  /// The target a pass option names (a shorthand), else targetOf(op). Fails with a diagnostic at `op`
-  /// on an option that is no shorthand.
+  /// The target a pass option names (a shorthand), else targetOf(op). Fails with a diagnostic at
+  /// `op` on an option that is no shorthand.
   static mlir::FailureOr<ScheduleTarget> of(mlir::Operation *op, llvm::StringRef option);
   std::string str() const;
 };
@@ -117,13 +117,28 @@ ScheduleAttr toAttr(const Schedule &schedule, mlir::MLIRContext *ctx);
 mlir::FailureOr<Schedule> fromAttr(ScheduleAttr attr, mlir::linalg::LinalgOp op,
                                    llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
+/// The choices inside the templates that `acnnc tune` varies
+/// (ScheduleSpace.h); zero takes the template's own rule, which is what the
+/// generator gives every kernel.
+struct TemplateChoices {
+  /// At most this many rows in a register tile (a conv's or window's output
+  /// columns, a matmul's m); the registers and the L1 may allow fewer.
+  int64_t rows = 0;
+  /// Vectors across a register tile's columns, or in an element-wise step
+  /// (a power of two).
+  int64_t vectors = 0;
+  /// The k block of a matmul whose lhs is past L2 (-1: no cache blocks).
+  int64_t matmulKBlock = 0;
+};
+
 /// The schedule of `op` for `target`. Ops with dynamic shapes or of an
 /// unknown kind get a ParallelOnly schedule without parallel dims, i.e. none.
 /// `epilogue`: the element-wise op of its group (acnn-group-epilogues),
 /// computed on each register tile; the constants of its exp / tanh / erf
 /// approximations take registers from the tile.
 Schedule generateSchedule(mlir::linalg::LinalgOp op, const ScheduleTarget &target,
-                          mlir::linalg::LinalgOp epilogue = {});
+                          mlir::linalg::LinalgOp epilogue = {},
+                          const TemplateChoices &choices = {});
 
 /// Whether `op` reads a tensor at indices it computes (tensor.extract: a
 /// resize's taps, a gather), which the vectoriser does not take: such ops get

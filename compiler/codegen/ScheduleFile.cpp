@@ -27,6 +27,34 @@ std::optional<std::string> takeQuoted(StringRef &line) {
 
 } // namespace
 
+StringRef scheduleSourceName(ScheduleSource source) {
+  switch (source) {
+  case ScheduleSource::Generated:
+    return "generated";
+  case ScheduleSource::File:
+    return "file";
+  case ScheduleSource::Database:
+    return "database";
+  }
+  llvm_unreachable("unknown schedule source");
+}
+
+llvm::Expected<ScheduleAttr> parseSchedule(StringRef text, MLIRContext *ctx) {
+  std::string diagnostic;
+  Attribute attr;
+  {
+    ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &d) {
+      diagnostic = d.str();
+      return success();
+    });
+    attr = parseAttribute(text, ctx);
+  }
+  if (auto schedule = dyn_cast_or_null<ScheduleAttr>(attr))
+    return schedule;
+  return llvm::createStringError(attr ? "not an #acnn.schedule"
+                                      : "invalid schedule: " + diagnostic);
+}
+
 llvm::Expected<std::vector<ScheduleEntry>> readScheduleFile(StringRef path, MLIRContext *ctx) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file = llvm::MemoryBuffer::getFile(path);
   if (!file)
@@ -50,22 +78,12 @@ llvm::Expected<std::vector<ScheduleEntry>> readScheduleFile(StringRef path, MLIR
     rest = rest.ltrim();
     if (!key || !rest.consume_front("="))
       return fail("expected \"ENTRY\" \"KEY\" = #acnn.schedule<...>");
-    std::string diagnostic;
-    Attribute attr;
-    {
-      ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &d) {
-        diagnostic = d.str();
-        return success();
-      });
-      attr = parseAttribute(rest.trim(), ctx);
-    }
-    auto schedule = dyn_cast_or_null<ScheduleAttr>(attr);
+    llvm::Expected<ScheduleAttr> schedule = parseSchedule(rest.trim(), ctx);
     if (!schedule)
-      return fail("entry '" + *name + "': " +
-                  (attr ? "not an #acnn.schedule" : "invalid schedule: " + diagnostic));
+      return fail("entry '" + *name + "': " + llvm::toString(schedule.takeError()));
     if (!names.insert(*name).second)
       return fail("entry '" + *name + "' is given twice");
-    entries.push_back({*name, *key, schedule, line});
+    entries.push_back({*name, *key, *schedule, line, ScheduleSource::File});
   }
   return entries;
 }
@@ -76,8 +94,14 @@ std::vector<ScheduleEntry> scheduleEntries(ModuleOp module) {
     auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttr);
     auto name = op->getAttrOfType<StringAttr>(kKernelEntryAttr);
     auto key = op->getAttrOfType<StringAttr>(kKernelKeyAttr);
-    if (schedule && name && key)
-      entries.push_back({name.str(), key.str(), schedule});
+    if (!schedule || !name || !key)
+      return;
+    ScheduleEntry entry{name.str(), key.str(), schedule};
+    if (auto source = op->getAttrOfType<StringAttr>(kScheduleSourceAttr))
+      for (ScheduleSource s : {ScheduleSource::File, ScheduleSource::Database})
+        if (source.getValue() == scheduleSourceName(s))
+          entry.source = s;
+    entries.push_back(std::move(entry));
   });
   return entries;
 }
@@ -85,8 +109,13 @@ std::vector<ScheduleEntry> scheduleEntries(ModuleOp module) {
 void writeScheduleFile(llvm::raw_ostream &os, llvm::ArrayRef<ScheduleEntry> entries,
                        StringRef header) {
   os << "// " << header << "\n";
-  for (const ScheduleEntry &e : entries)
+  for (const ScheduleEntry &e : entries) {
+    if (e.source == ScheduleSource::File)
+      os << "// from the schedules file\n";
+    else if (e.source == ScheduleSource::Database)
+      os << "// from the tuning database\n";
     os << '"' << e.name << "\" \"" << e.key << "\" = " << Attribute(e.schedule) << "\n";
+  }
 }
 
 } // namespace acnn

@@ -195,9 +195,11 @@ struct RegisterTile {
   VectorTile rows, cols;
   int64_t vectors;
 };
-RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, int64_t rowDim, int64_t colDim,
-                          int64_t operandRows = 1, int64_t rowBytes = 0) {
-  const int64_t lanes = t.lanes(), maxRows = std::min<int64_t>(14, rowsInL1(t, rowBytes));
+RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, const TemplateChoices &choices,
+                          int64_t rowDim, int64_t colDim, int64_t operandRows = 1,
+                          int64_t rowBytes = 0) {
+  const int64_t lanes = t.lanes(), maxRows = std::min<int64_t>(choices.rows ? choices.rows : 14,
+                                                               rowsInL1(t, rowBytes));
   const bool divisor = operandRows > 1;
   // The rows a tile of 2 vectors gets.
   const int64_t rows2 =
@@ -210,6 +212,8 @@ RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, int64_t rowDim, 
   // keeps more accumulators (AVX2, 3x3: 11 x 1 rather than 3 x 2).
   if (operandRows > 1 && 2 * rowsFor(t, 2, 14, operandRows) < rowsFor(t, 1, 14, operandRows))
     maxVectors = 1;
+  if (choices.vectors)
+    maxVectors = choices.vectors;
   VectorTile cols = registerColumns(s.loopExtents[colDim], lanes, maxVectors);
   const int64_t vectors = (cols.tile + lanes - 1) / lanes;
   VectorTile rows =
@@ -220,10 +224,11 @@ RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, int64_t rowDim, 
 }
 
 /// out[n, oh, ow, f] += in[n, oh*s + kh, ow*s + kw, c] * w[kh, kw, c, f].
-Schedule convSchedule(Schedule s, const ScheduleTarget &t, int64_t rowBytes) {
+Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices &choices,
+                      int64_t rowBytes) {
   enum { N, OH, OW, F, KH, KW, C };
   ArrayRef<int64_t> e = s.loopExtents;
-  RegisterTile tile = registerTile(s, t, OW, F, 1, rowBytes);
+  RegisterTile tile = registerTile(s, t, choices, OW, F, 1, rowBytes);
   const VectorTile &ow = tile.rows, &f = tile.cols;
   // Input channels a step: an image's 3 in one step kept 18 strided input
   // values live beside the 12 accumulators and spilled (stem conv 0.59 ->
@@ -237,8 +242,8 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, int64_t rowBytes) {
   // while it sweeps the image.
   const int64_t filterBytes = e[KH] * e[KW] * e[C] * e[F] * 4;
   const int64_t inputBytes = e[N] * e[OH] * e[OW] * e[C] * 4;
-  s.parallelDims = filterBytes > inputBytes ? SmallVector<int64_t>{F, OH, OW}
-                                            : SmallVector<int64_t>{OH, F, OW};
+  s.parallelDims =
+      filterBytes > inputBytes ? SmallVector<int64_t>{F, OH, OW} : SmallVector<int64_t>{OH, F, OW};
   s.decompose = s.vectorize = s.hoistAccumulators = true;
   s.unroll = tile.vectors;
   return s;
@@ -248,13 +253,14 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, int64_t rowBytes) {
 /// (pooling), or the sum of in[...] * w[kh, kw, c] (a depthwise conv): as a
 /// conv without the channel reduction, an ow x c register tile, the 2-D
 /// window decomposed to 1-D and vectorised along c.
-Schedule windowSchedule(Schedule s, const ScheduleTarget &t, KernelKind kind, int64_t rowBytes) {
+Schedule windowSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices &choices,
+                        KernelKind kind, int64_t rowBytes) {
   enum { N, OH, OW, C, KH, KW };
   // A depthwise conv holds its row's KW filter taps and its input beside the
   // accumulators (14 x 2 accumulators + 3 x 2 taps spilled: 32x112x112 3x3
   // took 0.29 ms, 0.11 ms with 7 or 8 rows).
   RegisterTile tile = registerTile(
-      s, t, OW, C, kind == KernelKind::Depthwise ? s.loopExtents[KW] + 1 : 1, rowBytes);
+      s, t, choices, OW, C, kind == KernelKind::Depthwise ? s.loopExtents[KW] + 1 : 1, rowBytes);
   s.kind = kind;
   s.registerTile = {1, 1, tile.rows.tile, tile.cols.tile, 1, 1};
   s.interchange = {C, N, OH, OW, KH, KW};
@@ -271,12 +277,12 @@ struct MatmulDims {
   int64_t m, n, k;
 };
 
-Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &dims,
-                        int64_t rowBytes) {
+Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices &choices,
+                        const MatmulDims &dims, int64_t rowBytes) {
   const int64_t m = dims.m, n = dims.n, k = dims.k;
   const bool batched = !dims.batch.empty();
   ArrayRef<int64_t> e = s.loopExtents;
-  RegisterTile tile = registerTile(s, t, m, n, 1, rowBytes);
+  RegisterTile tile = registerTile(s, t, choices, m, n, 1, rowBytes);
   const VectorTile &mt = tile.rows, &nt = tile.cols;
   s.kind = KernelKind::Matmul;
   s.registerTile.assign(e.size(), 1);
@@ -296,8 +302,8 @@ Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const MatmulDims &d
   // fits L2 stays whole, so the tile's epilogue (bias, GELU, residual) runs
   // in its registers: blocking k would leave it a pass of its own (ViT-B's
   // 197 x 768 MLP input, 605 KB: -5% on ViT-B, -4% on ConvNeXt-T).
-  const int64_t kc = 256, l2Bytes = t.l2Bytes / 2;
-  if (!batched && e[m] * e[k] * 4 > t.l2Bytes && e[k] % kc == 0 && e[k] > kc) {
+  const int64_t kc = choices.matmulKBlock ? choices.matmulKBlock : 256, l2Bytes = t.l2Bytes / 2;
+  if (!batched && kc > 0 && e[m] * e[k] * 4 > t.l2Bytes && e[k] % kc == 0 && e[k] > kc) {
     const int64_t mainRows = mt.splitAt ? mt.splitAt : e[m];
     int64_t mc = mt.tile;
     for (int64_t g = mainRows / mt.tile; g >= 1; --g)
@@ -328,7 +334,8 @@ int64_t elements(Value v) {
   return type && type.hasStaticShape() ? type.getNumElements() : 0;
 }
 
-Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &t) {
+Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &t,
+                         const TemplateChoices &choices) {
   ArrayRef<int64_t> e = s.loopExtents;
   const int64_t loops = e.size(), lanes = t.lanes();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
@@ -360,7 +367,7 @@ Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &
     vdim = loops - 1;
 
   s.kind = llvm::any_of(llvm::seq<int64_t>(0, loops), isReduction) ? KernelKind::Reduction
-                                                                     : KernelKind::Elementwise;
+                                                                   : KernelKind::Elementwise;
   s.registerTile.assign(loops, 1);
   VectorTile v{e[*vdim], 0};
   if (isReduction(*vdim)) {
@@ -368,7 +375,7 @@ Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &
     if (e[*vdim] > 1024)
       v = vectorTile(e[*vdim], lanes, 8);
   } else {
-    v = vectorTile(e[*vdim], lanes, 4);
+    v = vectorTile(e[*vdim], lanes, choices.vectors ? choices.vectors : 4);
   }
   addSplit(s, *vdim, v);
   s.registerTile[*vdim] = v.tile;
@@ -480,7 +487,8 @@ static Schedule withoutSmallParallelLoops(Schedule s, linalg::LinalgOp op) {
   return s;
 }
 
-static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target);
+static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target,
+                         const TemplateChoices &choices);
 
 bool gathers(Operation *op) {
   return op->walk([](tensor::ExtractOp) { return WalkResult::interrupt(); }).wasInterrupted();
@@ -497,8 +505,9 @@ static int64_t epilogueRegisters(linalg::LinalgOp epilogue, const ScheduleTarget
   bool transcendental = false;
   if (epilogue)
     epilogue->walk([&](Operation *op) {
-      transcendental |= isa<math::ExpOp, math::ExpM1Op, math::TanhOp, math::ErfOp, math::LogOp,
-                            math::Log1pOp>(op);
+      transcendental |=
+          isa<math::ExpOp, math::ExpM1Op, math::TanhOp, math::ErfOp, math::LogOp, math::Log1pOp>(
+              op);
     });
   return transcendental && 2 * kApproximationConstants <= t.vectorRegisters
              ? kApproximationConstants
@@ -506,13 +515,14 @@ static int64_t epilogueRegisters(linalg::LinalgOp epilogue, const ScheduleTarget
 }
 
 Schedule generateSchedule(linalg::LinalgOp op, const ScheduleTarget &target,
-                          linalg::LinalgOp epilogue) {
+                          linalg::LinalgOp epilogue, const TemplateChoices &choices) {
   ScheduleTarget tile = target;
   tile.vectorRegisters -= epilogueRegisters(epilogue, target);
-  return withoutSmallParallelLoops(generate(op, tile), op);
+  return withoutSmallParallelLoops(generate(op, tile, choices), op);
 }
 
-static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target) {
+static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target,
+                         const TemplateChoices &choices) {
   Schedule s;
   s.opName = op->getName().getStringRef().str();
   s.vectorWidth = target.lanes();
@@ -529,13 +539,13 @@ static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target) {
     return parallelOnlySchedule(s, op);
   // The register tile's rows are output columns (ow) of convs and windows.
   if (isa<linalg::Conv2DNhwcHwcfOp>(op))
-    return convSchedule(s, target, rowBytes(op, 2));
+    return convSchedule(s, target, choices, rowBytes(op, 2));
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
-    return windowSchedule(s, target, KernelKind::Depthwise, rowBytes(op, 2));
+    return windowSchedule(s, target, choices, KernelKind::Depthwise, rowBytes(op, 2));
   if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op))
-    return windowSchedule(s, target, KernelKind::Pooling, rowBytes(op, 2));
+    return windowSchedule(s, target, choices, KernelKind::Pooling, rowBytes(op, 2));
   if (std::optional<MatmulDims> dims = matmulDims(op))
-    return matmulSchedule(s, target, *dims, rowBytes(op, dims->m));
+    return matmulSchedule(s, target, choices, *dims, rowBytes(op, dims->m));
   // Other convolutions (grouped ones: window maps the vectoriser does not
   // take) run as scalar loops, split over threads.
   if (linalg::isaConvolutionOpInterface(op) || op.getNumLoops() == 0)
@@ -549,7 +559,7 @@ static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target) {
     return s;
   if (gathers(op))
     return parallelOnlySchedule(s, op);
-  return genericSchedule(s, op, target);
+  return genericSchedule(s, op, target, choices);
 }
 
 } // namespace acnn

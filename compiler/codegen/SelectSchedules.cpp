@@ -1,11 +1,13 @@
 // acnn-select-schedules: forms the kernels of each function (a top-level
 // linalg op, or a group of acnn-group-epilogues: its consumer, scheduled by
 // its conv's or matmul's loops) and gives each its schedule as data: the
-// generator's for the module's target, or the entry of a schedules file.
+// entry of a schedules file, else the record of a tuning database, else the
+// generator's for the module's target.
 #include "compiler/codegen/KernelKey.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ScheduleFile.h"
+#include "compiler/codegen/TuningDatabase.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -77,6 +79,19 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
       for (ScheduleEntry &e : *entries)
         fromFile[e.name] = e;
     }
+    std::optional<TuningDatabase> db;
+    if (!tuningDb.empty()) {
+      llvm::Expected<TuningDatabase> read = TuningDatabase::read(tuningDb);
+      if (!read) {
+        module.emitError() << llvm::toString(read.takeError());
+        return signalPassFailure();
+      }
+      db = std::move(*read);
+    }
+    // The text the tuner recorded: the module's target, whatever the
+    // `target` option makes the generator assume.
+    std::string targetText = targetKey(targetOf(module));
+    unsigned staleKernels = 0;
     std::vector<Kernel> kernels;
     for (auto func : module.getOps<func::FuncOp>())
       if (!func.isExternal())
@@ -88,7 +103,22 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
     for (auto [index, k] : llvm::enumerate(kernels)) {
       bool grouped = k.loops != k.root;
       std::string key = kernelKey(k.loops, grouped ? k.root : linalg::LinalgOp(), k.start);
+      // Whether `schedule` fits the kernel's loops; errors begin with `emitError`'s text.
+      auto fits = [&](ScheduleAttr schedule, function_ref<InFlightDiagnostic()> emitError) {
+        if (failed(fromAttr(schedule, k.loops, emitError)))
+          return false;
+        if (grouped && !schedule.getSplits().empty()) {
+          // acnn-group-epilogues cut the group into pieces where the
+          // generated schedule splits; a group's script tiles it whole.
+          emitError() << "a conv or matmul with its epilogue cannot split its loops (its "
+                         "pieces are entries of their own): give them other tiles instead";
+          return false;
+        }
+        return true;
+      };
       ScheduleAttr schedule;
+      std::optional<ScheduleSource> source;
+      const TuningRecord *record = nullptr;
       if (auto it = fromFile.find(names[index]); it != fromFile.end()) {
         const ScheduleEntry &e = it->second;
         auto emitEntryError = [&] {
@@ -98,18 +128,30 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
           emitEntryError() << "stale: it was made for \"" << e.key
                            << "\", the kernel now computes \"" << key << "\"";
           ok = false;
-        } else if (failed(fromAttr(e.schedule, k.loops, emitEntryError))) {
-          ok = false;
-        } else if (grouped && !e.schedule.getSplits().empty()) {
-          // acnn-group-epilogues cut the group into pieces where the
-          // generated schedule splits; a group's script tiles it whole.
-          emitEntryError() << "a conv or matmul with its epilogue cannot split its loops (its "
-                              "pieces are entries of their own): give them other tiles instead";
+        } else if (!fits(e.schedule, emitEntryError)) {
           ok = false;
         }
         schedule = e.schedule;
+        source = ScheduleSource::File;
         fromFile.erase(it);
+      } else if (db && (record = db->lookup(key, targetText))) {
+        auto emitRecordError = [&] {
+          return k.root.emitError() << tuningDb << ":" << record->line << ": record \"" << key
+                                    << "\" for kernel '" << names[index] << "': ";
+        };
+        llvm::Expected<ScheduleAttr> parsed = parseSchedule(record->schedule, ctx);
+        if (!parsed) {
+          emitRecordError() << llvm::toString(parsed.takeError());
+          ok = false;
+          continue;
+        }
+        schedule = *parsed;
+        if (!fits(schedule, emitRecordError))
+          ok = false;
+        source = ScheduleSource::Database;
       } else {
+        if (db && db->hasStale(key, targetText))
+          ++staleKernels;
         linalg::LinalgOp epilogue = grouped ? k.root : linalg::LinalgOp();
         schedule = toAttr(generateSchedule(k.loops, *t, epilogue), ctx);
       }
@@ -118,6 +160,8 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
       k.root->setAttr(kScheduleAttr, schedule);
       k.root->setAttr(kKernelEntryAttr, StringAttr::get(ctx, names[index]));
       k.root->setAttr(kKernelKeyAttr, StringAttr::get(ctx, key));
+      if (source)
+        k.root->setAttr(kScheduleSourceAttr, StringAttr::get(ctx, scheduleSourceName(*source)));
       k.root->removeAttr(kGroupEpilogueAttr);
       if (grouped) {
         k.loops->setAttr(kGroupBodyAttr, tag);
@@ -125,6 +169,10 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
           k.start->setAttr(kGroupStartAttr, tag);
       }
     }
+    if (staleKernels > 0)
+      module.emitWarning() << "tuning database " << tuningDb << ": the records of " << staleKernels
+                           << (staleKernels == 1 ? " kernel were" : " kernels were")
+                           << " made for another target or schedule version and are ignored";
     for (const auto &unused : fromFile) {
       module.emitError() << schedules << ":" << unused.second.line << ": entry '"
                          << unused.first() << "' names no kernel of this model";

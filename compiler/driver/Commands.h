@@ -45,6 +45,7 @@ struct Command {
 Command addInspectCommand(CLI::App &app);
 Command addRunCommand(CLI::App &app);
 Command addCompileCommand(CLI::App &app);
+Command addTuneCommand(CLI::App &app);
 /// Hidden: writes docs/onnx-ops.md from the ONNX importer's op table.
 Command addOnnxOpsCommand(CLI::App &app);
 

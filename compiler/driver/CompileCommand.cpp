@@ -1,6 +1,7 @@
 // acnnc compile: a model to a native object, library, LLVM IR or MLIR.
 #include "compiler/codegen/Artifact.h"
 #include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/codegen/ScheduleFile.h"
 #include "compiler/driver/Commands.h"
 #include "compiler/driver/Compiler.h"
 #include "compiler/driver/Pipeline.h"
@@ -25,6 +26,7 @@ struct CompileArgs {
   TargetArgs machine;
   std::string name;
   std::string schedules;
+  std::string tuningDatabase;
   bool noFusion = false;
   bool quiet = false;
 };
@@ -81,14 +83,23 @@ static llvm::Error compile(const CompileArgs &args) {
   options.fusion = !args.noFusion;
   options.reproducer = defaultReproducerPath(modelName(args));
   options.schedulesFile = args.schedules;
+  options.tuningDatabase = args.tuningDatabase;
   options.progress = &progress;
-  auto header = lowerModel(**model, options);
+  bool reportHits = !args.tuningDatabase.empty() && !args.quiet;
+  std::vector<ScheduleEntry> schedules;
+  auto header = lowerModel(**model, options, reportHits ? &schedules : nullptr);
   if (!header)
     return header.takeError();
   llvm::Error written = write(args, emit, **model, **machine, *header, progress);
   progress.clear();
   if (written || args.quiet)
     return written;
+  if (reportHits) {
+    auto hits = llvm::count_if(
+        schedules, [](const ScheduleEntry &e) { return e.source == ScheduleSource::Database; });
+    llvm::errs() << "acnnc: tuning database " << args.tuningDatabase << ": " << hits << " of "
+                 << schedules.size() << " kernels hit\n";
+  }
   std::optional<uint64_t> size;
   uint64_t n;
   if (args.output != "-" && !llvm::sys::fs::file_size(args.output, n))
@@ -155,6 +166,10 @@ Command addCompileCommand(CLI::App &app) {
   cmd->add_option("--schedules", args->schedules,
                   "A schedules file (as `acnnc inspect --schedules` writes it) whose entries "
                   "replace the generated schedules of the kernels they name")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tuning-db", args->tuningDatabase,
+                  "A tuning database (as `acnnc tune` writes it) whose records for this target "
+                  "give the kernels they match their schedule, unless --schedules names them")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--no-fusion", args->noFusion,
                 "Run no fusion pass: every op of the imported graph is a kernel of its own "

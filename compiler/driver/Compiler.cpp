@@ -6,7 +6,8 @@
 
 namespace acnn {
 
-llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptions &options) {
+llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptions &options,
+                                       std::vector<ScheduleEntry> *schedules) {
   if (options.stopAfter && isGraphStage(*options.stopAfter))
     return llvm::createStringError("stage '%s' is a graph stage; codegen starts after '%s'",
                                    options.stopAfter->c_str(), kLastGraphStage.data());
@@ -18,6 +19,19 @@ llvm::Expected<std::string> lowerModel(mlir::ModuleOp model, const PipelineOptio
   std::string header = modelHeader(model);
   PipelineOptions codegen = options;
   codegen.resumeAfter = kLastGraphStage.str();
+  llvm::ArrayRef<llvm::StringRef> stages = pipelineStages();
+  if (schedules && (!options.stopAfter ||
+                    llvm::find(stages, *options.stopAfter) >= llvm::find(stages, kScheduleStage))) {
+    // The schedules are attributes only from the kernels stage to the next.
+    PipelineOptions kernels = codegen;
+    kernels.stopAfter = kScheduleStage.str();
+    if (llvm::Error err = runPipeline(model, kernels))
+      return std::move(err);
+    *schedules = scheduleEntries(model);
+    if (kernels.stopAfter == options.stopAfter)
+      return header;
+    codegen.resumeAfter = kScheduleStage.str();
+  }
   if (llvm::Error err = runPipeline(model, codegen))
     return std::move(err);
   return header;

@@ -22,6 +22,7 @@ struct InspectArgs {
   bool noFusion = false;
   bool coverage = false;
   bool schedules = false;
+  std::string tuningDatabase;
   TargetArgs machine;
 };
 } // namespace
@@ -64,6 +65,7 @@ static llvm::Error inspect(const InspectArgs &args) {
     options.stopAfter = kScheduleStage.str();
   }
   options.fusion = !args.noFusion;
+  options.tuningDatabase = args.tuningDatabase;
   if (args.fusion && !isGraphStage(*options.stopAfter))
     return llvm::createStringError("--fusion lists the kernels of the acnn graph: --stage %s is "
                                    "past the graph stages (the last is %s)",
@@ -123,6 +125,10 @@ Command addInspectCommand(CLI::App &app) {
   cmd->add_flag("--schedules", args->schedules,
                 "Print each kernel's entry name, key and schedule, as `acnnc compile "
                 "--schedules` reads them back");
+  cmd->add_option("--tuning-db", args->tuningDatabase,
+                  "A tuning database (as `acnnc tune` writes it) whose records give the kernels "
+                  "they match their schedule; --schedules marks their entries")
+      ->check(CLI::ExistingFile);
   args->machine.addTo(*cmd);
   return {cmd, [args] { return inspect(*args); }};
 }

@@ -79,7 +79,7 @@ const Stage kStages[] = {
     {"linalg", [](OpPassManager &pm, const PipelineOptions &) { addToLinalgPasses(pm); }},
     {kScheduleStage,
      [](OpPassManager &pm, const PipelineOptions &options) {
-       addKernelPasses(pm, options.fusion, options.schedulesFile);
+       addKernelPasses(pm, options.fusion, options.schedulesFile, options.tuningDatabase);
      }},
     {"schedule", [](OpPassManager &pm, const PipelineOptions &) { addSchedulePasses(pm); }},
     {"bufferize", [](OpPassManager &pm, const PipelineOptions &) { addBufferizePasses(pm); }},

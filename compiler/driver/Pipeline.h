@@ -48,6 +48,9 @@ struct PipelineOptions {
   /// A schedules file (ScheduleFile.h) whose entries replace the generated
   /// schedules of the kernels they name (empty: none).
   std::string schedulesFile;
+  /// A tuning database (TuningDatabase.h) whose records give the kernels
+  /// without such an entry their schedule (empty: none).
+  std::string tuningDatabase;
   /// Told the stage each top-level pass belongs to as it starts (null: none).
   Progress *progress = nullptr;
 };

@@ -52,8 +52,7 @@ void TargetArgs::addTo(CLI::App &command) {
       ->check(CLI::Range(1, 1024));
 }
 
-llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-TargetArgs::apply(mlir::ModuleOp model) const {
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> TargetArgs::apply(mlir::ModuleOp model) const {
   auto machine = createTargetMachine(cpu);
   if (!machine)
     return machine.takeError();
@@ -70,11 +69,11 @@ TargetArgs::apply(mlir::ModuleOp model) const {
 
 int main(int argc, char **argv) {
   CLI::App app{"acnnc: compile attention-CNN image models to native code"};
-  app.set_version_flag("--version",
-                       std::string("acnnc ") + ACNN_VERSION + " (MLIR and LLVM " LLVM_VERSION_STRING ")");
+  app.set_version_flag("--version", std::string("acnnc ") + ACNN_VERSION +
+                                        " (MLIR and LLVM " LLVM_VERSION_STRING ")");
   app.require_subcommand(1);
-  Command commands[] = {addCompileCommand(app), addInspectCommand(app), addRunCommand(app),
-                        addOnnxOpsCommand(app)};
+  Command commands[] = {addCompileCommand(app), addInspectCommand(app), addTuneCommand(app),
+                        addRunCommand(app), addOnnxOpsCommand(app)};
   CLI11_PARSE(app, argc, argv);
   for (Command &command : commands) {
     if (!command.cli->parsed())

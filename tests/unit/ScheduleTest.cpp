@@ -1,8 +1,10 @@
 // The schedule generator's choices for AVX2 and AVX-512 targets: register
 // tiles sized from the vector width and register count, remainders split
-// off, the parallel loop, and the rendered transform script.
-#include "compiler/codegen/ObjectEmitter.h"
+// off, the parallel loop, and the rendered transform script; the search
+// space of `acnnc tune` around them.
 #include "compiler/codegen/Schedule.h"
+#include "compiler/codegen/ObjectEmitter.h"
+#include "compiler/codegen/ScheduleSpace.h"
 #include "compiler/codegen/TargetDescription.h"
 #include "dialects/acnn/AcnnDialect.h"
 
@@ -13,6 +15,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <gtest/gtest.h>
@@ -156,8 +159,8 @@ func.func @f(%x: tensor<1x112x112x16xf32>, %w: tensor<1x1x16x96xf32>, %o: tensor
 class ScheduleTest : public ::testing::Test {
 protected:
   ScheduleTest() {
-    ctx.loadDialect<func::FuncDialect, linalg::LinalgDialect, tensor::TensorDialect,
-                    arith::ArithDialect, math::MathDialect>();
+    ctx.loadDialect<acnn::AcnnDialect, func::FuncDialect, linalg::LinalgDialect,
+                    tensor::TensorDialect, arith::ArithDialect, math::MathDialect>();
   }
 
   /// The linalg ops of `source`, parsed into `module`.
@@ -453,9 +456,12 @@ func.func @f(%x: tensor<1x{1}x{1}x{0}xf32>, %w: tensor<1x1x{0}x64xf32>, %o: tens
   acnn::ScheduleTarget zen4 = avx512(), zen3 = avx512();
   zen4.l1Bytes = 48 * 1024;
   zen3.l1Bytes = 32 * 1024;
-  for (auto [c, stride, rows48, rows32] :
-       {std::tuple{1024, 1, 7, 5}, {2048, 1, 7, 5}, {512, 2, 7, 5}, {768, 1, 14, 14},
-        {512, 1, 14, 10}, {256, 1, 14, 14}}) {
+  for (auto [c, stride, rows48, rows32] : {std::tuple{1024, 1, 7, 5},
+                                           {2048, 1, 7, 5},
+                                           {512, 2, 7, 5},
+                                           {768, 1, 14, 14},
+                                           {512, 1, 14, 10},
+                                           {256, 1, 14, 14}}) {
     SCOPED_TRACE(llvm::formatv("{0} channels, stride {1}", c, stride).str());
     EXPECT_EQ(schedule(conv(c, stride).c_str(), zen4).registerTile[2], rows48);
     EXPECT_EQ(schedule(conv(c, stride).c_str(), zen3).registerTile[2], rows32);
@@ -505,6 +511,81 @@ TEST_F(ScheduleTest, RenderedScript) {
             std::string::npos);
   EXPECT_NE(script.find("transform.structured.decompose"), std::string::npos);
   EXPECT_NE(script.find("transform.structured.vectorize"), std::string::npos);
+}
+
+std::string printed(Attribute attr) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << attr;
+  return text;
+}
+
+// Tuning's search space: for every template, on both ISAs, other schedules
+// than the generator's, each valid for the kernel's loops, none twice, in
+// the order of their estimates; the generator's own choices are the
+// default TemplateChoices.
+TEST_F(ScheduleTest, SearchSpaceYieldsValidDistinctSchedules) {
+  for (const char *source : {kConv, kWideConv, kNarrowConv, kMatmul, kRowMax, kVariance, kAdd,
+                             kPoolNhwc, kDepthwise, kConvTo24, kConv7x7To1152, kContraction}) {
+    for (const acnn::ScheduleTarget &target : {avx2(), avx512()}) {
+      SmallVector<linalg::LinalgOp> ops = parse(source);
+      ASSERT_FALSE(ops.empty());
+      linalg::LinalgOp op = ops.back();
+      acnn::Schedule generated = acnn::generateSchedule(op, target);
+      EXPECT_EQ(acnn::toAttr(acnn::generateSchedule(op, target, {}, acnn::TemplateChoices{}), &ctx),
+                acnn::toAttr(generated, &ctx));
+      acnn::ScheduleAttr current = acnn::toAttr(generated, &ctx);
+      std::vector<acnn::ScheduleCandidate> candidates =
+          acnn::scheduleCandidates(op, {}, current, target);
+      EXPECT_FALSE(candidates.empty()) << source;
+      llvm::DenseSet<Attribute> seen{current};
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        const acnn::ScheduleCandidate &c = candidates[i];
+        EXPECT_TRUE(seen.insert(c.schedule).second)
+            << "given twice or the default: " << printed(c.schedule);
+        EXPECT_TRUE(succeeded(acnn::fromAttr(c.schedule, op, [&] { return op->emitError(); })))
+            << printed(c.schedule);
+        EXPECT_EQ(c.schedule.getKind(), current.getKind());
+        EXPECT_GT(c.estimate, 0);
+        if (i) {
+          EXPECT_LE(candidates[i - 1].estimate, c.estimate);
+        }
+      }
+    }
+  }
+}
+
+// A conv with its epilogue is cut into pieces before it is scheduled, so
+// its candidates never split; a rows choice changes the register tile.
+TEST_F(ScheduleTest, SearchSpaceOfAGroupNeverSplits) {
+  SmallVector<linalg::LinalgOp> ops = parse(kConvSilu);
+  ASSERT_EQ(ops.size(), 2u);
+  acnn::ScheduleAttr current =
+      acnn::toAttr(acnn::generateSchedule(ops.front(), avx512(), ops.back()), &ctx);
+  std::vector<acnn::ScheduleCandidate> candidates =
+      acnn::scheduleCandidates(ops.front(), ops.back(), current, avx512());
+  EXPECT_FALSE(candidates.empty());
+  for (const acnn::ScheduleCandidate &c : candidates)
+    EXPECT_TRUE(c.schedule.getSplits().empty()) << printed(c.schedule);
+  acnn::TemplateChoices fourRows;
+  fourRows.rows = 4;
+  EXPECT_EQ(acnn::generateSchedule(ops.front(), avx512(), ops.back(), fourRows).registerTile[2], 4);
+}
+
+// The estimate prefers a register tile that hides the FMA latency and does
+// not spill to one that does either.
+TEST_F(ScheduleTest, EstimatePrefersFullRegisterTiles) {
+  SmallVector<linalg::LinalgOp> ops = parse(kConv);
+  ASSERT_FALSE(ops.empty());
+  acnn::Schedule good = acnn::generateSchedule(ops.back(), avx2());
+  acnn::Schedule small = good, spilling = good;
+  small.registerTile[2] = 1;
+  small.registerTile[3] = 8;
+  spilling.registerTile[2] = 14;
+  spilling.registerTile[3] = 32;
+  const double g = acnn::estimateSeconds(good, ops.back(), avx2());
+  EXPECT_LT(g, acnn::estimateSeconds(small, ops.back(), avx2()));
+  EXPECT_LT(g, acnn::estimateSeconds(spilling, ops.back(), avx2()));
 }
 
 } // namespace
