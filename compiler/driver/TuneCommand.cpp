@@ -15,7 +15,7 @@
 // another output) is retried in halves until the culprit is alone and
 // dropped. Last, the winners are compiled together and run interleaved with
 // the generator's schedules; a key keeps its tuned schedule only if it is
-// faster there by the margin, and the model as a whole must not be slower.
+// faster there by the margin, and the model as a whole must be faster.
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ScheduleFile.h"
 #include "compiler/codegen/ScheduleSpace.h"
@@ -38,6 +38,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <deque>
 #include <limits>
 #include <random>
@@ -78,6 +79,16 @@ struct Tuned {
 };
 
 using Clock = std::chrono::steady_clock;
+
+/// Set by the first Ctrl-C: the search stops, what it measured is checked
+/// and written, so a second tune with the same database goes on from there.
+/// A second Ctrl-C kills as usual.
+volatile std::sig_atomic_t interrupted = 0;
+
+extern "C" void onInterrupt(int) {
+  interrupted = 1;
+  std::signal(SIGINT, SIG_DFL);
+}
 
 double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -245,11 +256,11 @@ public:
   void explore() {
     std::deque<std::vector<std::pair<size_t, size_t>>> retries;
     int round = 0;
-    while (true) {
-      // Leave time for the check of the winners: a compilation and twice the
-      // default's measurement.
+    while (!interrupted) {
+      // Time for this round and then the check of the winners: a compilation
+      // and twice the default's measurement.
       const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
-      if (left < 2 * (compileSeconds + measureSeconds) + compileSeconds + 2 * measureSeconds)
+      if (left < (compileSeconds + measureSeconds) + compileSeconds + 2 * measureSeconds)
         break;
       std::vector<std::pair<size_t, size_t>> batch;
       if (!retries.empty()) {
@@ -278,6 +289,12 @@ public:
         if (round == args.crashRound)
           timer.crashNextRun();
         timing = timer.time(name, "default", kRepeats, runs, warmup);
+      }
+      if (interrupted) {
+        // The children got the Ctrl-C too: this round measured nothing.
+        llvm::consumeError(timing.takeError());
+        llvm::errs() << "acnnc tune: interrupted; checking and writing what was measured\n";
+        break;
       }
       if (!timing) {
         std::string why = llvm::toString(timing.takeError());
@@ -338,7 +355,7 @@ public:
 
   /// Compiles the winners together and runs them interleaved with the
   /// default: keys not faster there by the margin keep their default; if
-  /// the model is slower as a whole, every key does.
+  /// the model is not faster as a whole, every key does.
   void verify() {
     for (Tuned &t : keys) {
       t.verifiedDefaultMs = t.verifiedTunedMs = t.defaultMs;
@@ -409,16 +426,19 @@ public:
           rejected = true;
         }
       }
-      if (tunedLatency > defaultLatency * (1 + args.margin)) {
-        llvm::errs() << llvm::format("acnnc tune: the tuned model ran %.3f ms against %.3f "
-                                     "untuned; keeping the defaults\n",
-                                     tunedLatency, defaultLatency);
+      llvm::errs() << llvm::format("acnnc tune: check %d: the model with %zu tuned keys: %.3f ms "
+                                   "-> %.3f ms\n",
+                                   attempt, changes.size(), defaultLatency, tunedLatency);
+      // A kernel's gain can be another's loss (data left in the other
+      // core's cache, a neighbour's prefetch): what counts is the model.
+      if (!(tunedLatency < defaultLatency)) {
+        llvm::errs() << "acnnc tune: the tuned model is not faster; keeping the defaults\n";
         return rejectAll();
       }
       // Keys that were not faster are dropped; the rest are checked again
       // without them while time and attempts last. The last check's model,
-      // with them, was not slower, and they were not faster, so the set
-      // without them is kept either way.
+      // with them, was faster, and they were not, so the set without them
+      // is kept either way.
       if (!rejected || std::chrono::duration<double>(deadline - Clock::now()).count() <
                            compileSeconds + 2 * measureSeconds)
         return;
@@ -603,6 +623,7 @@ llvm::Error tune(const TuneArgs &args) {
               start + std::chrono::milliseconds(static_cast<int64_t>(*budget * 1000)));
   if (llvm::Error err = tuner.measureDefault())
     return err;
+  std::signal(SIGINT, onInterrupt);
   tuner.explore();
   tuner.verify();
 
