@@ -15,14 +15,14 @@
 
 namespace acnn {
 
-namespace {
-
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty()      ? 0
          : v.size() % 2 ? v[v.size() / 2]
                         : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
+
+namespace {
 
 /// This executable's directory's `name`, else `name` on PATH.
 std::string sibling(llvm::StringRef name) {

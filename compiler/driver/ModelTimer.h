@@ -22,6 +22,9 @@ struct ModelTiming {
   llvm::StringMap<double> kernelMs;
 };
 
+/// The median of `v` (0 if empty).
+double median(std::vector<double> v);
+
 class ModelTimer {
 public:
   /// `compileArgs`: what follows `acnnc compile` besides -o and --schedules

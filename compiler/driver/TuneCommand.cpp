@@ -257,10 +257,10 @@ public:
     std::deque<std::vector<std::pair<size_t, size_t>>> retries;
     int round = 0;
     while (!interrupted) {
-      // Time for this round and then the check of the winners: a compilation
-      // and twice the default's measurement.
+      // Time for this round and then the check of the winners: each a
+      // compilation and twice the default's measurement.
       const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
-      if (left < (compileSeconds + measureSeconds) + compileSeconds + 2 * measureSeconds)
+      if (left < 2 * (compileSeconds + 2 * measureSeconds))
         break;
       std::vector<std::pair<size_t, size_t>> batch;
       if (!retries.empty()) {
@@ -280,7 +280,7 @@ public:
       for (auto [k, c] : batch)
         changes.push_back({k, keys[k].candidates[c].schedule});
       std::string schedules = dir + "/" + name + ".schedules";
-      llvm::Expected<ModelTiming> timing = llvm::createStringError("not run");
+      llvm::Expected<Paired> timing = llvm::createStringError("not run");
       if (llvm::Error err = writeSchedules(schedules, keys, changes)) {
         timing = std::move(err);
       } else if (llvm::Error err = timer.compile(name, schedules)) {
@@ -288,7 +288,7 @@ public:
       } else {
         if (round == args.crashRound)
           timer.crashNextRun();
-        timing = timer.time(name, "default", kRepeats, runs, warmup);
+        timing = againstDefault(name);
       }
       if (interrupted) {
         // The children got the Ctrl-C too: this round measured nothing.
@@ -311,23 +311,16 @@ public:
           retries.emplace_front(batch.begin(), batch.begin() + half);
         }
       } else {
-        // The machine's load drifts between rounds: the profile kernels this
-        // round left alone say by how much, and the changed ones are scaled
-        // back to the baseline's conditions.
-        llvm::StringSet<> changed;
-        for (auto [k, c] : batch)
-          for (const auto &f : keys[k].functions)
-            changed.insert(f.first());
-        double now = 0, then = 0;
-        for (const auto &f : baseline.kernelMs)
-          if (!changed.contains(f.first()) && timing->kernelMs.count(f.first())) {
-            now += timing->kernelMs.lookup(f.first());
-            then += f.second;
-          }
-        const double drift = now > 0 && then > 0 ? now / then : 1;
+        // The load of a shared machine drifts from round to round more than
+        // schedules differ: each candidate is timed against the default run
+        // beside it, as the median of their ratios.
         for (auto [k, c] : batch) {
           Tuned &t = keys[k];
-          const double ms = keyMs(t, *timing) / drift;
+          std::vector<double> ratios;
+          for (int i = 0; i < kRepeats; ++i)
+            ratios.push_back(keyMs(t, timing->tuned[i]) /
+                             std::max(keyMs(t, timing->defaults[i]), 1e-9));
+          const double ms = t.defaultMs * median(ratios);
           ++t.measured;
           ++measured;
           if (ms < t.bestMs) {
@@ -379,32 +372,20 @@ public:
                      << llvm::toString(std::move(err)) << "\n";
         return rejectAll();
       }
-      std::vector<ModelTiming> defaults, tuned;
-      for (int i = 0; i < kRepeats; ++i) {
-        auto d = timer.time("default", "default", 1, runs, warmup);
-        auto t = timer.time(name, "default", 1, runs, warmup);
-        if (!d || !t) {
-          llvm::errs() << "acnnc tune: the tuned model failed, keeping the defaults: "
-                       << (d ? llvm::toString(t.takeError()) : llvm::toString(d.takeError()))
-                       << "\n";
-          if (d)
-            llvm::consumeError(t.takeError());
-          return rejectAll();
-        }
-        defaults.push_back(*d);
-        tuned.push_back(*t);
+      llvm::Expected<Paired> timing = againstDefault(name);
+      if (!timing) {
+        llvm::errs() << "acnnc tune: the tuned model failed, keeping the defaults: "
+                     << llvm::toString(timing.takeError()) << "\n";
+        return rejectAll();
       }
-      auto medianOf = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        return v[v.size() / 2];
-      };
+      const std::vector<ModelTiming> &defaults = timing->defaults, &tuned = timing->tuned;
       std::vector<double> dl, tl;
       for (int i = 0; i < kRepeats; ++i) {
         dl.push_back(defaults[i].latencyMs);
         tl.push_back(tuned[i].latencyMs);
       }
-      defaultLatency = medianOf(dl);
-      tunedLatency = medianOf(tl);
+      defaultLatency = median(dl);
+      tunedLatency = median(tl);
       bool rejected = false;
       for (Tuned &t : keys) {
         if (!t.accepted)
@@ -414,8 +395,8 @@ public:
           dk.push_back(keyMs(t, defaults[i]));
           tk.push_back(keyMs(t, tuned[i]));
         }
-        t.verifiedDefaultMs = medianOf(dk);
-        t.verifiedTunedMs = medianOf(tk);
+        t.verifiedDefaultMs = median(dk);
+        t.verifiedTunedMs = median(tk);
         if (!(t.verifiedTunedMs < t.verifiedDefaultMs * (1 - args.margin))) {
           llvm::errs() << llvm::format("acnnc tune: check %d: '%s' %.4f ms -> %.4f ms "
                                        "(explored %.4f): not faster, default kept\n",
@@ -450,6 +431,25 @@ public:
 
 private:
   static constexpr int kRepeats = 7;
+
+  /// Timings of the default model and of `name`, run alternately.
+  struct Paired {
+    std::vector<ModelTiming> defaults, tuned;
+  };
+  llvm::Expected<Paired> againstDefault(llvm::StringRef name) {
+    Paired paired;
+    for (int i = 0; i < kRepeats; ++i) {
+      auto d = timer.time("default", "default", 1, runs, warmup);
+      if (!d)
+        return d.takeError();
+      auto t = timer.time(name, "default", 1, runs, warmup);
+      if (!t)
+        return t.takeError();
+      paired.defaults.push_back(std::move(*d));
+      paired.tuned.push_back(std::move(*t));
+    }
+    return paired;
+  }
   /// Keys under this share of the run are not tuned: their time is noise.
   static constexpr double kMinShare = 0.002;
   static constexpr size_t kFirstPass = 8;
