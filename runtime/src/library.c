@@ -117,26 +117,30 @@ typedef struct checker {
   unsigned max_version; /* the highest version index the tables define */
 } checker;
 
+static acnn_status refuse(const checker *c, const char *prefix, const char *fmt, va_list args) {
+  char what[320];
+  vsnprintf(what, sizeof what, fmt, args);
+  return acnn_fail(ACNN_ERROR_INVALID_MODEL, "cannot load model %s: %s%s", c->path, prefix, what);
+}
+
 /* The file holds something that is not a loadable library. */
 static acnn_status __attribute__((format(printf, 2, 3)))
 invalid(const checker *c, const char *fmt, ...) {
-  char what[320];
   va_list args;
   va_start(args, fmt);
-  vsnprintf(what, sizeof what, fmt, args);
+  acnn_status status = refuse(c, "", fmt, args);
   va_end(args);
-  return acnn_fail(ACNN_ERROR_INVALID_MODEL, "cannot load model %s: %s", c->path, what);
+  return status;
 }
 
 /* A library whose structure does not hold together. */
 static acnn_status __attribute__((format(printf, 2, 3)))
 damaged(const checker *c, const char *fmt, ...) {
-  char what[256];
   va_list args;
   va_start(args, fmt);
-  vsnprintf(what, sizeof what, fmt, args);
+  acnn_status status = refuse(c, "the library is damaged: ", fmt, args);
   va_end(args);
-  return invalid(c, "the library is damaged: %s", what);
+  return status;
 }
 
 static acnn_status truncated(const checker *c, const char *what, uint64_t end) {

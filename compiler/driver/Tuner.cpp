@@ -1,0 +1,370 @@
+// The search of `acnnc tune` (Tuner.h).
+#include "compiler/driver/Tuner.h"
+
+#include "compiler/codegen/ScheduleFile.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <csignal>
+#include <deque>
+#include <numeric>
+
+using namespace mlir;
+
+namespace acnn {
+
+namespace {
+
+/// Set by the first Ctrl-C: the search stops, what it measured is checked
+/// and written, so a second tune with the same database goes on from there.
+/// A second Ctrl-C kills as usual.
+volatile std::sig_atomic_t interrupted = 0;
+
+extern "C" void onInterrupt(int) {
+  interrupted = 1;
+  std::signal(SIGINT, SIG_DFL);
+}
+
+double keyMs(const Tuned &t, const ModelTiming &timing) {
+  double ms = 0;
+  for (const auto &f : t.functions)
+    ms += timing.kernelMs.lookup(f.first());
+  return ms;
+}
+
+/// A schedules file giving each (key, schedule) of `changes` to the key's kernels.
+llvm::Error writeSchedules(llvm::StringRef path, llvm::ArrayRef<Tuned> keys,
+                           llvm::ArrayRef<std::pair<size_t, ScheduleAttr>> changes) {
+  std::vector<ScheduleEntry> entries;
+  for (auto [k, schedule] : changes)
+    for (const std::string &name : keys[k].entries)
+      entries.push_back({name, keys[k].key, schedule});
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return llvm::createStringError("%s: %s", path.str().c_str(), ec.message().c_str());
+  writeScheduleFile(os, entries, "candidates of acnnc tune");
+  return llvm::Error::success();
+}
+
+class Tuner {
+public:
+  Tuner(const TunerOptions &args, std::vector<Tuned> &keys, ModelTimer &timer, std::string dir,
+        Clock::time_point deadline)
+      : args(args), keys(keys), timer(timer), dir(std::move(dir)), deadline(deadline) {}
+
+  /// Times the model without tuning; sets each key's share and candidate limit.
+  llvm::Error measureDefault() {
+    if (llvm::Error err = timer.compile("default", ""))
+      return llvm::createStringError("the model does not compile with its generated schedules: " +
+                                     llvm::toString(std::move(err)));
+    compileSeconds = timer.lastCompileSeconds();
+    auto probe = timer.time("default", "", 1, 3, 1);
+    if (!probe)
+      return probe.takeError();
+    // The profile sums each kernel's time over a child's runs, so one slow
+    // run (the machine is shared) moves the sum: many short children, about
+    // a tenth of a second of runs each, and the median of their means.
+    runs = std::clamp(static_cast<int>(100 / std::max(probe->latencyMs, 1e-3)), 3, 100);
+    warmup = std::max(2, runs / 5);
+    auto start = Clock::now();
+    auto timing = timer.time("default", "default", kRepeats, runs, warmup);
+    if (!timing)
+      return timing.takeError();
+    measureSeconds = secondsSince(start);
+    baseline = *timing;
+    for (Tuned &t : keys) {
+      t.defaultMs = keyMs(t, baseline);
+      t.share = t.defaultMs / std::max(baseline.latencyMs, 1e-9);
+      // The budget goes to the kernels that take the time: a key under 0.2%
+      // of the run is not tuned, one under 2% gets half the candidates.
+      size_t limit = t.share < kMinShare ? 0
+                     : t.share < 0.02    ? std::max<size_t>(2, firstPass() / 2)
+                                         : firstPass();
+      t.limit = std::min(limit, t.candidates.size());
+    }
+    return llvm::Error::success();
+  }
+
+  /// Measures candidates round by round until they or the budget run out.
+  void explore() {
+    std::deque<std::vector<std::pair<size_t, size_t>>> retries;
+    int round = 0;
+    while (!interrupted) {
+      // Time for this round and then the check of the winners: each a
+      // compilation and twice the default's measurement.
+      const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+      if (left < 2 * (compileSeconds + 2 * measureSeconds))
+        break;
+      std::vector<std::pair<size_t, size_t>> batch;
+      if (!retries.empty()) {
+        batch = std::move(retries.front());
+        retries.pop_front();
+      } else {
+        batch = nextBatch();
+        // Every key's share measured with time left: go deeper into each list.
+        if (batch.empty() && widen())
+          batch = nextBatch();
+      }
+      if (batch.empty())
+        break;
+      ++round;
+      std::string name = "round" + std::to_string(round);
+      std::vector<std::pair<size_t, ScheduleAttr>> changes;
+      for (auto [k, c] : batch)
+        changes.push_back({k, keys[k].candidates[c].schedule});
+      std::string schedules = dir + "/" + name + ".schedules";
+      llvm::Expected<Paired> timing = llvm::createStringError("not run");
+      if (llvm::Error err = writeSchedules(schedules, keys, changes)) {
+        timing = std::move(err);
+      } else if (llvm::Error err = timer.compile(name, schedules)) {
+        timing = std::move(err);
+      } else {
+        if (round == args.crashRound)
+          timer.crashNextRun();
+        timing = againstDefault(name);
+      }
+      if (interrupted) {
+        // The children got the Ctrl-C too: this round measured nothing.
+        llvm::consumeError(timing.takeError());
+        llvm::errs() << "acnnc tune: interrupted; checking and writing what was measured\n";
+        break;
+      }
+      if (!timing) {
+        std::string why = llvm::toString(timing.takeError());
+        if (batch.size() == 1) {
+          Tuned &t = keys[batch[0].first];
+          ++t.failed;
+          ++failures;
+          llvm::errs() << "acnnc tune: kernel '" << t.entries.front() << "' candidate "
+                       << batch[0].second + 1 << " dropped: " << why << "\n";
+        } else {
+          // Halves, until the candidate that fails is alone.
+          size_t half = batch.size() / 2;
+          retries.emplace_front(batch.begin() + half, batch.end());
+          retries.emplace_front(batch.begin(), batch.begin() + half);
+        }
+      } else {
+        // The load of a shared machine drifts from round to round more than
+        // schedules differ: each candidate is timed against the default run
+        // beside it, as the median of their ratios.
+        for (auto [k, c] : batch) {
+          Tuned &t = keys[k];
+          std::vector<double> ratios;
+          for (int i = 0; i < kRepeats; ++i)
+            ratios.push_back(keyMs(t, timing->tuned[i]) /
+                             std::max(keyMs(t, timing->defaults[i]), 1e-9));
+          const double ms = t.defaultMs * median(ratios);
+          ++t.measured;
+          ++measured;
+          if (ms < t.bestMs) {
+            t.bestMs = ms;
+            t.best = t.candidates[c].schedule;
+          }
+        }
+      }
+      int faster = 0;
+      double bestSpeedup = 1;
+      size_t total = 0;
+      for (const Tuned &t : keys)
+        total += t.limit;
+      for (const Tuned &t : keys)
+        if (t.best && t.bestMs < t.defaultMs * (1 - args.margin)) {
+          ++faster;
+          bestSpeedup = std::max(bestSpeedup, t.defaultMs / t.bestMs);
+        }
+      llvm::errs() << llvm::format("acnnc tune: round %d: %zu of %zu candidates measured, %d "
+                                   "failed; %d kernels faster so far (best %.2fx); %.0f s left\n",
+                                   round, measured, total, failures, faster, bestSpeedup,
+                                   std::chrono::duration<double>(deadline - Clock::now()).count());
+    }
+  }
+
+  /// Compiles the winners together and runs them interleaved with the
+  /// default: keys not faster there by the margin keep their default; if
+  /// the model is not faster as a whole, every key does.
+  void verify() {
+    for (Tuned &t : keys) {
+      t.verifiedDefaultMs = t.verifiedTunedMs = t.defaultMs;
+      t.accepted = t.best && t.bestMs < t.defaultMs * (1 - args.margin);
+    }
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      std::vector<std::pair<size_t, ScheduleAttr>> changes;
+      for (auto [k, t] : llvm::enumerate(keys))
+        if (t.accepted)
+          changes.push_back({k, t.best});
+      if (changes.empty())
+        return;
+      std::string name = "tuned" + std::to_string(attempt);
+      std::string schedules = dir + "/" + name + ".schedules";
+      if (llvm::Error err = writeSchedules(schedules, keys, changes)) {
+        llvm::errs() << "acnnc tune: " << llvm::toString(std::move(err)) << "\n";
+        return rejectAll();
+      }
+      if (llvm::Error err = timer.compile(name, schedules)) {
+        llvm::errs() << "acnnc tune: the tuned model does not compile, keeping the defaults: "
+                     << llvm::toString(std::move(err)) << "\n";
+        return rejectAll();
+      }
+      llvm::Expected<Paired> timing = againstDefault(name);
+      if (!timing) {
+        llvm::errs() << "acnnc tune: the tuned model failed, keeping the defaults: "
+                     << llvm::toString(timing.takeError()) << "\n";
+        return rejectAll();
+      }
+      const std::vector<ModelTiming> &defaults = timing->defaults, &tuned = timing->tuned;
+      std::vector<double> dl, tl;
+      for (int i = 0; i < kRepeats; ++i) {
+        dl.push_back(defaults[i].latencyMs);
+        tl.push_back(tuned[i].latencyMs);
+      }
+      defaultLatency = median(dl);
+      tunedLatency = median(tl);
+      bool rejected = false;
+      for (Tuned &t : keys) {
+        if (!t.accepted)
+          continue;
+        std::vector<double> dk, tk;
+        for (int i = 0; i < kRepeats; ++i) {
+          dk.push_back(keyMs(t, defaults[i]));
+          tk.push_back(keyMs(t, tuned[i]));
+        }
+        t.verifiedDefaultMs = median(dk);
+        t.verifiedTunedMs = median(tk);
+        if (!(t.verifiedTunedMs < t.verifiedDefaultMs * (1 - args.margin))) {
+          llvm::errs() << llvm::format("acnnc tune: check %d: '%s' %.4f ms -> %.4f ms "
+                                       "(explored %.4f): not faster, default kept\n",
+                                       attempt, t.entries.front().c_str(), t.verifiedDefaultMs,
+                                       t.verifiedTunedMs, t.bestMs);
+          t.accepted = false;
+          t.verifiedTunedMs = t.verifiedDefaultMs;
+          rejected = true;
+        }
+      }
+      llvm::errs() << llvm::format("acnnc tune: check %d: the model with %zu tuned keys: %.3f ms "
+                                   "-> %.3f ms\n",
+                                   attempt, changes.size(), defaultLatency, tunedLatency);
+      // A kernel's gain can be another's loss (data left in the other
+      // core's cache, a neighbour's prefetch): what counts is the model.
+      if (!(tunedLatency < defaultLatency)) {
+        llvm::errs() << "acnnc tune: the tuned model is not faster; keeping the defaults\n";
+        return rejectAll();
+      }
+      // Keys that were not faster are dropped; the rest are checked again
+      // without them while time and attempts last. The last check's model,
+      // with them, was faster, and they were not, so the set without them
+      // is kept either way.
+      if (!rejected || std::chrono::duration<double>(deadline - Clock::now()).count() <
+                           compileSeconds + 2 * measureSeconds)
+        return;
+    }
+  }
+
+  double untunedMs() const { return defaultLatency ? defaultLatency : baseline.latencyMs; }
+  double tunedMs() const { return tunedLatency ? tunedLatency : untunedMs(); }
+
+private:
+  static constexpr int kRepeats = 7;
+
+  /// Timings of the default model and of `name`, run alternately.
+  struct Paired {
+    std::vector<ModelTiming> defaults, tuned;
+  };
+  llvm::Expected<Paired> againstDefault(llvm::StringRef name) {
+    Paired paired;
+    for (int i = 0; i < kRepeats; ++i) {
+      auto d = timer.time("default", "default", 1, runs, warmup);
+      if (!d)
+        return d.takeError();
+      auto t = timer.time(name, "default", 1, runs, warmup);
+      if (!t)
+        return t.takeError();
+      paired.defaults.push_back(std::move(*d));
+      paired.tuned.push_back(std::move(*t));
+    }
+    return paired;
+  }
+  /// Keys under this share of the run are not tuned: their time is noise.
+  static constexpr double kMinShare = 0.002;
+  static constexpr size_t kFirstPass = 8;
+
+  /// The next candidate of as many keys as can share a round, larger
+  /// shares first: a profile kernel holds one changed key a round.
+  std::vector<std::pair<size_t, size_t>> nextBatch() {
+    std::vector<size_t> order(keys.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return keys[a].share > keys[b].share; });
+    llvm::StringSet<> taken;
+    std::vector<std::pair<size_t, size_t>> batch;
+    for (size_t k : order) {
+      Tuned &t = keys[k];
+      if (t.next >= t.limit ||
+          llvm::any_of(t.functions, [&](const auto &f) { return taken.contains(f.first()); }))
+        continue;
+      for (const auto &f : t.functions)
+        taken.insert(f.first());
+      batch.push_back({k, t.next++});
+    }
+    return batch;
+  }
+
+  /// Candidates of a key measured before any key gets more.
+  size_t firstPass() const {
+    return args.candidates ? static_cast<size_t>(args.candidates) : kFirstPass;
+  }
+
+  /// Without a --candidates cap, raises each tuned key's limit by half a
+  /// first pass; false when there is nothing more to measure.
+  bool widen() {
+    bool wider = false;
+    for (Tuned &t : keys)
+      if (!args.candidates && t.share >= kMinShare && t.limit < t.candidates.size()) {
+        t.limit = std::min(t.candidates.size(), t.limit + kFirstPass / 2);
+        wider = true;
+      }
+    return wider;
+  }
+
+  void rejectAll() {
+    for (Tuned &t : keys) {
+      t.accepted = false;
+      t.verifiedTunedMs = t.verifiedDefaultMs;
+    }
+    tunedLatency = defaultLatency;
+  }
+
+  const TunerOptions &args;
+  std::vector<Tuned> &keys;
+  ModelTimer &timer;
+  std::string dir;
+  Clock::time_point deadline;
+  ModelTiming baseline;
+  int runs = 10, warmup = 2;
+  double compileSeconds = 0, measureSeconds = 0;
+  size_t measured = 0;
+  int failures = 0;
+  double defaultLatency = 0, tunedLatency = 0;
+};
+
+} // namespace
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+TuneResult searchSchedules(const TunerOptions &options, std::vector<Tuned> &keys, ModelTimer &timer,
+                           llvm::StringRef dir, Clock::time_point deadline, llvm::Error &error) {
+  Tuner tuner(options, keys, timer, dir.str(), deadline);
+  if ((error = tuner.measureDefault()))
+    return {};
+  std::signal(SIGINT, onInterrupt);
+  tuner.explore();
+  tuner.verify();
+  std::signal(SIGINT, SIG_DFL);
+  return {tuner.untunedMs(), tuner.tunedMs()};
+}
+
+} // namespace acnn

@@ -1,0 +1,79 @@
+#ifndef ACNN_COMPILER_DRIVER_TUNER_H
+#define ACNN_COMPILER_DRIVER_TUNER_H
+
+// The search of `acnnc tune`: other schedules of a model's kernels, measured
+// on this machine.
+//
+// Kernels are tuned by key: the kernels of a ViT's twelve blocks that compute
+// the same thing are one, and share a schedule. Each key's candidates come
+// from its template (ScheduleSpace.h), best estimated first. A round compiles
+// the whole model in a child acnnc with a schedules file giving one candidate
+// to many keys at once, and times it in a child acnn-run with the runtime's
+// per-kernel profile: a kernel is timed where it runs, beside its real
+// neighbours, and one compilation measures as many keys as the model has. A
+// profile kernel (an acnn kernel, which may hold several linalg kernels)
+// holds one changed key a round, so its change in time is that key's. A
+// round that fails (the compiler or the model crashes, hangs, or computes
+// another output) is retried in halves until the culprit is alone and
+// dropped. Last, the winners are compiled together and run interleaved with
+// the generator's schedules; a key keeps its tuned schedule only if it is
+// faster there by the margin, and the model as a whole must be faster.
+
+#include "compiler/codegen/ScheduleSpace.h"
+#include "compiler/driver/ModelTimer.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Error.h"
+
+#include <chrono>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace acnn {
+
+/// One key being tuned: every kernel of the model computing it.
+struct Tuned {
+  std::string key, kind;
+  std::vector<std::string> entries; // the kernels' schedules-file names
+  llvm::StringSet<> functions;      // the profile's kernels holding them
+  ScheduleAttr current;             // what the model has without tuning
+  std::vector<ScheduleCandidate> candidates;
+  size_t next = 0, limit = 0; // candidates[next] is measured next, up to limit
+  double defaultMs = 0, share = 0;
+  ScheduleAttr best;
+  double bestMs = std::numeric_limits<double>::infinity();
+  int measured = 0, failed = 0;
+  bool accepted = false;
+  double verifiedDefaultMs = 0, verifiedTunedMs = 0;
+};
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start);
+
+/// The profile's name of an entry: the acnn kernel it belongs to.
+inline llvm::StringRef functionOf(llvm::StringRef entry) { return entry.split('#').first; }
+
+struct TunerOptions {
+  double margin = 0.03; // a tuned schedule must be this much faster
+  int candidates = 0;   // per key, at most (0: 8 first, more while time lasts)
+  int crashRound = -1;  // fault injection: this round's model crashes
+};
+
+/// The model's latency without and with the schedules the search kept.
+struct TuneResult {
+  double untunedMs = 0, tunedMs = 0;
+};
+
+/// Times the model with its generated schedules, measures `keys`'
+/// candidates until they or the time before `deadline` run out, and checks
+/// the winners: each key ends with `accepted`, `best` and its verified
+/// times. The first Ctrl-C ends the search early. `timer`'s files go to
+/// `dir`; `error` is set if the model cannot be timed at all.
+TuneResult searchSchedules(const TunerOptions &options, std::vector<Tuned> &keys, ModelTimer &timer,
+                           llvm::StringRef dir, Clock::time_point deadline, llvm::Error &error);
+
+} // namespace acnn
+
+#endif
