@@ -131,18 +131,20 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
         q.drop_back(2) != kt.drop_back(2) || q.drop_back(2) != v.drop_back(2))
       return rw.notifyMatchFailure(softmax, "query, key and value batch axes differ");
 
+    // The values may be computed after the softmax (DANet's position
+    // attention): build at the root, which all of q, k, v and the bias dominate.
+    rw.setInsertionPoint(root);
     Location loc = softmax.getLoc();
     if (bias && biasScaled)
       bias = MulOp::create(
           rw, loc, bias,
           ConstantOp::create(rw, loc,
-                             DenseElementsAttr::get(f32Tensor(rw.getContext(), {}),
-                                                    float(scale))));
+                             DenseElementsAttr::get(f32Tensor(rw.getContext(), {}), float(scale))));
     Value key = swapped(rw, loc, keyT);
     Value values = outputTransposed ? swapped(rw, loc, value) : value;
     Location fused = fusedLoc(softmax, opsBetween(root, {query, keyT, value, bias}));
-    Value attention = AttentionOp::create(rw, fused, query, key, values, bias,
-                                          rw.getF32FloatAttr(float(scale)));
+    Value attention =
+        AttentionOp::create(rw, fused, query, key, values, bias, rw.getF32FloatAttr(float(scale)));
     Value result = outputTransposed ? swapped(rw, loc, attention) : attention;
     rw.replaceOp(root, result);
     return success();

@@ -1,6 +1,6 @@
-// Convolution, pooling, reductions, softmax and the matrix products. Composite ONNX spellings (Gemm's alpha/beta, Softmax's opset < 13
-// 2-D coercion) become several acnn ops rather than new fused forms; the
-// fusion passes recognise those later.
+// Convolution, pooling, reductions, softmax and the matrix products. Composite ONNX spellings
+// (Gemm's alpha/beta, Softmax's opset < 13 2-D coercion) become several acnn ops rather than new
+// fused forms; the fusion passes recognise those later.
 #include "dialects/acnn/ShapeUtils.h"
 #include "frontends/onnx/NodeContext.h"
 
@@ -13,34 +13,38 @@ namespace acnn {
 
 namespace {
 
-// ONNX's window attributes of a 2-D Conv or pool, with auto_pad resolved into
-// explicit [top, left, bottom, right] pads.
+// ONNX's window attributes of a 1-D or 2-D Conv or pool, with auto_pad
+// resolved into explicit [top, left, bottom, right] pads. A 1-D window (ECA's
+// conv across channels) is computed as the 2-D window of a 1 x L image, so its
+// attributes come back as 2-D ones with a unit first axis.
 struct Window {
   SmallVector<int64_t> strides, pads, dilations;
 };
 
 Expected<Window> windowOf(NodeContext &ctx, ArrayRef<int64_t> kernel) {
   ArrayRef<int64_t> in = ctx.shape(0);
-  if (in.size() != 4)
-    return ctx.fail("only 2-D windows over NCHW inputs are supported, got input rank " +
-                    llvm::Twine(in.size()));
-  if (kernel.size() != 2)
-    return ctx.fail("kernel_shape must have 2 values");
+  const size_t rank = kernel.size();
+  if ((rank != 1 && rank != 2) || in.size() != rank + 2)
+    return ctx.fail("only 1-D and 2-D windows over NCL or NCHW inputs are supported, got input "
+                    "rank " +
+                    llvm::Twine(in.size()) + " and a window of rank " + llvm::Twine(rank));
   Window w;
-  Expected<SmallVector<int64_t>> strides = ctx.attrInts("strides", {1, 1});
+  Expected<SmallVector<int64_t>> strides = ctx.attrInts("strides", SmallVector<int64_t>(rank, 1));
   if (!strides)
     return strides.takeError();
-  Expected<SmallVector<int64_t>> dilations = ctx.attrInts("dilations", {1, 1});
+  Expected<SmallVector<int64_t>> dilations =
+      ctx.attrInts("dilations", SmallVector<int64_t>(rank, 1));
   if (!dilations)
     return dilations.takeError();
-  Expected<SmallVector<int64_t>> pads = ctx.attrInts("pads", {0, 0, 0, 0});
+  Expected<SmallVector<int64_t>> pads = ctx.attrInts("pads", SmallVector<int64_t>(2 * rank, 0));
   if (!pads)
     return pads.takeError();
   Expected<std::string> autoPad = ctx.attrString("auto_pad", "NOTSET");
   if (!autoPad)
     return autoPad.takeError();
-  if (strides->size() != 2 || dilations->size() != 2 || pads->size() != 4)
-    return ctx.fail("strides and dilations need 2 values and pads 4");
+  if (strides->size() != rank || dilations->size() != rank || pads->size() != 2 * rank)
+    return ctx.fail("strides and dilations need " + llvm::Twine(rank) + " values and pads " +
+                    llvm::Twine(2 * rank));
   if (llvm::any_of(*strides, [](int64_t s) { return s <= 0; }))
     return ctx.fail("strides must be positive");
   // Bounded like an extent, the window arithmetic cannot overflow int64.
@@ -52,27 +56,53 @@ Expected<Window> windowOf(NodeContext &ctx, ArrayRef<int64_t> kernel) {
   w.dilations = *dilations;
   w.pads = *pads;
   if (*autoPad == "VALID") {
-    w.pads.assign(4, 0);
+    w.pads.assign(2 * rank, 0);
   } else if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
     // Output extent ceil(in / stride); the odd pad goes at the end (UPPER) or start.
-    for (int i = 0; i < 2; ++i) {
+    for (size_t i = 0; i < rank; ++i) {
       int64_t out = (in[2 + i] + w.strides[i] - 1) / w.strides[i];
       int64_t span = (kernel[i] - 1) * w.dilations[i] + 1;
       int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + span - in[2 + i]);
       int64_t begin = *autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
       w.pads[i] = begin;
-      w.pads[i + 2] = total - begin;
+      w.pads[i + rank] = total - begin;
     }
   } else if (*autoPad != "NOTSET") {
     return ctx.fail("auto_pad '" + *autoPad + "' is not supported");
   }
+  if (rank == 1) {
+    w.strides.insert(w.strides.begin(), 1);
+    w.dilations.insert(w.dilations.begin(), 1);
+    w.pads = {0, w.pads[0], 0, w.pads[1]};
+  }
   return w;
+}
+
+/// `shape` with a unit axis inserted before its last: N x C x L as N x C x 1 x L.
+SmallVector<int64_t> asImage(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> image(shape);
+  image.insert(image.end() - 1, 1);
+  return image;
+}
+
+/// The 2-D window op `make` builds from `input` (NCHW), with a 1-D node's
+/// input reshaped to N x C x 1 x L before it and its result back after it.
+template <typename Make> llvm::Error emitWindowed(NodeContext &ctx, OpChain &chain, Make make) {
+  ArrayRef<int64_t> in = ctx.shape(0);
+  if (in.size() == 4)
+    return chain.emit(make(ctx.value(0)));
+  Value image = make(chain.reshape(ctx.value(0), asImage(in)));
+  if (!image)
+    return chain.done();
+  SmallVector<int64_t> out(cast<RankedTensorType>(image.getType()).getShape());
+  out.erase(out.begin() + 2);
+  return chain.emit(chain.reshape(image, out));
 }
 
 llvm::Error conv(NodeContext &ctx) {
   ArrayRef<int64_t> weight = ctx.shape(1);
-  if (weight.size() != 4)
-    return ctx.fail("only 2-D convolution is supported, got a weight of rank " +
+  if (weight.size() != 3 && weight.size() != 4)
+    return ctx.fail("only 1-D and 2-D convolution is supported, got a weight of rank " +
                     llvm::Twine(weight.size()));
   SmallVector<int64_t> kernel(weight.drop_front(2));
   Expected<SmallVector<int64_t>> declared = ctx.attrInts("kernel_shape", kernel);
@@ -87,9 +117,13 @@ llvm::Error conv(NodeContext &ctx) {
   Expected<Window> w = windowOf(ctx, kernel);
   if (!w)
     return w.takeError();
+  OpChain chain(ctx);
+  Value filter = weight.size() == 4 ? ctx.value(1)
+                                    : chain.value(chain.reshape(chain.input(1), asImage(weight)));
   Value bias = ctx.hasInput(2) ? ctx.value(2) : Value();
-  return ctx.emit<Conv2dOp>(ctx.value(0), ctx.value(1), bias, w->strides, w->pads, w->dilations,
-                            *group);
+  return emitWindowed(ctx, chain, [&](Value input) {
+    return chain.op<Conv2dOp>(input, filter, bias, w->strides, w->pads, w->dilations, *group);
+  });
 }
 
 // The window attributes every pool shares, and its flags.
@@ -108,6 +142,8 @@ Expected<Pool> poolOf(NodeContext &ctx) {
   Expected<Window> w = windowOf(ctx, *kernel);
   if (!w)
     return w.takeError();
+  if (kernel->size() == 1)
+    kernel->insert(kernel->begin(), 1);
   Expected<int64_t> ceilMode = ctx.attrInt("ceil_mode", 0);
   if (!ceilMode)
     return ceilMode.takeError();
@@ -118,8 +154,11 @@ llvm::Error maxPool(NodeContext &ctx) {
   Expected<Pool> p = poolOf(ctx);
   if (!p)
     return p.takeError();
-  return ctx.emit<MaxPool2dOp>(ctx.value(0), p->kernel, p->window.strides, p->window.pads,
-                               p->window.dilations, p->ceilMode);
+  OpChain chain(ctx);
+  return emitWindowed(ctx, chain, [&](Value input) {
+    return chain.op<MaxPool2dOp>(input, p->kernel, p->window.strides, p->window.pads,
+                                 p->window.dilations, p->ceilMode);
+  });
 }
 
 llvm::Error averagePool(NodeContext &ctx) {
@@ -129,8 +168,11 @@ llvm::Error averagePool(NodeContext &ctx) {
   Expected<int64_t> countPad = ctx.attrInt("count_include_pad", 0);
   if (!countPad)
     return countPad.takeError();
-  return ctx.emit<AvgPool2dOp>(ctx.value(0), p->kernel, p->window.strides, p->window.pads,
-                               p->ceilMode, *countPad != 0);
+  OpChain chain(ctx);
+  return emitWindowed(ctx, chain, [&](Value input) {
+    return chain.op<AvgPool2dOp>(input, p->kernel, p->window.strides, p->window.pads, p->ceilMode,
+                                 *countPad != 0);
+  });
 }
 
 // A reduction's axes (all when empty) and keepdims; `reduce` false when
@@ -388,10 +430,10 @@ llvm::Error gemm(NodeContext &ctx) {
 } // namespace
 
 void registerNNOps(OpTable &table) {
-  const char *twoD = "2-D windows over NCHW inputs only";
-  addOp(table, "Conv", conv, 2, 3).note(twoD);
-  addOp(table, "MaxPool", maxPool).fixed("storage_order", "0").note(twoD);
-  addOp(table, "AveragePool", averagePool).fixed("dilations", "1,1").note(twoD);
+  const char *window = "1-D and 2-D windows over NCL and NCHW inputs only";
+  addOp(table, "Conv", conv, 2, 3).note(window);
+  addOp(table, "MaxPool", maxPool).fixed("storage_order", "0").note(window);
+  addOp(table, "AveragePool", averagePool).fixed("dilations", "1,1").note(window);
   addOp(table, "GlobalAveragePool", unaryOp<GlobalAvgPoolOp>);
   addOp(table, "GlobalMaxPool", unaryOp<GlobalMaxPoolOp>);
   addOp(table, "ReduceMean", reduce<ReduceMeanOp, 18>, 1, 2).known({1});

@@ -314,6 +314,41 @@ class SEBackboneDetector(nn.Module):
         return F.interpolate(maps, size=x.shape[-2:], mode="bilinear", align_corners=True)
 
 
+class AttentionModules(nn.Module):
+    """ECA's channel gate (a Conv1d across channels), then DANet's position and
+    channel attention heads, whose values are computed after the softmax."""
+
+    def __init__(self, c=16, classes=4):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, c, 3, 2, 1, bias=False), nn.BatchNorm2d(c),
+                                  nn.ReLU())
+        self.eca = nn.Conv1d(1, 1, 3, padding=1, bias=False)
+        self.query = nn.Conv2d(c, c // 8, 1)
+        self.key = nn.Conv2d(c, c // 8, 1)
+        self.value = nn.Conv2d(c, c, 1)
+        self.gamma = nn.Parameter(torch.tensor([0.7, 0.6]))
+        self.head = nn.Conv2d(2 * c, classes, 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        y = x.mean((2, 3), keepdim=True)
+        y = self.eca(y.squeeze(-1).transpose(-1, -2)).transpose(-1, -2).unsqueeze(-1)
+        x = x * torch.sigmoid(y)
+        n, c, h, w = x.shape
+        q = self.query(x).view(n, -1, h * w).permute(0, 2, 1)
+        k = self.key(x).view(n, -1, h * w)
+        attention = torch.softmax(torch.bmm(q, k), -1)
+        v = self.value(x).view(n, -1, h * w)
+        position = torch.bmm(v, attention.permute(0, 2, 1)).view(n, c, h, w)
+        flat = x.view(n, c, -1)
+        energy = torch.bmm(flat, flat.permute(0, 2, 1))
+        energy = torch.max(energy, -1, keepdim=True)[0].expand_as(energy) - energy
+        channel = torch.bmm(torch.softmax(energy, -1), flat).view(n, c, h, w)
+        out = torch.cat([self.gamma[0] * position + x, self.gamma[1] * channel + x], 1)
+        return F.interpolate(self.head(out), scale_factor=2.0, mode="bilinear",
+                             align_corners=False)
+
+
 class Unsupported(nn.Module):
     """Layers acnn does not take: a Dropout left in training mode, a 3-D
     convolution, max pooling's indices and ArgMax."""
@@ -392,6 +427,8 @@ def main():
     detector = calibrated(SEBackboneDetector())
     for opset in (11, 13):
         write(f"se_detector_opset{opset}", detector, (BATCH, 3, 32, 24), opset)
+    torch.manual_seed(4)
+    write("attention_modules_opset13", calibrated(AttentionModules()), (BATCH, 3, 16, 12), 13)
 
 
 if __name__ == "__main__":

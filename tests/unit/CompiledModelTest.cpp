@@ -132,7 +132,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values("exports/mobile_opset11", "exports/mobile_opset13", "exports/vit_opset13",
                       "exports/vit_opset17", "exports/swin_opset13", "exports/regnety_opset13",
                       "exports/attention_unet_opset13", "exports/se_detector_opset11",
-                      "exports/se_detector_opset13", "spellings/paddle_se", "spellings/paddle_se_external", "spellings/tf_se",
+                      "exports/se_detector_opset13", "exports/attention_modules_opset13",
+                      "spellings/paddle_se", "spellings/paddle_se_external", "spellings/tf_se",
                       "spellings/reductions", "spellings/group_norm", "spellings/conv_transpose"));
 
 /// A schedules file edited by hand changes how kernels run, never what they

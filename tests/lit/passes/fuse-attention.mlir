@@ -54,6 +54,23 @@ func.func @values_first(%qc: tensor<1x8x16xf32>, %k: tensor<1x8x16xf32>, %v: ten
 
 // -----
 
+// DANet position attention: the values are computed after the softmax, so the
+// fused op goes where the values matmul was.
+// CHECK-LABEL: func @values_after_softmax
+// CHECK: %[[V:.*]] = acnn.relu %arg2
+// CHECK: %[[A:.*]] = acnn.attention %arg0, %arg1, %[[V]] :
+// CHECK-NEXT: return %[[A]]
+func.func @values_after_softmax(%q: tensor<1x16x4xf32>, %k: tensor<1x16x4xf32>, %x: tensor<1x16x8xf32>) -> tensor<1x16x8xf32> {
+  %kt = acnn.transpose %k {perm = array<i64: 0, 2, 1>} : (tensor<1x16x4xf32>) -> tensor<1x4x16xf32>
+  %s = acnn.matmul %q, %kt : (tensor<1x16x4xf32>, tensor<1x4x16xf32>) -> tensor<1x16x16xf32>
+  %p = acnn.softmax %s : tensor<1x16x16xf32>
+  %v = acnn.relu %x : tensor<1x16x8xf32>
+  %o = acnn.matmul %p, %v : (tensor<1x16x16xf32>, tensor<1x16x8xf32>) -> tensor<1x16x8xf32>
+  return %o : tensor<1x16x8xf32>
+}
+
+// -----
+
 // Softmax probabilities that are also returned are not fused away.
 // CHECK-LABEL: func @probabilities_used
 // CHECK-NOT: acnn.attention
