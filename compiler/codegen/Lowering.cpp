@@ -67,7 +67,7 @@ void addSchedulePasses(OpPassManager &pm) {
 }
 
 void addBufferizePasses(OpPassManager &pm) {
-  addPipeline(pm, "func.func(acnn-widen-partial-writes),"
+  addPipeline(pm, "func.func(acnn-widen-partial-writes),eliminate-empty-tensors,"
                   "one-shot-bufferize{bufferize-function-boundaries "
                   "function-boundary-type-conversion=identity-layout-map},"
                   "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"

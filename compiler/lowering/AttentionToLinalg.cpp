@@ -145,11 +145,11 @@ Value streamAttention(OpBuilder &b, Location loc, Value q, Value k, Value v, Val
                                      parallel3 = iteratorKinds({false, false, false});
     // This block's row maxima, then the factor exp(old - new) that
     // rescales what earlier blocks accumulated.
-    Value blockMax = buildGeneric(lb, l, ValueRange{s}, filledTensor(lb, l, {batch, m}, kLowest),
-                                  {full3, rows3}, iteratorKinds({false, false, true}),
-                                  [](OpBuilder &nb, Location nl, ValueRange a) {
-                                    return ScalarBuilder{nb, nl}.maxNum(a[1], a[0]);
-                                  });
+    ScalarBody maxNum = [](OpBuilder &nb, Location nl, ValueRange a) {
+      return ScalarBuilder{nb, nl}.maxNum(a[1], a[0]);
+    };
+    Value blockMax = reduceInnermost(lb, l, s, {}, filledTensor(lb, l, {batch, m}, kLowest),
+                                     kLowest, maxNum, maxNum);
     Value correction =
         buildParallel(lb, l, f32TensorType(ctx, {batch, m}), ValueRange{oldMax, blockMax},
                       {rows2, rows2}, [](OpBuilder &nb, Location nl, ValueRange a) {
@@ -171,11 +171,10 @@ Value streamAttention(OpBuilder &b, Location loc, Value q, Value k, Value v, Val
                                    [](OpBuilder &nb, Location nl, ValueRange a) {
                                      return ScalarBuilder{nb, nl}.mul(a[1], a[0]);
                                    });
-    Value newSum = buildGeneric(lb, l, ValueRange{p}, scaledSum, {full3, rows3},
-                                iteratorKinds({false, false, true}),
-                                [](OpBuilder &nb, Location nl, ValueRange a) {
-                                  return ScalarBuilder{nb, nl}.add(a[1], a[0]);
-                                });
+    ScalarBody add = [](OpBuilder &nb, Location nl, ValueRange a) {
+      return ScalarBuilder{nb, nl}.add(a[1], a[0]);
+    };
+    Value newSum = reduceInnermost(lb, l, p, {}, scaledSum, 0.0, add, add);
     // acc = acc * correction + p * v_block.
     Value scaledAcc = buildGeneric(lb, l, ValueRange{correction}, oldAcc, {rows3, full3}, parallel3,
                                    [](OpBuilder &nb, Location nl, ValueRange a) {
@@ -252,7 +251,8 @@ struct AttentionToLinalg : OpConversionPattern<AttentionOp> {
       bias = reshapeTo(b, loc, full, {batch, m, n});
     }
 
-    const int64_t rows = rowBlock(m, batch, threads), blocks = (m + rows - 1) / rows, padded = blocks * rows;
+    const int64_t rows = rowBlock(m, batch, threads), blocks = (m + rows - 1) / rows,
+                  padded = blocks * rows;
     Value out;
     if (batch * blocks < 2) {
       Value dest = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{batch, m, e}, b.getF32Type());

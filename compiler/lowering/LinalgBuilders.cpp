@@ -78,12 +78,11 @@ Value buildEpilogue(OpBuilder &b, Location loc, Value result, Value residual,
   SmallVector<Value> inputs = {result};
   if (residual)
     inputs.push_back(residual);
-  return buildBroadcastParallel(b, loc, type, inputs,
-                                [&](OpBuilder &nb, Location l, ValueRange x) {
-                                  ScalarBuilder s{nb, l};
-                                  Value v = residual ? s.add(x[0], x[1]) : x[0];
-                                  return activationScalar(s, activation, v);
-                                });
+  return buildBroadcastParallel(b, loc, type, inputs, [&](OpBuilder &nb, Location l, ValueRange x) {
+    ScalarBuilder s{nb, l};
+    Value v = residual ? s.add(x[0], x[1]) : x[0];
+    return activationScalar(s, activation, v);
+  });
 }
 
 Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, double value) {
@@ -174,6 +173,48 @@ Value buildReduction(OpBuilder &b, Location loc, ArrayRef<int64_t> loopShape,
                       keptDimsMap(b.getContext(), reduced), iterators, body);
 }
 
+Value reduceInnermost(OpBuilder &b, Location loc, Value x, ValueRange rowInputs, Value init,
+                      double neutral, ScalarBody step, ScalarBody merge) {
+  ArrayRef<int64_t> shape = llvm::cast<RankedTensorType>(x.getType()).getShape();
+  MLIRContext *ctx = b.getContext();
+  const unsigned rank = shape.size();
+  const int64_t width = shape.back();
+  int64_t lanes = 1;
+  for (int64_t l : {16, 8, 4})
+    if (lanes == 1 && width % l == 0 && width > l)
+      lanes = l;
+  // Maps over `loops` loops reading the rows (the first rank - 1 loops),
+  // plus the loop `extra` if given.
+  auto rowsMap = [&](unsigned loops, std::optional<unsigned> extra) {
+    SmallVector<unsigned> dims = llvm::to_vector(llvm::seq<unsigned>(0, rank - 1));
+    if (extra)
+      dims.push_back(*extra);
+    return loopsMap(ctx, loops, dims);
+  };
+  auto reduceInto = [&](Value in, ValueRange rows, Value into, unsigned loops,
+                        std::optional<unsigned> lane, ScalarBody body) {
+    SmallVector<Value> inputs = {in};
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(loops, ctx)};
+    for (Value row : rows) {
+      inputs.push_back(row);
+      maps.push_back(rowsMap(loops, std::nullopt));
+    }
+    maps.push_back(rowsMap(loops, lane));
+    SmallVector<bool> reduced(loops, false);
+    reduced[rank - 1] = true;
+    return buildGeneric(b, loc, inputs, into, maps, iteratorKinds(reduced), body);
+  };
+  if (lanes == 1)
+    return reduceInto(x, rowInputs, init, rank, std::nullopt, step);
+  SmallVector<int64_t> split(shape.drop_back());
+  split.append({width / lanes, lanes});
+  SmallVector<int64_t> partialShape(shape.drop_back());
+  partialShape.push_back(lanes);
+  Value partial = reduceInto(reshapeTo(b, loc, x, split), rowInputs,
+                             filledTensor(b, loc, partialShape, neutral), rank + 1, rank, step);
+  return reduceInto(partial, {}, init, rank, std::nullopt, merge);
+}
+
 Value divideBy(OpBuilder &b, Location loc, Value value, double divisor) {
   auto type = llvm::cast<RankedTensorType>(value.getType());
   return buildBroadcastParallel(b, loc, type, value,
@@ -226,11 +267,11 @@ SmallVector<utils::IteratorType> iteratorKinds(ArrayRef<bool> reduced) {
 Value buildGeneric(OpBuilder &b, Location loc, ValueRange inputs, Value init,
                    ArrayRef<AffineMap> maps, ArrayRef<utils::IteratorType> iterators,
                    ScalarBody body) {
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, body(nb, l, args));
-             })
+  return linalg::GenericOp::create(b, loc, TypeRange{init.getType()}, inputs, ValueRange{init},
+                                   maps, iterators,
+                                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(nb, l, body(nb, l, args));
+                                   })
       .getResult(0);
 }
 

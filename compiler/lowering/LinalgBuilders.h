@@ -104,6 +104,18 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value buildEpilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value result,
                           mlir::Value residual, llvm::StringRef activation);
 
+/// `x` reduced along its last axis into `init` (x's shape without that axis,
+/// the running values): `step(element, rowInputs..., running)` combines each
+/// element, `rowInputs` having init's shape. A row whose length 16, 8 or 4
+/// divides is reduced in two steps: into that many partial results, starting
+/// at `neutral`, that accumulate whole vectors, then those merged into init
+/// by `merge(partial, running)`. In one step the vectoriser makes a reduction
+/// along the innermost axis one chain of scalar operations as long as the
+/// row (768 dependent adds for a ViT-B token).
+mlir::Value reduceInnermost(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                            mlir::ValueRange rowInputs, mlir::Value init, double neutral,
+                            ScalarBody step, ScalarBody merge);
+
 /// `value` divided element-wise by the constant `divisor`.
 mlir::Value divideBy(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value, double divisor);
 

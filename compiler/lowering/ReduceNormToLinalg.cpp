@@ -7,6 +7,10 @@
 #include "dialects/acnn/AcnnOps.h"
 #include "dialects/acnn/ShapeUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 #include <type_traits>
@@ -72,6 +76,94 @@ template <typename OpTy, Reduction kind> struct ReductionToGeneric : OpConversio
   }
 };
 
+/// `x` reduced over the axes marked in `reduced` from `init`, each element
+/// combined with the running value by `step(element, rowInputs...,
+/// running)`; `rowInputs` have x's shape without the reduced axes. A
+/// reduction along the innermost axis only goes through reduceInnermost,
+/// which merges its partial results with `merge`.
+Value reduceAxes(OpBuilder &b, Location loc, Value x, ArrayRef<bool> reduced, ValueRange rowInputs,
+                 double init, ScalarBody step, ScalarBody merge) {
+  ArrayRef<int64_t> shape = shapeOf(x);
+  MLIRContext *ctx = b.getContext();
+  if (llvm::count(reduced, true) == 1 && reduced.back())
+    return reduceInnermost(b, loc, x, rowInputs, filledTensor(b, loc, shape.drop_back(), init),
+                           init, step, merge);
+  SmallVector<Value> inputs = {x};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(shape.size(), ctx)};
+  for (Value row : rowInputs) {
+    inputs.push_back(row);
+    maps.push_back(keptDimsMap(ctx, reduced));
+  }
+  return buildReduction(b, loc, shape, reduced, inputs, maps, init, step);
+}
+
+ScalarBody addScalars() {
+  return [](OpBuilder &b, Location l, ValueRange a) { return ScalarBuilder{b, l}.add(a[1], a[0]); };
+}
+
+/// buildParallel writing `dest` when given (a row block's slice of the
+/// result, so the block is normalised in place), else a new tensor.
+Value parallelInto(OpBuilder &b, Location loc, Value dest, RankedTensorType type, ValueRange inputs,
+                   ArrayRef<AffineMap> maps, ScalarBody body) {
+  if (!dest)
+    return buildParallel(b, loc, type, inputs, maps, body);
+  SmallVector<AffineMap> all(maps);
+  all.push_back(AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext()));
+  return buildGeneric(
+      b, loc, inputs, dest, all,
+      SmallVector<utils::IteratorType>(type.getRank(), utils::IteratorType::parallel), body);
+}
+
+/// Rows of `width` elements a block of a row-wise normalisation takes: the
+/// largest divisor of `rows` whose block holds at most 4096 elements (16 KiB,
+/// a third of the smallest L1 data cache acnn targets) and leaves at least 8
+/// blocks for the threads to share, else 1.
+int64_t normalizationRowBlock(int64_t rows, int64_t width) {
+  constexpr int64_t kBlockElements = 4096, kMinBlocks = 8;
+  for (int64_t r = std::min(rows / kMinBlocks, kBlockElements / width); r > 1; --r)
+    if (rows % r == 0)
+      return r;
+  return 1;
+}
+
+/// A row-wise normalisation of `x` over its axes from `axis` on, as
+/// `normalize(rows, dest)` on x viewed as [rows, width] blocks, writing
+/// `dest`, the block's slice of the result: in an scf.forall over
+/// blocks of rows, so a block's statistics and its normalised rows are all
+/// computed while it is in L1, and the threads fork once for the whole op,
+/// not once per statistic. Null when `x` has fewer than two rows.
+Value inRowBlocks(OpBuilder &b, Location loc, Value x, int64_t axis,
+                  llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> normalize) {
+  ArrayRef<int64_t> shape = llvm::cast<RankedTensorType>(x.getType()).getShape();
+  const int64_t rows = product(shape.take_front(axis)), width = product(shape.drop_front(axis));
+  if (rows < 2)
+    return {};
+  const int64_t block = normalizationRowBlock(rows, width);
+  MLIRContext *ctx = b.getContext();
+  Value flat = reshapeTo(b, loc, x, {rows, width});
+  Value dest = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, width}, b.getF32Type());
+  auto forall = scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(rows / block)},
+                                      ValueRange{dest}, std::nullopt);
+  SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(ctx, {block, width});
+  SmallVector<OpFoldResult> unit(2, b.getIndexAttr(1));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(forall.getBody());
+    Value first = arith::MulIOp::create(b, loc, forall.getInductionVars()[0],
+                                        arith::ConstantIndexOp::create(b, loc, block));
+    SmallVector<OpFoldResult> at = {first, b.getIndexAttr(0)};
+    RankedTensorType blockType = f32TensorType(ctx, {block, width});
+    Value in = tensor::ExtractSliceOp::create(b, loc, blockType, flat, at, sizes, unit);
+    Value into = tensor::ExtractSliceOp::create(b, loc, blockType, forall.getRegionIterArgs()[0],
+                                                at, sizes, unit);
+    Value out = normalize(b, loc, in, into);
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(b, loc, out, forall.getRegionIterArgs()[0], at, sizes,
+                                          unit);
+  }
+  return reshapeTo(b, loc, forall.getResult(0), shape);
+}
+
 /// exp(x - max) / sum(exp(x - max)) along the axis: the maximum, then the sum
 /// of exponentials, then one parallel pass that normalises.
 struct SoftmaxToGeneric : OpConversionPattern<SoftmaxOp> {
@@ -80,29 +172,41 @@ struct SoftmaxToGeneric : OpConversionPattern<SoftmaxOp> {
   LogicalResult matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = llvm::cast<RankedTensorType>(op.getType());
-    SmallVector<bool> reduced(type.getRank(), false);
-    reduced[*normalizeAxis(op.getAxis(), type.getRank())] = true;
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(type.getRank(), getContext());
-    AffineMap kept = keptDimsMap(getContext(), reduced);
+    const int64_t rank = op.getType().getRank(), axis = *normalizeAxis(op.getAxis(), rank);
     Value x = adaptor.getInput();
-
-    Value max = buildReduction(rewriter, loc, type.getShape(), reduced, x, identity, kLowest,
-                               [](OpBuilder &b, Location l, ValueRange a) {
-                                 return ScalarBuilder{b, l}.max(a[1], a[0]);
-                               });
-    Value sum = buildReduction(rewriter, loc, type.getShape(), reduced, ValueRange{x, max},
-                               {identity, kept}, 0.0, [](OpBuilder &b, Location l, ValueRange a) {
-                                 ScalarBuilder s{b, l};
-                                 return s.add(a[2], s.exp(s.sub(a[0], a[1])));
-                               });
-    rewriter.replaceOp(op, buildParallel(rewriter, loc, type, ValueRange{x, max, sum},
-                                         {identity, kept, kept},
-                                         [](OpBuilder &b, Location l, ValueRange a) {
-                                           ScalarBuilder s{b, l};
-                                           return s.div(s.exp(s.sub(a[0], a[1])), a[2]);
-                                         }));
+    Value result;
+    if (axis == rank - 1)
+      result =
+          inRowBlocks(rewriter, loc, x, axis, [](OpBuilder &b, Location l, Value rows, Value dest) {
+            return softmax(b, l, rows, 1, dest);
+          });
+    rewriter.replaceOp(op, result ? result : softmax(rewriter, loc, x, axis, {}));
     return success();
+  }
+
+  /// The softmax of `x` along `axis`, written into `dest` if given.
+  static Value softmax(OpBuilder &b, Location loc, Value x, int64_t axis, Value dest) {
+    auto type = llvm::cast<RankedTensorType>(x.getType());
+    SmallVector<bool> reduced(type.getRank(), false);
+    reduced[axis] = true;
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext());
+    AffineMap kept = keptDimsMap(b.getContext(), reduced);
+    ScalarBody max = [](OpBuilder &nb, Location l, ValueRange a) {
+      return ScalarBuilder{nb, l}.max(a[1], a[0]);
+    };
+    Value rowMax = reduceAxes(b, loc, x, reduced, {}, kLowest, max, max);
+    Value sum = reduceAxes(
+        b, loc, x, reduced, rowMax, 0.0,
+        [](OpBuilder &nb, Location l, ValueRange a) {
+          ScalarBuilder s{nb, l};
+          return s.add(a[2], s.exp(s.sub(a[0], a[1])));
+        },
+        addScalars());
+    return parallelInto(b, loc, dest, type, ValueRange{x, rowMax, sum}, {identity, kept, kept},
+                        [](OpBuilder &nb, Location l, ValueRange a) {
+                          ScalarBuilder s{nb, l};
+                          return s.div(s.exp(s.sub(a[0], a[1])), a[2]);
+                        });
   }
 };
 
@@ -117,51 +221,72 @@ struct LayerNormToGeneric : OpConversionPattern<LayerNormOp> {
     auto type = llvm::cast<RankedTensorType>(op.getType());
     ArrayRef<int64_t> shape = type.getShape();
     const int64_t axis = *normalizeAxis(op.getAxis(), type.getRank());
-    const double count = double(product(shape.drop_front(axis)));
+    const int64_t width = product(shape.drop_front(axis));
     const double epsilon = op.getEpsilon().convertToFloat();
-    SmallVector<bool> reduced = trailingAxes(type.getRank(), axis);
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(type.getRank(), getContext());
-    AffineMap kept = keptDimsMap(getContext(), reduced);
-    Value x = adaptor.getInput();
+    Value scale = adaptor.getScale(), bias = adaptor.getBias();
+    Value result;
+    // In row blocks when the parameters are one value per element of a row
+    // (as ONNX's LayerNormalization has them), read as a row.
+    auto perElement = [&](Value param) { return !param || product(shapeOf(param)) == width; };
+    if (perElement(scale) && perElement(bias))
+      result = inRowBlocks(rewriter, loc, adaptor.getInput(), axis,
+                           [&](OpBuilder &b, Location l, Value rows, Value dest) {
+                             auto row = [&](Value param) {
+                               return param ? reshapeTo(b, l, param, {width}) : Value();
+                             };
+                             return layerNorm(b, l, rows, 1, epsilon, row(scale), row(bias), dest);
+                           });
+    rewriter.replaceOp(
+        op, result ? result
+                   : layerNorm(rewriter, loc, adaptor.getInput(), axis, epsilon, scale, bias, {}));
+    return success();
+  }
 
-    Value sum = buildReduction(rewriter, loc, shape, reduced, x, identity, 0.0,
-                               [](OpBuilder &b, Location l, ValueRange a) {
-                                 return ScalarBuilder{b, l}.add(a[1], a[0]);
-                               });
-    Value mean = divideBy(rewriter, loc, sum, count);
-    Value squares =
-        buildReduction(rewriter, loc, shape, reduced, ValueRange{x, mean}, {identity, kept}, 0.0,
-                       [](OpBuilder &b, Location l, ValueRange a) {
-                         ScalarBuilder s{b, l};
-                         Value d = s.sub(a[0], a[1]);
-                         return s.add(a[2], s.mul(d, d));
-                       });
+  /// `x` normalised over its axes from `axis` on, times `scale` plus `bias`
+  /// (if any), both broadcast to x's shape; written into `dest` if given.
+  static Value layerNorm(OpBuilder &b, Location loc, Value x, int64_t axis, double epsilon,
+                         Value scale, Value bias, Value dest) {
+    auto type = llvm::cast<RankedTensorType>(x.getType());
+    ArrayRef<int64_t> shape = type.getShape();
+    const double count = double(product(shape.drop_front(axis)));
+    SmallVector<bool> reduced = trailingAxes(type.getRank(), axis);
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext());
+    AffineMap kept = keptDimsMap(b.getContext(), reduced);
+
+    Value sum = reduceAxes(b, loc, x, reduced, {}, 0.0, addScalars(), addScalars());
+    Value mean = divideBy(b, loc, sum, count);
+    Value squares = reduceAxes(
+        b, loc, x, reduced, mean, 0.0,
+        [](OpBuilder &nb, Location l, ValueRange a) {
+          ScalarBuilder s{nb, l};
+          Value d = s.sub(a[0], a[1]);
+          return s.add(a[2], s.mul(d, d));
+        },
+        addScalars());
     auto rowsType = llvm::cast<RankedTensorType>(squares.getType());
     Value invStd = buildBroadcastParallel(
-        rewriter, loc, rowsType, squares, [&](OpBuilder &b, Location l, ValueRange a) {
-          ScalarBuilder s{b, l};
+        b, loc, rowsType, squares, [&](OpBuilder &nb, Location l, ValueRange a) {
+          ScalarBuilder s{nb, l};
           Value variance = s.div(a[0], s.constant(count));
           return s.div(s.constant(1.0), s.sqrt(s.add(variance, s.constant(epsilon))));
         });
 
     SmallVector<Value> inputs = {x, mean, invStd};
     SmallVector<AffineMap> maps = {identity, kept, kept};
-    for (Value param : {adaptor.getScale(), adaptor.getBias()}) {
+    for (Value param : {scale, bias}) {
       if (!param)
-        continue;
-      BroadcastOperand operand = broadcastOperand(rewriter, loc, param, shape);
+        break;
+      BroadcastOperand operand = broadcastOperand(b, loc, param, shape);
       inputs.push_back(operand.value);
       maps.push_back(operand.map);
     }
-    const bool hasBias = inputs.size() == 5;
-    rewriter.replaceOp(op, buildParallel(rewriter, loc, type, inputs, maps,
-                                         [&](OpBuilder &b, Location l, ValueRange a) {
-                                           ScalarBuilder s{b, l};
-                                           Value norm = s.mul(s.sub(a[0], a[1]), a[2]);
-                                           Value scaled = s.mul(norm, a[3]);
-                                           return hasBias ? s.add(scaled, a[4]) : scaled;
-                                         }));
-    return success();
+    const bool hasBias = bool(bias);
+    return parallelInto(b, loc, dest, type, inputs, maps,
+                        [&](OpBuilder &nb, Location l, ValueRange a) {
+                          ScalarBuilder s{nb, l};
+                          Value scaled = s.mul(s.mul(s.sub(a[0], a[1]), a[2]), a[3]);
+                          return hasBias ? s.add(scaled, a[4]) : scaled;
+                        });
   }
 };
 

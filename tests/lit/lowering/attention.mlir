@@ -17,6 +17,15 @@
 // CHECK: tensor.extract_slice %[[K]][0, %[[J]], 0] [1, 64, 16]
 // CHECK: tensor.extract_slice %[[V]][0, %[[J]], 0] [1, 64, 8]
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x64x64xf32>)
+// The block's row maxima and row sums go through 16 lanes a row, whole vectors:
+// CHECK: %[[S:.*]] = tensor.expand_shape %{{.*}} output_shape [1, 64, 4, 16]
+// CHECK: %[[PMAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[S]] : tensor<1x64x4x16xf32>) outs(%{{.*}} : tensor<1x64x16xf32>)
+// CHECK: arith.maxnumf
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[PMAX]] : tensor<1x64x16xf32>) outs(%{{.*}} : tensor<1x64xf32>)
+// CHECK: %[[P:.*]] = tensor.expand_shape %{{.*}} output_shape [1, 64, 4, 16]
+// CHECK: %[[PSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[P]] : tensor<1x64x4x16xf32>) outs(%{{.*}} : tensor<1x64x16xf32>)
+// CHECK: arith.addf
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[PSUM]] : tensor<1x64x16xf32>) outs(%{{.*}} : tensor<1x64xf32>)
 // CHECK: scf.yield
 // CHECK: scf.forall.in_parallel
 // CHECK-NEXT: tensor.parallel_insert_slice %{{.*}} into %[[O]][%[[B]], %[[FIRST]], 0] [1, 64, 8]

@@ -61,8 +61,9 @@ func.func @global_max_pool(%x: tensor<2x3x7xf32>) -> tensor<2x3x1xf32> {
 
 // -----
 
-// Softmax: the maximum along the axis, the sum of exp(x - max), then one
-// parallel pass exp(x - max) / sum reading both statistics without the axis.
+// Softmax along an inner axis: the maximum along the axis, the sum of
+// exp(x - max), then one parallel pass exp(x - max) / sum reading both
+// statistics without the axis.
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func @softmax
@@ -83,27 +84,67 @@ func.func @softmax(%x: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
 
 // -----
 
-// Layer norm: mean, the sum of squared deviations, 1 / sqrt(var + eps) per
-// row, then (x - mean) * that * scale + bias with scale and bias read along
-// the normalised axis.
-// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
-// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK-DAG: #[[PARAM:.*]] = affine_map<(d0, d1, d2) -> (d2)>
+// Layer norm over the last axis: in an scf.forall over blocks of rows (16
+// rows of 32, in 8 blocks of 2), each block's mean, sum of squared
+// deviations and 1 / sqrt(var + eps), then (x - mean) * that * scale + bias
+// written into the block's slice of the result. Each row is reduced into 16
+// lanes first (whole vectors), then the lanes merged.
+// CHECK-DAG: #[[ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[LANES:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[ROW3:.*]] = affine_map<(d0, d1, d2) -> (d0)>
+// CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW2:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[PARAM:.*]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func @layer_norm
-// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "parallel", "reduction"]}
-// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x4xf32>)
-// CHECK: arith.constant 8.000000e+00 : f32
-// CHECK: %[[SQ:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %[[MEAN]] : tensor<2x4x8xf32>, tensor<2x4xf32>)
+// CHECK: %[[X:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x8x32xf32> into tensor<16x32xf32>
+// CHECK: %[[FORALL:.*]] = scf.forall (%[[I:.*]]) in (8) shared_outs(%[[OUT:.*]] = %{{.*}}) -> (tensor<16x32xf32>)
+// CHECK: %[[FIRST:.*]] = arith.muli %[[I]], %c2
+// CHECK: %[[ROWS:.*]] = tensor.extract_slice %[[X]][%[[FIRST]], 0] [2, 32] [1, 1]
+// CHECK: %[[DEST:.*]] = tensor.extract_slice %[[OUT]][%[[FIRST]], 0] [2, 32] [1, 1]
+// CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[ROWS]] {{\[\[}}0], [1, 2]] output_shape [2, 2, 16]
+// CHECK: %[[PARTIAL:.*]] = linalg.generic {indexing_maps = [#[[ID3]], #[[LANES]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[SPLIT]] : tensor<2x2x16xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID2]], #[[ROW2]]], iterator_types = ["parallel", "reduction"]} ins(%[[PARTIAL]] : tensor<2x16xf32>)
+// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2xf32>)
+// CHECK: arith.constant 3.200000e+01 : f32
+// CHECK: %[[SQP:.*]] = linalg.generic {indexing_maps = [#[[ID3]], #[[ROW3]], #[[LANES]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}}, %[[MEAN]] : tensor<2x2x16xf32>, tensor<2xf32>)
 // CHECK: arith.subf
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: %[[INV:.*]] = linalg.generic {{.*}} ins(%[[SQ]] : tensor<2x4xf32>)
+// CHECK: %[[SQ:.*]] = linalg.generic {indexing_maps = [#[[ID2]], #[[ROW2]]], iterator_types = ["parallel", "reduction"]} ins(%[[SQP]] : tensor<2x16xf32>)
+// CHECK: %[[INV:.*]] = linalg.generic {{.*}} ins(%[[SQ]] : tensor<2xf32>)
 // CHECK: arith.constant 9.99999974E-6 : f32
 // CHECK: math.sqrt
-// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ROW]], #[[PARAM]], #[[PARAM]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %[[MEAN]], %[[INV]], %arg1, %arg2 : tensor<2x4x8xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<8xf32>, tensor<8xf32>)
-func.func @layer_norm(%x: tensor<2x4x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<2x4x8xf32> {
-  %0 = acnn.layer_norm %x, %s, %b : (tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
-  return %0 : tensor<2x4x8xf32>
+// CHECK: %[[NORM:.*]] = linalg.generic {indexing_maps = [#[[ID2]], #[[ROW2]], #[[ROW2]], #[[PARAM]], #[[PARAM]], #[[ID2]]], iterator_types = ["parallel", "parallel"]} ins(%[[ROWS]], %[[MEAN]], %[[INV]], %arg1, %arg2 : tensor<2x32xf32>, tensor<2xf32>, tensor<2xf32>, tensor<32xf32>, tensor<32xf32>) outs(%[[DEST]] : tensor<2x32xf32>)
+// CHECK: tensor.parallel_insert_slice %[[NORM]] into %[[OUT]][%[[FIRST]], 0] [2, 32] [1, 1]
+// CHECK: tensor.expand_shape %[[FORALL]] {{\[\[}}0, 1], [2]] output_shape [2, 8, 32]
+func.func @layer_norm(%x: tensor<2x8x32xf32>, %s: tensor<32xf32>, %b: tensor<32xf32>) -> tensor<2x8x32xf32> {
+  %0 = acnn.layer_norm %x, %s, %b : (tensor<2x8x32xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<2x8x32xf32>
+  return %0 : tensor<2x8x32xf32>
+}
+
+// -----
+
+// Softmax over the last axis: row blocks as for layer norm (6 rows of 8, a
+// row a block), the maximum and the sum of exp(x - max) reduced into 4 lanes
+// a row first.
+// CHECK-LABEL: func @softmax_last_axis
+// CHECK: scf.forall (%{{.*}}) in (6)
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %{{.*}} [1, 8] [1, 1]
+// CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[ROW]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 4]
+// CHECK: %[[PMAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[SPLIT]] : tensor<1x2x4xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[MAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PMAX]] : tensor<1x4xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[PSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}}, %[[MAX]] : tensor<1x2x4xf32>, tensor<1xf32>)
+// CHECK: math.exp
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PSUM]] : tensor<1x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[ROW]], %[[MAX]], %[[SUM]] : tensor<1x8xf32>, tensor<1xf32>, tensor<1xf32>)
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK: tensor.parallel_insert_slice
+func.func @softmax_last_axis(%x: tensor<2x3x8xf32>) -> tensor<2x3x8xf32> {
+  %0 = acnn.softmax %x {axis = 2 : i64} : tensor<2x3x8xf32>
+  return %0 : tensor<2x3x8xf32>
 }
 
 // -----
