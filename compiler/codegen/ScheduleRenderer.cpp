@@ -15,7 +15,8 @@ namespace acnn {
 namespace {
 
 std::string list(llvm::ArrayRef<int64_t> values) {
-  return "[" + llvm::join(llvm::map_range(values, [](int64_t v) { return std::to_string(v); }), ", ") +
+  return "[" +
+         llvm::join(llvm::map_range(values, [](int64_t v) { return std::to_string(v); }), ", ") +
          "]";
 }
 
@@ -124,32 +125,22 @@ private:
     return loopDims.size() == 1 ? loops : loops + "#" + std::to_string(loopDims.size() - 1);
   }
 
-  /// Threads: the first preferred loop with at least two register tiles,
-  /// cut into steps of one register tile, or into about parallelChunks equal
-  /// steps. Moves `op` to the tiled op and returns the forall's handle ("" when
-  /// no loop qualifies).
+  /// Threads: the first preferred loop that parallelSteps() cuts. Moves `op`
+  /// to the tiled op and returns the forall's handle ("" when no loop qualifies).
   std::string tileForThreads(std::string &op, llvm::SmallVectorImpl<int64_t> &extents) {
     for (int64_t d : s.parallelDims) {
-      int64_t unit = s.registerTile[d] > 0 ? s.registerTile[d] : extents[d];
-      if (unit <= 0 || extents[d] % unit != 0 || extents[d] / unit < 2)
+      ParallelSteps steps = parallelSteps(s, d, extents);
+      if (!steps.count)
         continue;
-      int64_t units = extents[d] / unit, group = 1;
-      if (s.parallelChunks > 0)
-        for (int64_t g = units / s.parallelChunks; g >= 1; --g)
-          if (units % g == 0) {
-            group = g;
-            break;
-          }
-      int64_t step = unit * group;
       llvm::SmallVector<int64_t> sizes(extents.size(), 0);
-      sizes[d] = step;
+      sizes[d] = steps.size;
       std::string tiled = fresh("par"), forall = fresh("forall");
       line(llvm::formatv("{0}, {1} = transform.structured.tile_using_forall {2} tile_sizes {3} : "
                          "(!transform.any_op) -> (!transform.any_op, !transform.any_op)",
                          tiled, forall, op, list(sizes))
                .str());
       op = tiled;
-      extents[d] = step;
+      extents[d] = steps.size;
       return forall;
     }
     return "";
@@ -203,8 +194,8 @@ private:
         fuseInto(start, loop);
     };
     fuseBody(tileForThreads(op, extents));
-    llvm::SmallVector<int64_t> tile = clampTile(
-        llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents);
+    llvm::SmallVector<int64_t> tile =
+        clampTile(llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents);
     llvm::SmallVector<int64_t> order;
     for (int64_t d : s.interchange)
       if (d < static_cast<int64_t>(parallel))
@@ -255,6 +246,21 @@ private:
 };
 
 } // namespace
+
+ParallelSteps parallelSteps(const Schedule &s, int64_t d, llvm::ArrayRef<int64_t> extents) {
+  const int64_t unit = s.registerTile[d] > 0 ? s.registerTile[d] : extents[d];
+  if (unit <= 0 || extents[d] % unit != 0 || extents[d] / unit < 2)
+    return {};
+  const int64_t units = extents[d] / unit;
+  int64_t group = 1;
+  if (s.parallelChunks > 0)
+    for (int64_t g = units / s.parallelChunks; g >= 1; --g)
+      if (units % g == 0) {
+        group = g;
+        break;
+      }
+  return {units / group, unit * group};
+}
 
 std::string renderTransformScript(const Schedule &schedule, int64_t kernel) {
   Renderer r(schedule, kernel);
