@@ -202,6 +202,22 @@ struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
 
   LogicalResult matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
+    // Moving only axes of extent 1 (ViT's [1, 197, 768] -> [197, 1, 768])
+    // keeps the elements in order: a reshape, no copy.
+    ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+    int64_t last = -1;
+    bool ordered = true;
+    for (int64_t p : op.getPerm()) {
+      if (in[p] == 1)
+        continue;
+      ordered &= p > last;
+      last = p;
+    }
+    if (ordered) {
+      rewriter.replaceOp(
+          op, reshapeTo(rewriter, op.getLoc(), adaptor.getInput(), op.getType().getShape()));
+      return success();
+    }
     Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), op.getType().getShape(),
                                          rewriter.getF32Type());
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getInput(),

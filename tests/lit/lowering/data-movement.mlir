@@ -131,6 +131,20 @@ func.func @transpose(%x: tensor<1x65x3x4x8xf32>) -> tensor<3x1x4x65x8xf32> {
 
 // -----
 
+// A transpose that moves only axes of extent 1 keeps the elements in order:
+// a reshape, no copy.
+// CHECK-LABEL: func @transpose_unit_axes
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[C:.*]] = tensor.collapse_shape %arg0
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[C]] {{.*}} output_shape [5, 1, 8]
+// CHECK: return %[[E]]
+func.func @transpose_unit_axes(%x: tensor<1x5x8xf32>) -> tensor<5x1x8xf32> {
+  %0 = acnn.transpose %x {perm = array<i64: 1, 0, 2>} : (tensor<1x5x8xf32>) -> tensor<5x1x8xf32>
+  return %0 : tensor<5x1x8xf32>
+}
+
+// -----
+
 // ONNX pads [begin..., end...] with the op's value.
 // CHECK-LABEL: func @pad
 // CHECK: %[[V:.*]] = arith.constant 1.500000e+00 : f32
