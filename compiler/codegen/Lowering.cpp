@@ -67,6 +67,9 @@ void addSchedulePasses(OpPassManager &pm) {
 }
 
 void addBufferizePasses(OpPassManager &pm) {
+  // eliminate-empty-tensors: a loop's block written into the slice of the
+  // loop's result it is inserted in (row-blocked layer norm), not into a
+  // buffer of its own that is then copied.
   addPipeline(pm, "func.func(acnn-widen-partial-writes),eliminate-empty-tensors,"
                   "one-shot-bufferize{bufferize-function-boundaries "
                   "function-boundary-type-conversion=identity-layout-map},"

@@ -1,7 +1,8 @@
 // Reductions (reduce_*, global pooling) and normalisations (softmax, layer
 // norm, batch norm) → reduction and parallel linalg.generic ops. Statistics
 // are reduced into tensors without the reduced axes and read back through
-// maps that skip them.
+// maps that skip them. Row-wise normalisations over the last axis run in an
+// scf.forall over blocks of rows.
 #include "compiler/lowering/AcnnToLinalgPatterns.h"
 #include "compiler/lowering/LinalgBuilders.h"
 #include "dialects/acnn/AcnnOps.h"
@@ -165,7 +166,8 @@ Value inRowBlocks(OpBuilder &b, Location loc, Value x, int64_t axis,
 }
 
 /// exp(x - max) / sum(exp(x - max)) along the axis: the maximum, then the sum
-/// of exponentials, then one parallel pass that normalises.
+/// of exponentials, then one parallel pass that normalises; over the last
+/// axis, block of rows by block of rows (inRowBlocks).
 struct SoftmaxToGeneric : OpConversionPattern<SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -211,7 +213,8 @@ struct SoftmaxToGeneric : OpConversionPattern<SoftmaxOp> {
 };
 
 /// Mean, then the biased variance of centred values (two passes, as PyTorch),
-/// then 1 / sqrt(var + eps) per row, then (x - mean) * that * scale + bias.
+/// then 1 / sqrt(var + eps) per row, then (x - mean) * that * scale + bias;
+/// block of rows by block of rows (inRowBlocks) when the parameters are rows.
 struct LayerNormToGeneric : OpConversionPattern<LayerNormOp> {
   using OpConversionPattern::OpConversionPattern;
 

@@ -2,7 +2,8 @@
 // scale, optional bias or mask, softmax and matmul becomes acnn.attention,
 // which lowers to a streaming loop that never holds the M x N scores.
 //
-//   softmax(q k^T * scale + bias) v         (ViT, MHSA; also bias before scale)
+//   softmax(q k^T * scale + bias) v         (ViT, MHSA; also bias before scale;
+//                                            Swin's window mask added to a view)
 //   softmax(theta^T phi) g                  (non-local, embedded Gaussian)
 //   v' softmax(q^T k)^T                     (BoTNet: values as [E, N], output as [E, M])
 //
@@ -56,11 +57,19 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
       return rw.notifyMatchFailure(softmax, "not a softmax over the last axis, used once");
 
     // Walk up from the softmax: bias adds and a scalar scale, then q * k^T.
-    Value scores = softmax.getInput(), bias;
+    // Reshapes that keep the last two axes may come between (Swin's shifted
+    // windows add their mask to a [B / W, W, heads, M, N] view of the scores).
+    struct Bias {
+      Value value;
+      SmallVector<int64_t> shape; // the scores' shape where it is added
+      bool scaled;                // added before the scale
+    };
+    SmallVector<Bias> biases;
+    Value scores = softmax.getInput();
     double scale = 1.0;
-    bool scaled = false, biasScaled = false;
+    bool scaled = false;
     MatmulOp qk;
-    for (int step = 0; step < 3 && !qk; ++step) {
+    for (int step = 0; step < 6 && !qk; ++step) {
       if (!scores.hasOneUse())
         break;
       Operation *op = scores.getDefiningOp();
@@ -85,23 +94,30 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
         scale = 1.0 / *s;
         scaled = true;
         scores = div.getLhs();
-      } else if (auto add = dyn_cast_if_present<AddOp>(op); add && !bias) {
+      } else if (auto add = dyn_cast_if_present<AddOp>(op); add && biases.size() < 2) {
         // Walking up, a bias met after the scale was added before it, so
         // the scale applies to it too (the fused op adds its bias after
-        // scaling): see biasScaled below.
-        biasScaled = scaled;
+        // scaling).
         Value s = add.getLhs(), b = add.getRhs();
         if (shapeOf(s) != shapeOf(add))
           std::swap(s, b);
         if (shapeOf(s) != shapeOf(add) || !s.getDefiningOp() ||
-            (!isa<MatmulOp, MulOp, DivOp>(s.getDefiningOp())))
+            (!isa<MatmulOp, MulOp, DivOp, AddOp, ReshapeOp>(s.getDefiningOp())))
           break;
-        bias = b;
+        biases.push_back({b, llvm::to_vector(shapeOf(add)), scaled});
         scores = s;
+      } else if (auto reshape = dyn_cast_if_present<ReshapeOp>(op)) {
+        ArrayRef<int64_t> in = shapeOf(reshape.getInput()), out = shapeOf(reshape);
+        if (in.size() < 2 || out.size() < 2 || in.take_back(2) != out.take_back(2))
+          break;
+        scores = reshape.getInput();
       } else {
         break;
       }
     }
+    if (qk && shapeOf(qk) != shapeOf(softmax))
+      return rw.notifyMatchFailure(softmax,
+                                   "the reshapes between scores and softmax do not cancel");
     if (!qk || qk.getResidual() || qk.getActivation() != "none")
       return rw.notifyMatchFailure(softmax, "scores are not a plain matmul");
 
@@ -135,14 +151,27 @@ struct AttentionPattern : OpRewritePattern<SoftmaxOp> {
     // attention): build at the root, which all of q, k, v and the bias dominate.
     rw.setInsertionPoint(root);
     Location loc = softmax.getLoc();
-    if (bias && biasScaled)
-      bias = MulOp::create(
-          rw, loc, bias,
-          ConstantOp::create(rw, loc,
-                             DenseElementsAttr::get(f32Tensor(rw.getContext(), {}), float(scale))));
+    // One bias in the scores' shape: each broadcast to the view it was added
+    // to and reshaped back when that was another, scaled if added before the
+    // scale, then summed.
+    Value bias;
+    for (const Bias &b : biases) {
+      Value v = b.value;
+      if (ArrayRef<int64_t>(b.shape) != shapeOf(softmax))
+        v = ReshapeOp::create(rw, loc, softmax.getType(), ExpandOp::create(rw, loc, v, b.shape));
+      if (b.scaled)
+        v = MulOp::create(
+            rw, loc, v,
+            ConstantOp::create(
+                rw, loc, DenseElementsAttr::get(f32Tensor(rw.getContext(), {}), float(scale))));
+      bias = bias ? AddOp::create(rw, loc, bias, v).getResult() : v;
+    }
     Value key = swapped(rw, loc, keyT);
     Value values = outputTransposed ? swapped(rw, loc, value) : value;
-    Location fused = fusedLoc(softmax, opsBetween(root, {query, keyT, value, bias}));
+    SmallVector<Value> inputs = {query, keyT, value};
+    for (const Bias &b : biases)
+      inputs.push_back(b.value);
+    Location fused = fusedLoc(softmax, opsBetween(root, inputs));
     Value attention =
         AttentionOp::create(rw, fused, query, key, values, bias, rw.getF32FloatAttr(float(scale)));
     Value result = outputTransposed ? swapped(rw, loc, attention) : attention;

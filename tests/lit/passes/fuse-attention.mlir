@@ -71,6 +71,29 @@ func.func @values_after_softmax(%q: tensor<1x16x4xf32>, %k: tensor<1x16x4xf32>, 
 
 // -----
 
+// Swin's shifted windows: a relative position bias, then a mask added to a
+// [B / W, W, heads, M, N] view of the scores. Both become one bias of the
+// scores' shape, the mask broadcast to its view and reshaped back.
+// CHECK-LABEL: func @window_mask
+// CHECK: %[[E:.*]] = acnn.expand %arg4 {shape = array<i64: 1, 2, 3, 4, 4>}
+// CHECK: %[[M:.*]] = acnn.reshape %[[E]] : (tensor<1x2x3x4x4xf32>) -> tensor<2x3x4x4xf32>
+// CHECK: %[[B:.*]] = acnn.add %[[M]], %arg3
+// CHECK: %[[A:.*]] = acnn.attention %arg0, %arg1, %arg2, %[[B]] :
+// CHECK-NEXT: return %[[A]]
+func.func @window_mask(%q: tensor<2x3x4x8xf32>, %k: tensor<2x3x4x8xf32>, %v: tensor<2x3x4x8xf32>, %rel: tensor<1x3x4x4xf32>, %mask: tensor<1x2x1x4x4xf32>) -> tensor<2x3x4x8xf32> {
+  %kt = acnn.transpose %k {perm = array<i64: 0, 1, 3, 2>} : (tensor<2x3x4x8xf32>) -> tensor<2x3x8x4xf32>
+  %s = acnn.matmul %q, %kt : (tensor<2x3x4x8xf32>, tensor<2x3x8x4xf32>) -> tensor<2x3x4x4xf32>
+  %b = acnn.add %s, %rel : (tensor<2x3x4x4xf32>, tensor<1x3x4x4xf32>) -> tensor<2x3x4x4xf32>
+  %w = acnn.reshape %b : (tensor<2x3x4x4xf32>) -> tensor<1x2x3x4x4xf32>
+  %m = acnn.add %w, %mask : (tensor<1x2x3x4x4xf32>, tensor<1x2x1x4x4xf32>) -> tensor<1x2x3x4x4xf32>
+  %u = acnn.reshape %m : (tensor<1x2x3x4x4xf32>) -> tensor<2x3x4x4xf32>
+  %p = acnn.softmax %u {axis = 3 : i64} : tensor<2x3x4x4xf32>
+  %o = acnn.matmul %p, %v : (tensor<2x3x4x4xf32>, tensor<2x3x4x8xf32>) -> tensor<2x3x4x8xf32>
+  return %o : tensor<2x3x4x8xf32>
+}
+
+// -----
+
 // Softmax probabilities that are also returned are not fused away.
 // CHECK-LABEL: func @probabilities_used
 // CHECK-NOT: acnn.attention
