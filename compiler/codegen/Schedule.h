@@ -145,15 +145,6 @@ Schedule generateSchedule(mlir::linalg::LinalgOp op, const ScheduleTarget &targe
 /// a ParallelOnly schedule and are no conv's epilogue.
 bool gathers(mlir::Operation *op);
 
-/// The parallel loop the renderer makes over loop `d` of a piece of the op
-/// with `extents`: `count` steps of `size`, each one register tile, or about
-/// parallelChunks equal steps of whole tiles; no steps when `d` has fewer
-/// than two tiles or its tile does not divide it.
-struct ParallelSteps {
-  int64_t count = 0, size = 0;
-};
-ParallelSteps parallelSteps(const Schedule &schedule, int64_t d, llvm::ArrayRef<int64_t> extents);
-
 /// The transform-dialect script applying `schedule` to the op carrying the
 /// attribute `acnn.kernel = <kernel>`: a module with the named sequence
 /// @__transform_main taking the function as its argument.

@@ -11,10 +11,10 @@
 //  - everything: a parallel outer loop (scf.forall) where there is one.
 // Remainders are split off so every vector shape stays static.
 #include "compiler/codegen/Schedule.h"
+#include "compiler/codegen/ThreadLoops.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineExpr.h"
 #include "llvm/ADT/STLExtras.h"
@@ -467,26 +467,6 @@ std::optional<MatmulDims> matmulDims(linalg::LinalgOp op) {
 
 } // namespace
 
-/// Loop iterations below which forking threads costs more than it saves.
-/// Inside attention's sequential loop over key blocks too: its element-wise
-/// steps (e.g. 784 rows x 56 keys) left one core idle when they ran on one
-/// thread (non-local block 10.9 -> 9.7 ms with them parallel).
-static constexpr int64_t kMinParallelWork = 1 << 14;
-
-static Schedule withoutSmallParallelLoops(Schedule s, linalg::LinalgOp op) {
-  // Already inside a parallel loop (acnn-fuse-pool-into-conv's row blocks).
-  if (op->getParentOfType<scf::ForallOp>()) {
-    s.parallelDims.clear();
-    return s;
-  }
-  int64_t work = 1;
-  for (int64_t e : s.loopExtents)
-    work *= e;
-  if (work < kMinParallelWork)
-    s.parallelDims.clear();
-  return s;
-}
-
 static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target,
                          const TemplateChoices &choices);
 
@@ -512,44 +492,6 @@ static int64_t epilogueRegisters(linalg::LinalgOp epilogue, const ScheduleTarget
   return transcendental && 2 * kApproximationConstants <= t.vectorRegisters
              ? kApproximationConstants
              : 0;
-}
-
-/// The share of `threads` busy over `steps` equal steps: 0.75 for 3 on 2.
-static double threadBalance(int64_t steps, int64_t threads) {
-  return double(steps) / double((steps + threads - 1) / threads * threads);
-}
-
-/// The template's first parallel loop, unless it keeps the threads under
-/// 90% busy and a later one keeps them busier: then that one first. Tuned on
-/// Zen 5 (acnnc tune), threads on channels rather than a 7x7 map's 7 rows
-/// made depthwise convs 1.5-1.7x faster, and on rows rather than 3 column
-/// blocks made 3136 x 96 matmuls 1.5x faster.
-static Schedule withBalancedThreads(Schedule s, int64_t threads) {
-  constexpr double kBusy = 0.9;
-  // The first piece's extents: a split's first part takes whole tiles.
-  SmallVector<int64_t> extents(s.loopExtents);
-  for (const Schedule::Split &split : s.splits)
-    extents[split.dim] = std::min(extents[split.dim], split.at);
-  double first = -1, best = -1;
-  size_t bestAt = 0;
-  for (size_t i = 0; i < s.parallelDims.size(); ++i) {
-    ParallelSteps steps = parallelSteps(s, s.parallelDims[i], extents);
-    if (!steps.count)
-      continue;
-    const double balance = threadBalance(steps.count, threads);
-    if (first < 0)
-      first = balance;
-    if (balance > best) {
-      best = balance;
-      bestAt = i;
-    }
-  }
-  if (first >= 0 && first < kBusy && best > first) {
-    const int64_t d = s.parallelDims[bestAt];
-    s.parallelDims.erase(s.parallelDims.begin() + bestAt);
-    s.parallelDims.insert(s.parallelDims.begin(), d);
-  }
-  return s;
 }
 
 Schedule generateSchedule(linalg::LinalgOp op, const ScheduleTarget &target,

@@ -4,7 +4,7 @@
 // the schedule's order), decompose, vectorize. The function-wide steps that
 // follow every kernel (vector patterns, hoisting accumulators, lowering
 // contractions to FMAs) are the two scripts at the end.
-#include "compiler/codegen/Schedule.h"
+#include "compiler/codegen/ThreadLoops.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -246,21 +246,6 @@ private:
 };
 
 } // namespace
-
-ParallelSteps parallelSteps(const Schedule &s, int64_t d, llvm::ArrayRef<int64_t> extents) {
-  const int64_t unit = s.registerTile[d] > 0 ? s.registerTile[d] : extents[d];
-  if (unit <= 0 || extents[d] % unit != 0 || extents[d] / unit < 2)
-    return {};
-  const int64_t units = extents[d] / unit;
-  int64_t group = 1;
-  if (s.parallelChunks > 0)
-    for (int64_t g = units / s.parallelChunks; g >= 1; --g)
-      if (units % g == 0) {
-        group = g;
-        break;
-      }
-  return {units / group, unit * group};
-}
 
 std::string renderTransformScript(const Schedule &schedule, int64_t kernel) {
   Renderer r(schedule, kernel);
