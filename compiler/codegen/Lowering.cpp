@@ -45,11 +45,11 @@ void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile
                      llvm::StringRef tuningDatabase) {
   // Element-wise chains merge before the layouts propagate through them;
   // pools join their conv's loop once both are NHWC, a grouped conv's start
-  // and epilogue its loop over groups; padded conv inputs are then written
-  // in place by their producers.
+  // and epilogue its loop over groups; concats and then padded inputs are
+  // written in place by their producers.
   std::string layouts = fuse ? "acnn-kernel-layouts,acnn-fuse-elementwise,acnn-propagate-layouts,"
-                               "acnn-fuse-pool-into-conv,acnn-fuse-into-group-loops,acnn-pad-in-producer,"
-                               "acnn-concat-in-producers"
+                               "acnn-fuse-pool-into-conv,acnn-fuse-into-group-loops,"
+                               "acnn-concat-in-producers,acnn-pad-in-producer"
                              : "acnn-kernel-layouts,acnn-propagate-layouts";
   // Groups are made after canonicalisation, which would fold the copies
   // some of them end in.

@@ -1,14 +1,19 @@
-// acnn-pad-in-producer: a convolution's zero-padded input is written in
-// place by the element-wise kernel (or transpose: a model input going NHWC)
-// that produces it, inside a buffer filled
-// with the padding value, instead of being copied into a padded buffer
-// afterwards (a full read and write of every padded feature map).
-//
-//   y = generic(...) ; p = tensor.pad y
-// becomes
-//   f = pad value on the border of a new buffer ; y = generic(...) outs(f's
-//   interior) ; p = tensor.insert_slice y into f's interior
-// which bufferises to one buffer that the generic writes into.
+// acnn-pad-in-producer: a padded input (a conv's zeros, a pool's -inf) is
+// written in place, inside a buffer whose border alone is filled with the
+// padding value, instead of being copied into a padded buffer afterwards (a
+// full read and write of every padded feature map). Its writer is
+//  - the element-wise kernel or transpose producing it:
+//      y = generic(...) ; p = tensor.pad y
+//    becomes
+//      f = pad value on the border of a new buffer ; y = generic(...) outs(f's
+//      interior) ; p = tensor.insert_slice y into f's interior
+//  - or each kernel writing its slice of a buffer assembled in place (a
+//    concat, after acnn-concat-in-producers): the buffer becomes f's interior;
+//  - or else a linalg.copy into f's interior, a kernel scheduled and
+//    vectorised like any other: bufferising the pad itself fills the whole
+//    buffer and copies the interior in scalar loops on one thread (GoogLeNet's
+//    max pools of concats: 16% of its time).
+// Each bufferises to one buffer that its writers write into.
 #include "compiler/codegen/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -27,33 +32,70 @@ using namespace mlir;
 
 namespace {
 
+/// The element-wise kernel or transpose producing `source`, if it may write
+/// its result wherever it is told.
+linalg::LinalgOp ownProducer(Value source) {
+  auto producer = source.getDefiningOp<linalg::LinalgOp>();
+  if (!producer || !isa<linalg::GenericOp, linalg::TransposeOp>(producer) ||
+      !producer.hasPureTensorSemantics() || producer->getNumResults() != 1 ||
+      producer.getNumParallelLoops() != producer.getNumLoops() ||
+      producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)))
+    return nullptr;
+  return producer;
+}
+
+/// The new buffer that `source` is assembled in by slices written in place,
+/// as acnn-concat-in-producers leaves a concat.
+bufferization::AllocTensorOp assembledIn(Value source) {
+  Value buffer = source;
+  while (auto insert = buffer.getDefiningOp<tensor::InsertSliceOp>())
+    buffer = insert.getDest();
+  auto alloc = buffer.getDefiningOp<bufferization::AllocTensorOp>();
+  if (buffer == source || !alloc || alloc.getCopy() || !alloc.getDynamicSizes().empty())
+    return nullptr;
+  return alloc;
+}
+
+/// The op writing the first slice of `buffer`: the writer of the value
+/// inserted into it, else the insert itself.
+Operation *firstWriteInto(bufferization::AllocTensorOp buffer) {
+  for (Operation *user : buffer->getUsers()) {
+    auto insert = dyn_cast<tensor::InsertSliceOp>(user);
+    if (!insert || insert.getDest() != buffer)
+      continue;
+    Operation *writer = insert.getSource().getDefiningOp();
+    return writer ? writer : insert.getOperation();
+  }
+  return buffer;
+}
+
 struct PadInProducer : OpRewritePattern<tensor::PadOp> {
   using OpRewritePattern::OpRewritePattern;
 
-
   LogicalResult matchAndRewrite(tensor::PadOp pad, PatternRewriter &rewriter) const override {
     Value padValue = pad.getConstantPaddingValue();
-    auto producer = pad.getSource().getDefiningOp<linalg::LinalgOp>();
-    if (!padValue || !pad.getLow().empty() || !pad.getHigh().empty() || !producer ||
-        !isa<linalg::GenericOp, linalg::TransposeOp>(producer) ||
-        !producer.hasPureTensorSemantics() || producer->getNumResults() != 1 ||
-        producer.getNumParallelLoops() != producer.getNumLoops() ||
-        producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) ||
+    if (!padValue || !pad.getLow().empty() || !pad.getHigh().empty() ||
         !pad.getResultType().hasStaticShape())
       return failure();
-    // The fill comes before the producer: a constant value, cloned there.
+    // The fill comes before the writers: a constant value, cloned there.
     Operation *constant = padValue.getDefiningOp();
     if (!constant || !constant->hasTrait<OpTrait::ConstantLike>())
       return failure();
+    linalg::LinalgOp producer = ownProducer(pad.getSource());
+    bufferization::AllocTensorOp assembled = producer ? nullptr : assembledIn(pad.getSource());
 
-    // The padded buffer is the producer's output now: its kernel fills it.
-    Location loc = producer.getLoc();
+    // The border is filled where the first writer starts, as part of its
+    // kernel: a kernel's ops stay together, as the profiler brackets them.
+    Operation *firstWriter = producer ? producer.getOperation() : pad.getOperation();
+    if (assembled)
+      firstWriter = firstWriteInto(assembled);
+    Location loc = firstWriter->getLoc();
     RankedTensorType paddedType = pad.getResultType();
     auto sourceType = cast<RankedTensorType>(pad.getSourceType());
-    rewriter.setInsertionPoint(producer);
+    rewriter.setInsertionPoint(assembled ? assembled.getOperation() : firstWriter);
     Value value = rewriter.clone(*constant)->getResult(0);
     // Only the border is filled (whole feature maps were memset before, 3%
-    // of MHSA): the producer writes the rest. An alloc_tensor, not an
+    // of MHSA): its writers write the rest. An alloc_tensor, not an
     // empty tensor, so that neither CSE merges two padded buffers nor slices
     // of it fold into buffers of their own.
     Value filled = bufferization::AllocTensorOp::create(rewriter, loc, paddedType, ValueRange{});
@@ -81,10 +123,18 @@ struct PadInProducer : OpRewritePattern<tensor::PadOp> {
     SmallVector<OpFoldResult> strides(sourceType.getRank(), rewriter.getIndexAttr(1));
     Value interior =
         tensor::ExtractSliceOp::create(rewriter, loc, sourceType, filled, offsets, sizes, strides);
-    rewriter.modifyOpInPlace(producer, [&] { producer.getDpsInitsMutable()[0].assign(interior); });
+    Value written = pad.getSource();
+    if (producer) {
+      rewriter.modifyOpInPlace(producer,
+                               [&] { producer.getDpsInitsMutable()[0].assign(interior); });
+    } else if (assembled) {
+      rewriter.replaceOp(assembled, interior);
+    } else {
+      written = linalg::CopyOp::create(rewriter, loc, written, interior).getResult(0);
+    }
     rewriter.setInsertionPoint(pad);
-    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, producer->getResult(0), filled, offsets,
-                                                       sizes, strides);
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, written, filled, offsets, sizes,
+                                                       strides);
     return success();
   }
 };

@@ -290,13 +290,15 @@ def FuseIntoGroupLoops : Pass<"acnn-fuse-into-group-loops", "mlir::func::FuncOp"
 }
 
 def PadInProducer : Pass<"acnn-pad-in-producer", "mlir::func::FuncOp"> {
-  let summary = "Write a padded conv input in place from the element-wise kernel or transpose producing it";
+  let summary = "Write a padded input in place, inside a buffer whose border alone is filled";
   let description = [{
-    A tensor.pad of an element-wise generic's or a transpose's result (a
-    conv's zero padding) becomes a buffer with the padding value around the
-    interior that the producer writes directly, so the feature map is not copied
-    into a padded buffer after it is written. Only the buffer's border is
-    filled.
+    A tensor.pad with a constant value (a conv's zeros, a pool's -inf) becomes
+    a buffer with the padding value around the interior, which is written by
+    the element-wise generic or transpose producing the padded value, by the
+    kernels writing the slices of a buffer assembled in place (a concat, after
+    acnn-concat-in-producers), or else by a linalg.copy scheduled like any
+    kernel. So the feature map is not copied into a padded buffer in scalar
+    loops after it is written. Only the buffer's border is filled.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
                            "mlir::bufferization::BufferizationDialect"];
