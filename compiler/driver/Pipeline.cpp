@@ -31,8 +31,11 @@ const Stage kStages[] = {
        pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
      },
      /*fusion=*/true},
+    // Taps that read only padding are sliced off the weights first, so the
+    // slices fold with the rest.
     {"fold-constants",
      [](OpPassManager &pm, const PipelineOptions &) {
+       pm.addNestedPass<func::FuncOp>(createTrimConvTaps());
        pm.addNestedPass<func::FuncOp>(createFoldConstants());
      }},
     // Fusion: attention blocks are recognised first, while their element-wise
@@ -83,10 +86,8 @@ const Stage kStages[] = {
      }},
     {"schedule", [](OpPassManager &pm, const PipelineOptions &) { addSchedulePasses(pm); }},
     {"bufferize", [](OpPassManager &pm, const PipelineOptions &) { addBufferizePasses(pm); }},
-    {"llvm",
-     [](OpPassManager &pm, const PipelineOptions &options) {
-       addToLLVMPasses(pm, options.sharedLibrary);
-     }},
+    {"llvm", [](OpPassManager &pm,
+                const PipelineOptions &options) { addToLLVMPasses(pm, options.sharedLibrary); }},
 };
 
 llvm::SmallVector<llvm::StringRef> stageNames() {

@@ -13,6 +13,20 @@ def FoldConstants : Pass<"acnn-fold-constants", "mlir::func::FuncOp"> {
   let dependentDialects = ["acnn::AcnnDialect"];
 }
 
+def TrimConvTaps : Pass<"acnn-trim-conv-taps", "mlir::func::FuncOp"> {
+  let summary = "Drop conv kernel taps that read only padding";
+  let description = [{
+    A kernel row (or column) whose taps read only padding at every output
+    position contributes nothing. The conv's weight is sliced to the rows and
+    columns that read the input, and the padding only the dropped taps read
+    goes with them, so the output is the same conv on less padding: an atrous
+    conv dilated past its feature map (DeepLab's ASPP at low resolution, a
+    3x3 conv on a 1x1 map) becomes a 1x1 conv. Taken only where the new
+    padding is not negative.
+  }];
+  let dependentDialects = ["acnn::AcnnDialect"];
+}
+
 def FoldBatchNorm : Pass<"acnn-fold-batch-norm", "mlir::func::FuncOp"> {
   let summary = "Fold inference batch norm into the adjacent conv";
   let description = [{

@@ -349,6 +349,38 @@ class AttentionModules(nn.Module):
                              align_corners=False)
 
 
+class AtrousPyramid(nn.Module):
+    """DeepLabV3's ASPP head at low resolution: atrous 3x3 convs whose
+    dilations reach past the 6x5 feature map nowhere (2), across its width (5)
+    and both ways (12), so their outer taps read only padding,
+    an image pooling branch, BatchNorm and ReLU, a 1x1 projection and a
+    bilinear upsampling to the input's size."""
+
+    def __init__(self, c=16, classes=3):
+        super().__init__()
+        self.backbone = nn.Sequential(nn.Conv2d(3, c, 3, 2, 1, bias=False), nn.BatchNorm2d(c),
+                                      nn.ReLU(), nn.Conv2d(c, 2 * c, 3, 2, 1, bias=False),
+                                      nn.BatchNorm2d(2 * c), nn.ReLU())
+
+        def branch(k, dilation):
+            return nn.Sequential(nn.Conv2d(2 * c, c, k, padding=dilation if k == 3 else 0,
+                                           dilation=dilation, bias=False),
+                                 nn.BatchNorm2d(c), nn.ReLU())
+
+        self.branches = nn.ModuleList([branch(1, 1), branch(3, 2), branch(3, 5), branch(3, 12)])
+        self.pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * c, c, 1, bias=False),
+                                  nn.ReLU())
+        self.project = nn.Sequential(nn.Conv2d(5 * c, c, 1, bias=False), nn.BatchNorm2d(c),
+                                     nn.ReLU(), nn.Conv2d(c, classes, 1))
+
+    def forward(self, x):
+        f = self.backbone(x)
+        pooled = F.interpolate(self.pool(f), size=f.shape[-2:], mode="bilinear",
+                               align_corners=False)
+        y = self.project(torch.cat([b(f) for b in self.branches] + [pooled], 1))
+        return F.interpolate(y, size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+
 class Unsupported(nn.Module):
     """Layers acnn does not take: a Dropout left in training mode, a 3-D
     convolution, max pooling's indices and ArgMax."""
@@ -429,6 +461,8 @@ def main():
         write(f"se_detector_opset{opset}", detector, (BATCH, 3, 32, 24), opset)
     torch.manual_seed(4)
     write("attention_modules_opset13", calibrated(AttentionModules()), (BATCH, 3, 16, 12), 13)
+    torch.manual_seed(5)
+    write("aspp_opset13", calibrated(AtrousPyramid()), (BATCH, 3, 24, 20), 13)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <regex>
 #include <sstream>
-#include <gtest/gtest.h>
 
 using namespace acnn;
 using acnn::testing::readNpy;
@@ -28,7 +28,6 @@ using acnn::testing::runSharedLibraryModel;
 namespace {
 
 constexpr double kTolerance = 1e-4;
-
 
 /// Compiles `model` with the acnnc binary, as a user would, with `extra`
 /// arguments (--input-shape ...).
@@ -72,7 +71,8 @@ class OnnxModel : public ::testing::TestWithParam<const char *> {};
 TEST_P(OnnxModel, CompiledMatchesPyTorchAndInterpreter) {
   std::string base = std::string(ACNN_SOURCE_DIR) + "/tests/models/" + GetParam();
   std::vector<Tensor> inputs = {readNpy(base + ".input.npy")};
-  std::vector<Tensor> got = runSharedLibraryModel(compileToSharedLibrary(base + ".onnx", GetParam()), inputs);
+  std::vector<Tensor> got =
+      runSharedLibraryModel(compileToSharedLibrary(base + ".onnx", GetParam()), inputs);
   ASSERT_EQ(got.size(), 1u);
   Tensor want = readNpy(base + ".output.npy");
   ASSERT_EQ(got[0].shape, want.shape);
@@ -133,8 +133,9 @@ INSTANTIATE_TEST_SUITE_P(
                       "exports/vit_opset17", "exports/swin_opset13", "exports/regnety_opset13",
                       "exports/attention_unet_opset13", "exports/se_detector_opset11",
                       "exports/se_detector_opset13", "exports/attention_modules_opset13",
-                      "spellings/paddle_se", "spellings/paddle_se_external", "spellings/tf_se",
-                      "spellings/reductions", "spellings/group_norm", "spellings/conv_transpose"));
+                      "exports/aspp_opset13", "spellings/paddle_se", "spellings/paddle_se_external",
+                      "spellings/tf_se", "spellings/reductions", "spellings/group_norm",
+                      "spellings/conv_transpose"));
 
 /// A schedules file edited by hand changes how kernels run, never what they
 /// compute: every kernel made serial and its accumulators left in memory
@@ -167,10 +168,10 @@ TEST_P(EditedSchedules, CompiledMatchesPyTorch) {
   std::ofstream(edited) << serial;
 
   std::vector<Tensor> inputs = {readNpy(base + ".input.npy")};
-  std::vector<Tensor> got = runSharedLibraryModel(
-      compileToSharedLibrary(model, std::string(GetParam()) + "_serial", true,
-                             {"--schedules", edited}),
-      inputs);
+  std::vector<Tensor> got =
+      runSharedLibraryModel(compileToSharedLibrary(model, std::string(GetParam()) + "_serial", true,
+                                                   {"--schedules", edited}),
+                            inputs);
   ASSERT_EQ(got.size(), 1u);
   Tensor want = readNpy(base + ".output.npy");
   ASSERT_EQ(got[0].shape, want.shape);
@@ -207,6 +208,7 @@ TEST_P(AcnnExample, CompiledMatchesInterpreter) {
     EXPECT_LE(relativeL2(got[i].data, reference[i].data), kTolerance) << "output " << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, AcnnExample, ::testing::Values("se_block", "cbam_block", "self_attention"));
+INSTANTIATE_TEST_SUITE_P(Examples, AcnnExample,
+                         ::testing::Values("se_block", "cbam_block", "self_attention"));
 
 } // namespace

@@ -88,7 +88,8 @@ INSTANTIATE_TEST_SUITE_P(Exports, OnnxExportsTest,
                          ::testing::Values("mobile_opset11", "mobile_opset13", "vit_opset13",
                                            "vit_opset17", "swin_opset13", "regnety_opset13",
                                            "attention_unet_opset13", "se_detector_opset11",
-                                           "se_detector_opset13", "attention_modules_opset13"),
+                                           "se_detector_opset13", "attention_modules_opset13",
+                                           "aspp_opset13"),
                          [](const auto &info) { return info.param; });
 
 } // namespace
