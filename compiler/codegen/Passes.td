@@ -311,7 +311,11 @@ def ConcatInProducers : Pass<"acnn-concat-in-producers", "mlir::func::FuncOp"> {
     generic or transpose that nothing else reads is written by it into its
     slice of the buffer; any other input is copied there by a linalg.copy,
     which is scheduled and vectorised like any kernel (a concat along NHWC
-    channels otherwise bufferises to strided scalar copies).
+    channels otherwise bufferises to strided scalar copies). First, a concat
+    whose leading inputs are an earlier concat's (DenseNet's layers each
+    concatenate all the features before them) takes that concat's result in
+    their place, so the copies grow linearly with the layers, not
+    quadratically.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
                            "mlir::bufferization::BufferizationDialect"];

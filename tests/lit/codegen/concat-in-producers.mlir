@@ -82,3 +82,23 @@ func.func @producer_outside(%x: tensor<1x8x2x2xf32>, %y: tensor<1x4x2x2xf32>, %o
   }
   return %res : tensor<2x1x12x2x2xf32>
 }
+
+// -----
+
+// DenseNet's layers each concatenate every feature map before them: the
+// second concat takes the first one's result in place of its two leading
+// inputs, so it copies that once instead of copying %a and %b again.
+// CHECK-LABEL: func.func @dense_block
+// CHECK: %[[FIRST:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 4] [1, 2, 2, 4]
+// CHECK: %[[BUF:.*]] = bufferization.alloc_tensor() : tensor<1x2x2x12xf32>
+// CHECK: %[[PLACE:.*]] = tensor.extract_slice %[[BUF]][0, 0, 0, 0] [1, 2, 2, 8]
+// CHECK: linalg.copy ins(%[[FIRST]] : tensor<1x2x2x8xf32>) outs(%[[PLACE]] : tensor<1x2x2x8xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 8] [1, 2, 2, 4]
+// CHECK: linalg.copy ins(%arg2 : tensor<1x2x2x4xf32>)
+// CHECK-NOT: tensor.concat
+func.func @dense_block(%a: tensor<1x2x2x4xf32>, %b: tensor<1x2x2x4xf32>, %c: tensor<1x2x2x4xf32>)
+    -> (tensor<1x2x2x8xf32>, tensor<1x2x2x12xf32>) {
+  %ab = tensor.concat dim(3) %a, %b : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x8xf32>
+  %abc = tensor.concat dim(3) %a, %b, %c : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x12xf32>
+  return %ab, %abc : tensor<1x2x2x8xf32>, tensor<1x2x2x12xf32>
+}
