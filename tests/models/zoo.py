@@ -19,9 +19,7 @@ One or two architectures per torchvision family (issue 12):
   ConvNeXt        convnext_tiny
   Swin            swin_t
   ViT             vit_b_16
-
-MaxViT is not in the zoo: it arrived in torchvision 0.15, and Debian's
-python3-torchvision is 0.14.
+  MaxViT          maxvit_t
 
 Two sizes (input HxW, batch 1):
   small   the smallest input each architecture takes sensibly: 64x64 for the
@@ -29,7 +27,9 @@ Two sizes (input HxW, batch 1):
           128x128 for inception_v3 (the 299 net's last map is 2x2 at 128; 75 is
           its documented minimum), 112x112 for swin_t (stage maps 28, 14, 7, 4:
           shifted windows with their mask, a map of exactly one window, and a
-          padded one), 96x96 for vit_b_16 (image_size=96, patch 16: 37 tokens).
+          padded one), 96x96 for vit_b_16 (image_size=96, patch 16: 37 tokens),
+          224x224 for maxvit_t (its 7x7 block and grid partitions need maps of
+          a multiple of 7 down to the last stage's, 1/32 of the input).
           Widths are torchvision's, with one exception: vgg11's head pools
           to 7x7 before a 25088-wide Linear, which the ONNX exporter cannot
           express from a 2x2 map, so the small vgg11 pools to 1x1 and its first
@@ -138,6 +138,7 @@ MODELS = {
     "swin_t": (29, "Swin", lambda s: _tv().swin_t(weights=None), 112, 224),
     "vit_b_16": (30, "ViT", lambda s: _tv().vit_b_16(
         weights=None, image_size=96 if s == "small" else 224), 96, 224),
+    "maxvit_t": (31, "MaxViT", lambda s: _tv().maxvit_t(weights=None), 224, 224),
 }
 
 BN_TYPES = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
@@ -183,7 +184,7 @@ def randomize(model, gen):
                 p.copy_(torch.rand(p.shape, generator=gen) * 0.4 + 0.1)
             elif leaf == "class_token":  # ViT: zeros at init
                 p.normal_(0, 0.5, generator=gen)
-            elif leaf == "relative_position_bias_table":  # Swin: std 0.02 at init
+            elif leaf == "relative_position_bias_table":  # Swin, MaxViT: std 0.02 at init
                 p.normal_(0, 0.5, generator=gen)
 
 
