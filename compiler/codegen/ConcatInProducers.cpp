@@ -13,6 +13,7 @@
 // NHWC tensors otherwise became strided scalar copy loops (ShuffleNet's
 // stride-1 blocks: 0.12 ms for 90 K floats).
 #include "compiler/codegen/Passes.h"
+#include "compiler/codegen/RelocatableWriter.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -32,12 +33,8 @@ namespace {
 /// An element-wise kernel (or transpose) beside `concat` that only it reads,
 /// which may write its result wherever it is told.
 linalg::LinalgOp ownProducer(Value input, tensor::ConcatOp concat) {
-  auto producer = input.getDefiningOp<linalg::LinalgOp>();
-  if (!producer || producer->getBlock() != concat->getBlock() ||
-      !isa<linalg::GenericOp, linalg::TransposeOp>(producer) ||
-      !producer.hasPureTensorSemantics() || producer->getNumResults() != 1 || !input.hasOneUse() ||
-      producer.getNumParallelLoops() != producer.getNumLoops() ||
-      producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)))
+  linalg::LinalgOp producer = relocatableWriter(input);
+  if (!producer || producer->getBlock() != concat->getBlock() || !input.hasOneUse())
     return nullptr;
   return producer;
 }

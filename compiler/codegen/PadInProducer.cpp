@@ -15,6 +15,7 @@
 //    max pools of concats: 16% of its time).
 // Each bufferises to one buffer that its writers write into.
 #include "compiler/codegen/Passes.h"
+#include "compiler/codegen/RelocatableWriter.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 
@@ -31,18 +32,6 @@ namespace acnn {
 using namespace mlir;
 
 namespace {
-
-/// The element-wise kernel or transpose producing `source`, if it may write
-/// its result wherever it is told.
-linalg::LinalgOp ownProducer(Value source) {
-  auto producer = source.getDefiningOp<linalg::LinalgOp>();
-  if (!producer || !isa<linalg::GenericOp, linalg::TransposeOp>(producer) ||
-      !producer.hasPureTensorSemantics() || producer->getNumResults() != 1 ||
-      producer.getNumParallelLoops() != producer.getNumLoops() ||
-      producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)))
-    return nullptr;
-  return producer;
-}
 
 /// The new buffer that `source` is assembled in by slices written in place,
 /// as acnn-concat-in-producers leaves a concat.
@@ -81,7 +70,7 @@ struct PadInProducer : OpRewritePattern<tensor::PadOp> {
     Operation *constant = padValue.getDefiningOp();
     if (!constant || !constant->hasTrait<OpTrait::ConstantLike>())
       return failure();
-    linalg::LinalgOp producer = ownProducer(pad.getSource());
+    linalg::LinalgOp producer = relocatableWriter(pad.getSource());
     bufferization::AllocTensorOp assembled = producer ? nullptr : assembledIn(pad.getSource());
 
     // The border is filled where the first writer starts, as part of its
