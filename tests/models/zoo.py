@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""A zoo of torchvision classification architectures, exported to ONNX for acnn.
+"""A zoo of torchvision architectures, exported to ONNX for acnn.
 
-One or two architectures per torchvision family (issue 12):
+One or two classification architectures per torchvision family (issue 12),
+and segmentation nets (issue 13):
 
   ResNet          resnet18, resnet50
   ResNeXt         resnext50_32x4d
@@ -20,6 +21,9 @@ One or two architectures per torchvision family (issue 12):
   Swin            swin_t
   ViT             vit_b_16
   MaxViT          maxvit_t
+  Segmentation    lraspp_mobilenet_v3_large, deeplabv3_mobilenet_v3_large (atrous
+                  pyramid), fcn_resnet50 (dilated ResNet): their 'out', the
+                  per-pixel class scores at the input's size
 
 Two sizes (input HxW, batch 1):
   small   the smallest input each architecture takes sensibly: 64x64 for the
@@ -29,7 +33,8 @@ Two sizes (input HxW, batch 1):
           shifted windows with their mask, a map of exactly one window, and a
           padded one), 96x96 for vit_b_16 (image_size=96, patch 16: 37 tokens),
           224x224 for maxvit_t (its 7x7 block and grid partitions need maps of
-          a multiple of 7 down to the last stage's, 1/32 of the input).
+          a multiple of 7 down to the last stage's, 1/32 of the input), 128x128
+          for the segmentation nets.
           Widths are torchvision's, with one exception: vgg11's head pools
           to 7x7 before a 25088-wide Linear, which the ONNX exporter cannot
           express from a 2x2 map, so the small vgg11 pools to 1x1 and its first
@@ -109,6 +114,22 @@ def _vgg11(size):
     return m
 
 
+class _SegmentationScores(nn.Module):
+    """A torchvision segmentation net's 'out' (its forward returns a dict)."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(x)["out"]
+
+
+def _seg(ctor, **kwargs):
+    import torchvision.models.segmentation as seg
+    return _SegmentationScores(getattr(seg, ctor)(weights=None, weights_backbone=None, **kwargs))
+
+
 # arch: (seed, family, constructor(size) -> nn.Module, small HxW, common HxW)
 MODELS = {
     "resnet18": (11, "ResNet", lambda s: _tv().resnet18(weights=None), 64, 224),
@@ -139,6 +160,12 @@ MODELS = {
     "vit_b_16": (30, "ViT", lambda s: _tv().vit_b_16(
         weights=None, image_size=96 if s == "small" else 224), 96, 224),
     "maxvit_t": (31, "MaxViT", lambda s: _tv().maxvit_t(weights=None), 224, 224),
+    "lraspp_mobilenet_v3_large": (32, "Segmentation",
+                                  lambda s: _seg("lraspp_mobilenet_v3_large"), 128, 224),
+    "deeplabv3_mobilenet_v3_large": (33, "Segmentation", lambda s: _seg(
+        "deeplabv3_mobilenet_v3_large", aux_loss=False), 128, 224),
+    "fcn_resnet50": (34, "Segmentation", lambda s: _seg("fcn_resnet50", aux_loss=False),
+                     128, 224),
 }
 
 BN_TYPES = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
