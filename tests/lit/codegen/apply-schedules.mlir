@@ -8,20 +8,20 @@
 // key and entry name beside it); acnn-apply-schedules renders and applies it.
 
 // Direct conv: an ow x f register tile of 12 accumulators (6 x 2 vectors of 8)
-// on AVX2, 28 (14 x 2 vectors of 16) on AVX-512, hoisted out of the kh,
+// on AVX2, 16 (8 x 2 vectors of 16, the cap) on AVX-512, hoisted out of the kh,
 // kw and c loops; output rows over threads.
 // SEL2: linalg.conv_2d_nhwc_hwcf {acnn.kernel = 0 : i64, acnn.kernel_entry = "kernel", acnn.kernel_key = "linalg.conv_2d_nhwc_hwcf 1x56x56x64x3x3x64 pppprrr f32", acnn.schedule = #acnn.schedule<conv, vector = 8, unroll = 2, split = {{\[\[}}2, 54]], parallel = [1, 3, 2], tile = [1, 1, 6, 16, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
-// SEL5: acnn.schedule = #acnn.schedule<conv, vector = 16, unroll = 2, parallel = [1, 3, 2], tile = [1, 1, 14, 32, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
+// SEL5: acnn.schedule = #acnn.schedule<conv, vector = 16, unroll = 2, parallel = [1, 3, 2], tile = [1, 1, 8, 32, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
 // CHECK-LABEL: func @conv
 // CHECK-NOT: linalg.conv
 // CHECK: scf.forall (%{{.*}}) in (56)
 // AVX2: vector.transfer_read {{.*}} : tensor<1x1x54x64xf32>, vector<6x16xf32>
-// AVX512: vector.transfer_read {{.*}} : tensor<1x1x56x64xf32>, vector<14x32xf32>
+// AVX512: vector.transfer_read {{.*}} : tensor<1x1x56x64xf32>, vector<8x32xf32>
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} -> (vector<
 // AVX2-COUNT-24: vector.fma {{.*}} : vector<16xf32>
-// AVX512-COUNT-56: vector.fma {{.*}} : vector<32xf32>
+// AVX512-COUNT-32: vector.fma {{.*}} : vector<32xf32>
 // CHECK: scf.yield
 // CHECK-NOT: vector.transfer_write
 // CHECK: scf.yield
@@ -42,12 +42,12 @@ func.func @conv(%x: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tenso
 // Matmul: m x n register tile, k innermost, n-blocks over threads; the 197
 // rows split into a multiple of the tile and the rest.
 // SEL2: acnn.kernel_key = "linalg.matmul 197x768x192 ppr f32", acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 2, split = {{\[\[}}0, 192]], parallel = [1, 0], tile = [6, 16, 1], order = [1, 0, 2], vectorize, hoist>
-// SEL5: acnn.schedule = #acnn.schedule<matmul, vector = 16, unroll = 2, split = {{\[\[}}0, 196]], parallel = [1, 0], tile = [14, 32, 1], order = [1, 0, 2], vectorize, hoist>
+// SEL5: acnn.schedule = #acnn.schedule<matmul, vector = 16, unroll = 2, split = {{\[\[}}0, 192]], parallel = [1, 0], tile = [8, 32, 1], order = [1, 0, 2], vectorize, hoist>
 // CHECK-LABEL: func @matmul
 // CHECK-NOT: linalg.matmul
 // CHECK: scf.forall
 // AVX2-COUNT-6: vector.fma {{.*}} : vector<16xf32>
-// AVX512-COUNT-14: vector.fma {{.*}} : vector<32xf32>
+// AVX512-COUNT-8: vector.fma {{.*}} : vector<32xf32>
 // CHECK: scf.forall
 func.func @matmul(%a: tensor<197x192xf32>, %b: tensor<192x768xf32>, %c: tensor<197x768xf32>) -> tensor<197x768xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<197x192xf32>, tensor<192x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
