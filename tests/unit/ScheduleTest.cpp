@@ -331,6 +331,27 @@ TEST_F(ScheduleTest, MatmulAvx512) {
   EXPECT_EQ(s.splits[0].at, 192); // 24 x 8 + 5
 }
 
+// A k x 2-vector strip of b past L1 (768 deep: 96 KiB of AVX-512 vectors)
+// takes tiles of 4 vectors and 4 rows (196 = 49 x 4) where the registers
+// leave at least 3 rows of them; AVX2's 16 registers leave 2, so its tile
+// stays 6 x 2 vectors.
+TEST_F(ScheduleTest, DeepMatmulTakesWideTiles) {
+  constexpr const char *kDeep = R"mlir(
+func.func @f(%a: tensor<196x768xf32>, %b: tensor<768x2304xf32>, %c: tensor<196x2304xf32>) -> tensor<196x2304xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<196x768xf32>, tensor<768x2304xf32>) outs(%c : tensor<196x2304xf32>) -> tensor<196x2304xf32>
+  return %r : tensor<196x2304xf32>
+})mlir";
+  // L2 caches of 1 MiB hold all of a (588 KiB): k is not cache-blocked.
+  acnn::ScheduleTarget zen4 = avx512(), zen3 = avx2();
+  zen4.l1Bytes = 48 * 1024;
+  zen4.l2Bytes = zen3.l2Bytes = 1024 * 1024;
+  acnn::Schedule s = schedule(kDeep, zen4);
+  EXPECT_EQ(s.registerTile, (Tile{4, 64, 1}));
+  EXPECT_EQ(s.unroll, 4);
+  EXPECT_TRUE(s.splits.empty());
+  EXPECT_EQ(schedule(kDeep, zen3).registerTile, (Tile{6, 16, 1}));
+}
+
 // A contraction generic gets the matmul register tile on its own loops.
 TEST_F(ScheduleTest, ContractionGenericAsMatmul) {
   acnn::Schedule s = schedule(kContraction, avx2());
