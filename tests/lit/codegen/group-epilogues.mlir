@@ -314,3 +314,27 @@ func.func @max_pool(%x: tensor<1x14x14x16xf32>, %win: tensor<3x3xf32>) -> tensor
     ins(%x, %win : tensor<1x14x14x16xf32>, tensor<3x3xf32>) outs(%start : tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
   return %p : tensor<1x12x12x16xf32>
 }
+
+// -----
+
+// Two max pools reading one -inf fill (CSE merges equal fills): each gets a
+// start of its own and heads its own group.
+// CHECK-LABEL: func @shared_start
+// CHECK: %[[S1:.*]] = linalg.fill {acnn.group_start = [[G1:[0-9]+]] : i64}
+// CHECK: %[[S2:.*]] = linalg.fill {acnn.group_start = [[G2:[0-9]+]] : i64}
+// CHECK: %[[P2:.*]] = linalg.pooling_nhwc_max {acnn.group_body = [[G2]] : i64{{.*}}} ins(%arg0, %arg2 : {{.*}}) outs(%[[S2]] : tensor<1x12x12x16xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[P2]] : tensor<1x12x12x16xf32>) {{.*}} attrs =  {acnn.group_epilogue = [[G2]] : i64}
+// CHECK: %[[P1:.*]] = linalg.pooling_nhwc_max {acnn.group_body = [[G1]] : i64{{.*}}} ins(%arg1, %arg2 : {{.*}}) outs(%[[S1]] : tensor<1x12x12x16xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[P1]] : tensor<1x12x12x16xf32>) {{.*}} attrs =  {acnn.group_epilogue = [[G1]] : i64}
+// CHECK-NOT: linalg.fill
+// CHECK: return
+func.func @shared_start(%x: tensor<1x14x14x16xf32>, %y: tensor<1x14x14x16xf32>, %win: tensor<3x3xf32>) -> (tensor<1x12x12x16xf32>, tensor<1x12x12x16xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x12x12x16xf32>
+  %start = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
+  %p = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %win : tensor<1x14x14x16xf32>, tensor<3x3xf32>) outs(%start : tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
+  %q = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%y, %win : tensor<1x14x14x16xf32>, tensor<3x3xf32>) outs(%start : tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
+  return %p, %q : tensor<1x12x12x16xf32>, tensor<1x12x12x16xf32>
+}
