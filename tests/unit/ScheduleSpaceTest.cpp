@@ -1,0 +1,88 @@
+// The search space of `acnnc tune` (ScheduleSpace.h) around the generator's
+// schedules: valid, distinct candidates in the order of their estimates.
+#include "tests/unit/ScheduleFixture.h"
+
+#include "compiler/codegen/ScheduleSpace.h"
+
+#include "llvm/ADT/DenseSet.h"
+
+namespace acnn::test {
+namespace {
+
+std::string printed(Attribute attr) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << attr;
+  return text;
+}
+
+// Tuning's search space: for every template, on both ISAs, other schedules
+// than the generator's, each valid for the kernel's loops, none twice, in
+// the order of their estimates; the generator's own choices are the
+// default TemplateChoices.
+TEST_F(ScheduleTest, SearchSpaceYieldsValidDistinctSchedules) {
+  for (const char *source : {kConv, kWideConv, kNarrowConv, kMatmul, kRowMax, kVariance, kAdd,
+                             kPoolNhwc, kDepthwise, kConvTo24, kConv7x7To1152, kContraction}) {
+    for (const acnn::ScheduleTarget &target : {avx2(), avx512()}) {
+      SmallVector<linalg::LinalgOp> ops = parse(source);
+      ASSERT_FALSE(ops.empty());
+      linalg::LinalgOp op = ops.back();
+      acnn::Schedule generated = acnn::generateSchedule(op, target);
+      EXPECT_EQ(acnn::toAttr(acnn::generateSchedule(op, target, {}, acnn::TemplateChoices{}), &ctx),
+                acnn::toAttr(generated, &ctx));
+      acnn::ScheduleAttr current = acnn::toAttr(generated, &ctx);
+      std::vector<acnn::ScheduleCandidate> candidates =
+          acnn::scheduleCandidates(op, {}, current, target);
+      EXPECT_FALSE(candidates.empty()) << source;
+      llvm::DenseSet<Attribute> seen{current};
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        const acnn::ScheduleCandidate &c = candidates[i];
+        EXPECT_TRUE(seen.insert(c.schedule).second)
+            << "given twice or the default: " << printed(c.schedule);
+        EXPECT_TRUE(succeeded(acnn::fromAttr(c.schedule, op, [&] { return op->emitError(); })))
+            << printed(c.schedule);
+        EXPECT_EQ(c.schedule.getKind(), current.getKind());
+        EXPECT_GT(c.estimate, 0);
+        if (i) {
+          EXPECT_LE(candidates[i - 1].estimate, c.estimate);
+        }
+      }
+    }
+  }
+}
+
+// A conv with its epilogue is cut into pieces before it is scheduled, so
+// its candidates never split; a rows choice changes the register tile.
+TEST_F(ScheduleTest, SearchSpaceOfAGroupNeverSplits) {
+  SmallVector<linalg::LinalgOp> ops = parse(kConvSilu);
+  ASSERT_EQ(ops.size(), 2u);
+  acnn::ScheduleAttr current =
+      acnn::toAttr(acnn::generateSchedule(ops.front(), avx512(), ops.back()), &ctx);
+  std::vector<acnn::ScheduleCandidate> candidates =
+      acnn::scheduleCandidates(ops.front(), ops.back(), current, avx512());
+  EXPECT_FALSE(candidates.empty());
+  for (const acnn::ScheduleCandidate &c : candidates)
+    EXPECT_TRUE(c.schedule.getSplits().empty()) << printed(c.schedule);
+  acnn::TemplateChoices fourRows;
+  fourRows.rows = 4;
+  EXPECT_EQ(acnn::generateSchedule(ops.front(), avx512(), ops.back(), fourRows).registerTile[2], 4);
+}
+
+// The estimate prefers a register tile that hides the FMA latency and does
+// not spill to one that does either.
+TEST_F(ScheduleTest, EstimatePrefersFullRegisterTiles) {
+  SmallVector<linalg::LinalgOp> ops = parse(kConv);
+  ASSERT_FALSE(ops.empty());
+  acnn::Schedule good = acnn::generateSchedule(ops.back(), avx2());
+  acnn::Schedule small = good, spilling = good;
+  small.registerTile[2] = 1;
+  small.registerTile[3] = 8;
+  spilling.registerTile[2] = 14;
+  spilling.registerTile[3] = 32;
+  const double g = acnn::estimateSeconds(good, ops.back(), avx2());
+  EXPECT_LT(g, acnn::estimateSeconds(small, ops.back(), avx2()));
+  EXPECT_LT(g, acnn::estimateSeconds(spilling, ops.back(), avx2()));
+}
+
+} // namespace
+} // namespace acnn::test
