@@ -50,6 +50,7 @@ const OpTable &onnxOpTable() {
     registerResizeOps(t);
     registerConvTransposeOps(t);
     registerEinsum(t);
+    registerAttention(t);
     return t;
   }();
   return table;

@@ -240,6 +240,19 @@ llvm::Error mish(NodeContext &ctx) {
   return chain.emit(chain.op<MulOp>(x, t));
 }
 
+// Opset 24's Swish: x * sigmoid(alpha * x), SiLU when alpha is 1.
+llvm::Error swish(NodeContext &ctx) {
+  llvm::Expected<float> alpha = ctx.attrFloat("alpha", 1.0f);
+  if (!alpha)
+    return alpha.takeError();
+  Value x = ctx.value(0);
+  if (*alpha == 1.0f)
+    return ctx.emit<SiluOp>(x);
+  OpChain chain(ctx);
+  Value gate = chain.op<SigmoidOp>(chain.op<MulOp>(x, chain.scalar(*alpha)));
+  return chain.emit(chain.op<MulOp>(x, gate));
+}
+
 // Opset 20's Gelu; com.microsoft's Gelu is the exact form (no attribute).
 llvm::Error gelu(NodeContext &ctx) {
   llvm::Expected<std::string> approximate = ctx.attrString("approximate", "none");
@@ -274,6 +287,7 @@ void registerElementwiseOps(OpTable &table) {
   addOp(table, "Softplus", unaryOp<SoftplusOp>);
   addOp(table, "Softsign", softsign);
   addOp(table, "Mish", mish).opsets(18);
+  addOp(table, "Swish", swish).opsets(24);
   addOp(table, "LeakyRelu", leakyRelu);
   addOp(table, "PRelu", binary<PReluOp>, 2, 2).opsets(7);
   addOp(table, "Elu", elu);

@@ -22,6 +22,9 @@ input (computed with torch.nn.functional from the same weights):
                 output padding, groups) and not (3x3 stride 2, dilated); opset 13
   group_norm    GroupNormalization (opset 18: scale and bias per group), LRN
                 and Mean
+  attention_op  opset 23's Attention node (3-D inputs with grouped key/value
+                heads and a float mask; 4-D with is_causal and a boolean mask)
+                and opset 24's Swish; opset 24
 
 For each model this writes into tests/models/spellings/ NAME.onnx,
 NAME.input.npy and NAME.output.npy (and paddle_se_external.weights).
@@ -211,6 +214,51 @@ def conv_transpose(x):
     g.save("conv_transpose", x, t, 13, t.shape)
 
 
+def _sdpa(q, k, v, scale, bias):
+    """softmax(q k^T * scale + bias) v, written out (torch 1.13 has no SDPA)."""
+    return torch.softmax(q @ k.transpose(-1, -2) * scale + bias, -1) @ v
+
+
+def attention_op(x):
+    """Opset 23's Attention node, as newer exporters write scaled dot-product
+    attention: 3-D inputs with grouped key/value heads (4 query heads, 2 key
+    and value heads) and a float mask, then 4-D inputs with is_causal, a
+    boolean mask and an explicit scale; opset 24's Swish with alpha 1 and not."""
+    g = Graph(np.random.default_rng(6))
+    w, tw = g.weight(16, 3, 2, 2)
+    y = g.node("Conv", ["input", w], strides=[2, 2])
+    t = F.conv2d(x, tw, stride=2)  # [2, 16, 6, 5]
+    y = g.node("Transpose", [g.node("Reshape", [y, g.const(np.array([2, 16, 30], np.int64))])],
+               perm=[0, 2, 1])
+    t = t.reshape(2, 16, 30).transpose(1, 2)  # tokens [2, 30, 16]
+    wq, twq = g.weight(16, 16)
+    wk, twk = g.weight(16, 8)
+    wv, twv = g.weight(16, 8)
+    mask = (np.random.default_rng(7).standard_normal((30, 30)) * 0.5).astype(np.float32)
+    y = g.node("Attention", [g.node("MatMul", [y, wq]), g.node("MatMul", [y, wk]),
+                             g.node("MatMul", [y, wv]), g.const(mask)],
+               q_num_heads=4, kv_num_heads=2)
+    heads = lambda a, n: a.reshape(2, 30, n, 4).transpose(1, 2)  # noqa: E731
+    repeat = lambda a: a.repeat_interleave(2, dim=1)  # noqa: E731
+    ta = _sdpa(heads(t @ twq, 4), repeat(heads(t @ twk, 2)), repeat(heads(t @ twv, 2)), 0.5,
+               torch.from_numpy(mask))
+    t = ta.transpose(1, 2).reshape(2, 30, 16)
+    y = g.node("Swish", [y])
+    t = t * torch.sigmoid(t)
+    q = g.node("Transpose", [g.node("Reshape", [y, g.const(np.array([2, 30, 4, 4], np.int64))])],
+               perm=[0, 2, 1, 3])
+    tq = heads(t, 4)
+    keep = np.random.default_rng(8).random((1, 1, 30, 30)) > 0.3
+    keep[..., 0] = True  # every query keeps one key its causal mask leaves it
+    y = g.node("Attention", [q, q, q, g.const(keep)], is_causal=1, scale=0.3)
+    causal = torch.ones(30, 30, dtype=torch.bool).tril()
+    allowed = torch.from_numpy(keep) & causal
+    t = _sdpa(tq, tq, tq, 0.3, torch.zeros(allowed.shape).masked_fill(~allowed, float("-inf")))
+    g.node("Swish", [y], alpha=1.5)
+    t = t * torch.sigmoid(1.5 * t)
+    g.save("attention_op", x, t, 24, t.shape, check=False)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     x = torch.randn(2, 3, 12, 10, generator=torch.Generator().manual_seed(7))
@@ -220,6 +268,7 @@ def main():
         reductions(x)
         group_norm(x)
         conv_transpose(x)
+        attention_op(x)
 
 
 if __name__ == "__main__":

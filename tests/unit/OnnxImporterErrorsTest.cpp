@@ -1,6 +1,7 @@
 // The ONNX importer on bad input: unreadable files, unknown ops and domains,
 // attributes of the wrong type or value, shape mismatches, missing inputs and
 // outputs. Each error names the file or the node, its op and the reason.
+#include "frontends/onnx/OnnxOpTable.h"
 #include "tests/unit/OnnxTestModel.h"
 
 using namespace acnn;
@@ -314,6 +315,50 @@ TEST_F(OnnxImporterTest, GraphOneHundredThousandNodesDeepImports) {
   EXPECT_EQ(histogram(**module)["acnn.relu"], n);
 }
 
-// The models tests/models/generate.py exports from PyTorch.
+// Opset 23's Attention without what image models never use: a key/value
+// cache, grouped heads that do not divide the query heads, outputs past Y.
+TEST_F(OnnxImporterTest, AttentionBeyondImageModelsIsAnError) {
+  auto attention = [](int64_t kvHeads, bool cache, bool present) {
+    Model m(23);
+    m.input("q", {1, 4, 6, 8}).input("kv", {1, kvHeads, 6, 8}).output("y");
+    std::vector<std::string> inputs = {"q", "kv", "kv"};
+    if (cache)
+      inputs.insert(inputs.end(), {"", "kv", "kv"});
+    std::vector<std::string> outputs = {"y"};
+    if (present)
+      outputs.push_back("present_key");
+    m.node("Attention", inputs, outputs, "att");
+    return m;
+  };
+  EXPECT_NE(importError(attention(3, false, false))
+                .find("node 'att' (Attention): query heads (4) must be a multiple of the key and "
+                      "value heads (3, 3)"),
+            std::string::npos)
+      << importError(attention(3, false, false));
+  EXPECT_NE(importError(attention(2, true, false))
+                .find("node 'att' (Attention): input 4 (past key/value or padding lengths) is not "
+                      "supported"),
+            std::string::npos)
+      << importError(attention(2, true, false));
+  EXPECT_NE(importError(attention(2, false, true))
+                .find("node 'att' (Attention): output 1 ('present_key') is not supported"),
+            std::string::npos)
+      << importError(attention(2, false, true));
+  auto module = import(attention(2, false, false));
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(histogram(**module)["acnn.attention"], 1);
+}
+
+// An opset newer than the table was checked against is refused by name.
+TEST_F(OnnxImporterTest, NewerOpsetIsRefusedPerNode) {
+  Model m(kNewestOpset + 1);
+  m.input("x", {1, 4}).output("y");
+  m.node("Relu", {"x"}, {"y"}, "r");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'r' (Relu): opset " + std::to_string(kNewestOpset + 1) +
+                       " is outside the opsets 1-" + std::to_string(kNewestOpset)),
+            std::string::npos)
+      << error;
+}
 
 } // namespace
