@@ -31,11 +31,13 @@ const Stage kStages[] = {
        pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
      },
      /*fusion=*/true},
-    // Taps that read only padding are sliced off the weights first, so the
+    // Taps that read only padding are sliced off the weights first, and
+    // convs whose taps read mostly padding split into their taps, so the
     // slices fold with the rest.
     {"fold-constants",
      [](OpPassManager &pm, const PipelineOptions &) {
        pm.addNestedPass<func::FuncOp>(createTrimConvTaps());
+       pm.addNestedPass<func::FuncOp>(createSplitConvTaps());
        pm.addNestedPass<func::FuncOp>(createFoldConstants());
      }},
     // Fusion: attention blocks are recognised first, while their element-wise

@@ -13,6 +13,20 @@ def FoldConstants : Pass<"acnn-fold-constants", "mlir::func::FuncOp"> {
   let dependentDialects = ["acnn::AcnnDialect"];
 }
 
+def SplitConvTaps : Pass<"acnn-split-conv-taps", "mlir::func::FuncOp"> {
+  let summary = "Split an atrous conv whose taps read mostly padding into its taps";
+  let description = [{
+    A stride-1 atrous conv of at most 9 taps that read the map at less than
+    60% of their tap-positions (dilated near the map's size: DeepLab's
+    ASPP) becomes the sum of its taps: each a 1x1 conv over the input region
+    it reads, padded to the output and added. Weights are not duplicated
+    (each tap is a slice of the weight), and the arithmetic is the taps' work
+    on the map only. Taken where one tap covers the whole output (it takes
+    the bias) and the conv has no epilogue yet.
+  }];
+  let dependentDialects = ["acnn::AcnnDialect"];
+}
+
 def TrimConvTaps : Pass<"acnn-trim-conv-taps", "mlir::func::FuncOp"> {
   let summary = "Drop conv kernel taps that read only padding";
   let description = [{

@@ -55,8 +55,7 @@ size_t countOps(ModuleOp m, StringRef name) {
 /// Runs the graph pipeline on `g`'s model and checks that the outputs did not
 /// change, that no op in `gone` is left and that each op in `fused` is there.
 void expectPipelinePreservesOutputs(GraphBuilder &g, ArrayRef<int64_t> inputShape,
-                                    ArrayRef<StringRef> fused = {},
-                                    ArrayRef<StringRef> gone = {}) {
+                                    ArrayRef<StringRef> fused = {}, ArrayRef<StringRef> gone = {}) {
   auto model = g.finish();
   ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
   Tensor input{std::vector<int64_t>(inputShape.begin(), inputShape.end()), {}};
@@ -90,6 +89,25 @@ TEST(PassNumerics, BatchNormAfterPaddedConv) {
   Value y = batchNorm(g, conv(g, x, 8, 3, 1, 1), 8, 2);
   g.addOutput("y", ReluOp::create(g.builder(), g.loc("relu"), y));
   expectPipelinePreservesOutputs(g, {1, 3, 9, 9});
+}
+
+// ASPP's atrous branches on a map smaller than their reach: dilation 5 on a
+// 7x6 map is split into its taps (acnn-split-conv-taps), dilation 12 keeps
+// only its centre (acnn-trim-conv-taps); batch norms fold into both.
+TEST(PassNumerics, AtrousConvsSplitAndTrimmed) {
+  MLIRContext ctx;
+  GraphBuilder g(ctx, "aspp");
+  Value x = g.addInput("x", {1, 3, 7, 6});
+  auto atrous = [&](int64_t dilation, unsigned seed) {
+    Location l = g.loc("atrous" + std::to_string(seed));
+    Value w = g.constant({4, 3, 3, 3}, randomData(4 * 3 * 9, seed, -0.5f, 0.5f), l);
+    Value y = Conv2dOp::create(g.builder(), l, x, w, Value(), {1, 1},
+                               {dilation, dilation, dilation, dilation}, {dilation, dilation}, 1);
+    return ReluOp::create(g.builder(), l, batchNorm(g, y, 4, seed + 1));
+  };
+  Value branches[] = {atrous(5, 11), atrous(12, 21)};
+  g.addOutput("y", ConcatOp::create(g.builder(), g.loc("cat"), ValueRange(branches), 1));
+  expectPipelinePreservesOutputs(g, {1, 3, 7, 6}, {"acnn.pad"});
 }
 
 TEST(PassNumerics, BatchNormAfterConvWithoutBias) {
@@ -154,14 +172,14 @@ TEST(PassNumerics, EpiloguesOfConvAndMatmul) {
   Value h = MatmulOp::create(b, l, rows, constantOf(g, {36, 16}, 14));
   h = AddOp::create(b, l, constantOf(g, {16}, 15), h);
   Value erf = ErfOp::create(b, l, DivOp::create(b, l, h, scalarOf(g, 1.41421356f)));
-  Value gelu = MulOp::create(b, l, MulOp::create(b, l, h, AddOp::create(b, l, erf, scalarOf(g, 1.0f))),
-                             scalarOf(g, 0.5f));
+  Value gelu = MulOp::create(
+      b, l, MulOp::create(b, l, h, AddOp::create(b, l, erf, scalarOf(g, 1.0f))), scalarOf(g, 0.5f));
   Value y = MatmulOp::create(b, l, gelu, constantOf(g, {16, 36}, 16));
   y = AddOp::create(b, l, rows, AddOp::create(b, l, y, constantOf(g, {36}, 17)));
   g.addOutput("y", y);
-  expectPipelinePreservesOutputs(g, {1, 4, 6, 6}, {"acnn.conv2d", "acnn.linear"},
-                                 {"acnn.add", "acnn.mul", "acnn.relu", "acnn.erf", "acnn.gelu",
-                                  "acnn.matmul"});
+  expectPipelinePreservesOutputs(
+      g, {1, 4, 6, 6}, {"acnn.conv2d", "acnn.linear"},
+      {"acnn.add", "acnn.mul", "acnn.relu", "acnn.erf", "acnn.gelu", "acnn.matmul"});
 }
 
 TEST(PassNumerics, SiluAndDecomposedLayerNorm) {
@@ -174,7 +192,8 @@ TEST(PassNumerics, SiluAndDecomposedLayerNorm) {
   Value d = SubOp::create(b, l, x, mean);
   Value var = ReduceMeanOp::create(b, l, PowOp::create(b, l, d, scalarOf(g, 2.0f)),
                                    ArrayRef<int64_t>{-1}, true);
-  Value n = DivOp::create(b, l, d, SqrtOp::create(b, l, AddOp::create(b, l, var, scalarOf(g, 1e-5f))));
+  Value n =
+      DivOp::create(b, l, d, SqrtOp::create(b, l, AddOp::create(b, l, var, scalarOf(g, 1e-5f))));
   n = AddOp::create(b, l, MulOp::create(b, l, n, constantOf(g, {8}, 21, 0.5f, 1.5f)),
                     constantOf(g, {8}, 22));
   Value h = linear(g, n, 8, 23);
@@ -214,14 +233,15 @@ TEST(PassNumerics, ChannelAndSpatialAttention) {
                             {1, 1}, 1);
   };
   Value avg = mlp(GlobalAvgPoolOp::create(b, l, x));
-  Value max = mlp(MaxPool2dOp::create(b, l, x, ArrayRef<int64_t>{6, 6}, ArrayRef<int64_t>{6, 6},
-                                      ArrayRef<int64_t>{0, 0, 0, 0}, ArrayRef<int64_t>{1, 1},
-                                      false));
+  Value max =
+      mlp(MaxPool2dOp::create(b, l, x, ArrayRef<int64_t>{6, 6}, ArrayRef<int64_t>{6, 6},
+                              ArrayRef<int64_t>{0, 0, 0, 0}, ArrayRef<int64_t>{1, 1}, false));
   Value ca = MulOp::create(b, l, x, SigmoidOp::create(b, l, AddOp::create(b, l, avg, max)));
-  Value stats = ConcatOp::create(
-      b, l, ValueRange{ReduceMeanOp::create(b, l, ca, ArrayRef<int64_t>{1}, true),
-                       ReduceMaxOp::create(b, l, ca, ArrayRef<int64_t>{1}, true)},
-      1);
+  Value stats =
+      ConcatOp::create(b, l,
+                       ValueRange{ReduceMeanOp::create(b, l, ca, ArrayRef<int64_t>{1}, true),
+                                  ReduceMaxOp::create(b, l, ca, ArrayRef<int64_t>{1}, true)},
+                       1);
   Value s = Conv2dOp::create(b, l, stats, constantOf(g, {1, 2, 7, 7}, 43), Value(), {1, 1},
                              {3, 3, 3, 3}, {1, 1}, 1);
   g.addOutput("y", MulOp::create(b, l, ca, SigmoidOp::create(b, l, s)));
