@@ -47,7 +47,7 @@ ChainValue repeatHeads(OpChain &chain, const ChainValue &v, ArrayRef<int64_t> sh
 }
 
 // A position masked out gets the lowest finite float, not -inf: the scores
-// then stay finite, so a streaming softmax never computes -inf - (-inf).
+// stay finite, and a row masked everywhere averages its values, not NaN.
 constexpr float kMasked = std::numeric_limits<float>::lowest();
 
 /// The additive bias of the mask input (a boolean mask: true takes part) and
