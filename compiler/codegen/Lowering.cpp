@@ -90,6 +90,7 @@ void addToLLVMPasses(OpPassManager &pm, bool sharedLibrary) {
                   "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,"
                   "convert-ub-to-llvm,"
                   "convert-func-to-llvm{use-bare-ptr-memref-call-conv},convert-cf-to-llvm,"
+                  "acnn-roll-main-loops,"
                   "convert-index-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts,"
                   "acnn-constants-as-bytes");
   pm.addPass(createEmitModelEntry(EmitModelEntryOptions{sharedLibrary}));

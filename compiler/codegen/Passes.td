@@ -143,6 +143,19 @@ def OutlineKernels : Pass<"acnn-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def RollMainLoops : Pass<"acnn-roll-main-loops", "mlir::ModuleOp"> {
+  let summary = "Keep the loops @main runs on one thread rolled";
+  let description = [{
+    After the lowering to the LLVM dialect: every back edge of @main's own
+    blocks (not those of its parallel regions) gets a loop annotation that
+    disables unrolling. These are concat copies, padding borders and the
+    loops of kernels that run on one thread; unrolled in full by LLVM they
+    make basic blocks so long that instruction scheduling dominates the
+    compile (DenseNet-169) and they run no faster.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def CopiesToLinalg : Pass<"acnn-copies-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Turn strided memref.copy into linalg.copy";
   let description = [{

@@ -1,0 +1,56 @@
+// acnn-roll-main-loops: the loops @main runs on one thread (concat copies,
+// padding borders, serial kernels) keep their LLVM loop rolled. LLVM would
+// unroll each small constant-trip loop in full: DenseNet's 7x7 concat copies
+// and 229-row borders became basic blocks of thousands of instructions,
+// and LLVM's machine scheduler is quadratic in a block's length (DenseNet-169
+// compiled in 147 s, a third of it scheduling @main). These loops move memory;
+// unrolled, they run no faster. Loops inside parallel regions (the kernels'
+// own, outlined by OpenMP) are not @main's top level and keep LLVM's choice.
+#include "compiler/codegen/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Dominance.h"
+
+namespace acnn {
+
+#define GEN_PASS_DEF_ROLLMAINLOOPS
+#include "compiler/codegen/Passes.h.inc"
+
+using namespace mlir;
+
+namespace {
+
+struct RollMainLoops : impl::RollMainLoopsBase<RollMainLoops> {
+  void runOnOperation() override {
+    auto main = getOperation().lookupSymbol<LLVM::LLVMFuncOp>("main");
+    if (!main || main.isExternal()) {
+      getOperation().emitError("acnn-roll-main-loops: no LLVM @main to mark");
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    auto rolled = LLVM::LoopAnnotationAttr::get(
+        ctx, /*disableNonforced=*/nullptr, /*vectorize=*/nullptr, /*interleave=*/nullptr,
+        LLVM::LoopUnrollAttr::get(ctx, /*disable=*/BoolAttr::get(ctx, true), nullptr, nullptr,
+                                  nullptr, nullptr, nullptr, nullptr),
+        nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+        {});
+    DominanceInfo dominance(main);
+    // A back edge (a branch to a block that dominates it) closes a loop; the
+    // annotation on it is what LLVM reads as the loop's metadata.
+    auto closesLoop = [&](Block *from, SuccessorRange to) {
+      return llvm::any_of(to, [&](Block *header) { return dominance.dominates(header, from); });
+    };
+    for (Block &block : main.getBody()) {
+      Operation *branch = block.getTerminator();
+      if (!closesLoop(&block, branch->getSuccessors()))
+        continue;
+      if (auto br = dyn_cast<LLVM::BrOp>(branch))
+        br.setLoopAnnotationAttr(rolled);
+      else if (auto condBr = dyn_cast<LLVM::CondBrOp>(branch))
+        condBr.setLoopAnnotationAttr(rolled);
+    }
+  }
+};
+
+} // namespace
+} // namespace acnn

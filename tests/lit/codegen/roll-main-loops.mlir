@@ -1,0 +1,77 @@
+// RUN: acnn-opt %s -split-input-file -acnn-roll-main-loops -verify-diagnostics | FileCheck %s
+
+// The back edge of @main's own loop, conditional or not, disables
+// unrolling; the loop inside the parallel region and forward branches keep
+// LLVM's choice, as does another function's loop.
+// CHECK: #[[UNROLL:.*]] = #llvm.loop_unroll<disable = true>
+// CHECK: #[[ROLLED:.*]] = #llvm.loop_annotation<unroll = #[[UNROLL]]>
+// CHECK-LABEL: llvm.func @main
+// CHECK: llvm.br ^[[HEAD:.*]](%{{.*}} : i64){{$}}
+// CHECK: ^[[HEAD]](
+// CHECK: llvm.cond_br %{{.*}}, ^[[BODY:.*]], ^[[EXIT:[a-z0-9]*]]{{$}}
+// CHECK: ^[[BODY]]:
+// CHECK: llvm.br ^[[HEAD]](%{{.*}} : i64) {loop_annotation = #[[ROLLED]]}
+// CHECK: ^[[EXIT]]:
+// CHECK: omp.parallel
+// CHECK-NOT: loop_annotation
+// CHECK: omp.terminator
+// CHECK: ^{{.*}}:
+// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^{{.*}} {loop_annotation = #[[ROLLED]]}
+// CHECK-LABEL: llvm.func @other
+// CHECK-NOT: loop_annotation
+module {
+  llvm.func @main(%p: !llvm.ptr) {
+    %c0 = llvm.mlir.constant(0 : i64) : i64
+    %c1 = llvm.mlir.constant(1 : i64) : i64
+    %c7 = llvm.mlir.constant(7 : i64) : i64
+    %zero = llvm.mlir.constant(0.0 : f32) : f32
+    llvm.br ^head(%c0 : i64)
+  ^head(%i: i64):
+    %more = llvm.icmp "slt" %i, %c7 : i64
+    llvm.cond_br %more, ^body, ^exit
+  ^body:
+    %q = llvm.getelementptr %p[%i] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+    llvm.store %zero, %q : f32, !llvm.ptr
+    %next = llvm.add %i, %c1 : i64
+    llvm.br ^head(%next : i64)
+  ^exit:
+    omp.parallel {
+      llvm.br ^inner(%c0 : i64)
+    ^inner(%j: i64):
+      %r = llvm.getelementptr %p[%j] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+      llvm.store %zero, %r : f32, !llvm.ptr
+      %k = llvm.add %j, %c1 : i64
+      %again = llvm.icmp "slt" %k, %c7 : i64
+      llvm.cond_br %again, ^inner(%k : i64), ^done
+    ^done:
+      omp.terminator
+    }
+    llvm.br ^rotated(%c0 : i64)
+  ^rotated(%m: i64):
+    %s = llvm.getelementptr %p[%m] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+    llvm.store %zero, %s : f32, !llvm.ptr
+    %n = llvm.add %m, %c1 : i64
+    %loop = llvm.icmp "slt" %n, %c7 : i64
+    llvm.cond_br %loop, ^rotated(%n : i64), ^end
+  ^end:
+    llvm.return
+  }
+  llvm.func @other(%p: !llvm.ptr) {
+    %c0 = llvm.mlir.constant(0 : i64) : i64
+    %c1 = llvm.mlir.constant(1 : i64) : i64
+    %zero = llvm.mlir.constant(0.0 : f32) : f32
+    llvm.br ^loop(%c0 : i64)
+  ^loop(%i: i64):
+    %q = llvm.getelementptr %p[%i] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+    llvm.store %zero, %q : f32, !llvm.ptr
+    %next = llvm.add %i, %c1 : i64
+    llvm.br ^loop(%next : i64)
+  }
+}
+
+// -----
+
+// expected-error @below {{acnn-roll-main-loops: no LLVM @main to mark}}
+module {
+  llvm.func @other()
+}
