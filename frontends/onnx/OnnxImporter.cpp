@@ -3,6 +3,7 @@
 // coverage report the walk goes on past refused nodes.
 #include "frontends/onnx/OnnxImporter.h"
 #include "dialects/acnn/ShapeUtils.h"
+#include "frontends/onnx/LocalFunctions.h"
 #include "frontends/onnx/NodeContext.h"
 #include "frontends/onnx/OnnxTensors.h"
 
@@ -12,6 +13,8 @@
 #include "llvm/Support/Path.h"
 
 #include <climits>
+#include <functional>
+#include <vector>
 
 using namespace mlir;
 using llvm::Expected;
@@ -98,21 +101,25 @@ Expected<const OpSpec *> checkSpec(NodeContext &ctx, const onnx::NodeProto &node
   return &op;
 }
 
+using Nodes = google::protobuf::RepeatedPtrField<onnx::NodeProto>;
+using NodeList = std::vector<std::reference_wrapper<const onnx::NodeProto>>;
+
 // Where a walk over one model keeps its state.
 class GraphImporter {
 public:
   /// With `coverage`, refused nodes are noted there and the walk goes on.
-  GraphImporter(GraphBuilder &g, const onnx::GraphProto &graph, int64_t opset,
-                CoverageReport *coverage)
-      : graph(graph), state{g, opset, {}}, coverage(coverage) {}
+  /// `nodes` are the graph's, or those with its local functions inlined.
+  GraphImporter(GraphBuilder &g, const onnx::GraphProto &graph, const NodeList &nodes,
+                int64_t opset, CoverageReport *coverage)
+      : graph(graph), nodes(nodes), state{g, opset, {}}, coverage(coverage) {}
 
   llvm::Error run(const OnnxImportOptions &options) {
     if (llvm::Error e = defineWeights())
       return e;
     if (llvm::Error e = defineInputs(options))
       return e;
-    for (int i = 0; i < graph.node_size(); ++i)
-      if (llvm::Error e = convert(graph.node(i), i))
+    for (size_t i = 0; i < nodes.size(); ++i)
+      if (llvm::Error e = convert(nodes[i], int(i)))
         return e;
     return defineOutputs();
   }
@@ -193,7 +200,8 @@ private:
     for (size_t i = 1; i < shape.size(); ++i)
       if (shape[i] < 0) {
         const std::string &param = type.shape().dim(i).dim_param();
-        unknown.push_back("axis " + std::to_string(i) + (param.empty() ? "" : " ('" + param + "')"));
+        unknown.push_back("axis " + std::to_string(i) +
+                          (param.empty() ? "" : " ('" + param + "')"));
       }
     if (!unknown.empty()) {
       SmallVector<std::string> dims;
@@ -280,6 +288,7 @@ private:
   }
 
   const onnx::GraphProto &graph;
+  const NodeList &nodes;
   ImportState state;
   CoverageReport *coverage;
   llvm::StringSet<> refused;
@@ -297,6 +306,20 @@ Expected<int64_t> defaultOpset(const onnx::ModelProto &model, StringRef name) {
   return *opset;
 }
 
+// The nodes the import walks: the graph's own, or, where the model has local
+// functions, the graph's with their calls expanded, held in `storage`.
+Expected<NodeList> graphNodes(const onnx::ModelProto &model, int64_t opset, Nodes &storage) {
+  const Nodes *nodes = &model.graph().node();
+  if (model.functions_size()) {
+    Expected<Nodes> inlined = inlineLocalFunctions(model, opset);
+    if (!inlined)
+      return inlined.takeError();
+    storage = std::move(*inlined);
+    nodes = &storage;
+  }
+  return NodeList(nodes->begin(), nodes->end());
+}
+
 llvm::Error prefixed(StringRef name, llvm::Error e) {
   return error(name + ": " + llvm::toString(std::move(e)));
 }
@@ -308,9 +331,13 @@ Expected<OwningOpRef<ModuleOp>> importOnnxModel(MLIRContext &ctx, const onnx::Mo
   Expected<int64_t> opset = defaultOpset(model, name);
   if (!opset)
     return opset.takeError();
+  Nodes storage;
+  Expected<NodeList> inlined = graphNodes(model, *opset, storage);
+  if (!inlined)
+    return prefixed(name, inlined.takeError());
   const onnx::GraphProto &graph = model.graph();
   GraphBuilder g(ctx, graph.name().empty() ? llvm::sys::path::stem(name).str() : graph.name());
-  if (llvm::Error e = GraphImporter(g, graph, *opset, nullptr).run(options))
+  if (llvm::Error e = GraphImporter(g, graph, *inlined, *opset, nullptr).run(options))
     return prefixed(name, std::move(e));
   Expected<OwningOpRef<ModuleOp>> module = g.finish();
   if (!module)
@@ -334,10 +361,14 @@ Expected<CoverageReport> checkOnnxCoverage(MLIRContext &ctx, StringRef path,
   Expected<int64_t> opset = defaultOpset(*model, path);
   if (!opset)
     return opset.takeError();
+  Nodes storage;
+  Expected<NodeList> inlined = graphNodes(*model, *opset, storage);
+  if (!inlined)
+    return prefixed(path, inlined.takeError());
   CoverageReport report;
-  report.numNodes = model->graph().node_size();
+  report.numNodes = inlined->size();
   GraphBuilder g(ctx, "coverage");
-  if (llvm::Error e = GraphImporter(g, model->graph(), *opset, &report).run(options))
+  if (llvm::Error e = GraphImporter(g, model->graph(), *inlined, *opset, &report).run(options))
     return prefixed(path, std::move(e));
   return report;
 }

@@ -54,6 +54,9 @@ void writeOnnxOpsDoc(llvm::raw_ostream &os) {
      << "  \"all\": acnn evaluates the op at import only; it has no graph op for it.\n"
      << "- *not taken*: attributes taken only at their default value (or not at all), and\n"
      << "  other limits, each refused with an error naming the node.\n\n"
+     << "A call of one of the model's local functions (as torch.onnx's dynamo exporter writes\n"
+     << "modules) is replaced by the function's nodes before import; those are ops of this "
+        "table.\n\n"
      << ops.size() << " ops.\n\n"
      << "| op | opsets | inputs | outputs | constant inputs | not taken |\n"
      << "|---|---|---|---|---|---|\n";

@@ -25,6 +25,11 @@ input (computed with torch.nn.functional from the same weights):
   attention_op  opset 23's Attention node (3-D inputs with grouped key/value
                 heads and a float mask; 4-D with is_causal and a boolean mask)
                 and opset 24's Swish; opset 24
+  local_functions  modules as model-local functions, as torch.onnx's dynamo
+                exporter and onnxscript write them: the graph calls ConvAct and
+                SqueezeExcite with their weights as inputs, SqueezeExcite calls
+                ConvAct in turn, and the conv pads and the gate's alpha are
+                attribute references each call binds; opset 17
 
 For each model this writes into tests/models/spellings/ NAME.onnx,
 NAME.input.npy and NAME.output.npy (and paddle_se_external.weights).
@@ -67,15 +72,26 @@ class Graph:
         self.nodes.append(helper.make_node(op, inputs, [out], name=f"{op}_{self.count}", **attrs))
         return out
 
-    def save(self, name, x, y, opset, out_shape, check=True):
+    def call(self, domain, function, inputs, **attrs):
+        """A node calling a local function of `domain`."""
+        self.count += 1
+        out = f"v{self.count}"
+        self.nodes.append(helper.make_node(function, inputs, [out], name=f"{function}_{self.count}",
+                                           domain=domain, **attrs))
+        return out
+
+    def save(self, name, x, y, opset, out_shape, check=True, functions=()):
         shape = list(x.shape)
         graph = helper.make_graph(
             self.nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, shape)],
             [helper.make_tensor_value_info(self.nodes[-1].output[0], TensorProto.FLOAT,
                                            list(out_shape))],
             self.inits)
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
-                                  producer_name="acnn-spellings")
+        domains = sorted({f.domain for f in functions})
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", opset)] +
+            [helper.make_opsetid(d, 1) for d in domains], functions=list(functions),
+            producer_name="acnn-spellings")
         if check:  # onnx 1.12's checker knows opsets up to 17
             onnx.checker.check_model(model)
         onnx.save(model, os.path.join(OUT, name + ".onnx"))
@@ -259,6 +275,56 @@ def attention_op(x):
     g.save("attention_op", x, t, 24, t.shape, check=False)
 
 
+def _ref_attr(name, ref, kind):
+    a = onnx.AttributeProto()
+    a.name, a.ref_attr_name, a.type = name, ref, kind
+    return a
+
+
+def local_functions(x):
+    g = Graph(np.random.default_rng(9))
+    domain = "pkg.acnn.modules"
+    opset = [helper.make_opsetid("", 17), helper.make_opsetid(domain, 1)]
+    conv = helper.make_node("Conv", ["x", "w", "b"], ["c"])
+    conv.attribute.append(_ref_attr("pads", "pads", onnx.AttributeProto.INTS))
+    conv_act = helper.make_function(
+        domain, "ConvAct", ["x", "w", "b"], ["y"],
+        [conv, helper.make_node("Sigmoid", ["c"], ["s"]), helper.make_node("Mul", ["c", "s"], ["y"])],
+        opset, ["pads"])
+    gate = helper.make_node("HardSigmoid", ["z"], ["h"], beta=0.5)
+    gate.attribute.append(_ref_attr("alpha", "alpha", onnx.AttributeProto.FLOAT))
+    squeeze_excite = helper.make_function(
+        domain, "SqueezeExcite", ["x", "w1", "b1", "w2", "b2"], ["y"],
+        [helper.make_node("GlobalAveragePool", ["x"], ["p"]),
+         helper.make_node("ConvAct", ["p", "w1", "b1"], ["r"], domain=domain, pads=[0, 0, 0, 0]),
+         helper.make_node("Conv", ["r", "w2", "b2"], ["z"]), gate,
+         helper.make_node("Mul", ["x", "h"], ["y"])],
+        opset, ["alpha"])
+
+    def t_conv_act(t, w, b, pad):
+        c = F.conv2d(t, w, b, padding=pad)
+        return c * torch.sigmoid(c)
+
+    y, t = "input", x
+    for i, (channels, alpha) in enumerate([(8, 1 / 6), (16, None)]):
+        w, tw = g.weight(channels, t.shape[1], 3, 3)
+        b, tb = g.weight(channels)
+        y = g.call(domain, "ConvAct", [y, w, b], pads=[1, 1, 1, 1])
+        t = t_conv_act(t, tw, tb, 1)
+        w1, tw1 = g.weight(4, channels, 1, 1)
+        b1, tb1 = g.weight(4)
+        w2, tw2 = g.weight(channels, 4, 1, 1)
+        b2, tb2 = g.weight(channels)
+        # The second call leaves alpha out: HardSigmoid's default 0.2 holds.
+        attrs = {"alpha": alpha} if alpha is not None else {}
+        y = g.call(domain, "SqueezeExcite", [y, w1, b1, w2, b2], **attrs)
+        z = F.conv2d(t_conv_act(t.mean((2, 3), keepdim=True), tw1, tb1, 0), tw2, tb2)
+        t = t * torch.clamp((0.2 if alpha is None else alpha) * z + 0.5, 0, 1)
+    # onnx 1.12's checker does not resolve calls of a model's own domains.
+    g.save("local_functions", x, t, 17, t.shape, check=False,
+           functions=[conv_act, squeeze_excite])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     x = torch.randn(2, 3, 12, 10, generator=torch.Generator().manual_seed(7))
@@ -269,6 +335,7 @@ def main():
         group_norm(x)
         conv_transpose(x)
         attention_op(x)
+        local_functions(x)
 
 
 if __name__ == "__main__":

@@ -135,7 +135,8 @@ INSTANTIATE_TEST_SUITE_P(
                       "exports/se_detector_opset13", "exports/attention_modules_opset13",
                       "exports/aspp_opset13", "spellings/paddle_se", "spellings/paddle_se_external",
                       "spellings/tf_se", "spellings/reductions", "spellings/group_norm",
-                      "spellings/conv_transpose", "spellings/attention_op"));
+                      "spellings/conv_transpose", "spellings/attention_op",
+                      "spellings/local_functions"));
 
 /// A schedules file edited by hand changes how kernels run, never what they
 /// compute: every kernel made serial and its accumulators left in memory
