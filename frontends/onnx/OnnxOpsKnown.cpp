@@ -53,10 +53,7 @@ float roundTo16Bits(float v, bool bfloat) {
   return f.convertToFloat();
 }
 
-llvm::Error castOp(NodeContext &ctx) {
-  if (!ctx.hasAttr("to"))
-    return ctx.fail("attribute 'to' is required");
-  Expected<int64_t> to = ctx.attrInt("to", 0);
+llvm::Error castTo(NodeContext &ctx, Expected<int64_t> to) {
   if (!to)
     return to.takeError();
   bool half = *to == onnx::TensorProto::FLOAT16 || *to == onnx::TensorProto::BFLOAT16;
@@ -87,6 +84,21 @@ llvm::Error castOp(NodeContext &ctx) {
     ctx.setOutput(0, t->asInts());
   }
   return llvm::Error::success();
+}
+
+llvm::Error castOp(NodeContext &ctx) {
+  if (!ctx.hasAttr("to"))
+    return ctx.fail("attribute 'to' is required");
+  return castTo(ctx, ctx.attrInt("to", 0));
+}
+
+// CastLike (torch.onnx's dynamo exporter writes it around every constant): a
+// computed target is FLOAT, as everything acnn computes; a known one holds
+// integers or floats, which is all the kind a known tensor keeps.
+llvm::Error castLike(NodeContext &ctx) {
+  const KnownTensor *target = ctx.known(1);
+  bool ints = target && !target->isFloat;
+  return castTo(ctx, ints ? onnx::TensorProto::INT64 : onnx::TensorProto::FLOAT);
 }
 
 llvm::Error constant(NodeContext &ctx) {
@@ -257,6 +269,9 @@ void registerKnownOps(OpTable &table) {
   addOp(table, "Cast", castOp)
       .opsets(6)
       .note("on a computed tensor, only to FLOAT or DOUBLE (acnn computes in FLOAT)");
+  addOp(table, "CastLike", castLike, 2, 2)
+      .opsets(15)
+      .note("a known integer or bool target casts to INT64, any other to FLOAT");
   addOp(table, "Range", range, 3, 3).opsets(11).allKnown();
   addOp(table, "Equal", boolean<std::equal_to<>>, 2, 2).opsets(7).allKnown();
   addOp(table, "Less", boolean<std::less<>>, 2, 2).opsets(7).allKnown();

@@ -131,6 +131,23 @@ TEST_F(OnnxImporterTest, ShapeArithmeticCollapsesIntoOneReshape) {
   EXPECT_EQ(shapeOf(first<ReshapeOp>(**module).getResult()), (ArrayRef<int64_t>{2, 12}));
 }
 
+// CastLike as torch.onnx's dynamo exporter writes it: a constant cast like
+// the computed input it scales (FLOAT), a shape cast like an integer.
+TEST_F(OnnxImporterTest, CastLikeTakesItsTargetsKind) {
+  Model m(17);
+  m.input("x", {2, 4, 3}).output("y");
+  m.weight("two", {1}, {2.0f}).weight("shape", {2}, {2.7f, -1.2f}).ints("like", {0});
+  m.node("CastLike", {"two", "x"}, {"c"});
+  m.node("Mul", {"x", "c"}, {"x2"});
+  m.node("CastLike", {"shape", "like"}, {"s"});
+  m.node("Reshape", {"x2", "s"}, {"y"});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(format(histogram(**module)), "acnn.constant 1, acnn.mul 1, acnn.reshape 1");
+  // 2.7 and -1.2 toward zero: 2 and -1.
+  EXPECT_EQ(shapeOf(first<ReshapeOp>(**module).getResult()), (ArrayRef<int64_t>{2, 12}));
+}
+
 TEST_F(OnnxImporterTest, GemmWithConstantWeightIsLinear) {
   Model m;
   m.input("x", {2, 3}).output("y").weight("w", {4, 3}).weight("c", {4});
