@@ -328,7 +328,10 @@ def ConcatInProducers : Pass<"acnn-concat-in-producers", "mlir::func::FuncOp"> {
     whose leading inputs are an earlier concat's (DenseNet's layers each
     concatenate all the features before them) takes that concat's result in
     their place, so the copies grow linearly with the layers, not
-    quadratically.
+    quadratically. Then such a chain of concats, each the one before and new
+    inputs, becomes one buffer of the last one's shape: each concat writes
+    only its new inputs there and is read as the buffer's leading slices,
+    where its other readers all come before the next concat's writes.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
                            "mlir::bufferization::BufferizationDialect"];

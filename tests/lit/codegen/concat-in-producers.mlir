@@ -102,3 +102,44 @@ func.func @dense_block(%a: tensor<1x2x2x4xf32>, %b: tensor<1x2x2x4xf32>, %c: ten
   %abc = tensor.concat dim(3) %a, %b, %c : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x12xf32>
   return %ab, %abc : tensor<1x2x2x8xf32>, tensor<1x2x2x12xf32>
 }
+
+// -----
+
+// A DenseNet block whose layers read each concat before the next one is
+// written: the chain of concats is one buffer of the last one's shape; each
+// concat writes only its new input there, and the layer reads the leading
+// slices of the buffer (no concat is copied into the next). In @dense_block
+// above, the first concat is read after the second is written (by the
+// return): it keeps a buffer of its own.
+// CHECK-LABEL: func.func @dense_chain
+// CHECK: %[[BUF:.*]] = bufferization.alloc_tensor() : tensor<1x2x2x12xf32>
+// CHECK: tensor.extract_slice %[[BUF]][0, 0, 0, 0] [1, 2, 2, 4]
+// CHECK: linalg.copy ins(%arg0
+// CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %[[BUF]][0, 0, 0, 0] [1, 2, 2, 4]
+// CHECK: tensor.extract_slice %[[A]][0, 0, 0, 4] [1, 2, 2, 4]
+// CHECK: linalg.copy ins(%arg1
+// CHECK: %[[AB:.*]] = tensor.insert_slice %{{.*}} into %[[A]][0, 0, 0, 4] [1, 2, 2, 4]
+// CHECK: %[[VIEW:.*]] = tensor.extract_slice %[[AB]][0, 0, 0, 0] [1, 2, 2, 8]
+// CHECK: %[[LAYER:.*]] = linalg.generic {{.*}} ins(%[[VIEW]] : tensor<1x2x2x8xf32>)
+// CHECK: %[[FEAT:.*]] = tensor.extract_slice %[[LAYER]]
+// CHECK: %[[PLACE:.*]] = tensor.extract_slice %[[AB]][0, 0, 0, 8] [1, 2, 2, 4]
+// CHECK: %[[COPY:.*]] = linalg.copy ins(%[[FEAT]] : tensor<1x2x2x4xf32>) outs(%[[PLACE]]
+// CHECK: %[[ABC:.*]] = tensor.insert_slice %[[COPY]] into %[[AB]][0, 0, 0, 8] [1, 2, 2, 4]
+// CHECK-NOT: tensor.concat
+// CHECK-NOT: alloc_tensor
+// CHECK: return %[[ABC]]
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @dense_chain(%a: tensor<1x2x2x4xf32>, %b: tensor<1x2x2x4xf32>) -> tensor<1x2x2x12xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ab = tensor.concat dim(3) %a, %b : (tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x8xf32>
+  %e = tensor.empty() : tensor<1x2x2x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%ab : tensor<1x2x2x8xf32>) outs(%e : tensor<1x2x2x8xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %m = arith.maximumf %x, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x2x2x8xf32>
+  %f = tensor.extract_slice %r[0, 0, 0, 2] [1, 2, 2, 4] [1, 1, 1, 1] : tensor<1x2x2x8xf32> to tensor<1x2x2x4xf32>
+  %abf = tensor.concat dim(3) %ab, %f : (tensor<1x2x2x8xf32>, tensor<1x2x2x4xf32>) -> tensor<1x2x2x12xf32>
+  return %abf : tensor<1x2x2x12xf32>
+}
