@@ -332,12 +332,12 @@ Expected<OwningOpRef<ModuleOp>> importOnnxModel(MLIRContext &ctx, const onnx::Mo
   if (!opset)
     return opset.takeError();
   Nodes storage;
-  Expected<NodeList> inlined = graphNodes(model, *opset, storage);
-  if (!inlined)
-    return prefixed(name, inlined.takeError());
+  Expected<NodeList> nodes = graphNodes(model, *opset, storage);
+  if (!nodes)
+    return prefixed(name, nodes.takeError());
   const onnx::GraphProto &graph = model.graph();
   GraphBuilder g(ctx, graph.name().empty() ? llvm::sys::path::stem(name).str() : graph.name());
-  if (llvm::Error e = GraphImporter(g, graph, *inlined, *opset, nullptr).run(options))
+  if (llvm::Error e = GraphImporter(g, graph, *nodes, *opset, nullptr).run(options))
     return prefixed(name, std::move(e));
   Expected<OwningOpRef<ModuleOp>> module = g.finish();
   if (!module)
@@ -362,13 +362,13 @@ Expected<CoverageReport> checkOnnxCoverage(MLIRContext &ctx, StringRef path,
   if (!opset)
     return opset.takeError();
   Nodes storage;
-  Expected<NodeList> inlined = graphNodes(*model, *opset, storage);
-  if (!inlined)
-    return prefixed(path, inlined.takeError());
+  Expected<NodeList> nodes = graphNodes(*model, *opset, storage);
+  if (!nodes)
+    return prefixed(path, nodes.takeError());
   CoverageReport report;
-  report.numNodes = inlined->size();
+  report.numNodes = nodes->size();
   GraphBuilder g(ctx, "coverage");
-  if (llvm::Error e = GraphImporter(g, model->graph(), *inlined, *opset, &report).run(options))
+  if (llvm::Error e = GraphImporter(g, model->graph(), *nodes, *opset, &report).run(options))
     return prefixed(path, std::move(e));
   return report;
 }
