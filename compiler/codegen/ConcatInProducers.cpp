@@ -168,11 +168,11 @@ void reuseLeadingConcats(func::FuncOp function) {
 /// before and the new layer's features: c2 = concat(c1, f1), c3 = concat(c2,
 /// f2), ... Each would still copy the one before, so a block of L layers
 /// copies L^2 / 2 feature maps (DenseNet-121: a tenth of its run; one buffer a
-/// chain makes it 5% faster). A chain becomes
-/// one buffer of its last concat's shape into which each concat writes only
-/// its new inputs; a concat is a view of the buffer's leading slices. A link
-/// is made only where every other reader of the earlier concat comes before
-/// the later one's first write, so that bufferisation writes in place.
+/// chain makes it 5% faster). A chain becomes one buffer of its last concat's
+/// shape into which each concat writes only its new inputs; a concat is a
+/// view of the buffer's leading slices. A link is made only where every other
+/// reader of the earlier concat comes before the later one's first write, so
+/// that bufferisation writes in place.
 void growChains(func::FuncOp function) {
   llvm::DenseMap<Operation *, tensor::ConcatOp> next;
   llvm::DenseSet<Operation *> linked;
