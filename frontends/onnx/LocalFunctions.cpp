@@ -7,6 +7,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include <algorithm>
 #include <string>
 
@@ -23,6 +25,11 @@ llvm::Error error(const llvm::Twine &why) {
 }
 
 std::string key(StringRef domain, StringRef name) { return (domain + "::" + name).str(); }
+
+/// FunctionProto.attribute_proto (ONNX 1.15, IR 9): the defaults of the
+/// function's attributes, which onnxscript writes for torch_lib's functions.
+/// onnx 1.12's classes keep the field as an unknown one.
+constexpr int kAttributeDefaultsField = 11;
 
 class Inliner {
 public:
@@ -95,6 +102,15 @@ private:
       auto it = renamed.find(v);
       return it != renamed.end() ? it->second : scope + v;
     };
+    std::vector<onnx::AttributeProto> defaults;
+    for (int i = 0; i < f.unknown_fields().field_count(); ++i) {
+      const google::protobuf::UnknownField &field = f.unknown_fields().field(i);
+      if (field.number() != kAttributeDefaultsField)
+        continue;
+      if (field.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED ||
+          !defaults.emplace_back().ParseFromString(field.length_delimited()))
+        return fail("an attribute default of the function is not a valid AttributeProto");
+    }
     stack.push_back(&f);
     for (const onnx::NodeProto &inner : f.node()) {
       onnx::NodeProto node = inner;
@@ -103,7 +119,7 @@ private:
         v = rename(v);
       for (std::string &v : *node.mutable_output())
         v = rename(v);
-      bindAttributes(node, call);
+      bindAttributes(node, call, defaults);
       if (llvm::Error e = emit(node))
         return e;
     }
@@ -147,15 +163,19 @@ private:
   }
 
   /// Replaces each attribute of `node` that refers to one of the function's
-  /// attributes by the call's value of it, or drops it where the call gives
-  /// none (the op's default then holds).
-  static void bindAttributes(onnx::NodeProto &node, const onnx::NodeProto &call) {
+  /// attributes by the call's value of it, else by the function's default,
+  /// else drops it (the op's default then holds).
+  static void bindAttributes(onnx::NodeProto &node, const onnx::NodeProto &call,
+                             const std::vector<onnx::AttributeProto> &defaults) {
     auto *attrs = node.mutable_attribute();
     for (int i = attrs->size() - 1; i >= 0; --i) {
       onnx::AttributeProto &a = (*attrs)[i];
       if (a.ref_attr_name().empty())
         continue;
       const onnx::AttributeProto *given = nullptr;
+      for (const onnx::AttributeProto &d : defaults)
+        if (d.name() == a.ref_attr_name())
+          given = &d;
       for (const onnx::AttributeProto &c : call.attribute())
         if (c.name() == a.ref_attr_name())
           given = &c;

@@ -15,11 +15,12 @@ namespace acnn {
 /// The nodes of `model`'s graph with each call of one of its local functions
 /// replaced by the function's nodes, recursively. A call's values are renamed
 /// under the call's name ("layer1/se/Conv_0"), the function's attribute
-/// references take the call's attributes (an attribute the call leaves out is
-/// left out), and the function's nodes keep their order. Errors name the call
-/// and the function: a function that calls itself, one that imports another
-/// opset of the default domain than the model, a call with more inputs or
-/// outputs than the function declares, calls nested deeper than
+/// references take the call's attributes, else the function's defaults
+/// (attribute_proto), else are left out, and the function's nodes keep their
+/// order. Errors name the call and the function: a function that calls
+/// itself, one that imports another opset of the default domain than the
+/// model, a call with more inputs or outputs than the function declares, an
+/// attribute default that does not parse, calls nested deeper than
 /// kMaxCallDepth, an expansion of more nodes than kMaxInlinedNodes.
 llvm::Expected<google::protobuf::RepeatedPtrField<onnx::NodeProto>>
 inlineLocalFunctions(const onnx::ModelProto &model, int64_t opset);

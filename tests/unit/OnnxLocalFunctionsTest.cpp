@@ -85,6 +85,39 @@ TEST_F(OnnxImporterTest, LocalFunctionCallsImportAsTheirOps) {
   EXPECT_EQ(ret.getOperand(2), main.getArgument(0));
 }
 
+// onnxscript writes the defaults of a function's attributes in
+// FunctionProto.attribute_proto (field 11, ONNX 1.15), which onnx 1.12's
+// classes keep as an unknown field: a call that leaves an attribute out takes
+// the default, one that gives it, its own.
+TEST_F(OnnxImporterTest, LocalFunctionAttributeDefaultsApply) {
+  Model m;
+  m.proto.add_opset_import()->set_domain("pkg.test");
+  m.input("x", {1, 4}).output("y");
+  onnx::FunctionProto &act = function(m, "Act", {17}, {"t"}, {"u"});
+  act.add_attribute("slope");
+  refAttr(node(act, "LeakyRelu", {"t"}, {"u"}), "alpha", "slope");
+  onnx::AttributeProto slope;
+  slope.set_name("slope");
+  slope.set_type(onnx::AttributeProto::FLOAT);
+  slope.set_f(0.25f);
+  act.mutable_unknown_fields()->AddLengthDelimited(11, slope.SerializeAsString());
+  call(m, "Act", {"x"}, {"h"}, "a1");
+  floatAttr(call(m, "Act", {"h"}, {"y"}, "a2"), "slope", 0.5f);
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  std::vector<float> alphas;
+  module->get().walk([&](LeakyReluOp op) { alphas.push_back(op.getAlpha().convertToFloat()); });
+  EXPECT_EQ(alphas, (std::vector<float>{0.25f, 0.5f}));
+
+  // A default that is not an AttributeProto is an error naming the call.
+  act.mutable_unknown_fields()->AddLengthDelimited(11, "\xff\xff");
+  std::string error = importError(m);
+  EXPECT_NE(error.find("node 'a1' (a call of local function 'pkg.test::Act'): an attribute "
+                       "default of the function is not a valid AttributeProto"),
+            std::string::npos)
+      << error;
+}
+
 TEST_F(OnnxImporterTest, ErrorsInAFunctionNameItsCall) {
   Model m = twoBlocks();
   // Block's conv takes a weight of the wrong rank at the second call.
