@@ -144,14 +144,15 @@ def OutlineKernels : Pass<"acnn-outline-kernels", "mlir::ModuleOp"> {
 }
 
 def RollMainLoops : Pass<"acnn-roll-main-loops", "mlir::ModuleOp"> {
-  let summary = "Keep the loops @main runs on one thread rolled";
+  let summary = "Keep the loops @main runs on one thread to move memory rolled";
   let description = [{
     After the lowering to the LLVM dialect: every back edge of @main's own
-    blocks (not those of its parallel regions) gets a loop annotation that
-    disables unrolling. These are concat copies, padding borders and the
-    loops of kernels that run on one thread; unrolled in full by LLVM they
-    make basic blocks so long that instruction scheduling dominates the
-    compile (DenseNet-169) and they run no faster.
+    blocks (not those of its parallel regions) whose loop does no
+    floating-point arithmetic gets a loop annotation that disables unrolling.
+    These are concat copies and padding borders; unrolled in full by LLVM
+    they make basic blocks so long that instruction scheduling dominates the
+    compile (DenseNet-169) and they run no faster. Loops that compute (a
+    serial kernel's) keep LLVM's choice.
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }

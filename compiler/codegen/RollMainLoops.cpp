@@ -1,15 +1,17 @@
-// acnn-roll-main-loops: the loops @main runs on one thread (concat copies,
-// padding borders, serial kernels) keep their LLVM loop rolled. LLVM would
-// unroll each small constant-trip loop in full: DenseNet's 7x7 concat copies
-// and 229-row borders became basic blocks of thousands of instructions,
-// and LLVM's machine scheduler is quadratic in a block's length (DenseNet-169
-// compiled in 147 s, a third of it scheduling @main). These loops move memory;
-// unrolled, they run no faster. Loops inside parallel regions (the kernels'
-// own, outlined by OpenMP) are not @main's top level and keep LLVM's choice.
+// acnn-roll-main-loops: the loops @main runs on one thread that only move
+// memory (concat copies, padding borders) keep their LLVM loop rolled. LLVM
+// would unroll each small constant-trip loop in full: DenseNet's 7x7 concat
+// copies and 229-row borders became basic blocks of thousands of
+// instructions, and LLVM's machine scheduler is quadratic in a block's length
+// (DenseNet-169 compiled in 147 s, a third of it scheduling @main). Unrolled,
+// they run no faster. A loop that computes (a serial kernel's reduction, any
+// floating-point op) and the loops inside parallel regions (the kernels' own,
+// outlined by OpenMP) keep LLVM's choice.
 #include "compiler/codegen/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Dominance.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace acnn {
 
@@ -19,6 +21,31 @@ namespace acnn {
 using namespace mlir;
 
 namespace {
+
+/// Whether the loop `latch` closes (its blocks: those reaching the latch
+/// without passing the header) does floating-point arithmetic, which every
+/// LLVM floating-point op and intrinsic marks with fastmath flags.
+bool computes(Block *latch, DominanceInfo &dominance) {
+  Block *header = nullptr;
+  for (Block *to : latch->getSuccessors())
+    if (dominance.dominates(to, latch))
+      header = to;
+  llvm::SmallPtrSet<Block *, 16> body = {header, latch};
+  SmallVector<Block *> work = {latch};
+  while (!work.empty())
+    for (Block *pred : work.pop_back_val()->getPredecessors())
+      if (body.insert(pred).second)
+        work.push_back(pred);
+  for (Block *block : body) {
+    WalkResult found = block->walk([](Operation *op) {
+      return isa<LLVM::FastmathFlagsInterface>(op) ? WalkResult::interrupt()
+                                                   : WalkResult::advance();
+    });
+    if (found.wasInterrupted())
+      return true;
+  }
+  return false;
+}
 
 struct RollMainLoops : impl::RollMainLoopsBase<RollMainLoops> {
   void runOnOperation() override {
@@ -42,7 +69,7 @@ struct RollMainLoops : impl::RollMainLoopsBase<RollMainLoops> {
     };
     for (Block &block : main.getBody()) {
       Operation *branch = block.getTerminator();
-      if (!closesLoop(&block, branch->getSuccessors()))
+      if (!closesLoop(&block, branch->getSuccessors()) || computes(&block, dominance))
         continue;
       if (auto br = dyn_cast<LLVM::BrOp>(branch))
         br.setLoopAnnotationAttr(rolled);

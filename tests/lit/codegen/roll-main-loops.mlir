@@ -1,8 +1,9 @@
 // RUN: acnn-opt %s -split-input-file -acnn-roll-main-loops -verify-diagnostics | FileCheck %s
 
-// The back edge of @main's own loop, conditional or not, disables
-// unrolling; the loop inside the parallel region and forward branches keep
-// LLVM's choice, as does another function's loop.
+// The back edge of @main's own loop that only moves memory, conditional or
+// not, disables unrolling; a loop that computes, the loop inside the parallel
+// region and forward branches keep LLVM's choice, as does another function's
+// loop.
 // CHECK: #[[UNROLL:.*]] = #llvm.loop_unroll<disable = true>
 // CHECK: #[[ROLLED:.*]] = #llvm.loop_annotation<unroll = #[[UNROLL]]>
 // CHECK-LABEL: llvm.func @main
@@ -17,6 +18,8 @@
 // CHECK: omp.terminator
 // CHECK: ^{{.*}}:
 // CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^{{.*}} {loop_annotation = #[[ROLLED]]}
+// CHECK: llvm.fadd
+// CHECK-NOT: loop_annotation
 // CHECK-LABEL: llvm.func @other
 // CHECK-NOT: loop_annotation
 module {
@@ -52,8 +55,16 @@ module {
     llvm.store %zero, %s : f32, !llvm.ptr
     %n = llvm.add %m, %c1 : i64
     %loop = llvm.icmp "slt" %n, %c7 : i64
-    llvm.cond_br %loop, ^rotated(%n : i64), ^end
-  ^end:
+    llvm.cond_br %loop, ^rotated(%n : i64), ^sum(%c0, %zero : i64, f32)
+  ^sum(%t: i64, %acc: f32):
+    %u = llvm.getelementptr %p[%t] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+    %v = llvm.load %u : !llvm.ptr -> f32
+    %acc2 = llvm.fadd %acc, %v : f32
+    %t2 = llvm.add %t, %c1 : i64
+    %again2 = llvm.icmp "slt" %t2, %c7 : i64
+    llvm.cond_br %again2, ^sum(%t2, %acc2 : i64, f32), ^end(%acc2 : f32)
+  ^end(%total: f32):
+    llvm.store %total, %p : f32, !llvm.ptr
     llvm.return
   }
   llvm.func @other(%p: !llvm.ptr) {
