@@ -13,6 +13,10 @@ from ._locate import runtime_path
 
 _c_shape = ctypes.POINTER(ctypes.c_int64)
 
+# acnn_dtype values and the numpy dtypes of their data.
+_DTYPES = {0: np.dtype(np.float32), 1: np.dtype(np.int64)}
+_DTYPE_CODES = {dtype: code for code, dtype in _DTYPES.items()}
+
 
 class _Tensor(ctypes.Structure):  # acnn_tensor
     _fields_ = [("dtype", ctypes.c_int), ("rank", ctypes.c_int32),
@@ -48,6 +52,8 @@ def _library():
                 ("acnn_model_num_kernels", i32, [model]),
                 ("acnn_model_input", status, describe),
                 ("acnn_model_output", status, describe),
+                ("acnn_model_input_dtype", status, [model, i32, ctypes.POINTER(ctypes.c_int)]),
+                ("acnn_model_output_dtype", status, [model, i32, ctypes.POINTER(ctypes.c_int)]),
                 ("acnn_model_run", status,
                  [model, ctypes.POINTER(_Tensor), i32, ctypes.POINTER(_Tensor), i32]),
                 ("acnn_model_set_num_threads", status, [model, i32]),
@@ -77,7 +83,8 @@ def _count(lib, n):
 
 
 class TensorInfo(NamedTuple):
-    """An input or output of a model, as its metadata declares it."""
+    """An input or output of a model, as its metadata declares it; dtype is
+    the numpy name of its data's type, "float32" or "int64"."""
     name: str
     shape: Tuple[int, ...]
     dtype: str = "float32"
@@ -107,20 +114,28 @@ class Model:
         self._handle = handle
         self.path = os.fspath(path)
         self.name = lib.acnn_model_name(handle).decode()
-        self.inputs = self._describe(lib.acnn_model_input, lib.acnn_model_num_inputs(handle))
-        self.outputs = self._describe(lib.acnn_model_output, lib.acnn_model_num_outputs(handle))
+        self.inputs = self._describe(lib.acnn_model_input, lib.acnn_model_input_dtype,
+                                     lib.acnn_model_num_inputs(handle))
+        self.outputs = self._describe(lib.acnn_model_output, lib.acnn_model_output_dtype,
+                                      lib.acnn_model_num_outputs(handle))
         # ctypes views of the output shapes, reused for every run
         self._out_shapes = [(ctypes.c_int64 * len(t.shape))(*t.shape) for t in self.outputs]
         if threads is not None:
             self.num_threads = threads
 
-    def _describe(self, fn, count):
+    def _describe(self, fn, dtype_fn, count):
         infos = []
         for i in range(_count(self._lib, count)):
             name, rank, shape = ctypes.c_char_p(), ctypes.c_int32(), _c_shape()
             _check(self._lib, fn(self._handle, i, ctypes.byref(name), ctypes.byref(rank),
                                  ctypes.byref(shape)))
-            infos.append(TensorInfo(name.value.decode(), tuple(shape[:rank.value])))
+            code = ctypes.c_int()
+            _check(self._lib, dtype_fn(self._handle, i, ctypes.byref(code)))
+            if code.value not in _DTYPES:  # a runtime newer than this package
+                raise Error(f"model '{self.name}': '{name.value.decode()}' has dtype "
+                            f"{code.value}, which this package does not know")
+            infos.append(TensorInfo(name.value.decode(), tuple(shape[:rank.value]),
+                                    _DTYPES[code.value].name))
         return infos
 
     def _live(self):
@@ -131,8 +146,9 @@ class Model:
     # ---- running ---------------------------------------------------------
 
     def __call__(self, *inputs):
-        """Runs on positional inputs (model order); returns the output array,
-        or a tuple of them for a model with several outputs."""
+        """Runs on positional inputs (model order), each converted to its
+        input's dtype; returns the output array (of the output's dtype, float32
+        or int64), or a tuple of them for a model with several outputs."""
         if len(inputs) != len(self.inputs):
             names = ", ".join(t.name for t in self.inputs)
             raise Error(f"model '{self.name}' takes {len(self.inputs)} input(s) ({names}), "
@@ -159,18 +175,25 @@ class Model:
     def _run(self, inputs):
         arrays = []
         for info, x in zip(self.inputs, inputs):
-            a = np.ascontiguousarray(x, dtype=np.float32)
+            x = np.asarray(x)
+            a = np.ascontiguousarray(x, dtype=info.dtype)
+            # numpy truncates 1.5 to 1: an integer input takes whole numbers only.
+            if a.dtype.kind == "i" and x.dtype.kind not in "iub" and not np.array_equal(a, x):
+                raise Error(f"model '{self.name}': input '{info.name}' is {info.dtype}, "
+                            f"got {x.dtype} values that are not all integers")
             # Checked here too so the message names the Python-side shapes.
             if a.shape != info.shape:
                 raise Error(f"model '{self.name}': input '{info.name}' must have shape "
                             f"{info.shape}, got {a.shape}")
             arrays.append(a)
-        results = [np.empty(t.shape, dtype=np.float32) for t in self.outputs]
+        results = [np.empty(t.shape, dtype=t.dtype) for t in self.outputs]
         in_shapes = [(ctypes.c_int64 * a.ndim)(*a.shape) for a in arrays]
         c_in = (_Tensor * max(len(arrays), 1))(*[
-            _Tensor(0, a.ndim, s, a.ctypes.data) for a, s in zip(arrays, in_shapes)])
+            _Tensor(_DTYPE_CODES[a.dtype], a.ndim, s, a.ctypes.data)
+            for a, s in zip(arrays, in_shapes)])
         c_out = (_Tensor * max(len(results), 1))(*[
-            _Tensor(0, r.ndim, s, r.ctypes.data) for r, s in zip(results, self._out_shapes)])
+            _Tensor(_DTYPE_CODES[r.dtype], r.ndim, s, r.ctypes.data)
+            for r, s in zip(results, self._out_shapes)])
         with self._lock:
             handle = self._live()
             # `arrays`, `results` and the shape buffers stay referenced here, so

@@ -129,6 +129,40 @@ class ModelTest(unittest.TestCase):
             m.num_threads
 
 
+@unittest.skipUnless(os.environ.get("ACNN_FAKE_ARGMAX_MODEL"),
+                     "ACNN_FAKE_ARGMAX_MODEL (build/tests/unit/libfake-model-argmax.so) unset")
+class Int64Test(unittest.TestCase):
+    """int64 inputs and outputs, with the runtime tests' hand-written model
+    (tests/unit/FakeModel.c): over x's last axis, max and offset + argmax."""
+
+    def setUp(self):
+        self.model = acnn.load(os.environ["ACNN_FAKE_ARGMAX_MODEL"])
+        self.addCleanup(self.model.close)
+        self.x = np.random.default_rng(0).standard_normal((2, 4, 3)).astype(np.float32)
+
+    def test_metadata_names_the_dtypes(self):
+        self.assertEqual(self.model.inputs, [acnn.TensorInfo("x", (2, 4, 3), "float32"),
+                                             acnn.TensorInfo("offset", (1,), "int64")])
+        self.assertEqual(self.model.outputs, [acnn.TensorInfo("max", (2, 4), "float32"),
+                                              acnn.TensorInfo("index", (2, 4), "int64")])
+
+    def test_outputs_have_their_dtypes(self):
+        offset = (1 << 40) + 1  # not exact as a float32
+        for given in (np.array([offset], np.int64), [offset], np.array([offset], np.uint64)):
+            top, index = self.model(self.x, given)
+            self.assertEqual(index.dtype, np.int64)
+            self.assertEqual(top.dtype, np.float32)
+            np.testing.assert_array_equal(index, offset + self.x.argmax(axis=-1))
+            np.testing.assert_array_equal(top, self.x.max(axis=-1))
+        out = self.model.run({"x": self.x, "offset": np.array([2.0])})  # whole floats convert
+        np.testing.assert_array_equal(out["index"], 2 + self.x.argmax(axis=-1))
+
+    def test_fractional_values_are_no_int64_input(self):
+        with self.assertRaisesRegex(acnn.Error, r"input 'offset' is int64, got float64 values "
+                                                r"that are not all integers"):
+            self.model(self.x, np.array([1.5]))
+
+
 class ErrorTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="acnn-test-")

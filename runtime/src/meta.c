@@ -10,11 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The most fields a record has: "input NAME f32 RANK" and RANK extents. */
+/* The most fields a record has: "input NAME DTYPE RANK" and RANK extents. */
 #define MAX_FIELDS (4 + ACNN_MAX_RANK)
 
-/* Tensor sizes are byte counts that must also fit a ptrdiff_t. */
-#define MAX_ELEMENTS ((int64_t)(PTRDIFF_MAX / sizeof(float)))
+/* Indexed by acnn_dtype. */
+static const struct {
+  const char *name;
+  size_t size;
+} dtypes[] = {[ACNN_F32] = {"f32", sizeof(float)}, [ACNN_I64] = {"i64", sizeof(int64_t)}};
+
+#define NUM_DTYPES ((int)(sizeof dtypes / sizeof *dtypes))
+
+size_t acnn_dtype_size(acnn_dtype dtype) {
+  return (int)dtype >= 0 && (int)dtype < NUM_DTYPES ? dtypes[dtype].size : 0;
+}
+
+const char *acnn_dtype_name(acnn_dtype dtype) {
+  return (int)dtype >= 0 && (int)dtype < NUM_DTYPES ? dtypes[dtype].name : "unknown";
+}
 
 /* One line of the metadata, split into fields. */
 typedef struct record {
@@ -123,29 +136,43 @@ static acnn_status parse_header(const record *r) {
   return ACNN_OK;
 }
 
-/* `input` and `output`: <name> f32 <rank> <extents>... */
+static int parse_dtype(const char *s, acnn_dtype *out) {
+  for (int i = 0; i < NUM_DTYPES; ++i) {
+    if (strcmp(s, dtypes[i].name) == 0) {
+      *out = (acnn_dtype)i;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* `input` and `output`: <name> <dtype> <rank> <extents>... */
 static acnn_status parse_tensor(const record *r, acnn_tensor_info **list, int32_t *count) {
   const char *kind = r->fields[0];
   if (r->num_fields < 4)
-    return bad(r, "expected '%s <name> f32 <rank> <extents>...'", kind);
-  if (strcmp(r->fields[2], "f32") != 0)
-    return bad(r, "dtype '%s' is not supported (f32 only)", r->fields[2]);
+    return bad(r, "expected '%s <name> <dtype> <rank> <extents>...'", kind);
+  acnn_tensor_info t = {0};
+  if (!parse_dtype(r->fields[2], &t.dtype))
+    return bad(r, "dtype '%s' is not supported (f32 or i64)", r->fields[2]);
   int64_t rank;
   if (!parse_count(r->fields[3], ACNN_MAX_RANK, &rank))
     return bad(r, "rank '%s' is not an integer in [0, %d]", r->fields[3], ACNN_MAX_RANK);
   if (r->num_fields != 4 + rank)
     return bad(r, "rank %d needs %d extents, got %d", (int)rank, (int)rank, r->num_fields - 4);
-  acnn_tensor_info t = {.rank = (int32_t)rank};
+  t.rank = (int32_t)rank;
+  /* Its byte count must also fit a ptrdiff_t. */
+  const int64_t max_elements = (int64_t)(PTRDIFF_MAX / acnn_dtype_size(t.dtype));
   int64_t elements = 1;
   for (int i = 0; i < rank; ++i) {
     const char *field = r->fields[4 + i];
     if (!parse_count(field, INT64_MAX, &t.shape[i]) || t.shape[i] == 0)
       return bad(r, "extent '%s' is not a positive integer", field);
-    if (t.shape[i] > MAX_ELEMENTS / elements)
-      return bad(r, "the tensor has more than %lld elements", (long long)MAX_ELEMENTS);
+    if (t.shape[i] > max_elements / elements)
+      return bad(r, "the tensor has more than %lld %s elements", (long long)max_elements,
+                 acnn_dtype_name(t.dtype));
     elements *= t.shape[i];
   }
-  t.bytes = (size_t)elements * sizeof(float);
+  t.bytes = (size_t)elements * acnn_dtype_size(t.dtype);
   acnn_status status = decode_name(r, r->fields[1], &t.name);
   if (status != ACNN_OK)
     return status;

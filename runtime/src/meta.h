@@ -12,9 +12,10 @@
 
 typedef struct acnn_tensor_info {
   char *name; /* percent-decoded */
+  acnn_dtype dtype;
   int32_t rank;
   int64_t shape[ACNN_MAX_RANK];
-  size_t bytes; /* of the f32 data */
+  size_t bytes; /* of the data: elements * acnn_dtype_size(dtype) */
 } acnn_tensor_info;
 
 typedef struct acnn_meta {

@@ -227,10 +227,16 @@ int32_t acnn_model_num_kernels(const acnn_model *model) {
   return count(model, "acnn_model_num_kernels", KERNELS);
 }
 
-static acnn_status describe(const acnn_model *model, const char *kind, int32_t index,
-                            const char **name, int32_t *rank, const int64_t **shape) {
-  char function[32];
-  snprintf(function, sizeof function, "acnn_model_%s", kind);
+/* What the accessors below fill in; NULL members are not wanted. */
+typedef struct description {
+  const char **name;
+  int32_t *rank;
+  const int64_t **shape;
+  acnn_dtype *dtype;
+} description;
+
+static acnn_status describe(const acnn_model *model, const char *function, const char *kind,
+                            int32_t index, description out) {
   acnn_status status = acnn_registry_acquire(model, function);
   if (status != ACNN_OK)
     return status;
@@ -242,12 +248,14 @@ static acnn_status describe(const acnn_model *model, const char *kind, int32_t i
                        model->meta.name, count, kind);
   } else {
     const acnn_tensor_info *t = is_input ? &model->meta.inputs[index] : &model->meta.outputs[index];
-    if (name)
-      *name = t->name;
-    if (rank)
-      *rank = t->rank;
-    if (shape)
-      *shape = t->shape;
+    if (out.name)
+      *out.name = t->name;
+    if (out.rank)
+      *out.rank = t->rank;
+    if (out.shape)
+      *out.shape = t->shape;
+    if (out.dtype)
+      *out.dtype = t->dtype;
   }
   acnn_registry_release(model);
   return status;
@@ -255,12 +263,30 @@ static acnn_status describe(const acnn_model *model, const char *kind, int32_t i
 
 acnn_status acnn_model_input(const acnn_model *model, int32_t index, const char **name,
                              int32_t *rank, const int64_t **shape) {
-  return describe(model, "input", index, name, rank, shape);
+  return describe(model, "acnn_model_input", "input", index,
+                  (description){name, rank, shape, NULL});
 }
 
 acnn_status acnn_model_output(const acnn_model *model, int32_t index, const char **name,
                               int32_t *rank, const int64_t **shape) {
-  return describe(model, "output", index, name, rank, shape);
+  return describe(model, "acnn_model_output", "output", index,
+                  (description){name, rank, shape, NULL});
+}
+
+/* Unlike the accessors above, the dtype is the only thing asked for: a NULL
+ * `dtype` is a caller's bug, not a choice. */
+acnn_status acnn_model_input_dtype(const acnn_model *model, int32_t index, acnn_dtype *dtype) {
+  if (!dtype)
+    return null_argument("acnn_model_input_dtype", "dtype");
+  return describe(model, "acnn_model_input_dtype", "input", index,
+                  (description){NULL, NULL, NULL, dtype});
+}
+
+acnn_status acnn_model_output_dtype(const acnn_model *model, int32_t index, acnn_dtype *dtype) {
+  if (!dtype)
+    return null_argument("acnn_model_output_dtype", "dtype");
+  return describe(model, "acnn_model_output_dtype", "output", index,
+                  (description){NULL, NULL, NULL, dtype});
 }
 
 acnn_status acnn_model_set_num_threads(acnn_model *model, int32_t num_threads) {

@@ -42,8 +42,8 @@ static void swap_bytes(unsigned char *p, size_t width) {
   }
 }
 
-static int parse_header(const char *path, const char *header, acnn_npy_array *out,
-                        char *kind, size_t *width, int *swap, char *err, size_t err_size) {
+static int parse_header(const char *path, const char *header, acnn_npy_array *out, char *kind,
+                        size_t *width, int *swap, char *err, size_t err_size) {
   const char *descr = dict_value(header, "'descr'");
   if (!descr || descr[0] != '\'' || strlen(descr) < 4)
     return fail(err, err_size, "%s: .npy header has no 'descr'", path);
@@ -102,8 +102,8 @@ int acnn_npy_read(const char *path, acnn_npy_array *out, char *err, size_t err_s
       fail(err, err_size, "%s: truncated .npy header", path);
       goto done;
     }
-    header_len = (size_t)preamble[8] | ((size_t)preamble[9] << 8) |
-                 ((size_t)preamble[10] << 16) | ((size_t)preamble[11] << 24);
+    header_len = (size_t)preamble[8] | ((size_t)preamble[9] << 8) | ((size_t)preamble[10] << 16) |
+                 ((size_t)preamble[11] << 24);
   } else {
     fail(err, err_size, "%s: .npy version %d is not supported", path, preamble[6]);
     goto done;
@@ -187,13 +187,14 @@ done:
   return status;
 }
 
-int acnn_npy_write(const char *path, const float *data, const int64_t *shape, int rank,
-                   char *err, size_t err_size) {
-  if (!path || (!data && rank > 0) || (!shape && rank > 0) || rank < 0 ||
-      rank > ACNN_NPY_MAX_RANK)
-    return fail(err, err_size, "acnn_npy_write: invalid argument");
+/* For `function`: writes a little-endian .npy file of elements `width`
+ * bytes wide, of the dtype `descr` names ('<f4', '<i8'). */
+static int write_npy(const char *function, const char *path, const char *descr, const void *data,
+                     size_t width, const int64_t *shape, int rank, char *err, size_t err_size) {
+  if (!path || (!data && rank > 0) || (!shape && rank > 0) || rank < 0 || rank > ACNN_NPY_MAX_RANK)
+    return fail(err, err_size, "%s: invalid argument", function);
   char dict[256];
-  int n = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+  int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
   size_t count = 1;
   for (int i = 0; i < rank; ++i) {
     n += snprintf(dict + n, sizeof dict - n, "%lld,%s", (long long)shape[i],
@@ -216,18 +217,29 @@ int acnn_npy_write(const char *path, const float *data, const int64_t *shape, in
     ok = fputc(' ', f) != EOF;
   ok = ok && fputc('\n', f) != EOF;
   if (host_is_little_endian()) {
-    ok = ok && fwrite(data, sizeof(float), count, f) == count;
+    ok = ok && fwrite(data, width, count, f) == count;
   } else {
     for (size_t i = 0; ok && i < count; ++i) {
-      unsigned char b[4];
-      memcpy(b, &data[i], 4);
-      swap_bytes(b, 4);
-      ok = fwrite(b, 1, 4, f) == 4;
+      unsigned char b[8];
+      memcpy(b, (const unsigned char *)data + i * width, width);
+      swap_bytes(b, width);
+      ok = fwrite(b, 1, width, f) == width;
     }
   }
   if (fclose(f) != 0)
     ok = 0;
   return ok ? 0 : fail(err, err_size, "%s: write failed: %s", path, strerror(errno));
+}
+
+int acnn_npy_write(const char *path, const float *data, const int64_t *shape, int rank, char *err,
+                   size_t err_size) {
+  return write_npy("acnn_npy_write", path, "<f4", data, sizeof *data, shape, rank, err, err_size);
+}
+
+int acnn_npy_write_i64(const char *path, const int64_t *data, const int64_t *shape, int rank,
+                       char *err, size_t err_size) {
+  return write_npy("acnn_npy_write_i64", path, "<i8", data, sizeof *data, shape, rank, err,
+                   err_size);
 }
 
 void acnn_npy_free(acnn_npy_array *array) {

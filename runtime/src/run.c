@@ -24,12 +24,22 @@ static int same_shape(const acnn_tensor_info *info, const acnn_tensor *t) {
   return 1;
 }
 
+/* "i64", or the number of a value that is no dtype. */
+static const char *format_dtype(char *buf, size_t size, acnn_dtype dtype) {
+  if (acnn_dtype_size(dtype) == 0) {
+    snprintf(buf, size, "%d", (int)dtype);
+    return buf;
+  }
+  return acnn_dtype_name(dtype);
+}
+
 static acnn_status check_tensor(const char *kind, const acnn_tensor_info *info,
                                 const acnn_tensor *t) {
   char expected[256], got[256];
-  if (t->dtype != ACNN_F32)
-    return acnn_fail(ACNN_ERROR_DTYPE_MISMATCH, "%s '%s': dtype f32 expected, got dtype %d", kind,
-                     info->name, (int)t->dtype);
+  if (t->dtype != info->dtype)
+    return acnn_fail(ACNN_ERROR_DTYPE_MISMATCH, "%s '%s': dtype %s expected, got dtype %s", kind,
+                     info->name, acnn_dtype_name(info->dtype),
+                     format_dtype(got, sizeof got, t->dtype));
   /* A rank outside the metadata's range is not worth reading a shape for. */
   if (t->rank < 0 || t->rank > ACNN_MAX_RANK)
     return acnn_fail(ACNN_ERROR_SHAPE_MISMATCH, "%s '%s': shape %s expected, got rank %d", kind,
@@ -43,13 +53,15 @@ static acnn_status check_tensor(const char *kind, const acnn_tensor_info *info,
                      format_shape(got, sizeof got, t->rank, t->shape));
   if (!t->data)
     return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL", kind, info->name);
-  /* Generated code accesses caller tensors as floats (vector loads and
-   * stores of align 4; only the arena is assumed 64-byte aligned): any
-   * 4-byte aligned address works, anything less is undefined behaviour. */
-  if ((uintptr_t)t->data % _Alignof(float) != 0)
+  /* Generated code accesses caller tensors by element (vector loads and
+   * stores aligned to the element size; only the arena is assumed 64-byte
+   * aligned): any address aligned so works, anything less is undefined
+   * behaviour. */
+  size_t align = acnn_dtype_size(info->dtype);
+  if ((uintptr_t)t->data % align != 0)
     return acnn_fail(ACNN_ERROR_INVALID_ARGUMENT,
-                     "%s '%s': data %p is not aligned to %zu bytes, as f32 data must be", kind,
-                     info->name, t->data, _Alignof(float));
+                     "%s '%s': data %p is not aligned to %zu bytes, as %s data must be", kind,
+                     info->name, t->data, align, acnn_dtype_name(info->dtype));
   return ACNN_OK;
 }
 

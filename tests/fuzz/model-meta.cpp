@@ -25,15 +25,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *name;
     int32_t rank;
     const int64_t *shape;
-    if (acnn_model_input(model, i, &name, &rank, &shape) != ACNN_OK)
+    acnn_dtype dtype;
+    if (acnn_model_input(model, i, &name, &rank, &shape) != ACNN_OK ||
+        acnn_model_input_dtype(model, i, &dtype) != ACNN_OK || acnn_dtype_size(dtype) == 0)
       __builtin_trap();
     for (int32_t d = 0; d < rank; ++d)
       if (shape[d] <= 0)
         __builtin_trap();
   }
-  for (int32_t i = 0; i < acnn_model_num_outputs(model); ++i)
-    if (acnn_model_output(model, i, nullptr, nullptr, nullptr) != ACNN_OK)
+  for (int32_t i = 0; i < acnn_model_num_outputs(model); ++i) {
+    acnn_dtype dtype;
+    if (acnn_model_output(model, i, nullptr, nullptr, nullptr) != ACNN_OK ||
+        acnn_model_output_dtype(model, i, &dtype) != ACNN_OK || acnn_dtype_size(dtype) == 0)
       __builtin_trap();
+  }
   for (int32_t k = 0; k < acnn_model_num_kernels(model); ++k) {
     const char *name;
     double ms;

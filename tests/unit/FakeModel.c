@@ -3,14 +3,19 @@
  * without the compiler. The model "fake" computes y = x + 1 + bias (bias
  * broadcast over the rows of x) in two kernels that, like generated code,
  * keep an intermediate in the arena and bracket themselves with the
- * profiling hooks. */
+ * profiling hooks. The model "fake_argmax" has i64 tensors beside f32 ones:
+ * over the last axis of x, max = the greatest value and index = offset +
+ * where it is (the first, on ties), as an ArgMax model's int64 output. */
 #include "acnn/acnnrt.h"
+
+#include <stdint.h>
 
 /* Variants built as libraries that acnn_model_open must refuse, each for a
  * reason it names (tests/unit/CMakeLists.txt): ACNN_FAKE_META_VERSION, the
  * metadata format version (1 unless set); ACNN_FAKE_NO_ENTRY, no
  * acnn_model_entry exported; ACNN_FAKE_NEEDS_NEWER_RUNTIME, a call into a
- * runtime function this runtime does not have. */
+ * runtime function this runtime does not have. ACNN_FAKE_ARGMAX exports
+ * "fake_argmax" as the library's model instead of "fake". */
 #ifndef ACNN_FAKE_META_VERSION
 #define ACNN_FAKE_META_VERSION 1
 #endif
@@ -53,11 +58,44 @@ void acnn_fake_entry(void **args) {
   acnn_kernel_end(ctx, 1);
 }
 
+const char acnn_fake_argmax_meta[] = ACNN_FAKE_HEADER "name fake_argmax\n"
+                                                      "input x f32 3 2 4 3\n"
+                                                      "input offset i64 1 1\n"
+                                                      "output max f32 2 2 4\n"
+                                                      "output index i64 2 2 4\n"
+                                                      "arena 0\n"
+                                                      "kernel argmax\n";
+
+void acnn_fake_argmax_entry(void **args) {
+  const float *x = args[0];
+  const int64_t *offset = args[1];
+  float *max = args[2];
+  int64_t *index = args[3];
+  acnn_context *ctx = args[5];
+
+  acnn_kernel_begin(ctx, 0);
+  for (int row = 0; row < ROWS; ++row) {
+    int best = 0;
+    for (int col = 1; col < COLS; ++col)
+      if (x[row * COLS + col] > x[row * COLS + best])
+        best = col;
+    max[row] = x[row * COLS + best];
+    index[row] = *offset + best;
+  }
+  acnn_kernel_end(ctx, 0);
+}
+
 #ifdef ACNN_FAKE_SHARED_LIBRARY
 /* What the code generator adds for a shared library: the generic names that
  * acnn_model_open looks up. */
+#ifdef ACNN_FAKE_ARGMAX
+extern const char acnn_model_meta[sizeof acnn_fake_argmax_meta]
+    __attribute__((alias("acnn_fake_argmax_meta")));
+void acnn_model_entry(void **args) __attribute__((alias("acnn_fake_argmax_entry")));
+#else
 extern const char acnn_model_meta[sizeof acnn_fake_meta] __attribute__((alias("acnn_fake_meta")));
 #ifndef ACNN_FAKE_NO_ENTRY
 void acnn_model_entry(void **args) __attribute__((alias("acnn_fake_entry")));
+#endif
 #endif
 #endif

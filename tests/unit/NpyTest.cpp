@@ -28,6 +28,45 @@ TEST(Npy, RoundTripKeepsShapeAndData) {
   acnn_npy_free(&a);
 }
 
+TEST(Npy, Int64WriteThenReadBack) {
+  std::string path = tempPath("int64-roundtrip.npy");
+  const int64_t data[4] = {0, -3, 7, (int64_t(1) << 40) + 1};
+  const int64_t shape[2] = {2, 2};
+  char err[256];
+  ASSERT_EQ(acnn_npy_write_i64(path.c_str(), data, shape, 2, err, sizeof err), 0) << err;
+  // The file as NumPy reads it: '<i8', data after a header padded to 64
+  // bytes, every bit of 2^40 + 1 kept.
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(bytes.size(), 10u);
+  size_t start = 10 + (uint8_t(bytes[8]) | uint8_t(bytes[9]) << 8);
+  EXPECT_EQ(start % 64, 0u);
+  ASSERT_EQ(bytes.size(), start + sizeof data);
+  std::string header = bytes.substr(0, start);
+  EXPECT_NE(header.find("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2,), }"),
+            std::string::npos)
+      << header;
+  EXPECT_EQ(header.back(), '\n');
+  const unsigned char *raw = reinterpret_cast<const unsigned char *>(bytes.data()) + start;
+  for (int i = 0; i < 4; ++i) {
+    uint64_t v = 0;
+    for (int b = 7; b >= 0; --b) // little-endian whatever the host
+      v = v << 8 | raw[i * 8 + b];
+    EXPECT_EQ(int64_t(v), data[i]) << "at " << i;
+  }
+  // Read back (as f32, as every .npy is).
+  acnn_npy_array a;
+  ASSERT_EQ(acnn_npy_read(path.c_str(), &a, err, sizeof err), 0) << err;
+  ASSERT_EQ(a.rank, 2);
+  EXPECT_EQ(a.shape[0], 2);
+  EXPECT_EQ(a.shape[1], 2);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(a.data[i], float(data[i])) << "at " << i;
+  acnn_npy_free(&a);
+  EXPECT_NE(acnn_npy_write_i64(path.c_str(), nullptr, shape, 2, err, sizeof err), 0);
+  EXPECT_NE(std::string(err).find("acnn_npy_write_i64: invalid argument"), std::string::npos);
+}
+
 TEST(Npy, ReadsCommittedPyTorchOutput) {
   acnn_npy_array a;
   char err[256];

@@ -236,6 +236,12 @@ void expectRefusedEverywhere(acnn_model *model) {
   EXPECT_EQ(acnn_model_input(model, 0, &name, nullptr, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
   EXPECT_TRUE(contains(lastError(), "acnn_model_input: "));
   EXPECT_EQ(acnn_model_output(model, 0, &name, nullptr, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
+  acnn_dtype dtype;
+  EXPECT_EQ(acnn_model_input_dtype(model, 0, &dtype), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "acnn_model_input_dtype: "));
+  EXPECT_TRUE(contains(lastError(), "is not a live model"));
+  EXPECT_EQ(acnn_model_output_dtype(model, 0, &dtype), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "acnn_model_output_dtype: "));
   EXPECT_EQ(acnn_model_num_inputs(model), -1);
   EXPECT_EQ(acnn_model_num_outputs(model), -1);
   EXPECT_EQ(acnn_model_num_kernels(model), -1);
@@ -374,6 +380,47 @@ TEST(RuntimeMisuse, DataMustBeAlignedForF32) {
     std::memcpy(t.y.data(), y + offset, 24 * 4);
     t.expectComputed();
   }
+}
+
+TEST(RuntimeMisuse, I64DataMustBeAlignedTo8Bytes) {
+  ArgmaxModel m;
+  ArgmaxTensors t;
+  // 4 bytes past an 8-byte boundary: aligned for f32, not for i64.
+  alignas(64) unsigned char offset[8 + 8], index[8 * 8 + 8];
+  std::memcpy(offset + 4, t.offset.data(), 8);
+  t.inputs[1].data = offset + 4;
+  EXPECT_EQ(t.run(m.model), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "input 'offset': data "));
+  EXPECT_TRUE(contains(lastError(), "is not aligned to 8 bytes, as i64 data must be"));
+  t.inputs[1].data = t.offset.data();
+  t.outputs[1].data = index + 4;
+  EXPECT_EQ(t.run(m.model), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "output 'index': data "));
+  EXPECT_TRUE(contains(lastError(), "is not aligned to 8 bytes"));
+  for (int64_t v : t.index)
+    ASSERT_EQ(v, -1); // never ran
+  // 8 bytes past a 64-byte boundary is enough.
+  t.outputs[1].data = index + 8;
+  ASSERT_EQ(t.run(m.model), ACNN_OK) << lastError();
+  std::memcpy(t.index.data(), index + 8, 8 * 8);
+  t.expectComputed();
+}
+
+TEST(RuntimeMisuse, OverlapCountsEightBytesAnI64Element) {
+  ArgmaxModel m;
+  ArgmaxTensors t;
+  // index takes 64 bytes: max 32 bytes in overlaps it, though it would not
+  // if elements were 4 bytes.
+  alignas(64) unsigned char buffer[64 + 32];
+  t.outputs[1].data = buffer;
+  t.outputs[0].data = buffer + 32;
+  EXPECT_EQ(t.run(m.model), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "output 'index': data overlaps output 'max'"));
+  t.outputs[0].data = buffer + 64; // adjacent
+  ASSERT_EQ(t.run(m.model), ACNN_OK) << lastError();
+  std::memcpy(t.index.data(), buffer, 64);
+  std::memcpy(t.max.data(), buffer + 64, 32);
+  t.expectComputed();
 }
 
 TEST(RuntimeMisuse, NanAndInfinityFlowThrough) {

@@ -77,6 +77,70 @@ TEST(Runtime, EntryGetsTensorsThenAlignedArenaThenContext) {
   acnn_model_free(model);
 }
 
+// ---- i64 tensors ------------------------------------------------------------
+
+TEST(Runtime, DtypeSizesAndNames) {
+  EXPECT_EQ(acnn_dtype_size(ACNN_F32), 4u);
+  EXPECT_EQ(acnn_dtype_size(ACNN_I64), 8u);
+  EXPECT_EQ(acnn_dtype_size(static_cast<acnn_dtype>(2)), 0u);
+  EXPECT_EQ(acnn_dtype_size(static_cast<acnn_dtype>(-1)), 0u);
+  EXPECT_STREQ(acnn_dtype_name(ACNN_F32), "f32");
+  EXPECT_STREQ(acnn_dtype_name(ACNN_I64), "i64");
+  EXPECT_STREQ(acnn_dtype_name(static_cast<acnn_dtype>(2)), "unknown");
+  EXPECT_STREQ(acnn_dtype_name(static_cast<acnn_dtype>(-1)), "unknown");
+}
+
+TEST(Runtime, DtypeQueriesReadTheMetadata) {
+  ArgmaxModel m;
+  ASSERT_NE(m.model, nullptr) << lastError();
+  acnn_dtype dtype;
+  ASSERT_EQ(acnn_model_input_dtype(m.model, 0, &dtype), ACNN_OK);
+  EXPECT_EQ(dtype, ACNN_F32);
+  ASSERT_EQ(acnn_model_input_dtype(m.model, 1, &dtype), ACNN_OK);
+  EXPECT_EQ(dtype, ACNN_I64);
+  ASSERT_EQ(acnn_model_output_dtype(m.model, 0, &dtype), ACNN_OK);
+  EXPECT_EQ(dtype, ACNN_F32);
+  ASSERT_EQ(acnn_model_output_dtype(m.model, 1, &dtype), ACNN_OK);
+  EXPECT_EQ(dtype, ACNN_I64);
+  EXPECT_EQ(acnn_model_output_dtype(m.model, 2, &dtype), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "output index 2 is out of range (model 'fake_argmax' has 2"));
+  EXPECT_EQ(acnn_model_input_dtype(m.model, 0, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "acnn_model_input_dtype: dtype is NULL"));
+  EXPECT_EQ(acnn_model_output_dtype(m.model, 0, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "acnn_model_output_dtype: dtype is NULL"));
+  const char *name;
+  ASSERT_EQ(acnn_model_output(m.model, 1, &name, nullptr, nullptr), ACNN_OK);
+  EXPECT_STREQ(name, "index");
+}
+
+TEST(Runtime, RunsAModelWithI64InputsAndOutputs) {
+  ArgmaxModel m;
+  for (int64_t offset : {int64_t(0), int64_t(-7), int64_t(1) << 40}) {
+    ArgmaxTensors t;
+    t.offset[0] = offset;
+    ASSERT_EQ(t.run(m.model), ACNN_OK) << lastError();
+    t.expectComputed();
+  }
+}
+
+TEST(Runtime, RunRejectsAnI64TensorGivenAsF32AndBack) {
+  ArgmaxModel m;
+  ArgmaxTensors t;
+  t.outputs[1].dtype = ACNN_F32;
+  EXPECT_EQ(t.run(m.model), ACNN_ERROR_DTYPE_MISMATCH);
+  EXPECT_TRUE(contains(lastError(), "output 'index': dtype i64 expected, got dtype f32"));
+  t.outputs[1].dtype = ACNN_I64;
+  t.outputs[0].dtype = ACNN_I64;
+  EXPECT_EQ(t.run(m.model), ACNN_ERROR_DTYPE_MISMATCH);
+  EXPECT_TRUE(contains(lastError(), "output 'max': dtype f32 expected, got dtype i64"));
+  t.outputs[0].dtype = ACNN_F32;
+  t.inputs[1].dtype = static_cast<acnn_dtype>(9);
+  EXPECT_EQ(t.run(m.model), ACNN_ERROR_DTYPE_MISMATCH);
+  EXPECT_TRUE(contains(lastError(), "input 'offset': dtype i64 expected, got dtype 9"));
+  for (int64_t v : t.index)
+    ASSERT_EQ(v, -1); // never ran
+}
+
 // ---- misuse -----------------------------------------------------------------
 
 TEST(Runtime, NullModelIsAnErrorEverywhere) {
@@ -88,6 +152,12 @@ TEST(Runtime, NullModelIsAnErrorEverywhere) {
   EXPECT_TRUE(contains(lastError(), "model is NULL"));
   EXPECT_EQ(acnn_model_input(nullptr, 0, &name, nullptr, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(acnn_model_output(nullptr, 0, &name, nullptr, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
+  acnn_dtype dtype = ACNN_I64;
+  EXPECT_EQ(acnn_model_input_dtype(nullptr, 0, &dtype), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "acnn_model_input_dtype: model is NULL"));
+  EXPECT_EQ(acnn_model_output_dtype(nullptr, 0, &dtype), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "acnn_model_output_dtype: model is NULL"));
+  EXPECT_EQ(dtype, ACNN_I64); // untouched
   EXPECT_EQ(acnn_model_num_inputs(nullptr), -1);
   EXPECT_EQ(acnn_model_num_outputs(nullptr), -1);
   EXPECT_EQ(acnn_model_num_kernels(nullptr), -1);
@@ -167,7 +237,12 @@ TEST(Runtime, RunRejectsWrongDtypeNamingTheTensor) {
   FakeModel m;
   FakeTensors t;
   t.outputs[0].dtype = static_cast<acnn_dtype>(3);
-  expectRejected(m.model, t, ACNN_ERROR_DTYPE_MISMATCH, "output 'y': dtype f32 expected");
+  expectRejected(m.model, t, ACNN_ERROR_DTYPE_MISMATCH,
+                 "output 'y': dtype f32 expected, got dtype 3");
+  t.outputs[0].dtype = ACNN_F32;
+  t.inputs[0].dtype = ACNN_I64;
+  expectRejected(m.model, t, ACNN_ERROR_DTYPE_MISMATCH,
+                 "input 'x': dtype f32 expected, got dtype i64");
 }
 
 TEST(Runtime, RunRejectsNullDataAndShape) {
@@ -203,6 +278,12 @@ TEST(Runtime, IndexOutOfRangeIsAnError) {
   EXPECT_EQ(acnn_model_input(m.model, -1, &name, nullptr, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(acnn_model_output(m.model, 1, &name, nullptr, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
   EXPECT_TRUE(contains(lastError(), "output index 1 is out of range"));
+  acnn_dtype dtype;
+  EXPECT_EQ(acnn_model_input_dtype(m.model, 2, &dtype), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "input index 2 is out of range (model 'fake' has 2 inputs)"));
+  EXPECT_EQ(acnn_model_output_dtype(m.model, -1, &dtype), ACNN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(
+      contains(lastError(), "output index -1 is out of range (model 'fake' has 1 outputs)"));
   EXPECT_EQ(acnn_model_profile(m.model, 2, &name, nullptr, nullptr), ACNN_ERROR_INVALID_ARGUMENT);
   EXPECT_TRUE(contains(lastError(), "kernel index 2 is out of range"));
   EXPECT_EQ(acnn_model_set_num_threads(m.model, 0), ACNN_ERROR_INVALID_ARGUMENT);
@@ -268,8 +349,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadMeta{HEAD "output y f32 1 2.5\narena 0\n", "extent '2.5'"},
         BadMeta{HEAD "output y f32 1 99999999999999999999\narena 0\n", "extent '9999"},
         BadMeta{HEAD "output y f32 2 4000000000 4000000000\narena 0\n", "more than"},
-        BadMeta{HEAD "output y f16 1 4\narena 0\n", "dtype 'f16' is not supported"},
-        BadMeta{HEAD "output y f32\narena 0\n", "expected 'output <name> f32 <rank>"},
+        BadMeta{HEAD "output y f16 1 4\narena 0\n", "dtype 'f16' is not supported (f32 or i64)"},
+        BadMeta{HEAD "output y i32 1 4\narena 0\n", "line 3 ('output y i32 1 4'): dtype 'i32'"},
+        BadMeta{HEAD "input x I64 1 4\n" TAIL, "dtype 'I64' is not supported"},
+        BadMeta{HEAD "output y i64 2 1000000000 1500000000\narena 0\n",
+                "more than 1152921504606846975 i64 elements"},
+        BadMeta{HEAD "output y f32\narena 0\n", "expected 'output <name> <dtype> <rank>"},
         BadMeta{HEAD "output y f32 2 1", "rank 2 needs 2 extents"}, // truncated
         BadMeta{HEAD "output y f32 1 4\n", "no 'arena' record"},
         BadMeta{"acnn-model 1\n" TAIL, "no 'name' record"},
@@ -288,6 +373,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadMeta{"acnn-model 1\r\nname m\n" TAIL, "unexpected byte 0x0D"},
         BadMeta{HEAD "\n" TAIL, "line 3 (''): empty record"},
         BadMeta{HEAD "kernel\n" TAIL, "expected 'kernel <name>'"}));
+
+TEST(Runtime, ElementLimitIsPerDtype) {
+  // 1.5e18 elements: too many 8-byte ones for a ptrdiff_t, not 4-byte ones.
+  acnn_model *model;
+  ASSERT_EQ(
+      acnn_model_bind(HEAD "output y f32 2 1000000000 1500000000\narena 0\n", nothing, &model),
+      ACNN_OK)
+      << lastError();
+  acnn_model_free(model);
+}
 
 TEST(Runtime, MetaAcceptsRankZeroEscapesAndNoFinalNewline) {
   acnn_model *model;

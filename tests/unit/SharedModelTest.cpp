@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
-#include <gnu/libc-version.h>
 #include <elf.h>
 #include <fstream>
+#include <gnu/libc-version.h>
 #include <iterator>
 #include <regex>
 #include <string>
@@ -302,7 +302,7 @@ TEST_F(AcnnRun, RunsByNameAndWritesOutputs) {
   RunResult r = acnnRun(model + " --input x=" + x + " --input 'bias term=" + bias +
                         "' --output y=" + y + " --runs 5 --warmup 2 --threads 2");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, "y: [2, 4, 3] -> " + y));
+  EXPECT_TRUE(contains(r.output, "y: f32 [2, 4, 3] -> " + y));
   EXPECT_TRUE(contains(r.output, "latency over 5 runs: median "));
   EXPECT_TRUE(contains(r.output, "threads: 2, cpu time: ")) << r.output;
   expectOutputWritten();
@@ -346,6 +346,42 @@ TEST_F(AcnnRun, BadArgumentsExitWithAMessage) {
     EXPECT_EQ(r.status, 1) << c.args << "\n" << r.output;
     EXPECT_TRUE(contains(r.output, c.message)) << c.args;
   }
+}
+
+// The fake_argmax library: an i64 input read from an f32 .npy (or any other
+// the reader takes), an i64 output written as '<i8'.
+TEST_F(AcnnRun, I64InputsAndOutputs) {
+  ArgmaxTensors a;
+  std::string offset = dir + "/offset.npy", index = dir + "/index.npy", max = dir + "/max.npy";
+  char err[256];
+  ASSERT_EQ(acnn_npy_write(x.c_str(), a.x.data(), a.xShape, 3, err, sizeof err), 0) << err;
+  ASSERT_EQ(acnn_npy_write_i64(offset.c_str(), a.offset.data(), a.offsetShape, 1, err, sizeof err),
+            0)
+      << err;
+  RunResult r = acnnRun(std::string(FAKE_MODEL_ARGMAX_SO) + " --input " + x + " --input " + offset +
+                        " --output index=" + index + " --output max=" + max);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "max: f32 [2, 4] -> " + max));
+  EXPECT_TRUE(contains(r.output, "index: i64 [2, 4] -> " + index));
+  std::ifstream in(index, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(bytes.size(), 8u * 8);
+  size_t start = bytes.size() - 8 * 8; // the data ends the file
+  EXPECT_TRUE(contains(bytes.substr(0, start), "'descr': '<i8'"));
+  std::memcpy(a.index.data(), bytes.data() + start, 8 * 8); // little-endian, as the host
+  acnn_npy_array m;
+  ASSERT_EQ(acnn_npy_read(max.c_str(), &m, err, sizeof err), 0) << err;
+  a.max.assign(m.data, m.data + 8);
+  acnn_npy_free(&m);
+  a.expectComputed();
+
+  // An f32 file with a fraction is no i64 input.
+  std::vector<float> half = {1.5f};
+  write(offset, half, a.offsetShape, 1);
+  r = acnnRun(std::string(FAKE_MODEL_ARGMAX_SO) + " --input " + x + " --input " + offset);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, offset + ": value 1.5 at element 0 is not an integer, as input "
+                                          "'offset' (i64) needs"));
 }
 
 } // namespace

@@ -17,6 +17,7 @@ static const char usage[] =
     "usage: acnn-run MODEL.so --input [NAME=]x.npy ... [--output [NAME=]y.npy ...]\n"
     "                [--runs N] [--warmup N] [--threads N] [--profile]\n"
     "  --input, -i    an input as FILE (in model order) or NAME=FILE; every input needs one\n"
+    "                 (an i64 input takes integers, exact up to 2^24 in magnitude)\n"
     "  --output, -o   where to write an output, FILE or NAME=FILE\n"
     "  --runs N       timed runs (default 1); latency is their median, min and max\n"
     "  --warmup N     untimed runs before them (default 0)\n"
@@ -160,8 +161,8 @@ static int compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static void print_shape(int32_t rank, const int64_t *shape) {
-  printf("[");
+static void print_shape(acnn_dtype dtype, int32_t rank, const int64_t *shape) {
+  printf("%s [", acnn_dtype_name(dtype));
   for (int32_t i = 0; i < rank; ++i)
     printf("%s%lld", i ? ", " : "", (long long)shape[i]);
   printf("]");
@@ -193,12 +194,43 @@ typedef struct session {
   int32_t num_inputs, num_outputs;
   const char **input_files, **output_files;
   acnn_npy_array *arrays;
+  int64_t **converted; /* i64 inputs, from their arrays' f32 values */
   acnn_tensor *inputs, *outputs;
   double *times;
   double cpu_ms; /* the process's CPU time over the timed runs, all threads */
 } session;
 
 static int model_failed(void) { return fail("%s", acnn_last_error()); }
+
+static size_t num_elements(const acnn_npy_array *a) {
+  size_t n = 1;
+  for (int d = 0; d < a->rank; ++d)
+    n *= (size_t)a->shape[d];
+  return n;
+}
+
+/* An i64 input from the f32 values acnn_npy_read gives (whatever the file's
+ * dtype): each must be a whole number. NULL after a message. */
+static int64_t *to_i64(const char *name, const char *file, const acnn_npy_array *a) {
+  size_t n = num_elements(a);
+  int64_t *out = malloc(n * sizeof *out + 1);
+  if (!out) {
+    fail("out of memory for %zu elements of input '%s'", n, name);
+    return NULL;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    float v = a->data[i];
+    /* [-2^63, 2^63): the floats that convert to int64_t without overflow. */
+    if (!(v >= -0x1p63f && v < 0x1p63f) || (float)(int64_t)v != v) {
+      fail("%s: value %g at element %zu is not an integer, as input '%s' (i64) needs", file,
+           (double)v, i, name);
+      free(out);
+      return NULL;
+    }
+    out[i] = (int64_t)v;
+  }
+  return out;
+}
 
 static int prepare(session *s) {
   if (acnn_model_open(s->opts.model, &s->model) != ACNN_OK)
@@ -210,10 +242,12 @@ static int prepare(session *s) {
   s->input_files = calloc((size_t)s->num_inputs + 1, sizeof *s->input_files);
   s->output_files = calloc((size_t)s->num_outputs, sizeof *s->output_files);
   s->arrays = calloc((size_t)s->num_inputs + 1, sizeof *s->arrays);
+  s->converted = calloc((size_t)s->num_inputs + 1, sizeof *s->converted);
   s->inputs = calloc((size_t)s->num_inputs + 1, sizeof *s->inputs);
   s->outputs = calloc((size_t)s->num_outputs, sizeof *s->outputs);
   s->times = calloc((size_t)s->opts.runs, sizeof *s->times);
-  if (!s->input_files || !s->output_files || !s->arrays || !s->inputs || !s->outputs || !s->times)
+  if (!s->input_files || !s->output_files || !s->arrays || !s->converted || !s->inputs ||
+      !s->outputs || !s->times)
     return fail("out of memory");
   if (!bind_files(s->model, "input", acnn_model_input, s->num_inputs, s->opts.inputs,
                   s->opts.num_inputs, s->input_files) ||
@@ -228,17 +262,24 @@ static int prepare(session *s) {
       return fail("no .npy file given for input '%s'", name);
     if (acnn_npy_read(s->input_files[i], &s->arrays[i], err, sizeof err))
       return fail("%s", err);
-    s->inputs[i] =
-        (acnn_tensor){ACNN_F32, s->arrays[i].rank, s->arrays[i].shape, s->arrays[i].data};
+    acnn_dtype dtype;
+    acnn_model_input_dtype(s->model, i, &dtype);
+    const acnn_npy_array *a = &s->arrays[i];
+    void *data = a->data;
+    if (dtype == ACNN_I64 && !(data = s->converted[i] = to_i64(name, s->input_files[i], a)))
+      return 0;
+    s->inputs[i] = (acnn_tensor){dtype, a->rank, a->shape, data};
   }
   for (int32_t i = 0; i < s->num_outputs; ++i) {
     int32_t rank;
     const int64_t *shape;
+    acnn_dtype dtype;
     acnn_model_output(s->model, i, NULL, &rank, &shape);
+    acnn_model_output_dtype(s->model, i, &dtype);
     size_t elements = 1;
     for (int32_t d = 0; d < rank; ++d)
       elements *= (size_t)shape[d];
-    s->outputs[i] = (acnn_tensor){ACNN_F32, rank, shape, malloc(elements * sizeof(float))};
+    s->outputs[i] = (acnn_tensor){dtype, rank, shape, malloc(elements * acnn_dtype_size(dtype))};
     if (!s->outputs[i].data)
       return fail("out of memory for %zu output elements", elements);
   }
@@ -268,10 +309,13 @@ static int report(session *s) {
     acnn_model_output(s->model, i, &name, NULL, NULL);
     const acnn_tensor *t = &s->outputs[i];
     printf("%s: ", name);
-    print_shape(t->rank, t->shape);
+    print_shape(t->dtype, t->rank, t->shape);
     if (s->output_files[i]) {
       char err[512];
-      if (acnn_npy_write(s->output_files[i], t->data, t->shape, t->rank, err, sizeof err))
+      const char *file = s->output_files[i];
+      if (t->dtype == ACNN_I64
+              ? acnn_npy_write_i64(file, t->data, t->shape, t->rank, err, sizeof err)
+              : acnn_npy_write(file, t->data, t->shape, t->rank, err, sizeof err))
         return fail("%s", err);
       printf(" -> %s", s->output_files[i]);
     }
@@ -297,6 +341,9 @@ int main(int argc, char **argv) {
   int ok = parse_options(argc, argv, &s.opts) && prepare(&s) && run(&s) && report(&s);
   for (int32_t i = 0; i < s.num_inputs && s.arrays; ++i)
     acnn_npy_free(&s.arrays[i]);
+  for (int32_t i = 0; i < s.num_inputs && s.converted; ++i)
+    free(s.converted[i]);
+  free(s.converted);
   for (int32_t i = 0; i < s.num_outputs && s.outputs; ++i)
     free(s.outputs[i].data);
   free(s.times);

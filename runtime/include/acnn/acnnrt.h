@@ -9,18 +9,19 @@
  *   const char acnn_NAME_meta[];          text metadata, one record a line:
  *     acnn-model 1
  *     name NAME
- *     input <name> f32 <rank> <d0> <d1> ...    (inputs in argument order)
- *     output <name> f32 <rank> <d0> ...        (outputs in argument order)
+ *     input <name> <dtype> <rank> <d0> ...     (inputs in argument order)
+ *     output <name> <dtype> <rank> <d0> ...    (outputs in argument order)
  *     arena <bytes>
  *     threads <count>                          (optional: the threads it was
  *                                              compiled for, the default)
  *     kernel <name>                            (zero or more, execution order)
+ *   <dtype> is f32 (float) or i64 (int64_t, e.g. ArgMax's indices).
  *   Fields are separated by single spaces. Tensor and kernel names are
  *   percent-encoded (%25 for '%', %XX for any byte <= 0x20 or >= 0x7f). An
  *   unknown record is an error, so the format cannot drift silently.
  *
  *   void acnn_NAME_entry(void **args);
- *     args[0 .. nin)           input data (f32, row-major, contiguous)
+ *     args[0 .. nin)           input data (of its dtype, row-major, contiguous)
  *     args[nin .. nin+nout)    output data
  *     args[nin+nout]           the arena: >= `arena` bytes, 64-byte aligned,
  *                              owned by the runtime and reused across runs
@@ -41,6 +42,7 @@
  * a licence: once many models have been bound since, a stale pointer may
  * name a new model at the same address. */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -57,7 +59,13 @@ typedef enum acnn_status {
   ACNN_ERROR_IO
 } acnn_status;
 
-typedef enum acnn_dtype { ACNN_F32 = 0 } acnn_dtype;
+typedef enum acnn_dtype { ACNN_F32 = 0, ACNN_I64 = 1 } acnn_dtype;
+
+/* Bytes of one element (4 for f32, 8 for i64), or 0 for a value that is no
+ * dtype. */
+size_t acnn_dtype_size(acnn_dtype dtype);
+/* "f32", "i64", or "unknown". */
+const char *acnn_dtype_name(acnn_dtype dtype);
 
 /* The highest tensor rank a model's metadata may declare (as for .npy files). */
 #define ACNN_MAX_RANK 8
@@ -124,11 +132,16 @@ acnn_status acnn_model_input(const acnn_model *model, int32_t index, const char 
 acnn_status acnn_model_output(const acnn_model *model, int32_t index, const char **name,
                               int32_t *rank, const int64_t **shape);
 
-/* Checks every tensor against the metadata (count, dtype, rank, every
- * extent, non-null data aligned to 4 bytes as f32 data must be, outputs not
- * overlapping any other tensor; inputs may alias each other), then runs the
- * model. No more alignment than 4 bytes is assumed of caller tensors. Values
- * are not checked: NaN and infinities flow through as IEEE arithmetic takes
+/* The dtype of input / output `index`; `dtype` must not be NULL. */
+acnn_status acnn_model_input_dtype(const acnn_model *model, int32_t index, acnn_dtype *dtype);
+acnn_status acnn_model_output_dtype(const acnn_model *model, int32_t index, acnn_dtype *dtype);
+
+/* Checks every tensor against the metadata (count, dtype, which must be the
+ * metadata's, rank, every extent, non-null data aligned to its dtype's
+ * element size: 4 bytes for f32, 8 for i64; outputs not overlapping any
+ * other tensor; inputs may alias each other), then runs the model. No more
+ * alignment than the element size is assumed of caller tensors. Values are
+ * not checked: NaN and infinities flow through as IEEE arithmetic takes
  * them. */
 acnn_status acnn_model_run(acnn_model *model, const acnn_tensor *inputs, int32_t num_inputs,
                            acnn_tensor *outputs, int32_t num_outputs);

@@ -1,8 +1,8 @@
 #ifndef ACNN_NPY_H
 #define ACNN_NPY_H
 
-/* Reading and writing NumPy .npy files as f32 tensors: how users hand inputs
- * to `acnnc run` and compiled models, and get outputs back. */
+/* Reading NumPy .npy files as f32 tensors and writing f32 or int64 ones: how
+ * users hand inputs to `acnnc run` and compiled models, and get outputs back. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -24,8 +24,12 @@ typedef struct acnn_npy_array {
 int acnn_npy_read(const char *path, acnn_npy_array *out, char *err, size_t err_size);
 
 /* Writes a little-endian f32 .npy file. Returns 0, or non-zero with a message. */
-int acnn_npy_write(const char *path, const float *data, const int64_t *shape, int rank,
-                   char *err, size_t err_size);
+int acnn_npy_write(const char *path, const float *data, const int64_t *shape, int rank, char *err,
+                   size_t err_size);
+
+/* Writes a little-endian int64 ('<i8') .npy file, as for an i64 model output. */
+int acnn_npy_write_i64(const char *path, const int64_t *data, const int64_t *shape, int rank,
+                       char *err, size_t err_size);
 
 void acnn_npy_free(acnn_npy_array *array);
 
