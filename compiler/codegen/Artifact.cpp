@@ -1,4 +1,5 @@
 #include "compiler/codegen/Artifact.h"
+#include "compiler/codegen/ModelMeta.h"
 #include "compiler/codegen/Passes.h"
 #include "dialects/acnn/AcnnDialect.h"
 #include "dialects/acnn/ShapeUtils.h"
@@ -65,7 +66,7 @@ llvm::Error writeSharedLibrary(llvm::StringRef path, llvm::StringRef object) {
 }
 
 static void describe(llvm::raw_ostream &os, llvm::StringRef kind, StringAttr name, Type type) {
-  os << " *   " << kind << " " << (name ? name.getValue() : kind) << ": f32 "
+  os << " *   " << kind << " " << (name ? name.getValue() : kind) << ": " << metaDtype(type) << " "
      << formatShape(cast<RankedTensorType>(type).getShape()) << "\n";
 }
 

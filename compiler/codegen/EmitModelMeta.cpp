@@ -33,9 +33,14 @@ LogicalResult writeTensor(llvm::raw_ostream &os, llvm::StringRef kind, StringAtt
   if (shaped.getNumElements() == 0)
     return emitError(loc) << kind << " '" << (name ? name.getValue() : kind)
                           << "' has no elements; compiled models take non-empty tensors";
+  llvm::StringRef dtype = metaDtype(type);
+  if (dtype.empty())
+    return emitError(loc) << kind << " '" << (name ? name.getValue() : kind)
+                          << "' has elements of type " << shaped.getElementType()
+                          << "; compiled models take f32 and i64 tensors";
   os << kind << ' ';
   writeMetaName(os, name ? name.getValue() : kind);
-  os << " f32 " << shaped.getRank();
+  os << ' ' << dtype << ' ' << shaped.getRank();
   for (int64_t d : shaped.getShape())
     os << ' ' << d;
   os << '\n';

@@ -16,6 +16,15 @@ void writeMetaName(llvm::raw_ostream &os, llvm::StringRef name) {
   }
 }
 
+llvm::StringRef metaDtype(Type tensorType) {
+  Type element = cast<ShapedType>(tensorType).getElementType();
+  if (element.isF32())
+    return "f32";
+  if (element.isSignlessInteger(64))
+    return "i64";
+  return "";
+}
+
 static StringAttr metaText(ModuleOp model, LLVM::GlobalOp &meta) {
   meta = model.lookupSymbol<LLVM::GlobalOp>(modelSymbolPrefix(model) + "meta");
   return meta ? dyn_cast_or_null<StringAttr>(meta.getValueAttr()) : StringAttr();

@@ -13,6 +13,10 @@ namespace acnn {
 /// Writes `name` as one metadata field: percent-encoded, so it has no spaces.
 void writeMetaName(llvm::raw_ostream &os, llvm::StringRef name);
 
+/// The metadata's name of a tensor type's elements ("f32", "i64"), empty for
+/// a kind the runtime does not take.
+llvm::StringRef metaDtype(mlir::Type tensorType);
+
 /// The model's metadata records (empty before acnn-emit-model-meta).
 llvm::StringRef modelMeta(mlir::ModuleOp model);
 

@@ -78,10 +78,20 @@ llvm::Expected<Tensor> readNpy(const std::string &path) {
   return t;
 }
 
-llvm::Error writeNpy(const std::string &path, const Tensor &t) {
+/// Writes `t` as the model's result type says: i64 results (argmax indices,
+/// which the interpreter holds as exact floats) as int64.
+llvm::Error writeNpy(const std::string &path, const Tensor &t, Type type) {
   char err[512];
-  if (acnn_npy_write(path.c_str(), t.data.data(), t.shape.data(), int(t.shape.size()), err,
-                     sizeof err))
+  int failed;
+  if (cast<ShapedType>(type).getElementType().isInteger(64)) {
+    std::vector<int64_t> ints(t.data.begin(), t.data.end());
+    failed = acnn_npy_write_i64(path.c_str(), ints.data(), t.shape.data(), int(t.shape.size()),
+                                err, sizeof err);
+  } else {
+    failed = acnn_npy_write(path.c_str(), t.data.data(), t.shape.data(), int(t.shape.size()), err,
+                            sizeof err);
+  }
+  if (failed)
     return llvm::createStringError("%s", err);
   return llvm::Error::success();
 }
@@ -124,10 +134,11 @@ static llvm::Error run(const RunArgs &args) {
     return results.takeError();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                   .count();
-  for (auto [name, file, t] : llvm::zip(outNames, *outFiles, *results)) {
+  for (auto [name, file, t, type] :
+       llvm::zip(outNames, *outFiles, *results, entry.getResultTypes())) {
     llvm::outs() << name << ": " << formatShape(t.shape);
     if (!file.empty()) {
-      if (llvm::Error err = writeNpy(file, t))
+      if (llvm::Error err = writeNpy(file, t, type))
         return err;
       llvm::outs() << " -> " << file;
     }

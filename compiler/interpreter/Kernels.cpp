@@ -87,6 +87,14 @@ llvm::Error dispatch(Operation *op, ArrayRef<const Tensor *> operands,
       .Case([&](ReduceMeanOp c) { return reduceOp(c.getAxes(), Reduction::Mean); })
       .Case([&](ReduceMaxOp c) { return reduceOp(c.getAxes(), Reduction::Max); })
       .Case([&](ReduceSumOp c) { return reduceOp(c.getAxes(), Reduction::Sum); })
+      .Case([&](ArgMaxOp c) -> llvm::Error {
+        // The interpreter's tensors hold indices as floats, exact up to 2^24.
+        int64_t n = in(0).shape[*normalizeAxis(c.getAxis(), in(0).shape.size())];
+        if (n > (int64_t(1) << 24))
+          return opError(op, "argmax along an axis of " + std::to_string(n) +
+                                 " elements: the interpreter's f32 indices would round");
+        return done(argMax(c, in(0), resultShape(op)));
+      })
       .Case([&](SoftmaxOp c) { return done(softmax(c, in(0))); })
       .Case([&](MatmulOp c) {
         Tensor t = matmul(c, in(0), in(1));

@@ -46,6 +46,8 @@ enum class Reduction { Sum, Mean, Max };
 /// Reduces `x` over `axes` (normalised, distinct); the result takes `shape`.
 Tensor reduce(const Tensor &x, llvm::ArrayRef<int64_t> axes, Reduction kind,
               llvm::ArrayRef<int64_t> shape);
+/// The indices as floats; the result takes `shape`.
+Tensor argMax(ArgMaxOp op, const Tensor &x, llvm::ArrayRef<int64_t> shape);
 
 // NormKernels.cpp
 Tensor batchNorm(BatchNormOp op, const Tensor &x, const Tensor &scale, const Tensor &bias,

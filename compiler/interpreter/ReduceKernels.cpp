@@ -1,8 +1,10 @@
-// Reductions over a set of axes (reduce_*, global pooling). Sums accumulate
-// in double.
+// Reductions over a set of axes (reduce_*, global pooling, argmax). Sums
+// accumulate in double.
 #include "compiler/interpreter/Indexing.h"
 #include "compiler/interpreter/OpKernels.h"
+#include "dialects/acnn/ShapeUtils.h"
 
+#include <cmath>
 #include <limits>
 
 namespace acnn {
@@ -33,6 +35,30 @@ Tensor reduce(const Tensor &x, llvm::ArrayRef<int64_t> axes, Reduction kind,
   Tensor out = Tensor::filled(shape);
   for (size_t i = 0; i < acc.size(); ++i)
     out.data[i] = float(kind == Reduction::Mean ? acc[i] / count : acc[i]);
+  return out;
+}
+
+Tensor argMax(ArgMaxOp op, const Tensor &x, llvm::ArrayRef<int64_t> shape) {
+  const int64_t axis = *normalizeAxis(op.getAxis(), x.shape.size());
+  const int64_t outer = product(llvm::ArrayRef(x.shape).take_front(axis)), n = x.shape[axis],
+                inner = product(llvm::ArrayRef(x.shape).drop_front(axis + 1));
+  const bool last = op.getSelectLastIndex();
+  // A NaN beats any number, as in PyTorch; among equals the first or last wins.
+  auto better = [&](float v, float best) {
+    if (std::isnan(v) || std::isnan(best))
+      return std::isnan(v) && (!std::isnan(best) || last);
+    return v > best || (last && v == best);
+  };
+  Tensor out = Tensor::filled(shape);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *row = x.data.data() + o * n * inner + i;
+      int64_t best = 0;
+      for (int64_t k = 1; k < n; ++k)
+        if (better(row[k * inner], row[best * inner]))
+          best = k;
+      out.data[o * inner + i] = float(best);
+    }
   return out;
 }
 

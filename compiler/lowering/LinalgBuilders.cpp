@@ -226,7 +226,7 @@ Value divideBy(OpBuilder &b, Location loc, Value value, double divisor) {
 
 Value reshapeTo(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape) {
   auto source = llvm::cast<RankedTensorType>(value.getType());
-  RankedTensorType target = f32TensorType(b.getContext(), shape);
+  RankedTensorType target = source.clone(shape);
   if (source == target)
     return value;
   auto regroup = [&](Value v, RankedTensorType to, ArrayRef<ReassociationIndices> groups) -> Value {
@@ -240,7 +240,7 @@ Value reshapeTo(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape
             getReassociationIndicesForReshape(source, target))
       return regroup(value, target, *groups);
   // No grouping relates the two shapes (e.g. [2, 3] -> [3, 2]): go through 1-D.
-  RankedTensorType flat = f32TensorType(b.getContext(), {source.getNumElements()});
+  RankedTensorType flat = source.clone({source.getNumElements()});
   auto whole = [](int64_t rank) {
     SmallVector<ReassociationIndices> groups;
     if (rank > 0)

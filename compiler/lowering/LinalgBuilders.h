@@ -2,7 +2,8 @@
 #define ACNN_COMPILER_LOWERING_LINALGBUILDERS_H
 
 // Builders shared by the acnn → linalg patterns. Everything here works on
-// statically shaped f32 tensors, the only kind acnn has.
+// statically shaped f32 tensors, the kind of every acnn value but argmax's
+// indices (reshapeTo takes those too).
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 

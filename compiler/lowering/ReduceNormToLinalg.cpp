@@ -1,4 +1,4 @@
-// Reductions (reduce_*, global pooling) and normalisations (softmax, layer
+// Reductions (reduce_*, global pooling, argmax) and normalisations (softmax, layer
 // norm, batch norm) → reduction and parallel linalg.generic ops. Statistics
 // are reduced into tensors without the reduced axes and read back through
 // maps that skip them. Row-wise normalisations over the last axis run in an
@@ -165,6 +165,67 @@ Value inRowBlocks(OpBuilder &b, Location loc, Value x, int64_t axis,
   return reshapeTo(b, loc, forall.getResult(0), shape);
 }
 
+/// argmax as two reductions along the axis: the maximum, then the first (or
+/// last) index whose element equals it or is a NaN. The maximum propagates
+/// NaN, so where a row holds one, only NaNs match, as in the interpreter.
+struct ArgMaxToGeneric : OpConversionPattern<ArgMaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(ArgMaxOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = adaptor.getInput();
+    ArrayRef<int64_t> shape = shapeOf(x);
+    const int64_t rank = shape.size(), axis = *normalizeAxis(op.getAxis(), rank);
+    SmallVector<bool> reduced(rank, false);
+    reduced[axis] = true;
+    ScalarBody max = [](OpBuilder &b, Location l, ValueRange a) {
+      return ScalarBuilder{b, l}.max(a[1], a[0]);
+    };
+    Value rowMax = reduceAxes(rewriter, loc, x, reduced, {}, kLowest, max, max);
+
+    // Indices accumulate in the result's element type: i64, or f32 (exact,
+    // as the verifier bounds the axis).
+    auto type = cast<RankedTensorType>(op.getType());
+    Type element = type.getElementType();
+    const bool last = op.getSelectLastIndex();
+    auto scalar = [&](OpBuilder &b, Location l, int64_t v) -> Value {
+      if (element.isF32())
+        return f32Constant(b, l, double(v));
+      return arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v));
+    };
+    SmallVector<int64_t> kept = llvm::to_vector(shapeOf(rowMax));
+    Value none = scalar(rewriter, loc, last ? -1 : shape[axis]);
+    Value init =
+        linalg::FillOp::create(rewriter, loc, ValueRange{none},
+                               ValueRange{tensor::EmptyOp::create(rewriter, loc, kept, element)})
+            .getResult(0);
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap keptMap = keptDimsMap(ctx, reduced);
+    Value index = buildGeneric(
+        rewriter, loc, {x, rowMax}, init, {identity, keptMap, keptMap}, iteratorKinds(reduced),
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value k =
+              arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+          if (element.isF32())
+            k = arith::SIToFPOp::create(b, l, b.getF32Type(), k);
+          Value equal = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], a[1]);
+          Value nan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, a[0], a[0]);
+          Value hit = arith::OrIOp::create(b, l, equal, nan);
+          Value candidate =
+              arith::SelectOp::create(b, l, hit, k, scalar(b, l, last ? -1 : shape[axis]));
+          if (element.isF32())
+            return last ? arith::MaximumFOp::create(b, l, a[2], candidate).getResult()
+                        : arith::MinimumFOp::create(b, l, a[2], candidate).getResult();
+          return last ? arith::MaxSIOp::create(b, l, a[2], candidate).getResult()
+                      : arith::MinSIOp::create(b, l, a[2], candidate).getResult();
+        });
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, index, type.getShape()));
+    return success();
+  }
+};
+
 /// exp(x - max) / sum(exp(x - max)) along the axis: the maximum, then the sum
 /// of exponentials, then one parallel pass that normalises; over the last
 /// axis, block of rows by block of rows (inRowBlocks).
@@ -326,7 +387,7 @@ void populateReduceNormToLinalgPatterns(RewritePatternSet &patterns) {
                ReductionToGeneric<ReduceMaxOp, Reduction::Max>,
                ReductionToGeneric<GlobalAvgPoolOp, Reduction::Mean>,
                ReductionToGeneric<GlobalMaxPoolOp, Reduction::Max>, SoftmaxToGeneric,
-               LayerNormToGeneric, BatchNormToGeneric>(patterns.getContext());
+               LayerNormToGeneric, BatchNormToGeneric, ArgMaxToGeneric>(patterns.getContext());
 }
 
 } // namespace acnn

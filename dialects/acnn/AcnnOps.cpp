@@ -23,6 +23,26 @@ LogicalResult SoftmaxOp::verify() {
   return success();
 }
 
+LogicalResult ArgMaxOp::verify() {
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  std::optional<int64_t> axis = normalizeAxis(getAxis(), in.size());
+  if (!axis)
+    return emitOpError("axis ") << getAxis() << " is out of range for rank " << in.size();
+  // Indices held as f32 are exact up to 2^24.
+  auto type = cast<RankedTensorType>(getOutput().getType());
+  if (type.getElementType().isF32() && in[*axis] > (int64_t(1) << 24))
+    return emitOpError("f32 indices along an axis of ") << in[*axis] << " would round";
+  SmallVector<int64_t> want(in);
+  if (getKeepdims())
+    want[*axis] = 1;
+  else
+    want.erase(want.begin() + *axis);
+  if (type.getShape() != ArrayRef<int64_t>(want))
+    return emitOpError("result shape ")
+           << formatShape(type.getShape()) << " should be " << formatShape(want);
+  return success();
+}
+
 LogicalResult ReshapeOp::verify() {
   ArrayRef<int64_t> in = getInput().getType().getShape();
   ArrayRef<int64_t> out = getOutput().getType().getShape();

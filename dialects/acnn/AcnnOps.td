@@ -226,6 +226,22 @@ def Acnn_ReduceMeanOp : Acnn_ReduceOp<"reduce_mean", "Mean">;
 def Acnn_ReduceMaxOp : Acnn_ReduceOp<"reduce_max", "Maximum">;
 def Acnn_ReduceSumOp : Acnn_ReduceOp<"reduce_sum", "Sum">;
 
+def Acnn_ArgMaxOp : Acnn_Op<"argmax", [Pure]> {
+  let summary = "Index of the maximum along `axis` (kept as size 1 with `keepdims`)";
+  let description = [{
+    Ties take the first index, or the last with `select_last_index`; a NaN
+    counts as the maximum, as in PyTorch. The only acnn value that is not
+    f32: the indices are i64 (ONNX ArgMax), or f32 where the model casts
+    them to floats (exact, as the verifier bounds the axis to 2^24).
+  }];
+  let arguments = (ins Acnn_Tensor:$input, Acnn_I64Attr:$axis,
+                   DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                   DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs StaticShapeTensorOf<[I64, F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Acnn_SoftmaxOp : Acnn_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "exp(x) / sum(exp(x)) along `axis`";
   let arguments = (ins Acnn_Tensor:$input, DefaultValuedAttr<Acnn_I64Attr, "-1">:$axis);

@@ -31,6 +31,11 @@ llvm::Error error(const llvm::Twine &why) {
 
 bool isDefaultDomain(StringRef domain) { return domain.empty() || domain == "ai.onnx"; }
 
+/// True for a computed value that is not f32: ArgMax's indices.
+bool holdsIndices(const OnnxValue &v) {
+  return !v.known && v.value && !cast<RankedTensorType>(v.value.getType()).getElementType().isF32();
+}
+
 Expected<onnx::ModelProto> readModel(StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
@@ -265,6 +270,12 @@ private:
                         " is computed by the graph");
       return ctx.fail(input + " must be a constant; acnn needs it at compile time");
     }
+    if (node.op_type() != "Cast" && node.op_type() != "Identity")
+      for (int i = 0; i < node.input_size(); ++i)
+        if (ctx.hasInput(i) && holdsIndices(state.values.find(node.input(i))->second))
+          return ctx.fail("input " + llvm::Twine(i) + " ('" + node.input(i) +
+                          "') holds ArgMax's INT64 indices, which acnn takes only as a model "
+                          "output or through a Cast to FLOAT");
     if (llvm::Error e = (*op)->convert(ctx))
       return e;
     for (const std::string &out : node.output())

@@ -58,6 +58,18 @@ llvm::Error castTo(NodeContext &ctx, Expected<int64_t> to) {
     return to.takeError();
   bool half = *to == onnx::TensorProto::FLOAT16 || *to == onnx::TensorProto::BFLOAT16;
   const KnownTensor *t = ctx.known(0);
+  if (!t && (*to == onnx::TensorProto::INT64 || (isFloatDataType(*to) && !half)))
+    if (auto indices = ctx.value(0).getDefiningOp<ArgMaxOp>();
+        indices && !indices.getType().getElementType().isF32()) {
+      if (*to == onnx::TensorProto::INT64) {
+        ctx.forwardInput(0);
+        return llvm::Error::success();
+      }
+      // The same argmax with f32 indices (its verifier checks they are exact).
+      return ctx.emit<ArgMaxOp>(indices.getType().clone(ctx.builder().getF32Type()),
+                                indices.getInput(), indices.getAxis(), indices.getKeepdims(),
+                                indices.getSelectLastIndex());
+    }
   if (!t) {
     // acnn computes every float in f32, so a cast to f32 or f64 keeps the value.
     if (!isFloatDataType(*to) || half)

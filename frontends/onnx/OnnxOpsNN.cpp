@@ -211,6 +211,32 @@ template <typename OpT, int64_t AxesInputSince> llvm::Error reduce(NodeContext &
   return ctx.emit<OpT>(ctx.value(0), r->axes, r->keepdims);
 }
 
+// ArgMax's indices are INT64, the one computed value that is not FLOAT: the
+// graph walk lets only model outputs and Casts read them (castTo turns a Cast
+// to FLOAT into an argmax of f32 indices).
+llvm::Error argMax(NodeContext &ctx) {
+  Expected<int64_t> axis = ctx.attrInt("axis", 0);
+  if (!axis)
+    return axis.takeError();
+  Expected<int64_t> keepdims = ctx.attrInt("keepdims", 1);
+  if (!keepdims)
+    return keepdims.takeError();
+  Expected<int64_t> last = ctx.attrInt("select_last_index", 0);
+  if (!last)
+    return last.takeError();
+  SmallVector<int64_t> shape(ctx.shape(0));
+  std::optional<int64_t> a = normalizeAxis(*axis, shape.size());
+  if (!a)
+    return ctx.fail("axis " + llvm::Twine(*axis) + " is out of range for rank " +
+                    llvm::Twine(shape.size()));
+  if (*keepdims)
+    shape[*a] = 1;
+  else
+    shape.erase(shape.begin() + *a);
+  auto type = RankedTensorType::get(shape, ctx.builder().getI64Type());
+  return ctx.emit<ArgMaxOp>(type, ctx.value(0), *axis, *keepdims != 0, *last != 0);
+}
+
 // The reductions ONNX defines over a sum: an element-wise step, the sum (none
 // when noop_with_empty_axes leaves the input unreduced, as in ONNX's
 // reference), then a step on the sum.
@@ -444,6 +470,8 @@ void registerNNOps(OpTable &table) {
   addOp(table, "ReduceSumSquare", sumReduction<SumReduction::SumSquare, 18>, 1, 2).known({1});
   addOp(table, "ReduceLogSum", sumReduction<SumReduction::LogSum, 18>, 1, 2).known({1});
   addOp(table, "ReduceLogSumExp", sumReduction<SumReduction::LogSumExp, 18>, 1, 2).known({1});
+  addOp(table, "ArgMax", argMax)
+      .note("INT64 indices, read only as a model output or through a Cast to FLOAT");
   addOp(table, "Softmax", softmax<false>);
   addOp(table, "LogSoftmax", softmax<true>);
   addOp(table, "MatMul", matmul, 2, 2);

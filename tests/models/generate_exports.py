@@ -381,9 +381,35 @@ class AtrousPyramid(nn.Module):
         return F.interpolate(y, size=x.shape[-2:], mode="bilinear", align_corners=False)
 
 
+class ClassMap(nn.Module):
+    """A segmentation net's class map: the per-pixel argmax of its logits, as
+    torch.argmax exports it (ArgMax with keepdims 0, INT64 indices)."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return torch.argmax(self.net(x), dim=1)
+
+
+def check_class_map(model, shape):
+    """The reference class map must test something and not hinge on
+    rounding: two classes or more take 2% of the pixels each, and the top two
+    log-probabilities of every pixel differ by 100x their f32 error or more."""
+    x = torch.randn(*shape, generator=torch.Generator().manual_seed(7))
+    with torch.no_grad():
+        logits = model.net(x)
+    counts = np.bincount(logits.argmax(1).numpy().ravel(), minlength=logits.shape[1])
+    assert (counts >= 0.02 * counts.sum()).sum() >= 2, f"class map counts {counts}"
+    top2 = logits.topk(2, dim=1).values
+    margin = float((top2[:, 0] - top2[:, 1]).min())
+    assert margin > 1e-4, f"class map margin {margin}"
+
+
 class Unsupported(nn.Module):
     """Layers acnn does not take: a Dropout left in training mode, a 3-D
-    convolution, max pooling's indices and ArgMax."""
+    convolution and max pooling's indices (the ArgMax reads a refused node)."""
 
     def __init__(self):
         super().__init__()
@@ -463,6 +489,10 @@ def main():
     write("attention_modules_opset13", calibrated(AttentionModules()), (BATCH, 3, 16, 12), 13)
     torch.manual_seed(5)
     write("aspp_opset13", calibrated(AtrousPyramid()), (BATCH, 3, 24, 20), 13)
+    torch.manual_seed(18)
+    class_map = ClassMap(calibrated(AttentionUNet())).eval()
+    check_class_map(class_map, (BATCH, 3, 16, 20))
+    write("attention_unet_argmax_opset13", class_map, (BATCH, 3, 16, 20), 13)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,31 @@ TEST_F(OnnxImporterTest, SizeAttributesMustBeGivenAndPositive) {
       << importError(missing);
 }
 
+TEST_F(OnnxImporterTest, ArgMaxIndicesFeedOnlyOutputsAndCasts) {
+  Model m;
+  m.input("x", {1, 4, 3}).output("y");
+  intAttr(m.node("ArgMax", {"x"}, {"i"}, "am"), "axis", 1);
+  m.node("Add", {"i", "i"}, {"y"}, "add");
+  EXPECT_NE(importError(m).find("node 'add' (Add): input 0 ('i') holds ArgMax's INT64 indices, "
+                                "which acnn takes only as a model output or through a Cast to "
+                                "FLOAT"),
+            std::string::npos)
+      << importError(m);
+  Model axis;
+  axis.input("x", {1, 4, 3}).output("y");
+  intAttr(axis.node("ArgMax", {"x"}, {"y"}, "am"), "axis", 3);
+  EXPECT_NE(importError(axis).find("node 'am' (ArgMax): axis 3 is out of range for rank 3"),
+            std::string::npos)
+      << importError(axis);
+  Model narrow;
+  narrow.input("x", {1, 4, 3}).output("y");
+  intAttr(narrow.node("ArgMax", {"x"}, {"i"}, "am"), "axis", 1);
+  intAttr(narrow.node("Cast", {"i"}, {"y"}, "c"), "to", onnx::TensorProto::INT32);
+  EXPECT_NE(importError(narrow).find("node 'c' (Cast): cast of a computed tensor to INT32"),
+            std::string::npos)
+      << importError(narrow);
+}
+
 TEST_F(OnnxImporterTest, OpOfAnotherDomainIsUnsupported) {
   Model m;
   m.input("x", {1, 8}).output("y");

@@ -3,6 +3,8 @@
 // Bad input and its errors: OnnxImporterErrorsTest.cpp.
 #include "tests/unit/OnnxTestModel.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 #include <limits>
 
 using namespace acnn;
@@ -146,6 +148,32 @@ TEST_F(OnnxImporterTest, CastLikeTakesItsTargetsKind) {
   EXPECT_EQ(format(histogram(**module)), "acnn.constant 1, acnn.mul 1, acnn.reshape 1");
   // 2.7 and -1.2 toward zero: 2 and -1.
   EXPECT_EQ(shapeOf(first<ReshapeOp>(**module).getResult()), (ArrayRef<int64_t>{2, 12}));
+}
+
+TEST_F(OnnxImporterTest, ArgMaxGivesInt64IndicesOrFloatsThroughACast) {
+  Model m;
+  m.input("x", {1, 21, 8, 8}).output("classes").output("y");
+  intAttr(m.node("ArgMax", {"x"}, {"classes"}), "axis", 1);
+  onnx::NodeProto &last = m.node("ArgMax", {"x"}, {"i"});
+  intAttr(last, "axis", -1);
+  intAttr(last, "keepdims", 0);
+  intAttr(last, "select_last_index", 1);
+  intAttr(m.node("Cast", {"i"}, {"f"}), "to", onnx::TensorProto::FLOAT);
+  m.node("Add", {"f", "f"}, {"y"});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  // The Cast's f32 argmax replaces the i64 one it read, left dead for the
+  // pipeline's clean-up.
+  EXPECT_EQ(format(histogram(**module)), "acnn.add 1, acnn.argmax 3");
+  auto entry = (*module)->lookupSymbol<func::FuncOp>("main");
+  EXPECT_EQ(entry.getResultTypes()[0],
+            RankedTensorType::get({1, 1, 8, 8}, IntegerType::get(&ctx, 64)));
+  ArgMaxOp cast = first<AddOp>(**module).getLhs().getDefiningOp<ArgMaxOp>();
+  ASSERT_TRUE(cast);
+  EXPECT_EQ(cast.getType(), RankedTensorType::get({1, 21, 8}, Float32Type::get(&ctx)));
+  EXPECT_EQ(cast.getAxis(), -1);
+  EXPECT_FALSE(cast.getKeepdims());
+  EXPECT_TRUE(cast.getSelectLastIndex());
 }
 
 TEST_F(OnnxImporterTest, GemmWithConstantWeightIsLinear) {

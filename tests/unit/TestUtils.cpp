@@ -46,19 +46,29 @@ std::vector<Tensor> runSharedLibraryModel(const std::string &library,
   for (const Tensor &t : inputs)
     in.push_back({ACNN_F32, int32_t(t.shape.size()), t.shape.data(), (void *)t.data.data()});
   std::vector<Tensor> results(acnn_model_num_outputs(model));
+  // i64 outputs (argmax indices) run into their own buffers and come back as
+  // floats, as the interpreter holds them.
+  std::vector<std::vector<int64_t>> ints(results.size());
   std::vector<acnn_tensor> out;
   for (int32_t i = 0; i < int32_t(results.size()); ++i) {
     const char *name;
     int32_t rank;
     const int64_t *shape;
+    acnn_dtype dtype = ACNN_F32;
     EXPECT_EQ(acnn_model_output(model, i, &name, &rank, &shape), ACNN_OK);
+    EXPECT_EQ(acnn_model_output_dtype(model, i, &dtype), ACNN_OK);
     results[i].shape.assign(shape, shape + rank);
     results[i].data.resize(results[i].numel());
-    out.push_back({ACNN_F32, rank, results[i].shape.data(), results[i].data.data()});
+    ints[i].resize(dtype == ACNN_I64 ? results[i].numel() : 0);
+    void *data = dtype == ACNN_I64 ? (void *)ints[i].data() : results[i].data.data();
+    out.push_back({dtype, rank, results[i].shape.data(), data});
   }
   EXPECT_EQ(acnn_model_run(model, in.data(), int32_t(in.size()), out.data(), int32_t(out.size())),
             ACNN_OK)
       << acnn_last_error();
+  for (size_t i = 0; i < results.size(); ++i)
+    if (out[i].dtype == ACNN_I64)
+      results[i].data.assign(ints[i].begin(), ints[i].end());
   acnn_model_free(model);
   return results;
 }

@@ -19,7 +19,7 @@ Tensor readNpy(const std::string &path);
 double relativeL2(const std::vector<float> &got, const std::vector<float> &want);
 
 /// Runs a model compiled to a shared library on `inputs` through libacnnrt;
-/// runtime errors fail the test.
+/// runtime errors fail the test. i64 outputs come back as floats.
 std::vector<Tensor> runSharedLibraryModel(const std::string &library,
                                           const std::vector<Tensor> &inputs);
 

@@ -77,3 +77,26 @@ module @t attributes {acnn.target = #acnn.target<cpu = "znver4", isa = "avx512",
     return %x : tensor<4xf32>
   }
 }
+
+// -----
+
+// i64 tensors (argmax indices) are i64 in the metadata; a type the runtime
+// does not take is an error.
+// CHECK-LABEL: module @am
+// CHECK: @acnn_am_meta("acnn-model 1\0Aname am\0Ainput x f32 1 4\0Aoutput i i64 1 1\0A\00")
+module @am {
+  func.func @main(%x: tensor<4xf32> {acnn.name = "x"}) -> (tensor<1xi64> {acnn.name = "i"}) {
+    %i = tensor.empty() : tensor<1xi64>
+    return %i : tensor<1xi64>
+  }
+}
+
+// -----
+
+module @bad {
+  // expected-error @+1 {{output 'h' has elements of type 'f16'; compiled models take f32 and i64 tensors}}
+  func.func @main(%x: tensor<4xf32> {acnn.name = "x"}) -> (tensor<4xf16> {acnn.name = "h"}) {
+    %h = tensor.empty() : tensor<4xf16>
+    return %h : tensor<4xf16>
+  }
+}

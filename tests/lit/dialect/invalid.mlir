@@ -220,3 +220,27 @@ func.func @pad_negative(%x: tensor<2x3xf32>) {
   %p = acnn.pad %x {pads = array<i64: 1, -1, 0, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return
 }
+
+// -----
+
+func.func @argmax_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'acnn.argmax' op axis 2 is out of range for rank 2}}
+  %i = acnn.argmax %x {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'acnn.argmax' op result shape [2] should be [2, 1]}}
+  %i = acnn.argmax %x {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @argmax_type(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'acnn.argmax' op result #0 must be statically shaped tensor of 64-bit signless integer or 32-bit float values}}
+  %i = acnn.argmax %x {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x1xi32>
+  return
+}

@@ -101,3 +101,13 @@ func.func @broadcast_select_pad(%x: tensor<1x4x1xf32>, %y: tensor<3xf32>) -> ten
   %p = acnn.pad %s {pads = array<i64: 0, 1, 2, 0, 1, 0>, value = -1.0 : f32} : (tensor<1x4x3xf32>) -> tensor<1x6x5xf32>
   return %p : tensor<1x6x5xf32>
 }
+
+// A segmentation head's class map: i64 indices, or f32 ones.
+// CHECK-LABEL: func @argmax
+// CHECK: acnn.argmax %{{.*}} {axis = 1 : i64} : (tensor<1x21x8x8xf32>) -> tensor<1x1x8x8xi64>
+// CHECK: acnn.argmax %{{.*}} {axis = 1 : i64, keepdims = false, select_last_index = true} : (tensor<1x21x8x8xf32>) -> tensor<1x8x8xf32>
+func.func @argmax(%x: tensor<1x21x8x8xf32>) -> (tensor<1x1x8x8xi64>, tensor<1x8x8xf32>) {
+  %i = acnn.argmax %x {axis = 1 : i64} : (tensor<1x21x8x8xf32>) -> tensor<1x1x8x8xi64>
+  %f = acnn.argmax %x {axis = 1 : i64, keepdims = false, select_last_index = true} : (tensor<1x21x8x8xf32>) -> tensor<1x8x8xf32>
+  return %i, %f : tensor<1x1x8x8xi64>, tensor<1x8x8xf32>
+}

@@ -160,3 +160,45 @@ func.func @batch_norm(%x: tensor<1x3x4x4xf32>, %scale: tensor<3xf32>, %bias: ten
   %0 = acnn.batch_norm %x, %scale, %bias, %mean, %var : (tensor<1x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x3x4x4xf32>
   return %0 : tensor<1x3x4x4xf32>
 }
+
+// -----
+
+// argmax: the NaN-propagating maximum, then the smallest index whose element
+// equals it or is a NaN (none matches: the axis' length), in i64.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[KEPT:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func @argmax
+// CHECK: %[[MAX:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<2x3x4xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[NONE:.*]] = arith.constant 3 : i64
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[NONE]] : i64) outs(%{{.*}} : tensor<2x4xi64>)
+// CHECK: %[[IDX:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[KEPT]], #[[KEPT]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%arg0, %[[MAX]] : tensor<2x3x4xf32>, tensor<2x4xf32>) outs(%[[INIT]] : tensor<2x4xi64>)
+// CHECK: ^bb0(%[[IN:.*]]: f32, %[[M:.*]]: f32, %[[ACC:.*]]: i64):
+// CHECK: %[[K:.*]] = arith.index_cast %{{.*}} : index to i64
+// CHECK: %[[EQ:.*]] = arith.cmpf oeq, %[[IN]], %[[M]] : f32
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[IN]], %[[IN]] : f32
+// CHECK: %[[HIT:.*]] = arith.ori %[[EQ]], %[[NAN]] : i1
+// CHECK: %[[CAND:.*]] = arith.select %[[HIT]], %[[K]], %{{.*}} : i64
+// CHECK: arith.minsi %[[ACC]], %[[CAND]] : i64
+// CHECK: tensor.expand_shape %[[IDX]] {{\[\[}}0], [1, 2]] output_shape [2, 1, 4] : tensor<2x4xi64> into tensor<2x1x4xi64>
+func.func @argmax(%x: tensor<2x3x4xf32>) -> tensor<2x1x4xi64> {
+  %0 = acnn.argmax %x {axis = 1 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x4xi64>
+  return %0 : tensor<2x1x4xi64>
+}
+
+// -----
+
+// select_last_index takes the largest matching index, from -1; f32 indices
+// (a Cast to FLOAT in the model) accumulate as floats.
+// CHECK-LABEL: func @argmax_last_f32
+// CHECK: %[[NONE:.*]] = arith.constant -1.000000e+00 : f32
+// CHECK: linalg.fill ins(%[[NONE]] : f32) outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: %[[K:.*]] = arith.sitofp %{{.*}} : i64 to f32
+// CHECK: %[[CAND:.*]] = arith.select %{{.*}}, %[[K]], %{{.*}} : f32
+// CHECK: arith.maximumf %{{.*}}, %[[CAND]] : f32
+// CHECK-NOT: tensor.expand_shape
+func.func @argmax_last_f32(%x: tensor<2x3x4xf32>) -> tensor<2x3xf32> {
+  %0 = acnn.argmax %x {axis = -1 : i64, keepdims = false, select_last_index = true} : (tensor<2x3x4xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
