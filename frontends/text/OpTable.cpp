@@ -96,6 +96,29 @@ FailureOr<Operation *> buildReshape(OpCall &call, DictionaryAttr attrs) {
   return ReshapeOp::create(call.builder, call.loc, type, call.operands[0]).getOperation();
 }
 
+// argmax's result type is not inferred either (ONNX models cast its indices
+// to f32 at times): the text language's are i64, a model output only.
+FailureOr<Operation *> buildArgMax(OpCall &call, DictionaryAttr attrs) {
+  auto axis = attrs.getAs<IntegerAttr>("axis");
+  if (!axis)
+    return call.fail(call.pos, "argmax needs attribute 'axis'");
+  auto keepdims = attrs.getAs<BoolAttr>("keepdims");
+  auto last = attrs.getAs<BoolAttr>("select_last_index");
+  SmallVector<int64_t> shape(cast<RankedTensorType>(call.operands[0].getType()).getShape());
+  std::optional<int64_t> a = normalizeAxis(axis.getInt(), shape.size());
+  if (!a)
+    return call.fail(call.pos, "argmax axis " + Twine(axis.getInt()) +
+                                   " is out of range for rank " + Twine(shape.size()));
+  if (!keepdims || keepdims.getValue())
+    shape[*a] = 1;
+  else
+    shape.erase(shape.begin() + *a);
+  auto type = RankedTensorType::get(shape, call.builder.getI64Type());
+  return ArgMaxOp::create(call.builder, call.loc, type, call.operands[0], axis.getInt(),
+                          !keepdims || keepdims.getValue(), last && last.getValue())
+      .getOperation();
+}
+
 constexpr unsigned kVariadic = UINT_MAX;
 
 template <typename OpTy> OpSpec inferred(unsigned minOperands, unsigned maxOperands) {
@@ -178,7 +201,7 @@ std::optional<AttrKind> attrKind(StringRef name) {
       {"keepdims", K::Bool},     {"approximate_tanh", K::Bool},
       {"value", K::Float},       {"indices", K::Indices},
       {"activation", K::Word},   {"gate", K::Word},
-      {"scale", K::Float}};
+      {"scale", K::Float},       {"select_last_index", K::Bool}};
   auto it = kinds.find(name);
   if (it == kinds.end())
     return std::nullopt;
@@ -206,6 +229,7 @@ ArrayRef<OpSpec> opTable() {
       inferred<EluOp>(1, 1),           inferred<PReluOp>(2, 2),
       inferred<ReduceMeanOp>(1, 1),
       inferred<ReduceMaxOp>(1, 1),     inferred<ReduceSumOp>(1, 1),
+      {"argmax", 1, 1, &ArgMaxOp::getAttributeNames, &buildArgMax},
       inferred<SoftmaxOp>(1, 1),       inferred<MatmulOp>(2, 3),
       inferred<LinearOp>(2, 4),        inferred<ConcatOp>(1, kVariadic),
       inferred<SplitOp>(1, 1),         inferred<SliceOp>(1, 1),

@@ -167,6 +167,7 @@ e = prelu(e, slope)
 r = reduce_mean(x, axes=[2, 3])
 r = reduce_max(x, axes=[1], keepdims=false)
 r = reduce_sum(x, axes=[-1])
+am = argmax(x, axis=1, keepdims=false, select_last_index=true)
 s = softmax(t, axis=1)
 tt = transpose(t, perm=[0, 2, 1])
 mm = matmul(t, tt)
@@ -192,7 +193,7 @@ se = squeeze_excite(x, f1, f1b, f2, b, activation=relu, gate=hard_sigmoid)
 ca = channel_attention(x, f1, f1b, f2, b)
 sa = spatial_attention(x, sw, sb, pads=[1, 1, 1, 1])
 at = attention(t, t, t, mm, scale=0.5)
-output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, fc, fl, fm, se, ca, sa, at
+output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, fc, fl, fm, se, ca, sa, at, am
 )");
   ASSERT_TRUE(m);
   std::map<std::string, int> counts = opCounts(*m);
@@ -208,8 +209,12 @@ output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, fc, fl, fm, se, ca, sa,
       {1, 4, 3, 3}, {2, 3, 4},    {1, 4, 8, 8}, {2, 3, 3}, {2, 3, 5}, {1, 12, 8, 8},
       {1, 3, 8, 8}, {1, 2, 8, 8}, {1, 2, 8, 8}, {1, 8, 8}, {1, 256},  {4, 64},
       {2, 4},       {1, 4, 9, 9}, {1, 4, 8, 8}, {2, 3, 5}, {2, 3, 3}, {1, 4, 8, 8},
-      {1, 4, 8, 8}, {1, 4, 8, 8}, {2, 3, 4}};
+      {1, 4, 8, 8}, {1, 4, 8, 8}, {2, 3, 4},    {1, 8, 8}};
   EXPECT_EQ(shapes, expected);
+  // argmax's indices are i64.
+  EXPECT_TRUE(cast<RankedTensorType>(entryOf(*m).getFunctionType().getResults().back())
+                  .getElementType()
+                  .isInteger(64));
 }
 
 // Every acnn op but the constant is callable, and every ODS attribute has a
@@ -327,6 +332,9 @@ TEST(TextLanguage, MalformedInputGivesOneLocatedError) {
       {"y = softmax(x, axis=5)", "3:5", "'acnn.softmax' op axis 5 is out of range for rank 4"},
       {"y = clip(x, min=1, max=0)", "3:5", "'acnn.clip' op min"},
       {"y = reshape(x)", "3:5", "reshape needs attribute 'shape'"},
+      {"y = argmax(x)", "3:5", "argmax needs attribute 'axis'"},
+      {"y = argmax(x, axis=4)", "3:5", "argmax axis 4 is out of range for rank 4"},
+      {"i = argmax(x, axis=1)\ny = add(i, x)", "4:5", "'acnn.add' op operand #0 must be"},
       {"y = reshape(x, shape=[5, -1])", "3:5",
        "reshape cannot infer the -1 extent: 192 elements are not a multiple of 5"},
       {"y = reshape(x, shape=[1, 2])", "3:5", "'acnn.reshape' op cannot reshape [1, 3, 8, 8]"},
