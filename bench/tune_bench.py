@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """What `acnnc tune` buys: tunes each model, then times it untuned, tuned and under ONNX
-Runtime in interleaved rounds, and prints a Markdown table.
+Runtime in interleaved rounds, and prints a Markdown table; plots each model's per-kernel
+speedups (tune_plot.py) to build/bench/tune/MODEL.speedups.png.
 
   /usr/bin/python3 bench/tune_bench.py MODEL.onnx... [--budget 5m] [--db build/bench/tuning.jsonl]
         [--rounds 3] [--runs 20] [--warmup 3] [--threads 2] [--fresh]
@@ -73,6 +74,11 @@ def main():
         with open(os.path.join(work, name + ".tune.txt"), "w") as f:
             f.write(tuned.stdout + tuned.stderr)
         summary = re.search(r"(\d+) of (\d+) kernel keys tuned, (\d+) reused", tuned.stdout)
+        # The per-key speedups of the keys this model tuned (none when it reused them all).
+        plot = subprocess.run([sys.executable, os.path.join(HERE, "tune_plot.py"), args.db,
+                               "--model", name, "-o", os.path.join(work, name + ".speedups.png")],
+                              capture_output=True, text=True)
+        print((plot.stdout or plot.stderr).strip(), flush=True)
         untuned_so = os.path.join(work, name + ".untuned.so")
         tuned_so = os.path.join(work, name + ".tuned.so")
         common = ["--threads", str(args.threads), "-q"]

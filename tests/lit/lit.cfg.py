@@ -14,3 +14,4 @@ config.environment["PATH"] = os.pathsep.join(
     [config.acnn_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 config.substitutions.append(("%models", os.path.join(config.acnn_source_dir, "tests", "models")))
 config.substitutions.append(("%examples", os.path.join(config.acnn_source_dir, "examples")))
+config.substitutions.append(("%bench", os.path.join(config.acnn_source_dir, "bench")))
