@@ -1,5 +1,6 @@
-// acnn-fuse-into-group-loops: a grouped conv is a loop over its groups
-// (acnn-kernel-layouts), one NHWC conv a step. Its accumulator start (a bias
+// acnn-fuse-into-group-loops: a grouped conv is a loop over its groups, or
+// over groups and blocks of output rows (acnn-kernel-layouts), one NHWC conv
+// a step. Its accumulator start (a bias
 // broadcast) and its element-wise epilogue (activation, residual add) were
 // ops of their own before and after the loop: three parallel regions over
 // the whole map for one kernel, where each fork and join cost more than the
@@ -41,7 +42,7 @@ struct GroupLoop {
 };
 
 std::optional<GroupLoop> asGroupLoop(scf::ForallOp loop) {
-  if (loop.getNumResults() != 1 || loop.getRank() != 1)
+  if (loop.getNumResults() != 1)
     return std::nullopt;
   BlockArgument out = loop.getRegionIterArgs()[0];
   if (!out.hasNUses(2))

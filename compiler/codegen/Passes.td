@@ -191,12 +191,15 @@ def KernelLayouts : Pass<"acnn-kernel-layouts", "mlir::func::FuncOp"> {
     output-channel axis contiguous, so an ow x f register tile loads whole
     vectors); constant filters are transposed at compile time. Depthwise
     convs and pooling become NHWC ones too; a grouped conv becomes one NHWC
-    conv per group in an scf.forall over the groups. A matmul that
+    conv per group in an scf.forall over the groups, and over blocks of
+    output rows where the groups do not share evenly among the threads (the
+    module's #acnn.target's). A matmul that
     reads a constant rhs transposed (a linear layer's [n, k] weight) reads a
     transposed copy of the constant instead.
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
-                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
+  let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def FuseElementwise : Pass<"acnn-fuse-elementwise", "mlir::func::FuncOp"> {

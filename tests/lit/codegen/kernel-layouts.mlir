@@ -166,3 +166,31 @@ func.func @grouped(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
   %r = tensor.collapse_shape %c [[0], [1, 2], [3], [4]] : tensor<1x2x2x3x3xf32> into tensor<1x4x3x3xf32>
   return %r : tensor<1x4x3x3xf32>
 }
+
+// -----
+
+// 3 groups do not share evenly among the target's 2 threads: the loop also
+// runs over 2 blocks of 2 output rows, each reading its block's 5 input rows
+// (stride 2, 3x3 window) from row 4 x block.
+// CHECK-LABEL: func @grouped_rows
+// CHECK: scf.forall (%[[G:.*]], %[[B:.*]]) in (3, 2) shared_outs(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x4x4x3xf32>)
+// CHECK-DAG: %[[IROW:.*]] = arith.muli %[[B]], %[[C4:.*]] : index
+// CHECK-DAG: %[[OROW:.*]] = arith.muli %[[B]], %[[C2:.*]] : index
+// CHECK: %[[IN:.*]] = tensor.extract_slice %{{.*}}[0, %[[IROW]], 0, %{{.*}}] [1, 5, 9, 1] [1, 1, 1, 1] : tensor<1x9x9x3xf32> to tensor<1x5x9x1xf32>
+// CHECK: %[[OUT:.*]] = tensor.extract_slice %[[ACC]][0, %[[OROW]], 0, %[[OC:.*]]] [1, 2, 4, 1]
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[IN]], %{{.*}} : tensor<1x5x9x1xf32>, tensor<3x3x1x1xf32>) outs(%[[OUT]] : tensor<1x2x4x1xf32>)
+// CHECK: tensor.parallel_insert_slice %[[C]] into %[[ACC]][0, %[[OROW]], 0, %[[OC]]] [1, 2, 4, 1]
+module attributes {acnn.target = #acnn.target<cpu = "x86-64-v3", isa = "avx2", vector_bits = 256, vector_registers = 16, l1_bytes = 32768, l2_bytes = 524288, l3_bytes = 33554432, threads = 2>} {
+func.func @grouped_rows(%x: tensor<1x3x9x9xf32>) -> tensor<1x3x4x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]], [[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]], [[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]]> : tensor<3x1x1x3x3xf32>
+  %e = tensor.empty() : tensor<1x3x4x4xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32>
+  %xg = tensor.expand_shape %x [[0], [1, 2], [3], [4]] output_shape [1, 3, 1, 9, 9] : tensor<1x3x9x9xf32> into tensor<1x3x1x9x9xf32>
+  %ig = tensor.expand_shape %init [[0], [1, 2], [3], [4]] output_shape [1, 3, 1, 4, 4] : tensor<1x3x4x4xf32> into tensor<1x3x1x4x4xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%xg, %w : tensor<1x3x1x9x9xf32>, tensor<3x1x1x3x3xf32>) outs(%ig : tensor<1x3x1x4x4xf32>) -> tensor<1x3x1x4x4xf32>
+  %r = tensor.collapse_shape %c [[0], [1, 2], [3], [4]] : tensor<1x3x1x4x4xf32> into tensor<1x3x4x4xf32>
+  return %r : tensor<1x3x4x4xf32>
+}
+}
