@@ -354,9 +354,12 @@ Value sharedTranspose(PatternRewriter &rewriter, Value v, ArrayRef<int64_t> perm
 
 /// transpose(extract_slice(x)) -> extract_slice(transpose(x)), when every
 /// reader of x wants it transposed that way (through its slices or
-/// directly): one transpose of x replaces theirs, and moves on up to x's
-/// producer. ShuffleNet's two halves of a shuffled tensor (one for the
-/// branch conv, one for the next concat) take this way to the shuffle.
+/// directly), or is a generic, which reads either layout: one transpose of x
+/// replaces theirs, and moves on up to x's producer. ShuffleNet's two halves
+/// of a shuffled tensor (one for the branch conv, one for the next concat)
+/// take this way to the shuffle; so does DeepLabV3's last residual block,
+/// read by the atrous convs' pieces (slices), a 1x1 conv and the image pool
+/// (a generic), which otherwise wrote it NCHW and transposed it back twice.
 struct TransposeBeforeSlices : OpRewritePattern<linalg::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -377,7 +380,7 @@ struct TransposeBeforeSlices : OpRewritePattern<linalg::TransposeOp> {
       if (s && s.getSource() == x && s.getSourceType().getRank() == s.getResultType().getRank() &&
           !s->use_empty() && llvm::all_of(s->getUsers(), wantsPerm))
         slices.push_back(s);
-      else if (!wantsPerm(user))
+      else if (!wantsPerm(user) && !readsThroughTransposes(user))
         return failure();
     }
     Value moved = sharedTranspose(rewriter, x, perm);

@@ -305,3 +305,55 @@ func.func @channel_shuffle(%x: tensor<1x2x2x4xf32>, %w: tensor<1x1x4x4xf32>)
     ins(%thi, %w : tensor<1x2x2x4xf32>, tensor<1x1x4x4xf32>) outs(%f : tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32>
   return %d1, %d2 : tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>
 }
+
+// -----
+
+// A residual relu (NHWC inputs, written NCHW) read by a 1x1 conv (through a
+// transpose), by a conv piece on a corner of it (a slice, then a transpose)
+// and by a channel pool (a generic): the transposes move above the slice,
+// the relu writes NHWC, the slice takes the NHWC corner and the pool reads
+// the relu through a permuted map (DeepLabV3's last block before its ASPP).
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[POOL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+// CHECK-LABEL: func @slices_and_pool
+// CHECK: %[[RELU:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]]], {{.*}} outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[RELU]], %arg2 : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>)
+// CHECK: %[[CORNER:.*]] = tensor.extract_slice %[[RELU]][0, 0, 0, 0] [1, 2, 2, 8] [1, 1, 1, 1]
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[CORNER]], %arg2 : tensor<1x2x2x8xf32>, tensor<1x1x8x8xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[POOL]], #{{.*}}], {{.*}} ins(%[[RELU]] : tensor<1x4x4x8xf32>)
+// CHECK-NOT: linalg.transpose
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+#pool = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+func.func @slices_and_pool(%a: tensor<1x4x4x8xf32>, %b: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x8xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x2x2x8xf32>, tensor<1x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x4x4xf32>
+  %relu = linalg.generic {indexing_maps = [#nhwc, #nhwc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%a, %b : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) outs(%e : tensor<1x8x4x4xf32>) {
+  ^bb0(%x: f32, %y: f32, %out: f32):
+    %s = arith.addf %x, %y : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x4x4xf32>
+  %et = tensor.empty() : tensor<1x4x4x8xf32>
+  %t = linalg.transpose ins(%relu : tensor<1x8x4x4xf32>) outs(%et : tensor<1x4x4x8xf32>) permutation = [0, 2, 3, 1]
+  %f = linalg.fill ins(%zero : f32) outs(%et : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%t, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%f : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %corner = tensor.extract_slice %relu[0, 0, 0, 0] [1, 8, 2, 2] [1, 1, 1, 1] : tensor<1x8x4x4xf32> to tensor<1x8x2x2xf32>
+  %ec = tensor.empty() : tensor<1x2x2x8xf32>
+  %tc = linalg.transpose ins(%corner : tensor<1x8x2x2xf32>) outs(%ec : tensor<1x2x2x8xf32>) permutation = [0, 2, 3, 1]
+  %fc = linalg.fill ins(%zero : f32) outs(%ec : tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32>
+  %cc = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%tc, %w : tensor<1x2x2x8xf32>, tensor<1x1x8x8xf32>) outs(%fc : tensor<1x2x2x8xf32>) -> tensor<1x2x2x8xf32>
+  %ep = tensor.empty() : tensor<1x8xf32>
+  %fp = linalg.fill ins(%zero : f32) outs(%ep : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %p = linalg.generic {indexing_maps = [#id, #pool], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%relu : tensor<1x8x4x4xf32>) outs(%fp : tensor<1x8xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %s = arith.addf %x, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %c, %cc, %p : tensor<1x4x4x8xf32>, tensor<1x2x2x8xf32>, tensor<1x8xf32>
+}
