@@ -67,6 +67,9 @@ llvm::ArrayRef<int64_t> NodeContext::shape(unsigned i) const {
 }
 
 Expected<SmallVector<int64_t>> NodeContext::knownInts(unsigned i, StringRef what) const {
+  // Optional in an op's spec may still be required at the model's opset (Pad's pads from 11).
+  if (!hasInput(i))
+    return fail(what + " (input " + llvm::Twine(i) + ") is missing");
   const KnownTensor *t = known(i);
   if (!t)
     return fail(what + " ('" + node.input(i) +

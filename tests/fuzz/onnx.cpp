@@ -2,7 +2,8 @@
 // mutations test the reader (protobuf, external data references); with
 // libFuzzer a structure-aware mutator also edits parsed models the way broken
 // exports are broken — wrong shapes and attributes, dangling names, cycles,
-// huge dims, empty or mistyped initializers, other opsets — so that most
+// huge dims, empty or mistyped initializers, other opsets, broken local
+// functions (recursive, wrong arity, missing attributes) — so that most
 // inputs get past the protobuf parser into the converters and passes.
 #include "FuzzUtils.h"
 
@@ -131,7 +132,7 @@ struct Mutator {
 
   void mutate(onnx::ModelProto &m) {
     onnx::GraphProto &g = *m.mutable_graph();
-    switch (below(9)) {
+    switch (below(10)) {
     case 0:
       if (g.node_size())
         attribute(*g.mutable_node(below(g.node_size())));
@@ -174,6 +175,70 @@ struct Mutator {
         g.mutable_output(below(g.output_size()))->set_name(name(g));
       else
         g.add_output()->set_name(name(g));
+      break;
+    case 9:
+      if (m.functions_size())
+        function(m, *m.mutable_functions(below(m.functions_size())));
+      break;
+    }
+  }
+
+  // A name a function body may read: a formal input, a body node's output, or one nobody defines.
+  std::string name(const onnx::FunctionProto &f) {
+    if (f.input_size() && below(2))
+      return f.input(below(f.input_size()));
+    if (f.node_size()) {
+      const onnx::NodeProto &n = f.node(below(f.node_size()));
+      if (n.output_size() && below(2))
+        return n.output(below(n.output_size()));
+    }
+    return below(2) ? "" : "dangling";
+  }
+
+  // The local function inliner's inputs: bodies that read what nobody
+  // defines, call themselves or each other, leave outputs unset, refer to
+  // attributes the call does not pass, and calls of the wrong arity.
+  void function(onnx::ModelProto &m, onnx::FunctionProto &f) {
+    onnx::NodeProto *body = f.node_size() ? f.mutable_node(below(f.node_size())) : nullptr;
+    switch (below(8)) {
+    case 0:
+      if (body)
+        attribute(*body);
+      break;
+    case 1:
+      if (body && body->input_size())
+        body->set_input(below(body->input_size()), name(f));
+      break;
+    case 2: // a call of this function or another one from its body: recursion
+      if (body) {
+        const onnx::FunctionProto &callee = m.functions(below(m.functions_size()));
+        body->set_op_type(callee.name());
+        body->set_domain(callee.domain());
+      }
+      break;
+    case 3:
+      if (body)
+        f.mutable_node()->DeleteSubrange(int(below(f.node_size())), 1);
+      break;
+    case 4: // a formal input or output more or less than the calls pass
+      if (below(2))
+        f.add_input(below(2) ? "extra" : name(f));
+      else if (f.output_size())
+        f.mutable_output()->DeleteSubrange(int(below(f.output_size())), 1);
+      break;
+    case 5: // an attribute taken from the call, which may not pass it
+      if (body) {
+        onnx::AttributeProto &a = *body->add_attribute();
+        a.set_name(below(2) ? "alpha" : "axis");
+        a.set_ref_attr_name(below(2) ? "missing" : (f.attribute_size() ? f.attribute(0) : "x"));
+        a.set_type(onnx::AttributeProto::AttributeType(below(14)));
+      }
+      break;
+    case 6: // the function moved to another domain (or the calls' domain dropped)
+      f.set_domain(below(2) ? "" : "other");
+      break;
+    case 7: // the same function twice
+      *m.add_functions() = f;
       break;
     }
   }

@@ -50,6 +50,17 @@ TEST_F(OnnxImporterTest, ArgMaxIndicesFeedOnlyOutputsAndCasts) {
       << importError(narrow);
 }
 
+// Pad's pads came from an attribute before opset 11 and from input 1 since; an
+// opset-11 Pad without that input (a fuzzed model found it read past the
+// node's inputs) is an error naming the node.
+TEST_F(OnnxImporterTest, PadWithoutPadsInputIsAnError) {
+  Model m(13);
+  m.input("x", {1, 2, 4, 4}).output("y");
+  m.node("Pad", {"x"}, {"y"}, "p");
+  EXPECT_NE(importError(m).find("node 'p' (Pad): pads (input 1) is missing"), std::string::npos)
+      << importError(m);
+}
+
 TEST_F(OnnxImporterTest, OpOfAnotherDomainIsUnsupported) {
   Model m;
   m.input("x", {1, 8}).output("y");
