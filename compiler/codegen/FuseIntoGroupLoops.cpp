@@ -1,11 +1,11 @@
 // acnn-fuse-into-group-loops: a grouped conv is a loop over its groups, or
 // over groups and blocks of output rows (acnn-kernel-layouts), one NHWC conv
-// a step. Its accumulator start (a bias
-// broadcast) and its element-wise epilogue (activation, residual add) were
-// ops of their own before and after the loop: three parallel regions over
-// the whole map for one kernel, where each fork and join cost more than the
-// group's FLOPs on small maps (RegNetX's 14x14 grouped convs ran slower on
-// two threads than on one). Both move into the loop, a group's tile a step:
+// a step. Its accumulator start (a bias broadcast) and its element-wise
+// epilogue (activation, residual add) were ops of their own before and after
+// the loop: three parallel regions over the whole map for one kernel, where
+// each fork and join cost more than the group's FLOPs on small maps (RegNetX's
+// 14x14 grouped convs ran slower on two threads than on one). Both move into
+// the loop, a group's tile a step:
 //
 //   s = start(); y = forall g { conv_g(s[g]) }; e = epilogue(y, ...)
 // becomes

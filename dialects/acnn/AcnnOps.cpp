@@ -25,21 +25,17 @@ LogicalResult SoftmaxOp::verify() {
 
 LogicalResult ArgMaxOp::verify() {
   ArrayRef<int64_t> in = getInput().getType().getShape();
-  std::optional<int64_t> axis = normalizeAxis(getAxis(), in.size());
-  if (!axis)
+  std::optional<SmallVector<int64_t>> want = argMaxShape(in, getAxis(), getKeepdims());
+  if (!want)
     return emitOpError("axis ") << getAxis() << " is out of range for rank " << in.size();
   // Indices held as f32 are exact up to 2^24.
   auto type = cast<RankedTensorType>(getOutput().getType());
-  if (type.getElementType().isF32() && in[*axis] > (int64_t(1) << 24))
-    return emitOpError("f32 indices along an axis of ") << in[*axis] << " would round";
-  SmallVector<int64_t> want(in);
-  if (getKeepdims())
-    want[*axis] = 1;
-  else
-    want.erase(want.begin() + *axis);
-  if (type.getShape() != ArrayRef<int64_t>(want))
+  const int64_t n = in[*normalizeAxis(getAxis(), in.size())];
+  if (type.getElementType().isF32() && n > (int64_t(1) << 24))
+    return emitOpError("f32 indices along an axis of ") << n << " would round";
+  if (type.getShape() != ArrayRef<int64_t>(*want))
     return emitOpError("result shape ")
-           << formatShape(type.getShape()) << " should be " << formatShape(want);
+           << formatShape(type.getShape()) << " should be " << formatShape(*want);
   return success();
 }
 

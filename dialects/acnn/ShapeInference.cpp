@@ -253,14 +253,7 @@ static LogicalResult inferReduce(std::optional<Location> loc, StringRef op, Valu
       return fail(loc, op, "axis " + Twine(a) + " is repeated");
     reduced[*axis] = true;
   }
-  SmallVector<int64_t> shape;
-  for (auto [i, d] : llvm::enumerate(in)) {
-    if (!reduced[i])
-      shape.push_back(d);
-    else if (keepdims)
-      shape.push_back(1);
-  }
-  out.push_back(tensorOf(shape, input.getContext()));
+  out.push_back(tensorOf(reducedShape(in, reduced, keepdims), input.getContext()));
   return success();
 }
 

@@ -13,6 +13,28 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   return axis;
 }
 
+llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<bool> reduced,
+                                        bool keepdims) {
+  llvm::SmallVector<int64_t> shape;
+  for (auto [d, r] : llvm::zip_equal(in, reduced)) {
+    if (!r)
+      shape.push_back(d);
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  return shape;
+}
+
+std::optional<llvm::SmallVector<int64_t>> argMaxShape(llvm::ArrayRef<int64_t> in, int64_t axis,
+                                                      bool keepdims) {
+  std::optional<int64_t> a = normalizeAxis(axis, in.size());
+  if (!a)
+    return std::nullopt;
+  llvm::SmallVector<bool> reduced(in.size(), false);
+  reduced[*a] = true;
+  return reducedShape(in, reduced, keepdims);
+}
+
 int64_t product(llvm::ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)

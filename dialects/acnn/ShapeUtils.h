@@ -33,6 +33,15 @@ std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> shape);
 /// not this check's concern: nullopt.
 std::optional<std::string> oversizeReason(llvm::ArrayRef<int64_t> shape);
 
+/// `in` without the axes `reduced` marks, or with them as 1 under `keepdims`.
+llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<bool> reduced,
+                                        bool keepdims);
+
+/// The shape of argmax over `axis` of `in` (reducedShape of that axis), or
+/// nullopt if the axis is out of range.
+std::optional<llvm::SmallVector<int64_t>> argMaxShape(llvm::ArrayRef<int64_t> in, int64_t axis,
+                                                      bool keepdims);
+
 /// True if `perm` holds each of 0..rank-1 exactly once.
 bool isPermutation(llvm::ArrayRef<int64_t> perm, int64_t rank);
 

@@ -224,16 +224,11 @@ llvm::Error argMax(NodeContext &ctx) {
   Expected<int64_t> last = ctx.attrInt("select_last_index", 0);
   if (!last)
     return last.takeError();
-  SmallVector<int64_t> shape(ctx.shape(0));
-  std::optional<int64_t> a = normalizeAxis(*axis, shape.size());
-  if (!a)
+  std::optional<SmallVector<int64_t>> shape = argMaxShape(ctx.shape(0), *axis, *keepdims != 0);
+  if (!shape)
     return ctx.fail("axis " + llvm::Twine(*axis) + " is out of range for rank " +
-                    llvm::Twine(shape.size()));
-  if (*keepdims)
-    shape[*a] = 1;
-  else
-    shape.erase(shape.begin() + *a);
-  auto type = RankedTensorType::get(shape, ctx.builder().getI64Type());
+                    llvm::Twine(ctx.shape(0).size()));
+  auto type = RankedTensorType::get(*shape, ctx.builder().getI64Type());
   return ctx.emit<ArgMaxOp>(type, ctx.value(0), *axis, *keepdims != 0, *last != 0);
 }
 

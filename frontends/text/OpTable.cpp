@@ -104,18 +104,15 @@ FailureOr<Operation *> buildArgMax(OpCall &call, DictionaryAttr attrs) {
     return call.fail(call.pos, "argmax needs attribute 'axis'");
   auto keepdims = attrs.getAs<BoolAttr>("keepdims");
   auto last = attrs.getAs<BoolAttr>("select_last_index");
-  SmallVector<int64_t> shape(cast<RankedTensorType>(call.operands[0].getType()).getShape());
-  std::optional<int64_t> a = normalizeAxis(axis.getInt(), shape.size());
-  if (!a)
+  ArrayRef<int64_t> in = cast<RankedTensorType>(call.operands[0].getType()).getShape();
+  const bool keep = !keepdims || keepdims.getValue();
+  std::optional<SmallVector<int64_t>> shape = argMaxShape(in, axis.getInt(), keep);
+  if (!shape)
     return call.fail(call.pos, "argmax axis " + Twine(axis.getInt()) +
-                                   " is out of range for rank " + Twine(shape.size()));
-  if (!keepdims || keepdims.getValue())
-    shape[*a] = 1;
-  else
-    shape.erase(shape.begin() + *a);
-  auto type = RankedTensorType::get(shape, call.builder.getI64Type());
-  return ArgMaxOp::create(call.builder, call.loc, type, call.operands[0], axis.getInt(),
-                          !keepdims || keepdims.getValue(), last && last.getValue())
+                                   " is out of range for rank " + Twine(in.size()));
+  auto type = RankedTensorType::get(*shape, call.builder.getI64Type());
+  return ArgMaxOp::create(call.builder, call.loc, type, call.operands[0], axis.getInt(), keep,
+                          last && last.getValue())
       .getOperation();
 }
 

@@ -20,7 +20,6 @@ static acnn_status refuse(const checker *c, const char *prefix, const char *fmt,
   return acnn_fail(ACNN_ERROR_INVALID_MODEL, "cannot load model %s: %s%s", c->path, prefix, what);
 }
 
-/* The file holds something that is not a loadable library. */
 acnn_status __attribute__((format(printf, 2, 3)))
 acnn_elf_invalid(const checker *c, const char *fmt, ...) {
   va_list args;
@@ -30,7 +29,6 @@ acnn_elf_invalid(const checker *c, const char *fmt, ...) {
   return status;
 }
 
-/* A library whose structure does not hold together. */
 acnn_status __attribute__((format(printf, 2, 3)))
 acnn_elf_damaged(const checker *c, const char *fmt, ...) {
   va_list args;
@@ -75,14 +73,11 @@ static const Phdr *segment_of(const checker *c, uint64_t addr, uint64_t bytes, i
   return NULL;
 }
 
-/* Whether the image maps [addr, addr + bytes) in one segment with `flags`. */
 int acnn_elf_mapped(const checker *c, uint64_t addr, uint64_t bytes, int flags) {
   const Phdr *p = segment_of(c, addr, bytes, 0);
   return p && ((int)p->p_flags & flags) == flags;
 }
 
-/* Reads [addr, addr + bytes) of the image into a new buffer, if the file
- * holds it. */
 acnn_status acnn_elf_load(const checker *c, const char *what, uint64_t addr, uint64_t bytes,
                           void **out) {
   *out = NULL;
