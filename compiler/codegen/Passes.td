@@ -241,6 +241,19 @@ def PropagateLayouts : Pass<"acnn-propagate-layouts", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
+def ScaleIntoFilter : Pass<"acnn-scale-into-filter", "mlir::func::FuncOp"> {
+  let summary = "Fold a per-channel scale of an NHWC conv's input into its filter";
+  let description = [{
+    An element-wise generic scaling an NHWC map by one gate value per channel
+    (squeeze-excite's), read by a conv alone, is replaced by the same scale of
+    the conv's filter along its input channels, where the filter is the
+    smaller of the two (KH x KW x F < H x W) and the batch is 1. The scaled
+    map is then neither written nor read back.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def FusePoolIntoConv : Pass<"acnn-fuse-pool-into-conv", "mlir::func::FuncOp"> {
   let summary = "Compute channel pools in the producing convolution's loop over output rows";
   let description = [{

@@ -4,7 +4,8 @@
 // matmuls with the activation and gate, and one parallel generic that scales
 // the map. Codegen then computes the pool in the producing conv's loop
 // (acnn-fuse-pool-into-conv) and fuses the scale into the element-wise
-// consumer (acnn-fuse-elementwise), so the map is not re-read for either.
+// consumer (acnn-fuse-elementwise) or the consuming conv's filter
+// (acnn-scale-into-filter), so the map is not re-read for either.
 //
 // spatial_attention: channel mean and max, a 2-to-1 channel conv, and the
 // gating generic.
