@@ -1,7 +1,8 @@
 // acnn-fuse-pool-into-conv: compute a channel pool (squeeze-excite's and
 // CBAM's mean and max over H, W) while the convolution that produces its
-// input still has each block of output rows in cache, instead of reading
-// the whole feature map back from memory afterwards.
+// input (depthwise too, as in MobileNetV3's and EfficientNet's blocks) still
+// has each block of output rows in cache, instead of reading the whole
+// feature map back from memory afterwards.
 //
 //   y = conv(x) [-> e = epilogue(y)] ; p = pool over H, W of y (or e)
 // becomes
@@ -90,16 +91,25 @@ Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value value) {
   return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
+/// An NHWC conv, depthwise or not, on tensors.
+linalg::LinalgOp nhwcConv(Value v) {
+  auto conv = v.getDefiningOp<linalg::LinalgOp>();
+  return conv && isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(conv) &&
+                 conv.hasPureTensorSemantics()
+             ? conv
+             : linalg::LinalgOp();
+}
+
 /// The conv and epilogue producing `z`, if `z` is an NHWC conv's result or
 /// that of an element-wise generic reading only it of all conv results.
 struct Producer {
-  linalg::Conv2DNhwcHwcfOp conv;
+  linalg::LinalgOp conv;
   linalg::GenericOp epilogue; // may be null
 };
 
 std::optional<Producer> producerOf(Value z) {
-  if (auto conv = z.getDefiningOp<linalg::Conv2DNhwcHwcfOp>())
-    return conv.hasPureTensorSemantics() ? std::optional(Producer{conv, {}}) : std::nullopt;
+  if (linalg::LinalgOp conv = nhwcConv(z))
+    return Producer{conv, {}};
   auto epilogue = z.getDefiningOp<linalg::GenericOp>();
   if (!epilogue || !epilogue.hasPureTensorSemantics() || epilogue.getNumResults() != 1 ||
       epilogue.getNumParallelLoops() != epilogue.getNumLoops() ||
@@ -107,8 +117,8 @@ std::optional<Producer> producerOf(Value z) {
       epilogue.payloadUsesValueFromOperand(epilogue.getDpsInitOperand(0)))
     return std::nullopt;
   for (OpOperand *input : epilogue.getDpsInputOperands()) {
-    auto conv = input->get().getDefiningOp<linalg::Conv2DNhwcHwcfOp>();
-    if (conv && conv.hasPureTensorSemantics() && conv->hasOneUse() &&
+    linalg::LinalgOp conv = nhwcConv(input->get());
+    if (conv && conv->hasOneUse() &&
         epilogue.getMatchingIndexingMap(input).isIdentity())
       return Producer{conv, epilogue};
   }
@@ -134,8 +144,10 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     blockBytes = target.getL2Bytes() / 2;
     // Per conv, the map the pools would read: its epilogue's, if it has one.
     SmallVector<Value> candidates;
-    getOperation().walk([&](linalg::Conv2DNhwcHwcfOp conv) {
-      Value y = conv.getResult(0);
+    getOperation().walk([&](linalg::LinalgOp conv) {
+      if (!isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(conv))
+        return;
+      Value y = conv->getResult(0);
       auto epilogue = y.hasOneUse() ? dyn_cast<linalg::GenericOp>(*y.getUsers().begin())
                                     : linalg::GenericOp();
       candidates.push_back(epilogue && epilogue.getNumResults() == 1 ? epilogue.getResult(0) : y);
@@ -158,9 +170,9 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     llvm::sort(pools, [](const ChannelPool &a, const ChannelPool &b) {
       return a.op->isBeforeInBlock(b.op);
     });
-    linalg::Conv2DNhwcHwcfOp conv = producer->conv;
+    linalg::LinalgOp conv = producer->conv;
     auto bytes = [](Value v) { return cast<RankedTensorType>(v.getType()).getNumElements() * 4; };
-    if (pools.empty() || bytes(conv.getInputs()[1]) > bytes(conv.getInputs()[0]))
+    if (pools.empty() || bytes(conv.getDpsInputs()[1]) > bytes(conv.getDpsInputs()[0]))
       return success();
     ArrayRef<int64_t> shape = type.getShape();
     const int64_t blocks = rowBlocks(shape, threads, blockBytes);
@@ -209,7 +221,8 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
       return failure();
     if (linalg::GenericOp epilogue = producer->epilogue) {
       // Element-wise, in place: it reads the conv's block and overwrites it.
-      block = blockOf(epilogue, {{conv.getResult(0), *block}, {epilogue.getDpsInits()[0], *block}});
+      block =
+          blockOf(epilogue, {{conv->getResult(0), *block}, {epilogue.getDpsInits()[0], *block}});
       if (failed(block))
         return failure();
     }
@@ -254,7 +267,7 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     z.replaceAllUsesExcept(forall.getResult(0), forall);
     if (producer->epilogue)
       producer->epilogue.erase();
-    conv.erase();
+    conv->erase();
     start.erase();
     return success();
   }

@@ -258,7 +258,8 @@ def FusePoolIntoConv : Pass<"acnn-fuse-pool-into-conv", "mlir::func::FuncOp"> {
   let summary = "Compute channel pools in the producing convolution's loop over output rows";
   let description = [{
     A pool over H and W (squeeze-excite's mean, CBAM's mean and max) of an
-    NHWC convolution's result, or of its element-wise epilogue's, is computed
+    NHWC convolution's result (depthwise too), or of its element-wise
+    epilogue's, is computed
     block of output rows by block of output rows inside one scf.forall with
     the convolution, while each block is in cache, and the blocks' partial
     results are merged after it. Blocks fit L2 and come in a multiple of the

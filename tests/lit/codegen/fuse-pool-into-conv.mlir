@@ -123,3 +123,45 @@ func.func @filter_heavy(%x: tensor<1x10x10x64xf32>, %w: tensor<3x3x64x64xf32>) -
   } -> tensor<1x64xf32>
   return %p : tensor<1x64xf32>
 }
+
+// -----
+
+// A depthwise conv's SiLU epilogue pooled (EfficientNet's and MobileNetV3's
+// blocks): the depthwise conv, its epilogue and the pool run a block of rows
+// at a time, like a conv's.
+// CHECK-LABEL: func @depthwise_se_pool
+// CHECK: %[[F:.*]]:2 = scf.forall (%{{.*}}) in (2) shared_outs(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<1x32x32x16xf32>, tensor<1x2x16xf32>)
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc {{.*}} ins(%{{.*}}, %arg1 : tensor<1x18x34x16xf32>, tensor<3x3x16xf32>) outs(%{{.*}} : tensor<1x16x32x16xf32>)
+// CHECK: math.exp
+// CHECK: linalg.generic {{.*}}"reduction", "reduction"
+// CHECK: scf.forall.in_parallel
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[F]]#1 : tensor<1x2x16xf32>)
+#nhwc = affine_map<(n, c, h, w) -> (n, h, w, c)>
+#nc = affine_map<(n, c, h, w) -> (n, c)>
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @depthwise_se_pool(%x: tensor<1x34x34x16xf32>, %w: tensor<3x3x16xf32>) -> (tensor<1x32x32x16xf32>, tensor<1x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<1x32x32x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x32x32x16xf32>) -> tensor<1x32x32x16xf32>
+  %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x34x34x16xf32>, tensor<3x3x16xf32>) outs(%acc : tensor<1x32x32x16xf32>) -> tensor<1x32x32x16xf32>
+  %silu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y : tensor<1x32x32x16xf32>) outs(%e : tensor<1x32x32x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    %x1 = math.exp %n : f32
+    %d = arith.addf %x1, %one : f32
+    %r = arith.divf %a, %d : f32
+    linalg.yield %r : f32
+  } -> tensor<1x32x32x16xf32>
+  %e2 = tensor.empty() : tensor<1x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %p = linalg.generic {indexing_maps = [#nhwc, #nc], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+    ins(%silu : tensor<1x32x32x16xf32>) outs(%init : tensor<1x16xf32>) {
+  ^bb0(%a: f32, %s: f32):
+    %r = arith.addf %s, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x16xf32>
+  return %silu, %p : tensor<1x32x32x16xf32>, tensor<1x16xf32>
+}
