@@ -76,6 +76,29 @@ func.func @exp(%x: tensor<4x100xf32>, %o: tensor<4x100xf32>) -> tensor<4x100xf32
 
 // -----
 
+// A channel pool of exp (a global average pool of a SiLU): vectorised along
+// the channels, which are not the innermost loop; the element-wise ops in
+// the body stay whole vectors (vector<64x1x1xf32> unrolled one lane at a
+// time ran EfficientNet's last pool 12x slower).
+// SEL2: acnn.kernel_key = "linalg.generic 1x64x7x7 pprr f32 maps(d0,d2,d3,d1)(d0,d1) body(math.exp,arith.addf)", acnn.schedule = #acnn.schedule<reduction, vector = 8, unroll = 4, tile = [1, 32, 1, 1], vectorize, hoist>
+// CHECK-LABEL: func @pool_of_exp
+// CHECK-NOT: vector<1x1x1xf32>
+// CHECK: math.fma {{.*}} : vector<8xf32>
+// CHECK-NOT: vector<1x1x1xf32>
+// CHECK: return
+func.func @pool_of_exp(%x: tensor<1x7x7x64xf32>, %o: tensor<1x64xf32>) -> tensor<1x64xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, h, w, c)>, affine_map<(n, c, h, w) -> (n, c)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+    ins(%x : tensor<1x7x7x64xf32>) outs(%o : tensor<1x64xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %e = math.exp %in : f32
+    %s = arith.addf %acc, %e : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64xf32>
+  return %r : tensor<1x64xf32>
+}
+
+// -----
+
 // A group of acnn-group-epilogues: the relu (the root) is tiled for threads
 // and registers, the conv and its bias start are fused into both levels,
 // then the conv's reductions are tiled inside the register tile. Nothing of
