@@ -16,11 +16,6 @@ namespace acnn {
 
 namespace {
 
-Value sigmoid(const ScalarBuilder &s, Value x) {
-  return s.div(s.constant(1.0),
-               s.add(s.constant(1.0), s.exp(arith::NegFOp::create(s.b, s.loc, x))));
-}
-
 // `x < 0 ? negative : x`; a NaN x is not below 0, so it passes through.
 Value belowZero(const ScalarBuilder &s, Value x, Value negative) {
   Value below = arith::CmpFOp::create(s.b, s.loc, arith::CmpFPredicate::OLT, x, s.constant(0.0));
@@ -32,16 +27,17 @@ Value belowZero(const ScalarBuilder &s, Value x, Value negative) {
 Value scalarOf(ReluOp, const ScalarBuilder &s, ValueRange x) {
   return s.max(x[0], s.constant(0.0));
 }
-Value scalarOf(SigmoidOp, const ScalarBuilder &s, ValueRange x) { return sigmoid(s, x[0]); }
+Value scalarOf(SigmoidOp, const ScalarBuilder &s, ValueRange x) {
+  return activationScalar(s, "sigmoid", x[0]);
+}
 Value scalarOf(TanhOp, const ScalarBuilder &s, ValueRange x) {
   return math::TanhOp::create(s.b, s.loc, x[0]);
 }
 Value scalarOf(SiluOp, const ScalarBuilder &s, ValueRange x) {
-  return s.mul(x[0], sigmoid(s, x[0]));
+  return activationScalar(s, "silu", x[0]);
 }
 Value scalarOf(HardSwishOp, const ScalarBuilder &s, ValueRange x) {
-  Value relu6 = s.clamp(s.add(x[0], s.constant(3.0)), 0.0, 6.0);
-  return s.div(s.mul(x[0], relu6), s.constant(6.0));
+  return activationScalar(s, "hard_swish", x[0]);
 }
 Value scalarOf(ErfOp, const ScalarBuilder &s, ValueRange x) {
   return math::ErfOp::create(s.b, s.loc, x[0]);

@@ -30,6 +30,9 @@ struct ScalarBuilder {
   mlir::Value min(mlir::Value x, mlir::Value y) const;
   mlir::Value exp(mlir::Value x) const;
   mlir::Value sqrt(mlir::Value x) const;
+  /// numerator / (1 + e^-x): the logistic sigmoid (numerator 1) or SiLU
+  /// (numerator x), with e^-x inlined (see the definition).
+  mlir::Value logistic(mlir::Value numerator, mlir::Value x) const;
   /// min(max(x, lo), hi).
   mlir::Value clamp(mlir::Value x, double lo, double hi) const;
 };

@@ -73,14 +73,28 @@ func.func @gelu_tanh(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// sigmoid = 1 / (1 + exp(-x)).
+// sigmoid = 1 / (1 + e^-x), e^-x = 2^n e^r inlined: -x clamped to [-88, 88],
+// n rounded by adding 1.5 x 2^23, r = -x - n ln 2 in two parts, e^r a
+// polynomial of degree 7 (Horner), 2^n from the rounded sum's low bits
+// shifted into the exponent.
 // CHECK-LABEL: func @sigmoid
 // CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
 // CHECK: %[[N:.*]] = arith.negf %[[X]] : f32
-// CHECK: %[[E:.*]] = math.exp %[[N]] : f32
+// CHECK: %[[LO:.*]] = arith.maximumf %[[N]], %{{.*}} : f32
+// CHECK: %[[T:.*]] = arith.minimumf %[[LO]], %{{.*}} : f32
+// CHECK: %[[S:.*]] = math.fma %[[T]], %{{.*}}, %[[ROUND:.*]] : f32
+// CHECK: %[[K:.*]] = arith.subf %[[S]], %[[ROUND]] : f32
+// CHECK: %[[R1:.*]] = math.fma %[[K]], %{{.*}}, %[[T]] : f32
+// CHECK: %[[R:.*]] = math.fma %[[K]], %{{.*}}, %[[R1]] : f32
+// CHECK-COUNT-7: math.fma %{{.*}}, %[[R]], %{{.*}} : f32
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[S]] : f32 to i32
+// CHECK: %[[B:.*]] = arith.addi %[[BITS]], %{{.*}} : i32
+// CHECK: %[[SH:.*]] = arith.shli %[[B]], %{{.*}} : i32
+// CHECK: %[[P2:.*]] = arith.bitcast %[[SH]] : i32 to f32
+// CHECK: %[[E:.*]] = arith.mulf %{{.*}}, %[[P2]] : f32
 // CHECK: %[[D:.*]] = arith.addf %{{.*}}, %[[E]] : f32
-// CHECK: %[[R:.*]] = arith.divf %{{.*}}, %[[D]] : f32
-// CHECK: linalg.yield %[[R]]
+// CHECK: %[[Q:.*]] = arith.divf %{{.*}}, %[[D]] : f32
+// CHECK: linalg.yield %[[Q]]
 func.func @sigmoid(%x: tensor<8xf32>) -> tensor<8xf32> {
   %0 = acnn.sigmoid %x : tensor<8xf32>
   return %0 : tensor<8xf32>
