@@ -167,17 +167,24 @@ public:
       }
       int faster = 0;
       double bestSpeedup = 1;
-      size_t total = 0;
-      for (const Tuned &t : keys)
+      size_t total = 0, tuning = 0, done = 0;
+      for (const Tuned &t : keys) {
         total += t.limit;
+        tuning += t.limit > 0;
+        done += t.limit > 0 && t.next >= t.limit;
+      }
       for (const Tuned &t : keys)
         if (t.best && t.bestMs < t.defaultMs * (1 - args.margin)) {
           ++faster;
           bestSpeedup = std::max(bestSpeedup, t.defaultMs / t.bestMs);
         }
+      // A round measures a candidate of many keys at once, so keys finish
+      // together rather than one after another: the line counts both.
       llvm::errs() << llvm::format("acnnc tune: round %d: %zu of %zu candidates measured, %d "
-                                   "failed; %d kernels faster so far (best %.2fx); %.0f s left\n",
-                                   round, measured, total, failures, faster, bestSpeedup,
+                                   "failed; %zu of %zu kernel keys done; %d kernels faster so far "
+                                   "(best %.2fx); %.0f s left\n",
+                                   round, measured, total, failures, done, tuning, faster,
+                                   bestSpeedup,
                                    std::chrono::duration<double>(deadline - Clock::now()).count());
     }
   }
