@@ -69,6 +69,30 @@ TEST_F(ScheduleTest, WideConvKeepsInputChannelsWhole) {
   EXPECT_EQ(s.parallelDims.front(), 3);
 }
 
+// A filter block past L2 (3 x 3 x 2048 input channels x the tile's 32
+// columns: 2.3 MiB; FCN's head) is cut into blocks of input channels that
+// fill at most half of it, a divisor of the channels; one that fits L2
+// (kWideConv above) stays whole.
+TEST_F(ScheduleTest, ConvPastL2BlocksInputChannels) {
+  acnn::Schedule s = schedule(R"mlir(
+func.func @f(%x: tensor<1x16x16x2048xf32>, %w: tensor<3x3x2048x64xf32>, %o: tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x16x16x2048xf32>, tensor<3x3x2048x64xf32>) outs(%o : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
+  return %r : tensor<1x14x14x64xf32>
+})mlir",
+                              avx512());
+  ASSERT_EQ(s.cacheTile.size(), 7u);
+  const int64_t kc = s.cacheTile[6];
+  EXPECT_EQ(s.cacheTile, (Tile{0, 0, 0, 0, 0, 0, kc}));
+  EXPECT_GT(kc, 0);
+  EXPECT_LT(kc, 2048);
+  EXPECT_EQ(2048 % kc, 0);
+  EXPECT_LE(3 * 3 * kc * s.registerTile[3] * 4, avx512().l2Bytes / 2);
+  // Twice that block would not fit: the blocks are as large as they may be.
+  EXPECT_GT(3 * 3 * 2 * kc * s.registerTile[3] * 4, avx512().l2Bytes / 2);
+  EXPECT_TRUE(s.decompose && s.vectorize && s.hoistAccumulators);
+}
+
 // Two output columns take 4 vectors of output channels (8 accumulators, not
 // 4) on AVX2: 2 x 4 + 4 filter vectors + 1 input fit 16 registers. AVX-512
 // has room for 4 vectors of 16 too.
