@@ -118,8 +118,7 @@ std::optional<Producer> producerOf(Value z) {
     return std::nullopt;
   for (OpOperand *input : epilogue.getDpsInputOperands()) {
     linalg::LinalgOp conv = nhwcConv(input->get());
-    if (conv && conv->hasOneUse() &&
-        epilogue.getMatchingIndexingMap(input).isIdentity())
+    if (conv && conv->hasOneUse() && epilogue.getMatchingIndexingMap(input).isIdentity())
       return Producer{conv, epilogue};
   }
   return std::nullopt;
