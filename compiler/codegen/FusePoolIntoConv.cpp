@@ -91,13 +91,15 @@ Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value value) {
   return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
-/// An NHWC conv, depthwise or not, on tensors.
+/// The convs whose pools this pass moves: NHWC, depthwise or not.
+bool isNhwcConv(Operation *op) {
+  return isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(op);
+}
+
+/// The NHWC conv (depthwise or not) on tensors producing `v`, if any.
 linalg::LinalgOp nhwcConv(Value v) {
   auto conv = v.getDefiningOp<linalg::LinalgOp>();
-  return conv && isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(conv) &&
-                 conv.hasPureTensorSemantics()
-             ? conv
-             : linalg::LinalgOp();
+  return conv && isNhwcConv(conv) && conv.hasPureTensorSemantics() ? conv : linalg::LinalgOp();
 }
 
 /// The conv and epilogue producing `z`, if `z` is an NHWC conv's result or
@@ -144,7 +146,7 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     // Per conv, the map the pools would read: its epilogue's, if it has one.
     SmallVector<Value> candidates;
     getOperation().walk([&](linalg::LinalgOp conv) {
-      if (!isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(conv))
+      if (!isNhwcConv(conv))
         return;
       Value y = conv->getResult(0);
       auto epilogue = y.hasOneUse() ? dyn_cast<linalg::GenericOp>(*y.getUsers().begin())

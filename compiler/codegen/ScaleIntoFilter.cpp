@@ -42,13 +42,11 @@ std::optional<ChannelScale> asChannelScale(linalg::GenericOp scale) {
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   if (body.getOperations().size() != 2 || !mul || yield.getValues()[0] != mul.getResult() ||
       !llvm::is_contained(mul.getOperands(), body.getArgument(0)) ||
-      !llvm::is_contained(mul.getOperands(), body.getArgument(1)) || mul.getLhs() == mul.getRhs())
+      !llvm::is_contained(mul.getOperands(), body.getArgument(1)))
     return std::nullopt;
   MLIRContext *ctx = scale.getContext();
-  AffineExpr n, c;
-  bindDims(ctx, n);
-  c = getAffineDimExpr(3, ctx);
-  const AffineMap perChannel = AffineMap::get(4, 0, {n, c}, ctx);
+  const AffineMap perChannel =
+      AffineMap::get(4, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(3, ctx)}, ctx);
   for (int map = 0; map < 2; ++map) {
     OpOperand *x = scale.getDpsInputOperand(map), *g = scale.getDpsInputOperand(1 - map);
     auto gateType = dyn_cast<RankedTensorType>(g->get().getType());
@@ -71,7 +69,7 @@ struct ScaleIntoFilter : impl::ScaleIntoFilterBase<ScaleIntoFilter> {
   void fold(linalg::Conv2DNhwcHwcfOp conv) {
     Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
     auto scale = input.getDefiningOp<linalg::GenericOp>();
-    std::optional<ChannelScale> s = scale ? asChannelScale(scale) : std::nullopt;
+    std::optional<ChannelScale> s = asChannelScale(scale);
     auto mapType = dyn_cast<RankedTensorType>(input.getType());
     auto filterType = dyn_cast<RankedTensorType>(filter.getType());
     if (!s || !input.hasOneUse() || !conv.hasPureTensorSemantics() || !mapType ||
