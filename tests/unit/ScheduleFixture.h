@@ -104,6 +104,14 @@ func.func @f(%x: tensor<1x58x58x144xf32>, %w: tensor<3x3x144xf32>, %o: tensor<1x
   return %r : tensor<1x56x56x144xf32>
 })mlir";
 
+// A large-kernel depthwise conv (RepLKNet's 31x31) on 28x28 x 256 channels.
+constexpr const char *kDepthwise31 = R"mlir(
+func.func @f(%x: tensor<1x58x58x256xf32>, %w: tensor<31x31x256xf32>, %o: tensor<1x28x28x256xf32>) -> tensor<1x28x28x256xf32> {
+  %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x58x58x256xf32>, tensor<31x31x256xf32>) outs(%o : tensor<1x28x28x256xf32>) -> tensor<1x28x28x256xf32>
+  return %r : tensor<1x28x28x256xf32>
+})mlir";
+
 // A 1x1 conv to 24 channels (MobileNetV2's projection on 56x56).
 constexpr const char *kConvTo24 = R"mlir(
 func.func @f(%x: tensor<1x56x56x96xf32>, %w: tensor<1x1x96x24xf32>, %o: tensor<1x56x56x24xf32>) -> tensor<1x56x56x24xf32> {

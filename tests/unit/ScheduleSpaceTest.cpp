@@ -21,8 +21,9 @@ std::string printed(Attribute attr) {
 // the order of their estimates; the generator's own choices are the
 // default TemplateChoices.
 TEST_F(ScheduleTest, SearchSpaceYieldsValidDistinctSchedules) {
-  for (const char *source : {kConv, kWideConv, kNarrowConv, kMatmul, kRowMax, kVariance, kAdd,
-                             kPoolNhwc, kDepthwise, kConvTo24, kConv7x7To1152, kContraction}) {
+  for (const char *source :
+       {kConv, kWideConv, kNarrowConv, kMatmul, kRowMax, kVariance, kAdd, kPoolNhwc, kDepthwise,
+        kDepthwise31, kConvTo24, kConv7x7To1152, kContraction}) {
     for (const acnn::ScheduleTarget &target : {avx2(), avx512()}) {
       SmallVector<linalg::LinalgOp> ops = parse(source);
       ASSERT_FALSE(ops.empty());

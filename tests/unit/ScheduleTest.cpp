@@ -235,6 +235,19 @@ TEST_F(ScheduleTest, DepthwiseIsVectorisedAlongChannels) {
   EXPECT_EQ(s.interchange, (Tile{3, 0, 1, 2, 4, 5}));
 }
 
+// A depthwise conv whose KW taps would leave fewer than 4 accumulator rows
+// loads them tap by tap: 31x31 taps get 7 rows (which divide the 28
+// columns) of 2 vectors on AVX-512 and of one on AVX2, not a single row.
+TEST_F(ScheduleTest, LargeDepthwiseKernelsKeepRows) {
+  acnn::Schedule s = schedule(kDepthwise31, avx512());
+  EXPECT_EQ(s.kind, acnn::KernelKind::Depthwise);
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 7, 32, 1, 1}));
+  EXPECT_TRUE(s.splits.empty());
+  s = schedule(kDepthwise31, avx2());
+  EXPECT_EQ(s.registerTile, (Tile{1, 1, 7, 8, 1, 1}));
+  EXPECT_TRUE(s.splits.empty());
+}
+
 // Channel tiles are a power of two of lanes, and so is the remainder split
 // off: 24 channels are 16 + 8 on AVX-512, not one vector<24xf32>; 1152
 // channels on a 7-wide map take 2 vectors, not 3.
