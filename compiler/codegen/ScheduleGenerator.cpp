@@ -275,18 +275,15 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices
 Schedule windowSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices &choices,
                         KernelKind kind, int64_t rowBytes) {
   enum { N, OH, OW, C, KH, KW };
-  // A depthwise conv holds its row's KW filter taps and its input beside the
-  // accumulators (14 x 2 accumulators + 3 x 2 taps spilled: 32x112x112 3x3
-  // took 0.29 ms, 0.11 ms with 7 or 8 rows). Taps that would leave fewer
-  // than 4 rows of accumulators are not held but loaded tap by tap, and the
-  // tile is sized for its accumulators (a 31x31 conv over 28x28x256 ran in
-  // 1 x 32 tiles at 47 GFLOP/s, in 7 x 32 at 290).
-  int64_t operandRows = 1;
-  if (kind == KernelKind::Depthwise) {
-    operandRows = s.loopExtents[KW] + 1;
-    if (rowsFor(t, 1, 14, operandRows) < 4)
-      operandRows = 2;
-  }
+  // A depthwise conv's register tile steps through the window's taps one at
+  // a time: beside its accumulators it holds one filter tap and one input
+  // vector, and the accumulators take the rest of the registers (14 x 2
+  // accumulators spilled: 32x112x112 3x3 took 0.29 ms, 0.11 ms with 7 or 8
+  // rows). Sizing it as if all KW taps of a row stayed in registers left
+  // large windows a few rows: a 31x31 conv over 28x28x256 ran in 1 x 32
+  // tiles at 47 GFLOP/s, in 7 x 32 at 290; 9x9 in 4 x 16 tiles 1.4x slower
+  // than in 8 x 32.
+  const int64_t operandRows = kind == KernelKind::Depthwise ? 2 : 1;
   RegisterTile tile = registerTile(s, t, choices, OW, C, operandRows, rowBytes);
   s.kind = kind;
   s.registerTile = {1, 1, tile.rows.tile, tile.cols.tile, 1, 1};

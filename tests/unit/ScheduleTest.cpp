@@ -235,9 +235,10 @@ TEST_F(ScheduleTest, DepthwiseIsVectorisedAlongChannels) {
   EXPECT_EQ(s.interchange, (Tile{3, 0, 1, 2, 4, 5}));
 }
 
-// A depthwise conv whose KW taps would leave fewer than 4 accumulator rows
-// loads them tap by tap: 31x31 taps get 7 rows (which divide the 28
-// columns) of 2 vectors on AVX-512 and of one on AVX2, not a single row.
+// A depthwise conv's tile holds one filter tap and one input vector beside
+// its accumulators, whatever its window: 31x31 taps get 7 rows (which
+// divide the 28 columns) of 2 vectors on AVX-512 and of one on AVX2, not a
+// single row.
 TEST_F(ScheduleTest, LargeDepthwiseKernelsKeepRows) {
   acnn::Schedule s = schedule(kDepthwise31, avx512());
   EXPECT_EQ(s.kind, acnn::KernelKind::Depthwise);
