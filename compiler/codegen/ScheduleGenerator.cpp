@@ -156,8 +156,7 @@ VectorTile rowTile(int64_t extent, int64_t rows, bool divisor = false) {
 
 /// Accumulator rows that fit beside `vectors` accumulator columns, one input
 /// broadcast and `operandRows` rows of the other operand (a conv's or
-/// matmul's one filter vector; a depthwise conv's KW filter taps and its
-/// input, all live across its row).
+/// matmul's one filter vector; a depthwise conv's filter tap and input).
 int64_t rowsFor(const ScheduleTarget &t, int64_t vectors, int64_t cap, int64_t operandRows = 1) {
   return std::clamp<int64_t>((t.vectorRegisters - operandRows * vectors - 1) / vectors, 1, cap);
 }
@@ -212,8 +211,9 @@ RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, const TemplateCh
   if (rows2 < rowsFor(t, 2, 14, operandRows) && s.loopExtents[colDim] % (4 * lanes) == 0 &&
       rows2 <= rowsFor(t, 4, 14, operandRows))
     maxVectors = 4;
-  // Many operand rows (a depthwise conv's taps) on few registers: one column
-  // keeps more accumulators (AVX2, 3x3: 11 x 1 rather than 3 x 2).
+  // Operand rows besides the accumulators (a depthwise conv's tap and input)
+  // on few registers: one column keeps more accumulators (AVX2: 13 x 1
+  // rather than 5 x 2).
   if (operandRows > 1 && 2 * rowsFor(t, 2, 14, operandRows) < rowsFor(t, 1, 14, operandRows))
     maxVectors = 1;
   if (choices.vectors)
