@@ -1,8 +1,7 @@
 #!/usr/bin/python3
 """Small nets of architectures outside torchvision, exported to ONNX for acnn.
 
-The zoo (zoo.py) covers torchvision's families
-users bring others, built from
+The zoo (zoo.py) covers torchvision's families; users bring others, built from
 the same parts put together differently. One small net per architecture, each
 written here after its paper's reference block (random weights, seeded):
 
@@ -26,6 +25,7 @@ written here after its paper's reference block (random weights, seeded):
   cbam        CBAM: channel attention from avg- and max-pooled MLPs, spatial
               attention from a 7x7 conv over channel mean and max
   repvgg      RepVGG (training form): 3x3 + 1x1 + identity BN branches, PReLU
+  replknet    RepLKNet: 13x13 and 31x31 depthwise convs beside 5x5 ones
 
 For each net and opset this writes into --out (default build/architectures)
 NAME = f"{net}_op{opset}": NAME.onnx (torch.onnx.export, constant folding,
@@ -387,9 +387,43 @@ class RepVGGish(nn.Module):
         return self.head(F.adaptive_avg_pool2d(x, 1).flatten(1))
 
 
+class RepLKBlock(nn.Module):
+    """RepLKNet's block: a large depthwise kernel beside a 5x5 one, summed."""
+
+    def __init__(self, c, k):
+        super().__init__()
+        self.pw1 = nn.Sequential(nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU())
+        self.large = nn.Sequential(nn.Conv2d(c, c, k, padding=k // 2, groups=c, bias=False),
+                                   nn.BatchNorm2d(c))
+        self.small = nn.Sequential(nn.Conv2d(c, c, 5, padding=2, groups=c, bias=False),
+                                   nn.BatchNorm2d(c))
+        self.pw2 = nn.Sequential(nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        y = self.pw1(x)
+        return x + self.pw2(F.relu(self.large(y) + self.small(y)))
+
+
+class RepLKNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32),
+                                  nn.ReLU())
+        self.b1 = RepLKBlock(32, 13)
+        self.down = nn.Sequential(nn.Conv2d(32, 64, 3, 2, 1, bias=False), nn.BatchNorm2d(64),
+                                  nn.ReLU())
+        # On its 16x16 map every one of the 31x31 taps reaches the image.
+        self.b2 = RepLKBlock(64, 31)
+        self.head = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = self.b2(self.down(self.b1(self.stem(x))))
+        return self.head(x.mean((2, 3)))
+
+
 NETS = dict(mixer=Mixer, convmixer=ConvMixer, poolformer=PoolFormer, mobilevit=MobileViT,
             ghostnet=GhostNet, csp=CSP, hrnet=HRNetLite, segformer=SegFormer, swinv2=SwinV2,
-            deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish)
+            deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish, replknet=RepLKNet)
 
 
 def export(name, opset, out):
