@@ -9,6 +9,38 @@ using namespace acnn;
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+/// Whether `operand` (a constant's value, else null) has every element equal
+/// to `value`.
+static bool isSplat(Attribute operand, double value) {
+  auto dense = dyn_cast_if_present<DenseFPElementsAttr>(operand);
+  return dense && dense.isSplat() && dense.getSplatValue<APFloat>().convertToDouble() == value;
+}
+
+/// `x` of `x op identity` (`identity` on either side where `commutes`), if the
+/// op's result has `x`'s type: the identity broadcasts nothing into it. (x + 0
+/// turns -0 into +0; keeping -0 changes no result that compares or adds it.)
+static OpFoldResult foldIdentity(Value result, Value lhs, Value rhs, Attribute lhsValue,
+                                 Attribute rhsValue, double identity, bool commutes) {
+  if (isSplat(rhsValue, identity) && lhs.getType() == result.getType())
+    return lhs;
+  if (commutes && isSplat(lhsValue, identity) && rhs.getType() == result.getType())
+    return rhs;
+  return {};
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor a) {
+  return foldIdentity(getResult(), getLhs(), getRhs(), a.getLhs(), a.getRhs(), 0.0, true);
+}
+OpFoldResult SubOp::fold(FoldAdaptor a) {
+  return foldIdentity(getResult(), getLhs(), getRhs(), a.getLhs(), a.getRhs(), 0.0, false);
+}
+OpFoldResult MulOp::fold(FoldAdaptor a) {
+  return foldIdentity(getResult(), getLhs(), getRhs(), a.getLhs(), a.getRhs(), 1.0, true);
+}
+OpFoldResult DivOp::fold(FoldAdaptor a) {
+  return foldIdentity(getResult(), getLhs(), getRhs(), a.getLhs(), a.getRhs(), 1.0, false);
+}
+
 LogicalResult ClipOp::verify() {
   if (getMin().convertToFloat() > getMax().convertToFloat())
     return emitOpError("min ") << getMin().convertToFloat() << " exceeds max "

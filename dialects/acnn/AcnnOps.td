@@ -192,10 +192,15 @@ class Acnn_BinaryOp<string mnemonic, string what>
   let results = (outs Acnn_Tensor:$output);
 }
 
+// Adding or subtracting zeros and multiplying or dividing by ones, where
+// that broadcasts nothing, is the other operand (exported GroupNorm's
+// InstanceNormalization scales by ones and adds zeros).
+let hasFolder = 1 in {
 def Acnn_AddOp : Acnn_BinaryOp<"add", "lhs + rhs">;
 def Acnn_SubOp : Acnn_BinaryOp<"sub", "lhs - rhs">;
 def Acnn_MulOp : Acnn_BinaryOp<"mul", "lhs * rhs">;
 def Acnn_DivOp : Acnn_BinaryOp<"div", "lhs / rhs">;
+}
 def Acnn_PowOp : Acnn_BinaryOp<"pow", "lhs ^ rhs">;
 def Acnn_MaxOp : Acnn_BinaryOp<"max", "max(lhs, rhs)">;
 def Acnn_MinOp : Acnn_BinaryOp<"min", "min(lhs, rhs)">;

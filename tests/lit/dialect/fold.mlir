@@ -16,3 +16,30 @@ func.func @fold_movement(%x: tensor<1x67x2x16xf32>, %y: tensor<2x3x4xf32>) -> (t
   %f = acnn.reshape %y : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
   return %b, %c, %e, %f : tensor<1x2x67x16xf32>, tensor<1x67x2x16xf32>, tensor<4x6xf32>, tensor<2x3x4xf32>
 }
+
+// Identities: adding or subtracting zeros and multiplying or dividing by
+// ones is the other operand, on either side of add and mul, where the
+// result has that operand's type. Zeros that broadcast the operand, zeros
+// minus x, x / 1 with a non-splat or other constant stay.
+// CHECK-LABEL: func @fold_identities
+// CHECK-NOT: acnn.add %arg0
+// CHECK-NOT: acnn.mul %arg0
+// CHECK: %[[BCAST:.*]] = acnn.add %arg1, %{{.*}} : (tensor<1x5x1xf32>, tensor<1x5x8xf32>)
+// CHECK: %[[NEG:.*]] = acnn.sub %{{.*}}, %arg0
+// CHECK: %[[TWO:.*]] = acnn.mul %arg0, %{{.*}} : (tensor<1x5x8xf32>, tensor<8xf32>)
+// CHECK: return %arg0, %arg0, %arg0, %arg0, %arg0, %[[BCAST]], %[[NEG]], %[[TWO]]
+func.func @fold_identities(%x: tensor<1x5x8xf32>, %y: tensor<1x5x1xf32>) -> (tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>) {
+  %zeros = acnn.constant dense<0.0> : tensor<8xf32>
+  %ones = acnn.constant dense<1.0> : tensor<5x1xf32>
+  %zmap = acnn.constant dense<0.0> : tensor<1x5x8xf32>
+  %twos = acnn.constant dense<2.0> : tensor<8xf32>
+  %a = acnn.add %x, %zeros : (tensor<1x5x8xf32>, tensor<8xf32>) -> tensor<1x5x8xf32>
+  %b = acnn.add %zeros, %x : (tensor<8xf32>, tensor<1x5x8xf32>) -> tensor<1x5x8xf32>
+  %c = acnn.mul %ones, %x : (tensor<5x1xf32>, tensor<1x5x8xf32>) -> tensor<1x5x8xf32>
+  %d = acnn.sub %x, %zeros : (tensor<1x5x8xf32>, tensor<8xf32>) -> tensor<1x5x8xf32>
+  %e = acnn.div %x, %ones : (tensor<1x5x8xf32>, tensor<5x1xf32>) -> tensor<1x5x8xf32>
+  %f = acnn.add %y, %zmap : (tensor<1x5x1xf32>, tensor<1x5x8xf32>) -> tensor<1x5x8xf32>
+  %g = acnn.sub %zeros, %x : (tensor<8xf32>, tensor<1x5x8xf32>) -> tensor<1x5x8xf32>
+  %h = acnn.mul %x, %twos : (tensor<1x5x8xf32>, tensor<8xf32>) -> tensor<1x5x8xf32>
+  return %a, %b, %c, %d, %e, %f, %g, %h : tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>
+}
