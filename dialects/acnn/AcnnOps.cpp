@@ -18,7 +18,7 @@ static bool isSplat(Attribute operand, double value) {
 
 /// `x` of `x op identity` (`identity` on either side where `commutes`), if the
 /// op's result has `x`'s type: the identity broadcasts nothing into it. (x + 0
-/// turns -0 into +0; keeping -0 changes no result that compares or adds it.)
+/// turns -0 into +0, which only a division by it or its sign tells apart.)
 static OpFoldResult foldIdentity(Value result, Value lhs, Value rhs, Attribute lhsValue,
                                  Attribute rhsValue, double identity, bool commutes) {
   if (isSplat(rhsValue, identity) && lhs.getType() == result.getType())
