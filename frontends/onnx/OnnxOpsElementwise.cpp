@@ -153,9 +153,13 @@ llvm::Error mean(NodeContext &ctx) {
   return chain.emit(chain.op<DivOp>(sum, chain.scalar(float(ctx.numInputs()))));
 }
 
-// Bounds are attributes before opset 11 and optional known inputs since.
+// Bounds are attributes before opset 11 and optional known inputs since. A
+// known input is clipped at import: exporters clamp shape arithmetic (timm's
+// "same" padding computes its pads as max(..., 0)), and integer bounds stay
+// exact.
 llvm::Error clip(NodeContext &ctx) {
   float bound[2] = {std::numeric_limits<float>::lowest(), std::numeric_limits<float>::max()};
+  int64_t intBound[2] = {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
   const char *names[2] = {"min", "max"};
   for (int i = 0; i < 2; ++i) {
     if (ctx.opset() < 11) {
@@ -171,9 +175,19 @@ llvm::Error clip(NodeContext &ctx) {
     if (t->size() != 1)
       return ctx.fail(llvm::Twine(names[i]) + " must be a scalar");
     bound[i] = t->asFloats().floats[0];
+    intBound[i] = t->asInts().ints[0];
   }
   if (bound[0] > bound[1])
     return ctx.fail("min " + std::to_string(bound[0]) + " exceeds max " + std::to_string(bound[1]));
+  if (const KnownTensor *t = ctx.known(0)) {
+    KnownTensor r = *t;
+    for (float &v : r.floats)
+      v = std::min(std::max(v, bound[0]), bound[1]);
+    for (int64_t &v : r.ints)
+      v = std::min(std::max(v, intBound[0]), intBound[1]);
+    ctx.setOutput(0, std::move(r));
+    return llvm::Error::success();
+  }
   return ctx.emit<ClipOp>(ctx.value(0), llvm::APFloat(bound[0]), llvm::APFloat(bound[1]));
 }
 

@@ -8,7 +8,8 @@ partition left in the graph (do_constant_folding=False for Swin), opsets 11,
 13 and 17, and the activations and layers of mobile nets (F.hardswish, F.silu,
 F.gelu in both forms, ReLU6, depthwise and grouped convs, AvgPool with
 count_include_pad, F.pad, expand_as, masked_fill, einsum attention, a
-RegNetY-style bottleneck with a projection shortcut).
+RegNetY-style bottleneck with a projection shortcut, TensorFlow's "same"
+padding computed from the input's size).
 
 For each model this writes into tests/models/exports/:
   NAME.onnx         the export (exported at batch 1, batch axis dynamic)
@@ -22,6 +23,7 @@ Run with Debian's interpreter (torch 1.13, onnx 1.12):
   /usr/bin/python3 tests/models/generate_exports.py
 """
 
+import math
 import os
 import warnings
 
@@ -407,6 +409,33 @@ def check_class_map(model, shape):
     assert margin > 1e-4, f"class map margin {margin}"
 
 
+class SamePadding(nn.Module):
+    """TensorFlow's "same" padding computed from the input's size at run time,
+    as ports of TF nets do it (timm's tf_* models): the pads are shape
+    arithmetic, ceil and a clamp at zero, exported as Ceil, Clip and Cast."""
+
+    def __init__(self, c=6):
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(3, c, 3, 2), nn.Conv2d(c, c, 5, 2, groups=c),
+                                    nn.Conv2d(c, c, 3, 1, dilation=2)])
+        self.fc = nn.Linear(c, 4)
+
+    @staticmethod
+    def same(size, k, s, d):
+        if isinstance(size, torch.Tensor):  # traced: the export keeps this arithmetic
+            return torch.clamp(((size / s).ceil() - 1) * s + (k - 1) * d + 1 - size, min=0)
+        return max((math.ceil(size / s) - 1) * s + (k - 1) * d + 1 - size, 0)
+
+    def forward(self, x):
+        for conv in self.convs:
+            ih, iw = x.size()[-2:]
+            ph = self.same(ih, conv.kernel_size[0], conv.stride[0], conv.dilation[0])
+            pw = self.same(iw, conv.kernel_size[1], conv.stride[1], conv.dilation[1])
+            x = F.pad(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2])
+            x = F.relu(conv(x))
+        return self.fc(x.mean((2, 3)))
+
+
 class Unsupported(nn.Module):
     """Layers acnn does not take: a Dropout left in training mode, a 3-D
     convolution and max pooling's indices (the ArgMax reads a refused node)."""
@@ -489,6 +518,9 @@ def main():
     write("attention_modules_opset13", calibrated(AttentionModules()), (BATCH, 3, 16, 12), 13)
     torch.manual_seed(5)
     write("aspp_opset13", calibrated(AtrousPyramid()), (BATCH, 3, 24, 20), 13)
+    torch.manual_seed(6)
+    # 17x15: odd sizes, so the stride-2 convs pad unevenly (more after than before).
+    write("same_padding_opset13", SamePadding(), (BATCH, 3, 17, 15), 13)
     torch.manual_seed(18)
     class_map = ClassMap(calibrated(AttentionUNet())).eval()
     check_class_map(class_map, (BATCH, 3, 16, 20))
