@@ -1,6 +1,7 @@
 // Values known at import: constants, the shapes of graph values, and the ops
-// that only occur in shape arithmetic (comparisons, logic, Mod, ScatterND,
-// rounding), which acnn evaluates at import and has no graph ops for. The
+// that only occur in shape arithmetic or in tables computed from constants
+// (comparisons, logic, Mod, ScatterND, rounding, CumSum, Sin, Cos), which acnn
+// evaluates at import and has no graph ops for. The
 // table marks the latter's inputs as all known, so the graph walk has checked
 // them before a converter runs.
 #include "dialects/acnn/ShapeUtils.h"
@@ -223,7 +224,7 @@ llvm::Error logicalNot(NodeContext &ctx) {
 }
 
 template <int64_t (*Ints)(int64_t), double (*Floats)(double)>
-llvm::Error rounding(NodeContext &ctx) {
+llvm::Error knownUnary(NodeContext &ctx) {
   ctx.setOutput(0, unaryKnown(*ctx.known(0), Ints, Floats));
   return llvm::Error::success();
 }
@@ -231,6 +232,55 @@ llvm::Error rounding(NodeContext &ctx) {
 int64_t sameInt(int64_t a) { return a; }
 double floorFloat(double a) { return std::floor(a); }
 double ceilFloat(double a) { return std::ceil(a); }
+
+// Sine and cosine occur in positional encodings computed from a constant grid
+// (XCiT's, EdgeNeXt's Fourier features); ONNX defines them on floats only.
+double sinFloat(double a) { return std::sin(a); }
+double cosFloat(double a) { return std::cos(a); }
+
+// Running sums along a known axis (EdgeNeXt's coordinate grid is the cumulative
+// sum of a mask of ones). `exclusive` leaves element i out of its own sum,
+// `reverse` sums from the end.
+template <typename T>
+void cumulativeSum(std::vector<T> &data, ArrayRef<int64_t> shape, int64_t axis, bool exclusive,
+                   bool reverse) {
+  int64_t n = shape[axis], inner = product(shape.drop_front(axis + 1));
+  int64_t outer = product(shape.take_front(axis));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      T sum = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        T &v = data[(o * n + (reverse ? n - 1 - k : k)) * inner + i];
+        T x = v;
+        v = exclusive ? sum : sum + x;
+        sum += x;
+      }
+    }
+}
+
+llvm::Error cumSum(NodeContext &ctx) {
+  Expected<int64_t> exclusive = ctx.attrInt("exclusive", 0);
+  if (!exclusive)
+    return exclusive.takeError();
+  Expected<int64_t> reverse = ctx.attrInt("reverse", 0);
+  if (!reverse)
+    return reverse.takeError();
+  KnownTensor r = *ctx.known(0);
+  const KnownTensor &axisT = *ctx.known(1);
+  int64_t rank = r.shape.size();
+  if (axisT.isFloat || axisT.size() != 1)
+    return ctx.fail("axis must be one integer");
+  int64_t axis = axisT.ints[0] < 0 ? axisT.ints[0] + rank : axisT.ints[0];
+  if (axis < 0 || axis >= rank)
+    return ctx.fail("axis " + llvm::Twine(axisT.ints[0]) + " is out of range for rank " +
+                    llvm::Twine(rank));
+  if (r.isFloat)
+    cumulativeSum(r.floats, r.shape, axis, *exclusive, *reverse);
+  else
+    cumulativeSum(r.ints, r.shape, axis, *exclusive, *reverse);
+  ctx.setOutput(0, std::move(r));
+  return llvm::Error::success();
+}
 
 // fmod = 0: the result takes the divisor's sign (Python's %); fmod = 1: the
 // dividend's (C's fmod).
@@ -294,9 +344,12 @@ void registerKnownOps(OpTable &table) {
   addOp(table, "Or", boolean<std::logical_or<>>, 2, 2).opsets(7).allKnown();
   addOp(table, "Xor", boolean<LogicalXor>, 2, 2).opsets(7).allKnown();
   addOp(table, "Not", logicalNot).allKnown();
-  addOp(table, "Floor", rounding<sameInt, floorFloat>).opsets(6).allKnown();
-  addOp(table, "Ceil", rounding<sameInt, ceilFloat>).opsets(6).allKnown();
+  addOp(table, "Floor", knownUnary<sameInt, floorFloat>).opsets(6).allKnown();
+  addOp(table, "Ceil", knownUnary<sameInt, ceilFloat>).opsets(6).allKnown();
   addOp(table, "Mod", mod, 2, 2).opsets(10).allKnown();
+  addOp(table, "Sin", knownUnary<nullptr, sinFloat>).opsets(7).allKnown();
+  addOp(table, "Cos", knownUnary<nullptr, cosFloat>).opsets(7).allKnown();
+  addOp(table, "CumSum", cumSum, 2, 2).opsets(11).allKnown();
   addOp(table, "ScatterND", scatterND, 3, 3).opsets(11).allKnown();
 }
 

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace acnn;
@@ -346,6 +347,40 @@ TEST_F(OnnxImporterTest, ClipBoundsComeFromAttributesOrConstantInputs) {
   EXPECT_EQ(op.getMin().convertToFloat(), 0.0f);
   EXPECT_EQ(op.getMax().convertToFloat(), 6.0f);
   EXPECT_EQ(histogram(**module), (std::map<std::string, int>{{"acnn.clip", 1}}));
+}
+
+// Pads clamped at zero (TF "same" padding) and positional tables computed
+// from a grid of ones (XCiT, EdgeNeXt) leave nothing but constants: Clip,
+// CumSum, Sin and Cos of known tensors are evaluated at import.
+TEST_F(OnnxImporterTest, ClipCumSumSinCosOfKnownTensorsAreEvaluated) {
+  Model m(13);
+  m.input("x", {6}).input("t", {2, 3}).output("y").output("z");
+  m.ints("shape", {-4, 3}).ints("two", {2}).ints("axis1", {1}).ints("axis0", {0});
+  m.weight("ones", {2, 3}, std::vector<float>(6, 1.0f));
+  m.node("Clip", {"shape", "two"}, {"clamped"});
+  m.node("Reshape", {"x", "clamped"}, {"y"});
+  m.node("CumSum", {"ones", "axis1"}, {"grid"});
+  onnx::NodeProto &back = m.node("CumSum", {"ones", "axis0"}, {"rows"});
+  intAttr(back, "exclusive", 1);
+  intAttr(back, "reverse", 1);
+  m.node("Sin", {"grid"}, {"sin"});
+  m.node("Cos", {"rows"}, {"cos"});
+  m.node("Add", {"sin", "cos"}, {"table"});
+  m.node("Add", {"t", "table"}, {"z"});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(format(histogram(**module)), "acnn.add 1, acnn.constant 1, acnn.reshape 1");
+  EXPECT_EQ(shapeOf(first<ReshapeOp>(**module).getResult()), (ArrayRef<int64_t>{2, 3}));
+  // grid = [[1, 2, 3], [1, 2, 3]]; rows, summed from the end leaving each
+  // element out = [[1, 1, 1], [0, 0, 0]].
+  std::vector<double> want;
+  for (double r : {1.0, 0.0})
+    for (double g : {1.0, 2.0, 3.0})
+      want.push_back(std::sin(g) + std::cos(r));
+  auto table = cast<DenseElementsAttr>(first<ConstantOp>(**module).getValue());
+  ASSERT_EQ(table.getNumElements(), 6);
+  for (auto [got, expected] : llvm::zip(table.getValues<float>(), want))
+    EXPECT_NEAR(got, expected, 1e-6);
 }
 
 TEST_F(OnnxImporterTest, CommittedModelsImportAndVerify) {
