@@ -169,6 +169,28 @@ func.func @grouped(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
 
 // -----
 
+// Without a bias the accumulator is a fill of the grouped shape (the
+// canonicalizer folds the split of a fill into the fill): it becomes a fill
+// of the NHWC result, and the conv is rewritten all the same.
+// CHECK-LABEL: func @grouped_fill
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x3x3x4xf32>)
+// CHECK: scf.forall (%{{.*}}) in (2) shared_outs(%{{.*}} = %[[INIT]]) -> (tensor<1x3x3x4xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} outs(%{{.*}} : tensor<1x3x3x2xf32>)
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+func.func @grouped_fill(%x: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]], [[[[5.0]], [[6.0]]], [[[7.0]], [[8.0]]]]]> : tensor<2x2x2x1x1xf32>
+  %e = tensor.empty() : tensor<1x2x2x3x3xf32>
+  %ig = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x3x3xf32>) -> tensor<1x2x2x3x3xf32>
+  %xg = tensor.expand_shape %x [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 3, 3] : tensor<1x4x3x3xf32> into tensor<1x2x2x3x3xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xg, %w : tensor<1x2x2x3x3xf32>, tensor<2x2x2x1x1xf32>) outs(%ig : tensor<1x2x2x3x3xf32>) -> tensor<1x2x2x3x3xf32>
+  %r = tensor.collapse_shape %c [[0], [1, 2], [3], [4]] : tensor<1x2x2x3x3xf32> into tensor<1x4x3x3xf32>
+  return %r : tensor<1x4x3x3xf32>
+}
+
+// -----
+
 // 3 groups do not share evenly among the target's 2 threads: the loop also
 // runs over 2 blocks of 2 output rows, each reading its block's 5 input rows
 // (stride 2, 3x3 window) from row 4 x block.
