@@ -219,7 +219,9 @@ struct WriteInputLayout : OpRewritePattern<linalg::GenericOp> {
 };
 
 /// transpose(pad(x)) -> pad(transpose(x)) for a constant pad: the transpose
-/// moves up to the producer, where the patterns above cancel it.
+/// moves up to the producer, where the patterns above cancel it. A pad that
+/// several convs read (MobileOne's parallel 3x3 branches share one) moves
+/// when all its readers transpose it alike.
 struct TransposeBeforePad : OpRewritePattern<linalg::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -227,16 +229,26 @@ struct TransposeBeforePad : OpRewritePattern<linalg::TransposeOp> {
                                 PatternRewriter &rewriter) const override {
     auto pad = transpose.getInput().getDefiningOp<tensor::PadOp>();
     Value padValue = pad ? pad.getConstantPaddingValue() : Value();
-    if (!padValue || !pad->hasOneUse() || !pad.getLow().empty() || !pad.getHigh().empty())
+    if (!padValue || !pad.getLow().empty() || !pad.getHigh().empty())
       return failure();
     ArrayRef<int64_t> perm = transpose.getPermutation();
+    auto alike = [&](Operation *user) {
+      auto t = dyn_cast<linalg::TransposeOp>(user);
+      return t && t.getPermutation() == perm;
+    };
+    if (!llvm::all_of(pad->getUsers(), alike))
+      return failure();
     SmallVector<int64_t> low = permuted(pad.getStaticLow(), perm),
                          high = permuted(pad.getStaticHigh(), perm);
+    // Before the first of the readers.
+    rewriter.setInsertionPointAfter(pad);
     Value moved = transposed(rewriter, transpose.getLoc(), pad.getSource(), perm);
-    rewriter.replaceOpWithNewOp<tensor::PadOp>(
-        transpose, transpose.getResult()[0].getType(), moved,
+    Value padded = tensor::PadOp::create(
+        rewriter, transpose.getLoc(), transpose.getResult()[0].getType(), moved,
         getAsIndexOpFoldResult(getContext(), low), getAsIndexOpFoldResult(getContext(), high),
         padValue);
+    for (Operation *user : llvm::to_vector(pad->getUsers()))
+      rewriter.replaceOp(user, padded);
     return success();
   }
 };

@@ -357,3 +357,47 @@ func.func @slices_and_pool(%a: tensor<1x4x4x8xf32>, %b: tensor<1x4x4x8xf32>, %w:
   } -> tensor<1x8xf32>
   return %c, %cc, %p : tensor<1x4x4x8xf32>, tensor<1x2x2x8xf32>, tensor<1x8xf32>
 }
+
+// -----
+
+// A pad that two convs read (MobileOne's parallel 3x3 branches share one
+// padded input), both through the same transpose, moves above the
+// transposes all the same: the relu then writes NHWC and no transpose is
+// left but the model input's.
+// CHECK-LABEL: func @shared_pad
+// CHECK: %[[X:.*]] = linalg.transpose ins(%arg0
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[X]]
+// CHECK: %[[RELU:.*]] = linalg.generic {{.*}} ins(%[[C]] : tensor<1x6x6x8xf32>) outs(%{{.*}} : tensor<1x6x6x8xf32>)
+// CHECK: %[[PAD:.*]] = tensor.pad %[[RELU]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[PAD]], %arg2
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[PAD]], %arg3
+// CHECK-NOT: linalg.transpose
+#id2 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @shared_pad(%x: tensor<1x8x6x6xf32>, %w1: tensor<1x1x8x8xf32>, %w2: tensor<3x3x8x8xf32>, %w3: tensor<3x3x8x8xf32>) -> (tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e_nhwc = tensor.empty() : tensor<1x6x6x8xf32>
+  %e_nchw = tensor.empty() : tensor<1x8x6x6xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e_nhwc : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  %xt = linalg.transpose ins(%x : tensor<1x8x6x6xf32>) outs(%e_nhwc : tensor<1x6x6x8xf32>) permutation = [0, 2, 3, 1]
+  %c1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xt, %w1 : tensor<1x6x6x8xf32>, tensor<1x1x8x8xf32>) outs(%acc : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  %c1t = linalg.transpose ins(%c1 : tensor<1x6x6x8xf32>) outs(%e_nchw : tensor<1x8x6x6xf32>) permutation = [0, 3, 1, 2]
+  %relu = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%c1t : tensor<1x8x6x6xf32>) outs(%e_nchw : tensor<1x8x6x6xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x6x6xf32>
+  %padded = tensor.pad %relu low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x8x6x6xf32> to tensor<1x8x8x8xf32>
+  %e_pad = tensor.empty() : tensor<1x8x8x8xf32>
+  %pt1 = linalg.transpose ins(%padded : tensor<1x8x8x8xf32>) outs(%e_pad : tensor<1x8x8x8xf32>) permutation = [0, 2, 3, 1]
+  %c2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%pt1, %w2 : tensor<1x8x8x8xf32>, tensor<3x3x8x8xf32>) outs(%acc : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  %pt2 = linalg.transpose ins(%padded : tensor<1x8x8x8xf32>) outs(%e_pad : tensor<1x8x8x8xf32>) permutation = [0, 2, 3, 1]
+  %c3 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%pt2, %w3 : tensor<1x8x8x8xf32>, tensor<3x3x8x8xf32>) outs(%acc : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  return %c2, %c3 : tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>
+}
