@@ -61,6 +61,20 @@ func.func @broadcast_too_large() -> tensor<512x512xf32> {
 
 // -----
 
+// A result up to twice its inputs' size folds: 65536 x 3 positions projected
+// to 4 heads (ConViT's positional scores) is a constant.
+// CHECK-LABEL: func @projection_grows
+// CHECK-NEXT: acnn.constant dense<6.000000e+00> : tensor<65536x4xf32>
+// CHECK-NEXT: return
+func.func @projection_grows() -> tensor<65536x4xf32> {
+  %x = acnn.constant dense<1.0> : tensor<65536x3xf32>
+  %w = acnn.constant dense<2.0> : tensor<3x4xf32>
+  %y = acnn.matmul %x, %w : (tensor<65536x3xf32>, tensor<3x4xf32>) -> tensor<65536x4xf32>
+  return %y : tensor<65536x4xf32>
+}
+
+// -----
+
 // Weights kept in a resource blob fold too (the blob holds 1.0 and 2.0).
 // CHECK-LABEL: func @resource_weight
 // CHECK-NEXT: acnn.constant dense<{{\[\[}}1.000000e+00], [2.000000e+00]]> : tensor<2x1xf32>
