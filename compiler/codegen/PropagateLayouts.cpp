@@ -243,10 +243,10 @@ struct TransposeBeforePad : OpRewritePattern<linalg::TransposeOp> {
     // Before the first of the readers.
     rewriter.setInsertionPointAfter(pad);
     Value moved = transposed(rewriter, transpose.getLoc(), pad.getSource(), perm);
-    Value padded = tensor::PadOp::create(
-        rewriter, transpose.getLoc(), transpose.getResult()[0].getType(), moved,
-        getAsIndexOpFoldResult(getContext(), low), getAsIndexOpFoldResult(getContext(), high),
-        padValue);
+    Value padded =
+        tensor::PadOp::create(rewriter, transpose.getLoc(), transpose.getResult()[0].getType(),
+                              moved, getAsIndexOpFoldResult(getContext(), low),
+                              getAsIndexOpFoldResult(getContext(), high), padValue);
     for (Operation *user : llvm::to_vector(pad->getUsers()))
       rewriter.replaceOp(user, padded);
     return success();
