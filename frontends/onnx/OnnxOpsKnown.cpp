@@ -1,9 +1,9 @@
 // Values known at import: constants, the shapes of graph values, and the ops
 // that only occur in shape arithmetic or in tables computed from constants
 // (comparisons, logic, Mod, ScatterND, rounding, CumSum, Sin, Cos), which acnn
-// evaluates at import and has no graph ops for. The
-// table marks the latter's inputs as all known, so the graph walk has checked
-// them before a converter runs.
+// evaluates at import and has no graph ops for. The table marks the latter's
+// inputs as all known, so the graph walk has checked them before a converter
+// runs.
 #include "dialects/acnn/ShapeUtils.h"
 #include "frontends/onnx/NodeContext.h"
 #include "frontends/onnx/OnnxTensors.h"
