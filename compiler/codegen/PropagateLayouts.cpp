@@ -446,13 +446,18 @@ struct TransposeBeforeCollapse : OpRewritePattern<linalg::TransposeOp> {
 /// the cheaper rest. A channel shuffle of NHWC branches (concat, reshape to
 /// [2, C], swap, reshape) so becomes an interleave of two channel vectors
 /// per pixel instead of two NCHW <-> NHWC transposes and a strided shuffle.
+/// A transposed source takes q the same way, the two transposes composing
+/// into one: PVT's and SegFormer's MLPs turn tokens [1, HW, C] into an image
+/// for a depthwise conv as transpose, reshape to NCHW, transpose to NHWC,
+/// which is a reshape of the tokens.
 struct TransposeBeforeExpand : OpRewritePattern<linalg::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
                                 PatternRewriter &rewriter) const override {
     auto expand = transpose.getInput().getDefiningOp<tensor::ExpandShapeOp>();
-    if (!expand || !expand.getSrc().getDefiningOp<tensor::ConcatOp>() ||
+    if (!expand || !isa_and_present<tensor::ConcatOp, linalg::TransposeOp>(
+                       expand.getSrc().getDefiningOp()) ||
         !expand.getResultType().hasStaticShape())
       return failure();
     ArrayRef<int64_t> perm = transpose.getPermutation();

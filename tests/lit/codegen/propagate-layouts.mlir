@@ -401,3 +401,26 @@ func.func @shared_pad(%x: tensor<1x8x6x6xf32>, %w1: tensor<1x1x8x8xf32>, %w2: te
     ins(%pt2, %w3 : tensor<1x8x8x8xf32>, tensor<3x3x8x8xf32>) outs(%acc : tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
   return %c2, %c3 : tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>
 }
+
+// -----
+
+// Tokens [1, HW, C] made an image for an NHWC conv (PVT's MLP: transpose to
+// [1, C, HW], reshape to NCHW, transpose to NHWC) are a reshape of the
+// tokens: both transposes go.
+// CHECK-LABEL: func @tokens_to_image
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[IMG:.*]] = tensor.expand_shape %arg0 {{\[}}[0], [1, 2], [3]] output_shape [1, 2, 3, 4] : tensor<1x6x4xf32> into tensor<1x2x3x4xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[IMG]], %arg1
+func.func @tokens_to_image(%t: tensor<1x6x4xf32>, %w: tensor<1x1x4x4xf32>) -> tensor<1x2x3x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e_cn = tensor.empty() : tensor<1x4x6xf32>
+  %cn = linalg.transpose ins(%t : tensor<1x6x4xf32>) outs(%e_cn : tensor<1x4x6xf32>) permutation = [0, 2, 1]
+  %img = tensor.expand_shape %cn [[0], [1], [2, 3]] output_shape [1, 4, 2, 3] : tensor<1x4x6xf32> into tensor<1x4x2x3xf32>
+  %e_nhwc = tensor.empty() : tensor<1x2x3x4xf32>
+  %x = linalg.transpose ins(%img : tensor<1x4x2x3xf32>) outs(%e_nhwc : tensor<1x2x3x4xf32>) permutation = [0, 2, 3, 1]
+  %acc = linalg.fill ins(%zero : f32) outs(%e_nhwc : tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x2x3x4xf32>, tensor<1x1x4x4xf32>) outs(%acc : tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32>
+  return %c : tensor<1x2x3x4xf32>
+}
