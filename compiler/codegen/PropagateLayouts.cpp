@@ -456,8 +456,8 @@ struct TransposeBeforeExpand : OpRewritePattern<linalg::TransposeOp> {
   LogicalResult matchAndRewrite(linalg::TransposeOp transpose,
                                 PatternRewriter &rewriter) const override {
     auto expand = transpose.getInput().getDefiningOp<tensor::ExpandShapeOp>();
-    if (!expand || !isa_and_present<tensor::ConcatOp, linalg::TransposeOp>(
-                       expand.getSrc().getDefiningOp()) ||
+    if (!expand ||
+        !isa_and_present<tensor::ConcatOp, linalg::TransposeOp>(expand.getSrc().getDefiningOp()) ||
         !expand.getResultType().hasStaticShape())
       return failure();
     ArrayRef<int64_t> perm = transpose.getPermutation();
