@@ -145,6 +145,12 @@ bool rewritableProducer(linalg::GenericOp op) {
   return op.getMatchingIndexingMap(init).isPermutation() && !op.payloadUsesValueFromOperand(init);
 }
 
+/// `user` is a transpose by `perm`.
+bool transposesBy(Operation *user, ArrayRef<int64_t> perm) {
+  auto t = dyn_cast<linalg::TransposeOp>(user);
+  return t && t.getPermutation() == perm;
+}
+
 bool readsThroughTransposes(Operation *user) {
   auto generic = dyn_cast<linalg::GenericOp>(user);
   return generic && !linalg::isaContractionOpInterface(generic);
@@ -232,11 +238,7 @@ struct TransposeBeforePad : OpRewritePattern<linalg::TransposeOp> {
     if (!padValue || !pad.getLow().empty() || !pad.getHigh().empty())
       return failure();
     ArrayRef<int64_t> perm = transpose.getPermutation();
-    auto alike = [&](Operation *user) {
-      auto t = dyn_cast<linalg::TransposeOp>(user);
-      return t && t.getPermutation() == perm;
-    };
-    if (!llvm::all_of(pad->getUsers(), alike))
+    if (!llvm::all_of(pad->getUsers(), [&](Operation *user) { return transposesBy(user, perm); }))
       return failure();
     SmallVector<int64_t> low = permuted(pad.getStaticLow(), perm),
                          high = permuted(pad.getStaticHigh(), perm);
@@ -382,10 +384,7 @@ struct TransposeBeforeSlices : OpRewritePattern<linalg::TransposeOp> {
       return failure();
     ArrayRef<int64_t> perm = transpose.getPermutation();
     Value x = slice.getSource();
-    auto wantsPerm = [&](Operation *user) {
-      auto t = dyn_cast<linalg::TransposeOp>(user);
-      return t && t.getPermutation() == perm;
-    };
+    auto wantsPerm = [&](Operation *user) { return transposesBy(user, perm); };
     SmallVector<tensor::ExtractSliceOp> slices;
     for (Operation *user : x.getUsers()) {
       auto s = dyn_cast<tensor::ExtractSliceOp>(user);
@@ -463,11 +462,9 @@ struct TransposeBeforeExpand : OpRewritePattern<linalg::TransposeOp> {
     ArrayRef<int64_t> perm = transpose.getPermutation();
     // Its readers (the shuffled tensor's several readers, each transposing
     // it the same way) all take the new form.
-    for (Operation *user : expand->getUsers()) {
-      auto t = dyn_cast<linalg::TransposeOp>(user);
-      if (!t || t.getPermutation() != perm)
-        return failure();
-    }
+    if (!llvm::all_of(expand->getUsers(),
+                      [&](Operation *user) { return transposesBy(user, perm); }))
+      return failure();
     SmallVector<ReassociationIndices> groups = expand.getReassociationIndices();
     SmallVector<int64_t> position(perm.size());
     for (auto [k, p] : llvm::enumerate(perm))

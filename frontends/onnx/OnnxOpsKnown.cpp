@@ -270,14 +270,14 @@ llvm::Error cumSum(NodeContext &ctx) {
   int64_t rank = r.shape.size();
   if (axisT.isFloat || axisT.size() != 1)
     return ctx.fail("axis must be one integer");
-  int64_t axis = axisT.ints[0] < 0 ? axisT.ints[0] + rank : axisT.ints[0];
-  if (axis < 0 || axis >= rank)
+  std::optional<int64_t> axis = normalizeAxis(axisT.ints[0], rank);
+  if (!axis)
     return ctx.fail("axis " + llvm::Twine(axisT.ints[0]) + " is out of range for rank " +
                     llvm::Twine(rank));
   if (r.isFloat)
-    cumulativeSum(r.floats, r.shape, axis, *exclusive, *reverse);
+    cumulativeSum(r.floats, r.shape, *axis, *exclusive, *reverse);
   else
-    cumulativeSum(r.ints, r.shape, axis, *exclusive, *reverse);
+    cumulativeSum(r.ints, r.shape, *axis, *exclusive, *reverse);
   ctx.setOutput(0, std::move(r));
   return llvm::Error::success();
 }
