@@ -212,10 +212,15 @@ Value reduceInnermost(OpBuilder &b, Location loc, Value x, ValueRange rowInputs,
   MLIRContext *ctx = b.getContext();
   const unsigned rank = shape.size();
   const int64_t width = shape.back();
-  int64_t lanes = 1;
+  // 16 lanes once a row holds two vectors of them, whatever is left over (a
+  // 196-token row: 12 vectors and 4) a tail added into the first lanes; a
+  // shorter row only in lanes that divide it.
+  constexpr int64_t kWideLanes = 16;
+  int64_t lanes = width >= 2 * kWideLanes ? kWideLanes : 1;
   for (int64_t l : {16, 8, 4})
     if (lanes == 1 && width % l == 0 && width > l)
       lanes = l;
+  const int64_t tail = width % lanes, whole = width - tail;
   // Maps over `loops` loops reading the rows (the first rank - 1 loops),
   // plus the loop `extra` if given.
   auto rowsMap = [&](unsigned loops, std::optional<unsigned> extra) {
@@ -239,12 +244,41 @@ Value reduceInnermost(OpBuilder &b, Location loc, Value x, ValueRange rowInputs,
   };
   if (lanes == 1)
     return reduceInto(x, rowInputs, init, rank, std::nullopt, step);
+  // The slice of `of` that keeps every axis but the last, `size` long from `offset`.
+  auto lastAxisSlice = [&](Value of, int64_t offset, int64_t size) {
+    ArrayRef<int64_t> full = llvm::cast<RankedTensorType>(of.getType()).getShape();
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
+        strides(rank, b.getIndexAttr(1));
+    for (int64_t extent : full.drop_back())
+      sizes.push_back(b.getIndexAttr(extent));
+    offsets.back() = b.getIndexAttr(offset);
+    sizes.push_back(b.getIndexAttr(size));
+    return std::make_tuple(offsets, sizes, strides);
+  };
+  auto slice = [&](Value of, int64_t offset, int64_t size) -> Value {
+    auto [offsets, sizes, strides] = lastAxisSlice(of, offset, size);
+    return tensor::ExtractSliceOp::create(b, loc, of, offsets, sizes, strides);
+  };
   SmallVector<int64_t> split(shape.drop_back());
-  split.append({width / lanes, lanes});
+  split.append({whole / lanes, lanes});
   SmallVector<int64_t> partialShape(shape.drop_back());
   partialShape.push_back(lanes);
-  Value partial = reduceInto(reshapeTo(b, loc, x, split), rowInputs,
+  Value partial = reduceInto(reshapeTo(b, loc, tail ? slice(x, 0, whole) : x, split), rowInputs,
                              filledTensor(b, loc, partialShape, neutral), rank + 1, rank, step);
+  if (tail) {
+    // The tail's elements, each into a lane of its own: element-wise.
+    SmallVector<Value> inputs = {slice(x, whole, tail)};
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    for (Value row : rowInputs) {
+      inputs.push_back(row);
+      maps.push_back(rowsMap(rank, std::nullopt));
+    }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+    Value added = buildGeneric(b, loc, inputs, slice(partial, 0, tail), maps,
+                               iteratorKinds(SmallVector<bool>(rank, false)), step);
+    auto [offsets, sizes, strides] = lastAxisSlice(partial, 0, tail);
+    partial = tensor::InsertSliceOp::create(b, loc, added, partial, offsets, sizes, strides);
+  }
   return reduceInto(partial, {}, init, rank, std::nullopt, merge);
 }
 

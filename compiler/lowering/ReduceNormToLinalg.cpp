@@ -227,8 +227,12 @@ struct ArgMaxToGeneric : OpConversionPattern<ArgMaxOp> {
 };
 
 /// exp(x - max) / sum(exp(x - max)) along the axis: the maximum, then the sum
-/// of exponentials, then one parallel pass that normalises; over the last
-/// axis, block of rows by block of rows (inRowBlocks).
+/// of exponentials, then the normalised values. Over the last axis, block of
+/// rows by block of rows (inRowBlocks), where the exponentials are written
+/// once, into the block's result, summed, and scaled in place by 1 / sum: in
+/// L1, an exp and a division an element cost more than two more passes.
+/// Along an inner axis, the statistics are whole tensors and the values are
+/// recomputed from x in one more pass instead.
 struct SoftmaxToGeneric : OpConversionPattern<SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -257,18 +261,37 @@ struct SoftmaxToGeneric : OpConversionPattern<SoftmaxOp> {
     ScalarBody max = [](OpBuilder &nb, Location l, ValueRange a) {
       return ScalarBuilder{nb, l}.max(a[1], a[0]);
     };
+    ScalarBody expOfDifference = [](OpBuilder &nb, Location l, ValueRange a) {
+      ScalarBuilder s{nb, l};
+      return s.exp(s.sub(a[0], a[1]));
+    };
     Value rowMax = reduceAxes(b, loc, x, reduced, {}, kLowest, max, max);
-    Value sum = reduceAxes(
-        b, loc, x, reduced, rowMax, 0.0,
-        [](OpBuilder &nb, Location l, ValueRange a) {
-          ScalarBuilder s{nb, l};
-          return s.add(a[2], s.exp(s.sub(a[0], a[1])));
-        },
-        addScalars());
-    return parallelInto(b, loc, dest, type, ValueRange{x, rowMax, sum}, {identity, kept, kept},
+    if (!dest) {
+      Value sum = reduceAxes(
+          b, loc, x, reduced, rowMax, 0.0,
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            return ScalarBuilder{nb, l}.add(a[2], expOfDifference(nb, l, a));
+          },
+          addScalars());
+      return buildParallel(b, loc, type, ValueRange{x, rowMax, sum}, {identity, kept, kept},
+                           [&](OpBuilder &nb, Location l, ValueRange a) {
+                             return ScalarBuilder{nb, l}.div(expOfDifference(nb, l, a), a[2]);
+                           });
+    }
+    Value exps =
+        parallelInto(b, loc, dest, type, ValueRange{x, rowMax}, {identity, kept}, expOfDifference);
+    Value sum = reduceAxes(b, loc, exps, reduced, {}, 0.0, addScalars(), addScalars());
+    auto sumType = llvm::cast<RankedTensorType>(sum.getType());
+    Value inverse =
+        buildParallel(b, loc, sumType, ValueRange{sum},
+                      {AffineMap::getMultiDimIdentityMap(sumType.getRank(), b.getContext())},
+                      [](OpBuilder &nb, Location l, ValueRange a) {
+                        ScalarBuilder s{nb, l};
+                        return s.div(s.constant(1.0), a[0]);
+                      });
+    return parallelInto(b, loc, exps, type, ValueRange{inverse}, {kept},
                         [](OpBuilder &nb, Location l, ValueRange a) {
-                          ScalarBuilder s{nb, l};
-                          return s.div(s.exp(s.sub(a[0], a[1])), a[2]);
+                          return ScalarBuilder{nb, l}.mul(a[1], a[0]);
                         });
   }
 };

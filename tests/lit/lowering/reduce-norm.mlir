@@ -125,26 +125,67 @@ func.func @layer_norm(%x: tensor<2x8x32xf32>, %s: tensor<32xf32>, %b: tensor<32x
 // -----
 
 // Softmax over the last axis: row blocks as for layer norm (6 rows of 8, a
-// row a block), the maximum and the sum of exp(x - max) reduced into 4 lanes
-// a row first.
+// row a block), the maximum reduced into 4 lanes a row first, then
+// exp(x - max) written once into the block's slice of the result, its sum
+// (again through 4 lanes), 1 / sum a row, and the exponentials scaled by it
+// in place.
+// CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW2:.*]] = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func @softmax_last_axis
 // CHECK: scf.forall (%{{.*}}) in (6)
 // CHECK: %[[ROW:.*]] = tensor.extract_slice %{{.*}} [1, 8] [1, 1]
+// CHECK: %[[DEST:.*]] = tensor.extract_slice %{{.*}} [1, 8] [1, 1]
 // CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[ROW]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 4]
 // CHECK: %[[PMAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[SPLIT]] : tensor<1x2x4xf32>)
 // CHECK: arith.maximumf
 // CHECK: %[[MAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PMAX]] : tensor<1x4xf32>)
 // CHECK: arith.maximumf
-// CHECK: %[[PSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}}, %[[MAX]] : tensor<1x2x4xf32>, tensor<1xf32>)
+// CHECK: %[[EXP:.*]] = linalg.generic {indexing_maps = [#[[ID2]], #[[ROW2]], #[[ID2]]], iterator_types = ["parallel", "parallel"]} ins(%[[ROW]], %[[MAX]] : tensor<1x8xf32>, tensor<1xf32>) outs(%[[DEST]] : tensor<1x8xf32>)
+// CHECK: arith.subf
 // CHECK: math.exp
+// CHECK: %[[ESPLIT:.*]] = tensor.expand_shape %[[EXP]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 4]
+// CHECK: %[[PSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[ESPLIT]] : tensor<1x2x4xf32>)
+// CHECK-NOT: math.exp
 // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[PSUM]] : tensor<1x4xf32>)
-// CHECK: linalg.generic {{.*}} ins(%[[ROW]], %[[MAX]], %[[SUM]] : tensor<1x8xf32>, tensor<1xf32>, tensor<1xf32>)
-// CHECK: math.exp
+// CHECK: %[[INV:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<1xf32>)
 // CHECK: arith.divf
-// CHECK: tensor.parallel_insert_slice
+// CHECK: %[[OUT:.*]] = linalg.generic {indexing_maps = [#[[ROW2]], #[[ID2]]], iterator_types = ["parallel", "parallel"]} ins(%[[INV]] : tensor<1xf32>) outs(%[[EXP]] : tensor<1x8xf32>)
+// CHECK: arith.mulf
+// CHECK: tensor.parallel_insert_slice %[[OUT]]
 func.func @softmax_last_axis(%x: tensor<2x3x8xf32>) -> tensor<2x3x8xf32> {
   %0 = acnn.softmax %x {axis = 2 : i64} : tensor<2x3x8xf32>
   return %0 : tensor<2x3x8xf32>
+}
+
+// -----
+
+// A row of 36, which no lane count divides: its first 32 elements are
+// reduced into 16 lanes, the last 4 added into the first 4 of them (an
+// element-wise step into the lanes' slice), then the lanes merged; so for
+// the maximum and for the sum of the exponentials.
+// CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW2:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func @softmax_tail
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %arg0[%{{.*}}, 0] [1, 36] [1, 1]
+// CHECK: %[[WHOLE:.*]] = tensor.extract_slice %[[ROW]][0, 0] [1, 32] [1, 1]
+// CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[WHOLE]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 16]
+// CHECK: %[[PMAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[SPLIT]] : tensor<1x2x16xf32>)
+// CHECK: %[[TAIL:.*]] = tensor.extract_slice %[[ROW]][0, 32] [1, 4] [1, 1]
+// CHECK: %[[LANES:.*]] = tensor.extract_slice %[[PMAX]][0, 0] [1, 4] [1, 1]
+// CHECK: %[[ADDED:.*]] = linalg.generic {indexing_maps = [#[[ID2]], #[[ID2]]], iterator_types = ["parallel", "parallel"]} ins(%[[TAIL]] : tensor<1x4xf32>) outs(%[[LANES]] : tensor<1x4xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[ALL:.*]] = tensor.insert_slice %[[ADDED]] into %[[PMAX]][0, 0] [1, 4] [1, 1]
+// CHECK: %[[MAX:.*]] = linalg.generic {indexing_maps = [#[[ID2]], #[[ROW2]]], iterator_types = ["parallel", "reduction"]} ins(%[[ALL]] : tensor<1x16xf32>)
+// CHECK: %[[EXP:.*]] = linalg.generic {{.*}} ins(%[[ROW]], %[[MAX]] : tensor<1x36xf32>, tensor<1xf32>)
+// CHECK: math.exp
+// CHECK: %[[EWHOLE:.*]] = tensor.extract_slice %[[EXP]][0, 0] [1, 32] [1, 1]
+// CHECK: tensor.expand_shape %[[EWHOLE]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 16]
+// CHECK: %[[ETAIL:.*]] = tensor.extract_slice %[[EXP]][0, 32] [1, 4] [1, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[ID2]], #[[ID2]]], iterator_types = ["parallel", "parallel"]} ins(%[[ETAIL]] : tensor<1x4xf32>)
+// CHECK: arith.addf
+func.func @softmax_tail(%x: tensor<2x36xf32>) -> tensor<2x36xf32> {
+  %0 = acnn.softmax %x {axis = 1 : i64} : tensor<2x36xf32>
+  return %0 : tensor<2x36xf32>
 }
 
 // -----
