@@ -145,7 +145,7 @@ Value streamAttention(OpBuilder &b, Location loc, Value q, Value k, Value v, Val
                                      parallel3 = iteratorKinds({false, false, false});
     // This block's row maxima, then the factor exp(old - new) that
     // rescales what earlier blocks accumulated.
-    ScalarBody maxNum = [](OpBuilder &nb, Location nl, ValueRange a) {
+    auto maxNum = [](OpBuilder &nb, Location nl, ValueRange a) {
       return ScalarBuilder{nb, nl}.maxNum(a[1], a[0]);
     };
     Value blockMax = reduceInnermost(lb, l, s, {}, filledTensor(lb, l, {batch, m}, kLowest),
@@ -171,7 +171,7 @@ Value streamAttention(OpBuilder &b, Location loc, Value q, Value k, Value v, Val
                                    [](OpBuilder &nb, Location nl, ValueRange a) {
                                      return ScalarBuilder{nb, nl}.mul(a[1], a[0]);
                                    });
-    ScalarBody add = [](OpBuilder &nb, Location nl, ValueRange a) {
+    auto add = [](OpBuilder &nb, Location nl, ValueRange a) {
       return ScalarBuilder{nb, nl}.add(a[1], a[0]);
     };
     Value newSum = reduceInnermost(lb, l, p, {}, scaledSum, 0.0, add, add);

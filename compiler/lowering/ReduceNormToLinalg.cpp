@@ -98,7 +98,7 @@ Value reduceAxes(OpBuilder &b, Location loc, Value x, ArrayRef<bool> reduced, Va
   return buildReduction(b, loc, shape, reduced, inputs, maps, init, step);
 }
 
-ScalarBody addScalars() {
+auto addScalars() {
   return [](OpBuilder &b, Location l, ValueRange a) { return ScalarBuilder{b, l}.add(a[1], a[0]); };
 }
 
@@ -180,7 +180,7 @@ struct ArgMaxToGeneric : OpConversionPattern<ArgMaxOp> {
     const int64_t rank = shape.size(), axis = *normalizeAxis(op.getAxis(), rank);
     SmallVector<bool> reduced(rank, false);
     reduced[axis] = true;
-    ScalarBody max = [](OpBuilder &b, Location l, ValueRange a) {
+    auto max = [](OpBuilder &b, Location l, ValueRange a) {
       return ScalarBuilder{b, l}.max(a[1], a[0]);
     };
     Value rowMax = reduceAxes(rewriter, loc, x, reduced, {}, kLowest, max, max);
@@ -258,10 +258,10 @@ struct SoftmaxToGeneric : OpConversionPattern<SoftmaxOp> {
     reduced[axis] = true;
     AffineMap identity = AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext());
     AffineMap kept = keptDimsMap(b.getContext(), reduced);
-    ScalarBody max = [](OpBuilder &nb, Location l, ValueRange a) {
+    auto max = [](OpBuilder &nb, Location l, ValueRange a) {
       return ScalarBuilder{nb, l}.max(a[1], a[0]);
     };
-    ScalarBody expOfDifference = [](OpBuilder &nb, Location l, ValueRange a) {
+    auto expOfDifference = [](OpBuilder &nb, Location l, ValueRange a) {
       ScalarBuilder s{nb, l};
       return s.exp(s.sub(a[0], a[1]));
     };
