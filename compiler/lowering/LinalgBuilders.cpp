@@ -212,14 +212,19 @@ Value reduceInnermost(OpBuilder &b, Location loc, Value x, ValueRange rowInputs,
   MLIRContext *ctx = b.getContext();
   const unsigned rank = shape.size();
   const int64_t width = shape.back();
-  // 16 lanes once a row holds two vectors of them, whatever is left over (a
-  // 196-token row: 12 vectors and 4) a tail added into the first lanes; a
-  // shorter row only in lanes that divide it.
+  // 16 or 8 lanes where they divide the row; else, once a row holds two
+  // vectors of 16, 16 lanes and whatever is left over (a 196-token row: 12
+  // vectors and 4) a tail added into the first lanes; else 4 lanes where
+  // they divide it. A tail step costs more than 8-lane vectors save.
   constexpr int64_t kWideLanes = 16;
-  int64_t lanes = width >= 2 * kWideLanes ? kWideLanes : 1;
-  for (int64_t l : {16, 8, 4})
+  int64_t lanes = 1;
+  for (int64_t l : {16, 8})
     if (lanes == 1 && width % l == 0 && width > l)
       lanes = l;
+  if (lanes == 1 && width >= 2 * kWideLanes)
+    lanes = kWideLanes;
+  if (lanes == 1 && width % 4 == 0 && width > 4)
+    lanes = 4;
   const int64_t tail = width % lanes, whole = width - tail;
   // Maps over `loops` loops reading the rows (the first rank - 1 loops),
   // plus the loop `extra` if given.

@@ -110,14 +110,15 @@ mlir::Value buildEpilogue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value re
 
 /// `x` reduced along its last axis into `init` (x's shape without that axis,
 /// the running values): `step(element, rowInputs..., running)` combines each
-/// element, `rowInputs` having init's shape. A row of 32 or more, or a
-/// shorter one that 8 or 4 divides and exceeds, is reduced in two steps:
-/// into that many partial results (16 for the long rows, the elements past
-/// their last whole 16 added into the first lanes), starting at `neutral`,
-/// that accumulate whole vectors, then those merged into init by
-/// `merge(partial, running)`. In one step the vectoriser makes a reduction
-/// along the innermost axis one chain of scalar operations as long as the
-/// row (768 dependent adds for a ViT-B token).
+/// element, `rowInputs` having init's shape. Most rows are reduced in two
+/// steps: into partial results, starting at `neutral`, that accumulate whole
+/// vectors, then those merged into init by `merge(partial, running)`. There
+/// are 16 or 8 partial results where that divides the row (and is less);
+/// else 16, once the row holds 32 or more, the elements past its last whole
+/// 16 added into the first of them; else 4 where 4 divides the row. In one
+/// step the vectoriser makes a reduction along the innermost axis one chain
+/// of scalar operations as long as the row (768 dependent adds for a ViT-B
+/// token).
 mlir::Value reduceInnermost(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                             mlir::ValueRange rowInputs, mlir::Value init, double neutral,
                             ScalarBody step, ScalarBody merge);
