@@ -234,8 +234,10 @@ Value reduceInnermost(OpBuilder &b, Location loc, Value x, ValueRange rowInputs,
       dims.push_back(*extra);
     return loopsMap(ctx, loops, dims);
   };
+  // `in` combined into `into` by `body`, reducing along the row (loop
+  // rank - 1) unless `alongRow` is false.
   auto reduceInto = [&](Value in, ValueRange rows, Value into, unsigned loops,
-                        std::optional<unsigned> lane, ScalarBody body) {
+                        std::optional<unsigned> lane, ScalarBody body, bool alongRow = true) {
     SmallVector<Value> inputs = {in};
     SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(loops, ctx)};
     for (Value row : rows) {
@@ -244,7 +246,7 @@ Value reduceInnermost(OpBuilder &b, Location loc, Value x, ValueRange rowInputs,
     }
     maps.push_back(rowsMap(loops, lane));
     SmallVector<bool> reduced(loops, false);
-    reduced[rank - 1] = true;
+    reduced[rank - 1] = alongRow;
     return buildGeneric(b, loc, inputs, into, maps, iteratorKinds(reduced), body);
   };
   if (lanes == 1)
@@ -272,15 +274,9 @@ Value reduceInnermost(OpBuilder &b, Location loc, Value x, ValueRange rowInputs,
                              filledTensor(b, loc, partialShape, neutral), rank + 1, rank, step);
   if (tail) {
     // The tail's elements, each into a lane of its own: element-wise.
-    SmallVector<Value> inputs = {slice(x, whole, tail)};
-    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};
-    for (Value row : rowInputs) {
-      inputs.push_back(row);
-      maps.push_back(rowsMap(rank, std::nullopt));
-    }
-    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-    Value added = buildGeneric(b, loc, inputs, slice(partial, 0, tail), maps,
-                               iteratorKinds(SmallVector<bool>(rank, false)), step);
+    Value rest = slice(x, whole, tail), lanesOfRest = slice(partial, 0, tail);
+    Value added =
+        reduceInto(rest, rowInputs, lanesOfRest, rank, rank - 1, step, /*alongRow=*/false);
     auto [offsets, sizes, strides] = lastAxisSlice(partial, 0, tail);
     partial = tensor::InsertSliceOp::create(b, loc, added, partial, offsets, sizes, strides);
   }

@@ -281,14 +281,12 @@ struct SoftmaxToGeneric : OpConversionPattern<SoftmaxOp> {
     Value exps =
         parallelInto(b, loc, dest, type, ValueRange{x, rowMax}, {identity, kept}, expOfDifference);
     Value sum = reduceAxes(b, loc, exps, reduced, {}, 0.0, addScalars(), addScalars());
-    auto sumType = llvm::cast<RankedTensorType>(sum.getType());
     Value inverse =
-        buildParallel(b, loc, sumType, ValueRange{sum},
-                      {AffineMap::getMultiDimIdentityMap(sumType.getRank(), b.getContext())},
-                      [](OpBuilder &nb, Location l, ValueRange a) {
-                        ScalarBuilder s{nb, l};
-                        return s.div(s.constant(1.0), a[0]);
-                      });
+        buildBroadcastParallel(b, loc, llvm::cast<RankedTensorType>(sum.getType()), ValueRange{sum},
+                               [](OpBuilder &nb, Location l, ValueRange a) {
+                                 ScalarBuilder s{nb, l};
+                                 return s.div(s.constant(1.0), a[0]);
+                               });
     return parallelInto(b, loc, exps, type, ValueRange{inverse}, {kept},
                         [](OpBuilder &nb, Location l, ValueRange a) {
                           return ScalarBuilder{nb, l}.mul(a[1], a[0]);
