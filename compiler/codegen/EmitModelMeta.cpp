@@ -47,36 +47,43 @@ LogicalResult writeTensor(llvm::raw_ostream &os, llvm::StringRef kind, StringAtt
   return success();
 }
 
+} // namespace
+
+LogicalResult emitModelMeta(ModuleOp model) {
+  auto entry = model.lookupSymbol<func::FuncOp>(kEntryName);
+  if (!entry)
+    return model.emitError("model has no func.func @") << kEntryName;
+  std::string prefix = modelSymbolPrefix(model);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "acnn-model 1\nname " << prefix.substr(5, prefix.size() - 6) << '\n';
+  bool ok = true;
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+    ok &= succeeded(writeTensor(os, "input", entry.getArgAttrOfType<StringAttr>(i, kNameAttr),
+                                entry.getArgumentTypes()[i], entry.getLoc()));
+  for (unsigned i = 0; i < entry.getNumResults(); ++i)
+    ok &= succeeded(writeTensor(os, "output", entry.getResultAttrOfType<StringAttr>(i, kNameAttr),
+                                entry.getResultTypes()[i], entry.getLoc()));
+  if (!ok)
+    return failure();
+  // The runtime's default thread count: what the schedules were cut for.
+  if (auto target = model->getAttrOfType<TargetAttr>(kTargetAttr))
+    os << "threads " << target.getThreads() << '\n';
+  text.push_back('\0');
+
+  OpBuilder b = OpBuilder::atBlockEnd(model.getBody());
+  auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+  LLVM::GlobalOp::create(b, model.getLoc(), type, /*isConstant=*/true, LLVM::Linkage::External,
+                         prefix + "meta", b.getStringAttr(text));
+  return success();
+}
+
+namespace {
+
 struct EmitModelMeta : impl::EmitModelMetaBase<EmitModelMeta> {
   void runOnOperation() override {
-    ModuleOp model = getOperation();
-    auto entry = model.lookupSymbol<func::FuncOp>(kEntryName);
-    if (!entry) {
-      model.emitError("model has no func.func @") << kEntryName;
-      return signalPassFailure();
-    }
-    std::string prefix = modelSymbolPrefix(model);
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << "acnn-model 1\nname " << prefix.substr(5, prefix.size() - 6) << '\n';
-    bool ok = true;
-    for (unsigned i = 0; i < entry.getNumArguments(); ++i)
-      ok &= succeeded(writeTensor(os, "input", entry.getArgAttrOfType<StringAttr>(i, kNameAttr),
-                                  entry.getArgumentTypes()[i], entry.getLoc()));
-    for (unsigned i = 0; i < entry.getNumResults(); ++i)
-      ok &= succeeded(writeTensor(os, "output", entry.getResultAttrOfType<StringAttr>(i, kNameAttr),
-                                  entry.getResultTypes()[i], entry.getLoc()));
-    if (!ok)
-      return signalPassFailure();
-    // The runtime's default thread count: what the schedules were cut for.
-    if (auto target = model->getAttrOfType<TargetAttr>(kTargetAttr))
-      os << "threads " << target.getThreads() << '\n';
-    text.push_back('\0');
-
-    OpBuilder b = OpBuilder::atBlockEnd(model.getBody());
-    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
-    LLVM::GlobalOp::create(b, model.getLoc(), type, /*isConstant=*/true, LLVM::Linkage::External,
-                           prefix + "meta", b.getStringAttr(text));
+    if (failed(emitModelMeta(getOperation())))
+      signalPassFailure();
   }
 };
 

@@ -42,7 +42,8 @@ void addToLinalgPasses(OpPassManager &pm) {
 }
 
 void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile,
-                     llvm::StringRef tuningDatabase) {
+                     llvm::StringRef tuningDatabase, llvm::StringRef harnessKeys,
+                     bool profileEachKernel) {
   // Element-wise chains merge before the layouts propagate through them;
   // channel gates move into the filters of the convs reading them; pools join their conv's loop
   // once both are NHWC, a grouped conv's start and epilogue its loop over groups; concats and then
@@ -61,6 +62,10 @@ void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile
   select.schedules = schedulesFile.str();
   select.tuningDb = tuningDatabase.str();
   pm.addPass(createSelectSchedules(select));
+  if (!harnessKeys.empty())
+    pm.addPass(createKernelHarness(KernelHarnessOptions{harnessKeys.str()}));
+  if (profileEachKernel)
+    pm.addPass(createNameKernelsByEntry());
 }
 
 void addSchedulePasses(OpPassManager &pm) {

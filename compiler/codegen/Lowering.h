@@ -20,9 +20,13 @@ void addToLinalgPasses(mlir::OpPassManager &pm);
 /// loop nest, channel pools into their conv's loop over rows, epilogues
 /// grouped with their conv or matmul), then the kernels, each with its
 /// #acnn.schedule: the entry of `schedulesFile`, else the record of
-/// `tuningDatabase`, else the generator's.
+/// `tuningDatabase`, else the generator's. With `harnessKeys` (a file of
+/// kernel keys), @main then keeps one kernel of each (acnn-kernel-harness).
+/// With `profileEachKernel`, the runtime's profile times each linalg kernel
+/// apart (acnn-name-kernels-by-entry).
 void addKernelPasses(mlir::OpPassManager &pm, bool fuse = true, llvm::StringRef schedulesFile = "",
-                     llvm::StringRef tuningDatabase = "");
+                     llvm::StringRef tuningDatabase = "", llvm::StringRef harnessKeys = "",
+                     bool profileEachKernel = false);
 /// Each kernel tiled, parallelised and vectorised by its schedule, applied
 /// with the transform interpreter.
 void addSchedulePasses(mlir::OpPassManager &pm);

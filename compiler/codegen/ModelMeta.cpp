@@ -30,6 +30,13 @@ static StringAttr metaText(ModuleOp model, LLVM::GlobalOp &meta) {
   return meta ? dyn_cast_or_null<StringAttr>(meta.getValueAttr()) : StringAttr();
 }
 
+void eraseModelMeta(ModuleOp model) {
+  LLVM::GlobalOp meta;
+  metaText(model, meta);
+  if (meta)
+    meta.erase();
+}
+
 llvm::StringRef modelMeta(ModuleOp model) {
   LLVM::GlobalOp meta;
   StringAttr text = metaText(model, meta);

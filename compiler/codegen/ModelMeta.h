@@ -17,6 +17,13 @@ void writeMetaName(llvm::raw_ostream &os, llvm::StringRef name);
 /// a kind the runtime does not take.
 llvm::StringRef metaDtype(mlir::Type tensorType);
 
+/// Adds the metadata global with @main's signature (acnn-emit-model-meta).
+mlir::LogicalResult emitModelMeta(mlir::ModuleOp model);
+
+/// Drops the metadata global, so that emitModelMeta can write it again for a
+/// new signature.
+void eraseModelMeta(mlir::ModuleOp model);
+
 /// The model's metadata records (empty before acnn-emit-model-meta).
 llvm::StringRef modelMeta(mlir::ModuleOp model);
 

@@ -405,6 +405,43 @@ def SelectSchedules : Pass<"acnn-select-schedules", "mlir::ModuleOp"> {
   let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect"];
 }
 
+def NameKernelsByEntry : Pass<"acnn-name-kernels-by-entry", "mlir::ModuleOp"> {
+  let summary = "Name each linalg kernel apart in the runtime's profile, by its entry name";
+  let description = [{
+    Runs on the kernels acnn-select-schedules formed. Renames the kernel in
+    the locations of each top-level op of @main that holds a kernel root to
+    that kernel's `acnn.kernel_entry`, so the runtime's profile times each
+    linalg kernel apart, under the name schedules files and tuning databases
+    give it, rather than each acnn op. A top-level op holding several
+    kernels (a loop over groups) takes the name of the first. Ops of no
+    kernel keep their names. For `acnnc tune`, which times kernel keys.
+  }];
+}
+
+def KernelHarness : Pass<"acnn-kernel-harness", "mlir::ModuleOp"> {
+  let summary = "Reduce @main to one kernel of each of the given keys, to time them alone";
+  let description = [{
+    Runs on the kernels acnn-select-schedules formed. For each key of
+    `keys-file` (one kernel key a line), takes the first kernel with that key
+    (its root, group body and start, or the group loop holding them) and
+    rebuilds @main from those kernels only, in their order: what `acnnc tune`
+    times their candidate schedules in, so that a round compiles a few
+    kernels, not the whole model. Constants, empty tensors and views of them
+    are copied in. Another kernel's result that a kernel reads becomes an
+    argument; one it only writes into (a destination whose values its body
+    does not read) becomes an empty tensor of the same shape, so the kernel
+    still writes with the model's strides. Results read outside the kernels
+    are the outputs. The metadata is written again for the new signature. A key no kernel has, and an
+    argument or output other than a static f32 tensor, are errors naming the
+    kernel.
+  }];
+  let options = [
+    Option<"keysFile", "keys-file", "std::string", /*default=*/"\"\"",
+           "The kernel keys, one a line">
+  ];
+  let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::LLVM::LLVMDialect"];
+}
+
 def ApplySchedules : Pass<"acnn-apply-schedules", "mlir::ModuleOp"> {
   let summary = "Tile, parallelise and vectorise every kernel by its #acnn.schedule";
   let description = [{

@@ -27,6 +27,8 @@ struct CompileArgs {
   std::string name;
   std::string schedules;
   std::string tuningDatabase;
+  std::string harness;
+  bool profileEachKernel = false;
   bool noFusion = false;
   bool quiet = false;
 };
@@ -84,6 +86,8 @@ static llvm::Error compile(const CompileArgs &args) {
   options.reproducer = defaultReproducerPath(modelName(args));
   options.schedulesFile = args.schedules;
   options.tuningDatabase = args.tuningDatabase;
+  options.harnessKeys = args.harness;
+  options.profileEachKernel = args.profileEachKernel;
   options.progress = &progress;
   bool reportHits = !args.tuningDatabase.empty() && !args.quiet;
   std::vector<ScheduleEntry> schedules;
@@ -171,6 +175,14 @@ Command addCompileCommand(CLI::App &app) {
                   "A tuning database (as `acnnc tune` writes it) whose records for this target "
                   "give the kernels they match their schedule, unless --schedules names them")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--harness", args->harness,
+                  "Compile one kernel of each key this file lists (one a line, as `acnnc inspect "
+                  "--schedules` prints them), its inputs the library's: what `acnnc tune` times "
+                  "candidate schedules in")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--profile-each-kernel", args->profileEachKernel,
+                "Time each linalg kernel apart in the runtime's profile (acnn-run --profile), "
+                "named as schedules files name it, rather than each fused graph op");
   cmd->add_flag("--no-fusion", args->noFusion,
                 "Run no fusion pass: every op of the imported graph is a kernel of its own "
                 "(to measure what fusion gains)");

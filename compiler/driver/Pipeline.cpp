@@ -84,7 +84,8 @@ const Stage kStages[] = {
     {"linalg", [](OpPassManager &pm, const PipelineOptions &) { addToLinalgPasses(pm); }},
     {kScheduleStage,
      [](OpPassManager &pm, const PipelineOptions &options) {
-       addKernelPasses(pm, options.fusion, options.schedulesFile, options.tuningDatabase);
+       addKernelPasses(pm, options.fusion, options.schedulesFile, options.tuningDatabase,
+                       options.harnessKeys, options.profileEachKernel);
      }},
     {"schedule", [](OpPassManager &pm, const PipelineOptions &) { addSchedulePasses(pm); }},
     {"bufferize", [](OpPassManager &pm, const PipelineOptions &) { addBufferizePasses(pm); }},

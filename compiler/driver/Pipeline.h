@@ -51,6 +51,12 @@ struct PipelineOptions {
   /// A tuning database (TuningDatabase.h) whose records give the kernels
   /// without such an entry their schedule (empty: none).
   std::string tuningDatabase;
+  /// A file of kernel keys (one a line): @main keeps one kernel of each,
+  /// its inputs as arguments (KernelHarness.h; empty: the whole model).
+  std::string harnessKeys;
+  /// The runtime's profile times each linalg kernel apart, under its entry
+  /// name, rather than each acnn kernel.
+  bool profileEachKernel = false;
   /// Told the stage each top-level pass belongs to as it starts (null: none).
   Progress *progress = nullptr;
 };

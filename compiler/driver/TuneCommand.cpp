@@ -3,6 +3,7 @@
 // `acnnc compile --tuning-db` reuses. This file is the command: its
 // arguments, the model's kernel keys and random inputs, the database and the
 // summary; the search itself is Tuner.h's.
+#include "compiler/codegen/KernelHarness.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ScheduleFile.h"
 #include "compiler/codegen/ScheduleSpace.h"
@@ -64,11 +65,13 @@ llvm::Expected<double> parseBudget(llvm::StringRef text) {
   return value * scale;
 }
 
-/// Random inputs of `entry`'s static f32 shapes, written as .npy in `dir`.
-llvm::Expected<std::vector<std::string>> writeInputs(func::FuncOp entry, llvm::StringRef dir) {
+/// Random inputs of `entry`'s static f32 shapes, uniform in [low, high),
+/// written as .npy in `dir`.
+llvm::Expected<std::vector<std::string>> writeInputs(func::FuncOp entry, llvm::StringRef dir,
+                                                     float low, float high) {
   std::vector<std::string> files;
   std::mt19937 rng(0);
-  std::uniform_real_distribution<float> uniform(-1, 1);
+  std::uniform_real_distribution<float> uniform(low, high);
   for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes())) {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor || !tensor.hasStaticShape() || !tensor.getElementType().isF32())
@@ -129,7 +132,6 @@ std::vector<Tuned> collectKeys(ModuleOp model, const ScheduleTarget &target,
     }
     Tuned &t = keys[it->second];
     t.entries.push_back(name.str());
-    t.functions.insert(functionOf(name.getValue()));
   });
   return keys;
 }
@@ -213,7 +215,7 @@ llvm::Error tune(const TuneArgs &args) {
   if (known.size())
     if (llvm::Error err = known.write(knownPath))
       return err;
-  auto inputs = writeInputs(entry, dir);
+  auto inputs = writeInputs(entry, dir, -1, 1);
   if (!inputs)
     return inputs.takeError();
 
@@ -240,17 +242,58 @@ llvm::Error tune(const TuneArgs &args) {
     compileArgs.insert(compileArgs.end(), {"--input-shape", shape});
   if (!args.model.weights.empty())
     compileArgs.insert(compileArgs.end(), {"--weights", args.model.weights});
-  compileArgs.insert(compileArgs.end(), {"--cpu", args.machine.cpu.cpu, "--threads",
-                                         std::to_string(targetAttr.getThreads())});
+  // Each linalg kernel is a kernel of the profile: a key's time is its own.
+  compileArgs.insert(compileArgs.end(), {"--profile-each-kernel", "--cpu", args.machine.cpu.cpu,
+                                         "--threads", std::to_string(targetAttr.getThreads())});
   if (!args.machine.scheduleTarget.empty())
     compileArgs.insert(compileArgs.end(), {"--schedule-target", args.machine.scheduleTarget});
   if (known.size())
     compileArgs.insert(compileArgs.end(), {"--tuning-db", knownPath});
   ModelTimer timer(compileArgs, *inputs, outputs, targetAttr.getThreads(), dir.str().str());
+  // The rounds' harness: one kernel of each key, in a model of their own.
+  HarnessMaker makeHarness =
+      [&](const std::vector<std::string> &harnessKeys) -> std::unique_ptr<ModelTimer> {
+    auto fail = [](llvm::Twine why) {
+      llvm::errs() << "acnnc tune: the kernels are timed in the model: " << why << "\n";
+      return nullptr;
+    };
+    OwningOpRef<ModuleOp> harness = (**model).clone();
+    std::string why;
+    {
+      ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
+        if (d.getSeverity() == DiagnosticSeverity::Error)
+          why = d.str();
+        return success();
+      });
+      if (failed(buildKernelHarness(*harness, harnessKeys)))
+        return fail(why);
+    }
+    llvm::SmallString<128> harnessDir(dir);
+    llvm::sys::path::append(harnessDir, "harness");
+    std::string keysPath = (harnessDir + "/keys.txt").str();
+    std::error_code ec = llvm::sys::fs::create_directory(harnessDir);
+    if (!ec) {
+      llvm::raw_fd_ostream os(keysPath, ec);
+      for (const std::string &key : harnessKeys)
+        os << key << "\n";
+    }
+    if (ec)
+      return fail(keysPath + ": " + ec.message());
+    // Each kernel reads what earlier kernels made, which is never, say, a
+    // negative variance: positive inputs keep sqrt, log and division defined.
+    auto harnessEntry = (*harness).lookupSymbol<func::FuncOp>(kEntryName);
+    auto harnessInputs = writeInputs(harnessEntry, harnessDir, 0.5f, 1.5f);
+    if (!harnessInputs)
+      return fail(llvm::toString(harnessInputs.takeError()));
+    std::vector<std::string> harnessArgs = compileArgs;
+    harnessArgs.insert(harnessArgs.end(), {"--harness", keysPath});
+    return std::make_unique<ModelTimer>(harnessArgs, *harnessInputs, harnessEntry.getNumResults(),
+                                        targetAttr.getThreads(), harnessDir.str().str());
+  };
   TunerOptions tunerOptions{args.margin, args.candidates, args.crashRound};
   llvm::Error failed = llvm::Error::success();
   TuneResult tuned = searchSchedules(
-      tunerOptions, keys, timer, dir,
+      tunerOptions, keys, timer, makeHarness, dir,
       start + std::chrono::milliseconds(static_cast<int64_t>(*budget * 1000)), failed);
   if (failed)
     return failed;

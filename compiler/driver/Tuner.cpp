@@ -27,10 +27,25 @@ extern "C" void onInterrupt(int) {
   std::signal(SIGINT, SIG_DFL);
 }
 
-double keyMs(const Tuned &t, const ModelTiming &timing) {
+/// A timer, and how its children run: the model's or the harness's. Their
+/// profiles name each linalg kernel by its entry (--profile-each-kernel).
+struct Bench {
+  ModelTimer *timer = nullptr;
+  /// A harness: it holds each key's first kernel only.
+  bool alone = false;
+  int runs = 10, warmup = 2;
+  double compileSeconds = 0, measureSeconds = 0;
+  /// A round's time: a compilation and twice the default's measurement.
+  double roundSeconds() const { return compileSeconds + 2 * measureSeconds; }
+};
+
+/// Key `t`'s time in `timing`, a run of `bench`.
+double keyMs(const Tuned &t, const ModelTiming &timing, const Bench &bench) {
+  if (bench.alone)
+    return timing.kernelMs.lookup(t.entries.front());
   double ms = 0;
-  for (const auto &f : t.functions)
-    ms += timing.kernelMs.lookup(f.first());
+  for (const std::string &entry : t.entries)
+    ms += timing.kernelMs.lookup(entry);
   return ms;
 }
 
@@ -53,39 +68,66 @@ class Tuner {
 public:
   Tuner(const TunerOptions &args, std::vector<Tuned> &keys, ModelTimer &timer, std::string dir,
         Clock::time_point deadline)
-      : args(args), keys(keys), timer(timer), dir(std::move(dir)), deadline(deadline) {}
+      : args(args), keys(keys), dir(std::move(dir)), deadline(deadline) {
+    model.timer = &timer;
+  }
 
   /// Times the model without tuning; sets each key's share and candidate limit.
   llvm::Error measureDefault() {
-    if (llvm::Error err = timer.compile("default", ""))
-      return llvm::createStringError("the model does not compile with its generated schedules: " +
-                                     llvm::toString(std::move(err)));
-    compileSeconds = timer.lastCompileSeconds();
-    auto probe = timer.time("default", "", 1, 3, 1);
-    if (!probe)
-      return probe.takeError();
-    // The profile sums each kernel's time over a child's runs, so one slow
-    // run (the machine is shared) moves the sum: many short children, about
-    // a tenth of a second of runs each, and the median of their means.
-    runs = std::clamp(static_cast<int>(100 / std::max(probe->latencyMs, 1e-3)), 3, 100);
-    warmup = std::max(2, runs / 5);
-    auto start = Clock::now();
-    auto timing = timer.time("default", "default", kRepeats, runs, warmup);
+    auto timing = measure(model, 100);
     if (!timing)
-      return timing.takeError();
-    measureSeconds = secondsSince(start);
+      return llvm::createStringError("the model with its generated schedules: " +
+                                     llvm::toString(timing.takeError()));
     baseline = *timing;
+    // A kernel that shares a loop with another (a pool in its conv's loop
+    // over rows) is timed under the other's name: its own time is unknown.
+    size_t shared = 0;
     for (Tuned &t : keys) {
-      t.defaultMs = keyMs(t, baseline);
+      t.timed = llvm::all_of(
+          t.entries, [&](const std::string &entry) { return baseline.kernelMs.count(entry) > 0; });
+      shared += !t.timed;
+    }
+    if (shared)
+      llvm::errs() << "acnnc tune: " << shared
+                   << " kernel keys share a loop with another kernel and are not tuned\n";
+    for (Tuned &t : keys) {
+      t.defaultMs = keyMs(t, baseline, model);
       t.share = t.defaultMs / std::max(baseline.latencyMs, 1e-9);
       // The budget goes to the kernels that take the time: a key under 0.2%
       // of the run is not tuned, one under 2% gets half the candidates.
-      size_t limit = t.share < kMinShare ? 0
-                     : t.share < 0.02    ? std::max<size_t>(2, firstPass() / 2)
-                                         : firstPass();
+      size_t limit = !t.timed || t.share < kMinShare ? 0
+                     : t.share < 0.02                ? std::max<size_t>(2, firstPass() / 2)
+                                                     : firstPass();
       t.limit = std::min(limit, t.candidates.size());
     }
     return llvm::Error::success();
+  }
+
+  /// Builds the harness the rounds time: the kernels of the keys with
+  /// candidates. Without one, the rounds time the model.
+  void setUpHarness(const HarnessMaker &makeHarness) {
+    std::vector<std::string> wanted;
+    for (const Tuned &t : keys)
+      if (t.limit)
+        wanted.push_back(t.key);
+    if (!makeHarness || wanted.empty())
+      return;
+    ownedHarness = makeHarness(wanted);
+    if (!ownedHarness)
+      return;
+    harness.timer = ownedHarness.get();
+    harness.alone = true;
+    // A harness is a few kernels: more runs a child than the model's.
+    auto timing = measure(harness, 300);
+    if (!timing) {
+      llvm::errs() << "acnnc tune: the kernels are timed in the model: the harness failed: "
+                   << llvm::toString(timing.takeError()) << "\n";
+      harness = Bench();
+      return;
+    }
+    llvm::errs() << llvm::format("acnnc tune: candidates are timed in a harness of %zu kernels "
+                                 "(compiled in %.1f s; the model in %.1f s)\n",
+                                 wanted.size(), harness.compileSeconds, model.compileSeconds);
   }
 
   /// Measures candidates round by round until they or the budget run out.
@@ -93,10 +135,9 @@ public:
     std::deque<std::vector<std::pair<size_t, size_t>>> retries;
     int round = 0;
     while (!interrupted) {
-      // Time for this round and then the check of the winners: each a
-      // compilation and twice the default's measurement.
+      // Time for this round, the winners' second measurement and their check.
       const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
-      if (left < 2 * (compileSeconds + 2 * measureSeconds))
+      if (left < 2 * rounds().roundSeconds() + model.roundSeconds())
         break;
       std::vector<std::pair<size_t, size_t>> batch;
       if (!retries.empty()) {
@@ -119,12 +160,12 @@ public:
       llvm::Expected<Paired> timing = llvm::createStringError("not run");
       if (llvm::Error err = writeSchedules(schedules, keys, changes)) {
         timing = std::move(err);
-      } else if (llvm::Error err = timer.compile(name, schedules)) {
+      } else if (llvm::Error err = rounds().timer->compile(name, schedules)) {
         timing = std::move(err);
       } else {
         if (round == args.crashRound)
-          timer.crashNextRun();
-        timing = againstDefault(name);
+          rounds().timer->crashNextRun();
+        timing = againstDefault(rounds(), name);
       }
       if (interrupted) {
         // The children got the Ctrl-C too: this round measured nothing.
@@ -154,8 +195,8 @@ public:
           Tuned &t = keys[k];
           std::vector<double> ratios;
           for (int i = 0; i < kRepeats; ++i)
-            ratios.push_back(keyMs(t, timing->tuned[i]) /
-                             std::max(keyMs(t, timing->defaults[i]), 1e-9));
+            ratios.push_back(keyMs(t, timing->tuned[i], rounds()) /
+                             std::max(keyMs(t, timing->defaults[i], rounds()), 1e-9));
           const double ms = t.defaultMs * median(ratios);
           ++t.measured;
           ++measured;
@@ -189,6 +230,51 @@ public:
     }
   }
 
+  /// Measures each key's winner again in the harness: the fastest of many
+  /// noisy measurements reads low, so a winner stays one only if it is
+  /// faster by the margin again.
+  void confirm() {
+    if (!harness.timer || interrupted)
+      return;
+    std::vector<std::pair<size_t, ScheduleAttr>> changes;
+    for (auto [k, t] : llvm::enumerate(keys))
+      if (t.best && t.bestMs < t.defaultMs * (1 - args.margin))
+        changes.push_back({k, t.best});
+    if (changes.empty())
+      return;
+    std::string schedules = dir + "/confirm.schedules";
+    llvm::Expected<Paired> timing = llvm::createStringError("not run");
+    if (llvm::Error err = writeSchedules(schedules, keys, changes))
+      timing = std::move(err);
+    else if (llvm::Error err = harness.timer->compile("confirm", schedules))
+      timing = std::move(err);
+    else
+      timing = againstDefault(harness, "confirm");
+    if (!timing) {
+      // The check in the model still decides.
+      llvm::errs() << "acnnc tune: the winners' second measurement failed: "
+                   << llvm::toString(timing.takeError()) << "\n";
+      return;
+    }
+    size_t confirmed = 0;
+    for (auto [k, schedule] : changes) {
+      Tuned &t = keys[k];
+      std::vector<double> ratios;
+      for (int i = 0; i < kRepeats; ++i)
+        ratios.push_back(keyMs(t, timing->tuned[i], harness) /
+                         std::max(keyMs(t, timing->defaults[i], harness), 1e-9));
+      const double ms = t.defaultMs * median(ratios);
+      if (ms < t.defaultMs * (1 - args.margin)) {
+        ++confirmed;
+        t.bestMs = std::max(t.bestMs, ms);
+      } else {
+        t.bestMs = ms;
+      }
+    }
+    llvm::errs() << "acnnc tune: measured again, " << confirmed << " of " << changes.size()
+                 << " faster kernels are faster\n";
+  }
+
   /// Compiles the winners together and runs them interleaved with the
   /// default: keys not faster there by the margin keep their default; if
   /// the model is not faster as a whole, every key does.
@@ -210,12 +296,12 @@ public:
         llvm::errs() << "acnnc tune: " << llvm::toString(std::move(err)) << "\n";
         return rejectAll();
       }
-      if (llvm::Error err = timer.compile(name, schedules)) {
+      if (llvm::Error err = model.timer->compile(name, schedules)) {
         llvm::errs() << "acnnc tune: the tuned model does not compile, keeping the defaults: "
                      << llvm::toString(std::move(err)) << "\n";
         return rejectAll();
       }
-      llvm::Expected<Paired> timing = againstDefault(name);
+      llvm::Expected<Paired> timing = againstDefault(model, name);
       if (!timing) {
         llvm::errs() << "acnnc tune: the tuned model failed, keeping the defaults: "
                      << llvm::toString(timing.takeError()) << "\n";
@@ -235,8 +321,8 @@ public:
           continue;
         std::vector<double> dk, tk;
         for (int i = 0; i < kRepeats; ++i) {
-          dk.push_back(keyMs(t, defaults[i]));
-          tk.push_back(keyMs(t, tuned[i]));
+          dk.push_back(keyMs(t, defaults[i], model));
+          tk.push_back(keyMs(t, tuned[i], model));
         }
         t.verifiedDefaultMs = median(dk);
         t.verifiedTunedMs = median(tk);
@@ -263,8 +349,8 @@ public:
       // without them while time and attempts last. The last check's model,
       // with them, was faster, and they were not, so the set without them
       // is kept either way.
-      if (!rejected || std::chrono::duration<double>(deadline - Clock::now()).count() <
-                           compileSeconds + 2 * measureSeconds)
+      if (!rejected ||
+          std::chrono::duration<double>(deadline - Clock::now()).count() < model.roundSeconds())
         return;
     }
   }
@@ -275,17 +361,40 @@ public:
 private:
   static constexpr int kRepeats = 7;
 
-  /// Timings of the default model and of `name`, run alternately.
+  /// Compiles `bench`'s "default" and times it, with as many runs a child
+  /// as fill a tenth of a second, up to `maxRuns`.
+  llvm::Expected<ModelTiming> measure(Bench &bench, int maxRuns) {
+    if (llvm::Error err = bench.timer->compile("default", ""))
+      return std::move(err);
+    bench.compileSeconds = bench.timer->lastCompileSeconds();
+    auto probe = bench.timer->time("default", "", 1, 3, 1);
+    if (!probe)
+      return probe.takeError();
+    // The profile sums each kernel's time over a child's runs, so one slow
+    // run (the machine is shared) moves the sum: many short children, about
+    // a tenth of a second of runs each, and the median of their means.
+    bench.runs = std::clamp(static_cast<int>(100 / std::max(probe->latencyMs, 1e-3)), 3, maxRuns);
+    bench.warmup = std::max(2, bench.runs / 5);
+    auto start = Clock::now();
+    auto timing = bench.timer->time("default", "default", kRepeats, bench.runs, bench.warmup);
+    bench.measureSeconds = secondsSince(start);
+    return timing;
+  }
+
+  /// The rounds' bench: the harness if there is one.
+  Bench &rounds() { return harness.timer ? harness : model; }
+
+  /// Timings of `bench`'s default and of `name`, run alternately.
   struct Paired {
     std::vector<ModelTiming> defaults, tuned;
   };
-  llvm::Expected<Paired> againstDefault(llvm::StringRef name) {
+  llvm::Expected<Paired> againstDefault(const Bench &bench, llvm::StringRef name) {
     Paired paired;
     for (int i = 0; i < kRepeats; ++i) {
-      auto d = timer.time("default", "default", 1, runs, warmup);
+      auto d = bench.timer->time("default", "default", 1, bench.runs, bench.warmup);
       if (!d)
         return d.takeError();
-      auto t = timer.time(name, "default", 1, runs, warmup);
+      auto t = bench.timer->time(name, "default", 1, bench.runs, bench.warmup);
       if (!t)
         return t.takeError();
       paired.defaults.push_back(std::move(*d));
@@ -297,23 +406,18 @@ private:
   static constexpr double kMinShare = 0.002;
   static constexpr size_t kFirstPass = 8;
 
-  /// The next candidate of as many keys as can share a round, larger
-  /// shares first: a profile kernel holds one changed key a round.
+  /// The next candidate of every key with candidates left, larger shares
+  /// first: each key is timed apart, so they all share a round.
   std::vector<std::pair<size_t, size_t>> nextBatch() {
     std::vector<size_t> order(keys.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return keys[a].share > keys[b].share; });
-    llvm::StringSet<> taken;
     std::vector<std::pair<size_t, size_t>> batch;
     for (size_t k : order) {
       Tuned &t = keys[k];
-      if (t.next >= t.limit ||
-          llvm::any_of(t.functions, [&](const auto &f) { return taken.contains(f.first()); }))
-        continue;
-      for (const auto &f : t.functions)
-        taken.insert(f.first());
-      batch.push_back({k, t.next++});
+      if (t.next < t.limit)
+        batch.push_back({k, t.next++});
     }
     return batch;
   }
@@ -328,7 +432,7 @@ private:
   bool widen() {
     bool wider = false;
     for (Tuned &t : keys)
-      if (!args.candidates && t.share >= kMinShare && t.limit < t.candidates.size()) {
+      if (!args.candidates && t.limit > 0 && t.limit < t.candidates.size()) {
         t.limit = std::min(t.candidates.size(), t.limit + kFirstPass / 2);
         wider = true;
       }
@@ -345,12 +449,11 @@ private:
 
   const TunerOptions &args;
   std::vector<Tuned> &keys;
-  ModelTimer &timer;
   std::string dir;
   Clock::time_point deadline;
+  Bench model, harness; // harness.timer null: the rounds time the model
+  std::unique_ptr<ModelTimer> ownedHarness;
   ModelTiming baseline;
-  int runs = 10, warmup = 2;
-  double compileSeconds = 0, measureSeconds = 0;
   size_t measured = 0;
   int failures = 0;
   double defaultLatency = 0, tunedLatency = 0;
@@ -363,12 +466,15 @@ double secondsSince(Clock::time_point start) {
 }
 
 TuneResult searchSchedules(const TunerOptions &options, std::vector<Tuned> &keys, ModelTimer &timer,
-                           llvm::StringRef dir, Clock::time_point deadline, llvm::Error &error) {
+                           const HarnessMaker &makeHarness, llvm::StringRef dir,
+                           Clock::time_point deadline, llvm::Error &error) {
   Tuner tuner(options, keys, timer, dir.str(), deadline);
   if ((error = tuner.measureDefault()))
     return {};
+  tuner.setUpHarness(makeHarness);
   std::signal(SIGINT, onInterrupt);
   tuner.explore();
+  tuner.confirm();
   tuner.verify();
   std::signal(SIGINT, SIG_DFL);
   return {tuner.untunedMs(), tuner.tunedMs()};

@@ -6,19 +6,18 @@
 //
 // Kernels are tuned by key: the kernels of a ViT's twelve blocks that compute
 // the same thing are one, and share a schedule. Each key's candidates come
-// from its template (ScheduleSpace.h), best estimated first. A round compiles
-// the whole model in a child acnnc with a schedules file giving one candidate
-// to many keys at once, and times it in a child acnn-run with the runtime's
-// per-kernel profile: a kernel is timed where it runs, beside its real
-// neighbours, and one compilation measures as many keys as the model has. A
-// profile kernel (an acnn kernel, which may hold several linalg kernels)
-// holds one changed key a round, so its change in time is that key's. A
-// round that fails (the compiler or the model crashes, hangs, or computes
-// another output) is retried in halves until the culprit is alone and
-// dropped. Last, the winners are compiled together and run interleaved with
-// the generator's schedules; a key keeps its tuned schedule only if it is
-// faster there by the margin, and the model as a whole must be faster.
-
+// from its template (ScheduleSpace.h), best estimated first. A round gives
+// one candidate to every key at once in a schedules file, compiles them in a
+// child acnnc and times them in a child acnn-run with the runtime's profile,
+// which times each linalg kernel apart (--profile-each-kernel). The rounds
+// compile a harness (KernelHarness.h): one kernel of each key, its inputs
+// random, so a round costs a few kernels' compilation, not the model's
+// (where no harness can be built, the whole model). A round that fails (the
+// compiler or the model crashes, hangs, or computes another output) is
+// retried in halves until the culprit is alone and dropped. Last, the winners are compiled together
+// into the model and run interleaved with the generator's schedules: a kernel alone is not a kernel
+// beside its real neighbours, so a key keeps its tuned schedule only if it is faster there by the
+// margin, and the model as a whole must be faster.
 #include "compiler/codegen/ScheduleSpace.h"
 #include "compiler/driver/ModelTimer.h"
 
@@ -26,7 +25,9 @@
 #include "llvm/Support/Error.h"
 
 #include <chrono>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,11 +37,11 @@ namespace acnn {
 struct Tuned {
   std::string key, kind;
   std::vector<std::string> entries; // the kernels' schedules-file names
-  llvm::StringSet<> functions;      // the profile's kernels holding them
   ScheduleAttr current;             // what the model has without tuning
   std::vector<ScheduleCandidate> candidates;
   size_t next = 0, limit = 0; // candidates[next] is measured next, up to limit
   double defaultMs = 0, share = 0;
+  bool timed = true; // every kernel of it is a kernel of the model's profile
   ScheduleAttr best;
   double bestMs = std::numeric_limits<double>::infinity();
   int measured = 0, failed = 0;
@@ -51,9 +52,6 @@ struct Tuned {
 using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point start);
-
-/// The profile's name of an entry: the acnn kernel it belongs to.
-inline llvm::StringRef functionOf(llvm::StringRef entry) { return entry.split('#').first; }
 
 struct TunerOptions {
   double margin = 0.03; // a tuned schedule must be this much faster
@@ -66,13 +64,21 @@ struct TuneResult {
   double untunedMs = 0, tunedMs = 0;
 };
 
-/// Times the model with its generated schedules, measures `keys`'
-/// candidates until they or the time before `deadline` run out, and checks
-/// the winners: each key ends with `accepted`, `best` and its verified
-/// times. The first Ctrl-C ends the search early. `timer`'s files go to
-/// `dir`; `error` is set if the model cannot be timed at all.
+/// Makes the timer of a harness of the kernels of `keys`, or returns null
+/// having said why there is none.
+using HarnessMaker =
+    std::function<std::unique_ptr<ModelTimer>(const std::vector<std::string> &keys)>;
+
+/// Times the model (`timer`) with its generated schedules, measures `keys`'
+/// candidates in a harness from `makeHarness` (else in the model) until they
+/// or the time before `deadline` run out, and checks the winners in the
+/// model: each key ends with `accepted`, `best` and its verified times. The
+/// first Ctrl-C ends the search early. `timer`'s files go to `dir`; `error`
+/// is set if the model cannot be timed at all.
+
 TuneResult searchSchedules(const TunerOptions &options, std::vector<Tuned> &keys, ModelTimer &timer,
-                           llvm::StringRef dir, Clock::time_point deadline, llvm::Error &error);
+                           const HarnessMaker &makeHarness, llvm::StringRef dir,
+                           Clock::time_point deadline, llvm::Error &error);
 
 } // namespace acnn
 
