@@ -4,7 +4,7 @@ Runtime in interleaved rounds, and prints a Markdown table; plots each model's p
 speedups (tune_plot.py) to build/bench/tune/MODEL.speedups.png.
 
   /usr/bin/python3 bench/tune_bench.py MODEL.onnx... [--budget 5m] [--db build/bench/tuning.jsonl]
-        [--rounds 3] [--runs 20] [--warmup 3] [--threads 2] [--fresh]
+        [--rounds 3] [--runs 20] [--warmup 3] [--threads 2] [--fresh] [--measure harness|model]
 
 Each MODEL.onnx needs MODEL.input.npy beside it (as generate.py and zoo.py write them). All
 models tune into one database (--db), so a model reuses the kernels an earlier one tuned;
@@ -50,6 +50,8 @@ def main():
     p.add_argument("--budget", default="5m")
     p.add_argument("--db", default=os.path.join(ROOT, "build", "bench", "tuning.jsonl"))
     p.add_argument("--fresh", action="store_true", help="start with an empty database")
+    p.add_argument("--measure", default="harness", choices=["harness", "model"],
+                   help="where acnnc tune times candidates")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--warmup", type=int, default=3)
@@ -60,7 +62,8 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), "?")
     print(f"CPU: {cpu}; {os.cpu_count()} CPUs; load {os.getloadavg()[0]:.2f}; "
-          f"budget {args.budget} a model; database {args.db}", flush=True)
+          f"budget {args.budget} a model, measured in the {args.measure}; database {args.db}",
+          flush=True)
     work = os.path.join(ROOT, "build", "bench", "tune")
     os.makedirs(work, exist_ok=True)
     rows = []
@@ -69,7 +72,7 @@ def main():
         inp = onnx[:-len(".onnx")] + ".input.npy"
         start = time.time()
         tuned = run([os.path.join(BIN, "acnnc"), "tune", onnx, "-o", args.db, "--budget",
-                     args.budget, "--threads", str(args.threads)])
+                     args.budget, "--threads", str(args.threads), "--measure", args.measure])
         seconds = time.time() - start
         with open(os.path.join(work, name + ".tune.txt"), "w") as f:
             f.write(tuned.stdout + tuned.stderr)

@@ -46,6 +46,7 @@ struct TuneArgs {
   int candidates = 0;  // per key, at most (0: 8 first, more while time lasts)
   int crashRound = -1; // fault injection (hidden)
   bool keepFiles = false;
+  std::string measure = "harness";
 };
 
 /// "10m", "90s", "1h" or plain seconds.
@@ -254,7 +255,7 @@ llvm::Error tune(const TuneArgs &args) {
   HarnessMaker makeHarness =
       [&](const std::vector<std::string> &harnessKeys) -> std::unique_ptr<ModelTimer> {
     auto fail = [](llvm::Twine why) {
-      llvm::errs() << "acnnc tune: the kernels are timed in the model: " << why << "\n";
+      llvm::errs() << "acnnc tune: no harness: " << why << "\n";
       return nullptr;
     };
     OwningOpRef<ModuleOp> harness = (**model).clone();
@@ -293,7 +294,7 @@ llvm::Error tune(const TuneArgs &args) {
   TunerOptions tunerOptions{args.margin, args.candidates, args.crashRound};
   llvm::Error failed = llvm::Error::success();
   TuneResult tuned = searchSchedules(
-      tunerOptions, keys, timer, makeHarness, dir,
+      tunerOptions, keys, timer, args.measure == "harness" ? makeHarness : nullptr, dir,
       start + std::chrono::milliseconds(static_cast<int64_t>(*budget * 1000)), failed);
   if (failed)
     return failed;
@@ -351,6 +352,11 @@ Command addTuneCommand(CLI::App &app) {
   cmd->add_option("--margin", args->margin,
                   "A tuned schedule must be this much faster than the default (default 0.03)")
       ->check(CLI::Range(0.0, 0.9));
+  cmd->add_option("--measure", args->measure,
+                  "Where candidates are timed: harness (default: one kernel of each key in a "
+                  "library of its own, quick to compile) or model (the whole model, each kernel "
+                  "beside its real neighbours)")
+      ->check(CLI::IsMember({"harness", "model"}));
   cmd->add_flag("--keep-files", args->keepFiles, "Keep the work directory");
   cmd->add_option("--crash-round", args->crashRound, "Testing: make the model of this round crash")
       ->group("");

@@ -110,20 +110,24 @@ public:
     for (const Tuned &t : keys)
       if (t.limit)
         wanted.push_back(t.key);
-    if (!makeHarness || wanted.empty())
+    if (makeHarness && !wanted.empty())
+      ownedHarness = makeHarness(wanted);
+    if (!ownedHarness) {
+      llvm::errs() << llvm::format("acnnc tune: candidates are timed in the model (compiled in "
+                                   "%.1f s)\n",
+                                   model.compileSeconds);
       return;
-    ownedHarness = makeHarness(wanted);
-    if (!ownedHarness)
-      return;
+    }
     harness.timer = ownedHarness.get();
     harness.alone = true;
     // A harness is a few kernels: more runs a child than the model's.
     auto timing = measure(harness, 300);
     if (!timing) {
-      llvm::errs() << "acnnc tune: the kernels are timed in the model: the harness failed: "
-                   << llvm::toString(timing.takeError()) << "\n";
+      llvm::errs() << "acnnc tune: the harness failed: " << llvm::toString(timing.takeError())
+                   << "\n";
       harness = Bench();
-      return;
+      ownedHarness.reset();
+      return setUpHarness(nullptr);
     }
     llvm::errs() << llvm::format("acnnc tune: candidates are timed in a harness of %zu kernels "
                                  "(compiled in %.1f s; the model in %.1f s)\n",
