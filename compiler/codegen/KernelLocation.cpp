@@ -1,4 +1,6 @@
 #include "compiler/codegen/KernelLocation.h"
+#include "compiler/codegen/Schedule.h"
+#include "compiler/codegen/ScheduleFile.h"
 
 #include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -39,6 +41,16 @@ StringAttr kernelNameOf(Operation *op) {
     return name ? WalkResult::interrupt() : WalkResult::advance();
   });
   return name;
+}
+
+StringAttr firstKernelEntry(Operation *top) {
+  StringAttr entry;
+  top->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op->hasAttr(kKernelAttr))
+      entry = op->getAttrOfType<StringAttr>(kKernelEntryAttr);
+    return entry ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return entry;
 }
 
 void renameKernels(Operation *root, llvm::function_ref<StringAttr(StringAttr)> rename) {

@@ -25,6 +25,12 @@ mlir::StringAttr kernelNameOf(mlir::Location loc);
 /// The kernel of `op`, else of the first op nested in it that has one.
 mlir::StringAttr kernelNameOf(mlir::Operation *op);
 
+/// The entry name (acnn.kernel_entry) of the first kernel root in `top`, a
+/// top-level op of a function whose kernels acnn-select-schedules formed, or
+/// null: what acnn-name-kernels-by-entry names `top`'s kernels, so the name
+/// the runtime's profile times them under.
+mlir::StringAttr firstKernelEntry(mlir::Operation *top);
+
 /// Renames kernels in the locations of `root` and everything in it.
 void renameKernels(mlir::Operation *root,
                    llvm::function_ref<mlir::StringAttr(mlir::StringAttr)> rename);

@@ -1,8 +1,6 @@
 // acnn-name-kernels-by-entry: the runtime's profile, kernel by linalg kernel.
 #include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
-#include "compiler/codegen/Schedule.h"
-#include "compiler/codegen/ScheduleFile.h"
 #include "dialects/acnn/AcnnDialect.h"
 
 namespace acnn {
@@ -19,16 +17,9 @@ struct NameKernelsByEntry : impl::NameKernelsByEntryBase<NameKernelsByEntry> {
     auto main = getOperation().lookupSymbol<func::FuncOp>(kEntryName);
     if (!main || main.isExternal())
       return;
-    for (Operation &top : main.getBody().front()) {
-      StringAttr entry;
-      top.walk<WalkOrder::PreOrder>([&](Operation *op) {
-        if (op->hasAttr(kKernelAttr))
-          entry = op->getAttrOfType<StringAttr>(kKernelEntryAttr);
-        return entry ? WalkResult::interrupt() : WalkResult::advance();
-      });
-      if (entry)
+    for (Operation &top : main.getBody().front())
+      if (StringAttr entry = firstKernelEntry(&top))
         renameKernels(&top, [&](StringAttr) { return entry; });
-    }
   }
 };
 

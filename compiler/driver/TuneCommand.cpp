@@ -4,6 +4,7 @@
 // arguments, the model's kernel keys and random inputs, the database and the
 // summary; the search itself is Tuner.h's.
 #include "compiler/codegen/KernelHarness.h"
+#include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ScheduleFile.h"
 #include "compiler/codegen/ScheduleSpace.h"
@@ -133,6 +134,9 @@ std::vector<Tuned> collectKeys(ModuleOp model, const ScheduleTarget &target,
     }
     Tuned &t = keys[it->second];
     t.entries.push_back(name.str());
+    auto main = root->getParentOfType<func::FuncOp>();
+    t.profiled.push_back(
+        firstKernelEntry(main.getBody().front().findAncestorOpInBlock(*root)).str());
   });
   return keys;
 }

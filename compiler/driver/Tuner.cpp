@@ -39,13 +39,22 @@ struct Bench {
   double roundSeconds() const { return compileSeconds + 2 * measureSeconds; }
 };
 
+/// The profile kernels timing key `t` in a run of `bench`.
+llvm::StringSet<> profiledIn(const Tuned &t, const Bench &bench) {
+  llvm::StringSet<> names;
+  for (const std::string &name : t.profiled) {
+    names.insert(name);
+    if (bench.alone)
+      break;
+  }
+  return names;
+}
+
 /// Key `t`'s time in `timing`, a run of `bench`.
 double keyMs(const Tuned &t, const ModelTiming &timing, const Bench &bench) {
-  if (bench.alone)
-    return timing.kernelMs.lookup(t.entries.front());
   double ms = 0;
-  for (const std::string &entry : t.entries)
-    ms += timing.kernelMs.lookup(entry);
+  for (const auto &name : profiledIn(t, bench))
+    ms += timing.kernelMs.lookup(name.first());
   return ms;
 }
 
@@ -79,25 +88,14 @@ public:
       return llvm::createStringError("the model with its generated schedules: " +
                                      llvm::toString(timing.takeError()));
     baseline = *timing;
-    // A kernel that shares a loop with another (a pool in its conv's loop
-    // over rows) is timed under the other's name: its own time is unknown.
-    size_t shared = 0;
-    for (Tuned &t : keys) {
-      t.timed = llvm::all_of(
-          t.entries, [&](const std::string &entry) { return baseline.kernelMs.count(entry) > 0; });
-      shared += !t.timed;
-    }
-    if (shared)
-      llvm::errs() << "acnnc tune: " << shared
-                   << " kernel keys share a loop with another kernel and are not tuned\n";
     for (Tuned &t : keys) {
       t.defaultMs = keyMs(t, baseline, model);
       t.share = t.defaultMs / std::max(baseline.latencyMs, 1e-9);
       // The budget goes to the kernels that take the time: a key under 0.2%
       // of the run is not tuned, one under 2% gets half the candidates.
-      size_t limit = !t.timed || t.share < kMinShare ? 0
-                     : t.share < 0.02                ? std::max<size_t>(2, firstPass() / 2)
-                                                     : firstPass();
+      size_t limit = t.share < kMinShare ? 0
+                     : t.share < 0.02    ? std::max<size_t>(2, firstPass() / 2)
+                                         : firstPass();
       t.limit = std::min(limit, t.candidates.size());
     }
     return llvm::Error::success();
@@ -410,18 +408,25 @@ private:
   static constexpr double kMinShare = 0.002;
   static constexpr size_t kFirstPass = 8;
 
-  /// The next candidate of every key with candidates left, larger shares
-  /// first: each key is timed apart, so they all share a round.
+  /// The next candidate of as many keys as can share a round, larger
+  /// shares first: a profile kernel holds one changed key a round (most
+  /// hold one key; those of a loop shared by kernels hold several).
   std::vector<std::pair<size_t, size_t>> nextBatch() {
     std::vector<size_t> order(keys.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return keys[a].share > keys[b].share; });
+    llvm::StringSet<> taken;
     std::vector<std::pair<size_t, size_t>> batch;
     for (size_t k : order) {
       Tuned &t = keys[k];
-      if (t.next < t.limit)
-        batch.push_back({k, t.next++});
+      llvm::StringSet<> names = profiledIn(t, rounds());
+      if (t.next >= t.limit ||
+          llvm::any_of(names, [&](const auto &name) { return taken.contains(name.first()); }))
+        continue;
+      for (const auto &name : names)
+        taken.insert(name.first());
+      batch.push_back({k, t.next++});
     }
     return batch;
   }

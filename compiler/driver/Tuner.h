@@ -7,17 +7,21 @@
 // Kernels are tuned by key: the kernels of a ViT's twelve blocks that compute
 // the same thing are one, and share a schedule. Each key's candidates come
 // from its template (ScheduleSpace.h), best estimated first. A round gives
-// one candidate to every key at once in a schedules file, compiles them in a
+// one candidate to many keys at once in a schedules file, compiles them in a
 // child acnnc and times them in a child acnn-run with the runtime's profile,
-// which times each linalg kernel apart (--profile-each-kernel). The rounds
-// compile a harness (KernelHarness.h): one kernel of each key, its inputs
-// random, so a round costs a few kernels' compilation, not the model's
-// (where no harness can be built, the whole model). A round that fails (the
-// compiler or the model crashes, hangs, or computes another output) is
-// retried in halves until the culprit is alone and dropped. Last, the winners are compiled together
-// into the model and run interleaved with the generator's schedules: a kernel alone is not a kernel
-// beside its real neighbours, so a key keeps its tuned schedule only if it is faster there by the
-// margin, and the model as a whole must be faster.
+// which times each linalg kernel apart, or each loop several kernels share
+// (--profile-each-kernel); such a profile kernel holds one changed key a
+// round, so its change in time is that key's. The rounds compile a harness
+// (KernelHarness.h): one kernel of each key, its inputs random, so a round
+// costs a few kernels' compilation, not the model's (with --measure model,
+// or where no harness can be built, the whole model). A round that fails
+// (the compiler or the model crashes, hangs, or computes another output) is
+// retried in halves until the culprit is alone and dropped. Each key's
+// winner is measured again, then the winners are compiled together into the
+// model and run interleaved with the generator's schedules: a kernel alone
+// is not a kernel beside its real neighbours, so a key keeps its tuned
+// schedule only if it is faster there by the margin, and the model as a
+// whole must be faster.
 #include "compiler/codegen/ScheduleSpace.h"
 #include "compiler/driver/ModelTimer.h"
 
@@ -37,11 +41,14 @@ namespace acnn {
 struct Tuned {
   std::string key, kind;
   std::vector<std::string> entries; // the kernels' schedules-file names
+  // The profile kernel timing each (--profile-each-kernel): its own entry,
+  // or that of the first kernel of a loop it shares (a pool in its conv's
+  // loop over rows).
+  std::vector<std::string> profiled;
   ScheduleAttr current;             // what the model has without tuning
   std::vector<ScheduleCandidate> candidates;
   size_t next = 0, limit = 0; // candidates[next] is measured next, up to limit
   double defaultMs = 0, share = 0;
-  bool timed = true; // every kernel of it is a kernel of the model's profile
   ScheduleAttr best;
   double bestMs = std::numeric_limits<double>::infinity();
   int measured = 0, failed = 0;
