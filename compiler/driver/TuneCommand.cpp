@@ -102,6 +102,51 @@ llvm::Expected<std::vector<std::string>> writeInputs(func::FuncOp entry, llvm::S
   return files;
 }
 
+/// The timer of a harness of `keys`' kernels (KernelHarness.h), cut from
+/// `scheduled` (the model after the schedule stage) and compiled from the
+/// model with `compileArgs`, in `dir`/harness; null, having said why, if
+/// there can be none.
+std::unique_ptr<ModelTimer> harnessTimer(ModuleOp scheduled, const std::vector<std::string> &keys,
+                                         const std::vector<std::string> &compileArgs,
+                                         int64_t threads, llvm::StringRef dir) {
+  auto fail = [](llvm::Twine why) {
+    llvm::errs() << "acnnc tune: no harness: " << why << "\n";
+    return nullptr;
+  };
+  OwningOpRef<ModuleOp> harness = scheduled.clone();
+  std::string why;
+  {
+    ScopedDiagnosticHandler capture(scheduled.getContext(), [&](Diagnostic &d) {
+      if (d.getSeverity() == DiagnosticSeverity::Error)
+        why = d.str();
+      return success();
+    });
+    if (failed(buildKernelHarness(*harness, keys)))
+      return fail(why);
+  }
+  llvm::SmallString<128> harnessDir(dir);
+  llvm::sys::path::append(harnessDir, "harness");
+  std::string keysPath = (harnessDir + "/keys.txt").str();
+  std::error_code ec = llvm::sys::fs::create_directory(harnessDir);
+  if (!ec) {
+    llvm::raw_fd_ostream os(keysPath, ec);
+    for (const std::string &key : keys)
+      os << key << "\n";
+  }
+  if (ec)
+    return fail(keysPath + ": " + ec.message());
+  // Each kernel reads what earlier kernels made, which is never, say, a
+  // negative variance: positive inputs keep sqrt, log and division defined.
+  auto entry = harness->lookupSymbol<func::FuncOp>(kEntryName);
+  auto inputs = writeInputs(entry, harnessDir, 0.5f, 1.5f);
+  if (!inputs)
+    return fail(llvm::toString(inputs.takeError()));
+  std::vector<std::string> args = compileArgs;
+  args.insert(args.end(), {"--harness", keysPath});
+  return std::make_unique<ModelTimer>(args, *inputs, entry.getNumResults(), threads,
+                                      harnessDir.str().str());
+}
+
 /// The keys of `model` (after the schedule stage) to tune: those whose
 /// schedule is not a database's, matching `pattern` if given.
 std::vector<Tuned> collectKeys(ModuleOp model, const ScheduleTarget &target,
@@ -255,45 +300,8 @@ llvm::Error tune(const TuneArgs &args) {
   if (known.size())
     compileArgs.insert(compileArgs.end(), {"--tuning-db", knownPath});
   ModelTimer timer(compileArgs, *inputs, outputs, targetAttr.getThreads(), dir.str().str());
-  // The rounds' harness: one kernel of each key, in a model of their own.
-  HarnessMaker makeHarness =
-      [&](const std::vector<std::string> &harnessKeys) -> std::unique_ptr<ModelTimer> {
-    auto fail = [](llvm::Twine why) {
-      llvm::errs() << "acnnc tune: no harness: " << why << "\n";
-      return nullptr;
-    };
-    OwningOpRef<ModuleOp> harness = (**model).clone();
-    std::string why;
-    {
-      ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
-        if (d.getSeverity() == DiagnosticSeverity::Error)
-          why = d.str();
-        return success();
-      });
-      if (failed(buildKernelHarness(*harness, harnessKeys)))
-        return fail(why);
-    }
-    llvm::SmallString<128> harnessDir(dir);
-    llvm::sys::path::append(harnessDir, "harness");
-    std::string keysPath = (harnessDir + "/keys.txt").str();
-    std::error_code ec = llvm::sys::fs::create_directory(harnessDir);
-    if (!ec) {
-      llvm::raw_fd_ostream os(keysPath, ec);
-      for (const std::string &key : harnessKeys)
-        os << key << "\n";
-    }
-    if (ec)
-      return fail(keysPath + ": " + ec.message());
-    // Each kernel reads what earlier kernels made, which is never, say, a
-    // negative variance: positive inputs keep sqrt, log and division defined.
-    auto harnessEntry = (*harness).lookupSymbol<func::FuncOp>(kEntryName);
-    auto harnessInputs = writeInputs(harnessEntry, harnessDir, 0.5f, 1.5f);
-    if (!harnessInputs)
-      return fail(llvm::toString(harnessInputs.takeError()));
-    std::vector<std::string> harnessArgs = compileArgs;
-    harnessArgs.insert(harnessArgs.end(), {"--harness", keysPath});
-    return std::make_unique<ModelTimer>(harnessArgs, *harnessInputs, harnessEntry.getNumResults(),
-                                        targetAttr.getThreads(), harnessDir.str().str());
+  HarnessMaker makeHarness = [&](const std::vector<std::string> &harnessKeys) {
+    return harnessTimer(**model, harnessKeys, compileArgs, targetAttr.getThreads(), dir);
   };
   TunerOptions tunerOptions{args.margin, args.candidates, args.crashRound};
   llvm::Error failed = llvm::Error::success();
