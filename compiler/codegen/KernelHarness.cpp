@@ -119,10 +119,10 @@ private:
       return known;
     Operation *def = v.getDefiningOp();
     Value result;
-    if (def && def->getBlock() == &main.getBody().front() && !isTagged(def) &&
-        def->getNumRegions() == 0 && !isa<linalg::LinalgOp>(def) &&
+    if (def &&
         (isFree(def) ||
-         isa<tensor::ExtractSliceOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))) {
+         (isCopyable(def) &&
+          isa<tensor::ExtractSliceOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)))) {
       IRMapping operands;
       for (Value operand : def->getOperands()) {
         // A view's source keeps whether it is read; what else it takes is.
@@ -146,13 +146,18 @@ private:
     return result;
   }
 
+  /// Whether `op` may be copied into the harness: a top-level op of @main
+  /// that is no kernel's and holds none.
+  bool isCopyable(Operation *op) {
+    return !isTagged(op) && op->getNumRegions() == 0 && !isa<linalg::LinalgOp>(op) &&
+           op->getBlock() == &main.getBody().front();
+  }
+
   /// Whether `op` and what it reads, transitively, compute nothing a kernel did.
   bool isFree(Operation *op) {
     if (auto known = free.find(op); known != free.end())
       return known->second;
-    bool result = !isTagged(op) && op->getNumRegions() == 0 && !isa<linalg::LinalgOp>(op) &&
-                  op->getBlock() == &main.getBody().front() &&
-                  llvm::all_of(op->getOperands(), [&](Value v) {
+    bool result = isCopyable(op) && llvm::all_of(op->getOperands(), [&](Value v) {
                     return v.getDefiningOp() && isFree(v.getDefiningOp());
                   });
     free[op] = result;
