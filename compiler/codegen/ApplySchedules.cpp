@@ -4,6 +4,7 @@
 // was to be vectorised but stayed scalar, or a conv/matmul whose accumulator
 // is still loaded and stored in its reduction loop, gets a warning (several
 // transforms fail silently and cost 20-30%; see shared/mlir-cpu-codegen.md).
+#include "compiler/codegen/ErfApproximation.h"
 #include "compiler/codegen/IsolatedKernel.h"
 #include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
@@ -174,12 +175,14 @@ LogicalResult finishVectors(Operation *root, int64_t lanes, bool hoist) {
     return emitError(root->getLoc()) << "flattening element-wise vector ops did not converge";
   if (failed(applyScript(root, renderVectorLoweringScript(), message)))
     return emitError(root->getLoc()) << "lowering vector ops failed: " << message;
-  // exp, erf, tanh on vectors: polynomials instead of one libm call a lane.
+  // exp, erf, tanh on vectors: polynomials instead of one libm call a lane
+  // (erf: acnn's own, ErfApproximation.h).
   RewritePatternSet approximations(ctx);
   populateMathPolynomialApproximationPatterns(approximations, [](StringRef name) {
     name.consume_front("math.");
-    return llvm::is_contained({"exp", "expm1", "erf", "tanh", "log", "log1p"}, name);
+    return llvm::is_contained({"exp", "expm1", "tanh", "log", "log1p"}, name);
   });
+  populateErfApproximationPatterns(approximations);
   if (failed(applyPatternsGreedily(root, std::move(approximations))))
     return emitError(root->getLoc()) << "math approximations did not converge";
   // Element-wise ops one vector register at a time: LLVM would unroll an

@@ -78,7 +78,7 @@ Value scalarOf(GeluOp op, const ScalarBuilder &s, ValueRange x) {
         s.mul(s.constant(std::sqrt(2.0 / M_PI)), s.add(x[0], s.mul(s.constant(0.044715), cube)));
     phi = math::TanhOp::create(s.b, s.loc, inner);
   } else {
-    phi = math::ErfOp::create(s.b, s.loc, s.div(x[0], s.constant(M_SQRT2)));
+    phi = math::ErfOp::create(s.b, s.loc, s.mul(x[0], s.constant(M_SQRT1_2)));
   }
   return s.mul(s.mul(s.constant(0.5), x[0]), s.add(s.constant(1.0), phi));
 }

@@ -94,7 +94,7 @@ Value activationScalar(const ScalarBuilder &s, StringRef activation, Value x) {
           s.mul(s.constant(std::sqrt(2.0 / M_PI)), s.add(x, s.mul(s.constant(0.044715), cube)));
       phi = math::TanhOp::create(s.b, s.loc, inner);
     } else {
-      phi = math::ErfOp::create(s.b, s.loc, s.div(x, s.constant(M_SQRT2)));
+      phi = math::ErfOp::create(s.b, s.loc, s.mul(x, s.constant(M_SQRT1_2)));
     }
     return s.mul(s.mul(s.constant(0.5), x), s.add(s.constant(1.0), phi));
   }

@@ -47,8 +47,8 @@ func.func @mul_scalar(%x: tensor<4x6xf32>, %s: tensor<f32>) -> tensor<4x6xf32> {
 // CHECK-LABEL: func @gelu_exact
 // CHECK: linalg.generic
 // CHECK: ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
-// CHECK-DAG: %[[S:.*]] = arith.constant 1.41421354 : f32
-// CHECK-DAG: %[[D:.*]] = arith.divf %[[X]], %[[S]] : f32
+// CHECK-DAG: %[[S:.*]] = arith.constant 0.707106769 : f32
+// CHECK-DAG: %[[D:.*]] = arith.mulf %[[X]], %[[S]] : f32
 // CHECK-DAG: %[[E:.*]] = math.erf %[[D]] : f32
 // CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
 // CHECK-DAG: %[[P:.*]] = arith.addf %[[ONE]], %[[E]] : f32
