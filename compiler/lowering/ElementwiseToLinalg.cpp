@@ -70,17 +70,7 @@ Value scalarOf(EluOp op, const ScalarBuilder &s, ValueRange x) {
   return belowZero(s, x[0], s.mul(s.constant(op.getAlpha().convertToFloat()), expm1));
 }
 Value scalarOf(GeluOp op, const ScalarBuilder &s, ValueRange x) {
-  // x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2))), or PyTorch's tanh form.
-  Value phi;
-  if (op.getApproximateTanh()) {
-    Value cube = s.mul(s.mul(x[0], x[0]), x[0]);
-    Value inner =
-        s.mul(s.constant(std::sqrt(2.0 / M_PI)), s.add(x[0], s.mul(s.constant(0.044715), cube)));
-    phi = math::TanhOp::create(s.b, s.loc, inner);
-  } else {
-    phi = math::ErfOp::create(s.b, s.loc, s.mul(x[0], s.constant(M_SQRT1_2)));
-  }
-  return s.mul(s.mul(s.constant(0.5), x[0]), s.add(s.constant(1.0), phi));
+  return activationScalar(s, op.getApproximateTanh() ? "gelu_tanh" : "gelu", x[0]);
 }
 Value scalarOf(HardSigmoidOp op, const ScalarBuilder &s, ValueRange x) {
   Value affine = s.add(s.mul(s.constant(op.getAlpha().convertToFloat()), x[0]),
