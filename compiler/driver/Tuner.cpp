@@ -190,16 +190,9 @@ public:
           retries.emplace_front(batch.begin(), batch.begin() + half);
         }
       } else {
-        // The load of a shared machine drifts from round to round more than
-        // schedules differ: each candidate is timed against the default run
-        // beside it, as the median of their ratios.
         for (auto [k, c] : batch) {
           Tuned &t = keys[k];
-          std::vector<double> ratios;
-          for (int i = 0; i < kRepeats; ++i)
-            ratios.push_back(keyMs(t, timing->tuned[i], rounds()) /
-                             std::max(keyMs(t, timing->defaults[i], rounds()), 1e-9));
-          const double ms = t.defaultMs * median(ratios);
+          const double ms = pairedMs(t, *timing, rounds());
           ++t.measured;
           ++measured;
           if (ms < t.bestMs) {
@@ -261,11 +254,7 @@ public:
     size_t confirmed = 0;
     for (auto [k, schedule] : changes) {
       Tuned &t = keys[k];
-      std::vector<double> ratios;
-      for (int i = 0; i < kRepeats; ++i)
-        ratios.push_back(keyMs(t, timing->tuned[i], harness) /
-                         std::max(keyMs(t, timing->defaults[i], harness), 1e-9));
-      const double ms = t.defaultMs * median(ratios);
+      const double ms = pairedMs(t, *timing, harness);
       if (ms < t.defaultMs * (1 - args.margin)) {
         ++confirmed;
         t.bestMs = std::max(t.bestMs, ms);
@@ -403,6 +392,17 @@ private:
       paired.tuned.push_back(std::move(*t));
     }
     return paired;
+  }
+  /// Key `t`'s time with the candidate of `timing`, a paired run in `bench`:
+  /// the load of a shared machine drifts from round to round more than
+  /// schedules differ, so its default time scaled by the median ratio of
+  /// each candidate run to the default run beside it.
+  double pairedMs(const Tuned &t, const Paired &timing, const Bench &bench) const {
+    std::vector<double> ratios;
+    for (int i = 0; i < kRepeats; ++i)
+      ratios.push_back(keyMs(t, timing.tuned[i], bench) /
+                       std::max(keyMs(t, timing.defaults[i], bench), 1e-9));
+    return t.defaultMs * median(ratios);
   }
   /// Keys under this share of the run are not tuned: their time is noise.
   static constexpr double kMinShare = 0.002;
