@@ -76,6 +76,14 @@ FailureOr<Schedule> fromAttr(ScheduleAttr attr, linalg::LinalgOp op,
            linalg::PoolingNhwcSumOp>(op))
     return emitError() << "only a 2-D NHWC conv, depthwise conv or pooling decomposes; the kernel is "
                        << s.opName;
+  // It rewrites a tile of one output row (loop 1 of each) and one filter row
+  // (loop 4); a tile of more rows vectorises as a contraction, undecomposed.
+  if (attr.getDecompose() && !attr.getTile().empty())
+    for (int64_t d : {1, 4})
+      if (attr.getTile()[d] > 1 || (attr.getTile()[d] == 0 && s.loopExtents[d] > 1))
+        return emitError() << "a schedule that decomposes tiles loop " << d << " of " << s.opName
+                           << " by 1, not " << attr.getTile()[d]
+                           << " (a tile of several output rows vectorises without decompose)";
   s.vectorWidth = attr.getVectorWidth();
   s.unroll = attr.getUnroll();
   s.parallelDims.assign(attr.getParallelDims().begin(), attr.getParallelDims().end());

@@ -228,8 +228,12 @@ RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, const TemplateCh
 }
 
 /// out[n, oh, ow, f] += in[n, oh*s + kh, ow*s + kw, c] * w[kh, kw, c, f].
+/// Accumulators that keep both FMA pipes of a core busy through an FMA's 4
+/// cycles of latency (Zen 3 and 4, Sapphire Rapids).
+constexpr int64_t kLatencyAccumulators = 8;
+
 Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices &choices,
-                      int64_t rowBytes) {
+                      int64_t rowBytes, bool unitStrides) {
   enum { N, OH, OW, F, KH, KW, C };
   ArrayRef<int64_t> e = s.loopExtents;
   RegisterTile tile = registerTile(s, t, choices, OW, F, 1, rowBytes);
@@ -240,6 +244,24 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices
   int64_t c = e[C] % 4 == 0 ? 4 : e[C] % 2 == 0 ? 2 : 1;
   s.kind = KernelKind::Conv;
   s.registerTile = {1, 1, ow.tile, f.tile, 1, 1, c};
+  s.decompose = true;
+  // A map too narrow for the FMA latency's accumulators (AVX2's 7-wide
+  // maps leave a 3-column piece: 3 x 2 vectors) takes output rows too, as
+  // many as the registers allow: 2 x 3 columns ran the 3-column piece of a
+  // 512 -> 1536 1x1 conv on 6x3 at 190 GFLOP/s, one row at a time at 140.
+  // The tile no longer decomposes to 1-D; it is vectorised as a
+  // contraction, which reads the input's rows in place at unit strides only.
+  const int64_t accumulators = ow.tile * tile.vectors;
+  if (unitStrides && !choices.rows && ow.splitAt == 0 && accumulators < kLatencyAccumulators) {
+    const int64_t want = llvm::divideCeil(kLatencyAccumulators, accumulators),
+                  fit = rowsFor(t, tile.vectors, 14) / ow.tile;
+    const int64_t rows = std::min({want, fit, e[OH]});
+    if (rows > 1) {
+      addSplit(s, OH, {rows, e[OH] % rows ? e[OH] - e[OH] % rows : 0});
+      s.registerTile[OH] = rows;
+      s.decompose = false;
+    }
+  }
   s.interchange = {F, N, OH, OW, KH, KW, C};
   // Threads take output rows, unless the filter outweighs the input: then
   // blocks of output channels, so each thread keeps its filter block cached
@@ -248,7 +270,7 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices
   const int64_t inputBytes = e[N] * e[OH] * e[OW] * e[C] * 4;
   s.parallelDims =
       filterBytes > inputBytes ? SmallVector<int64_t>{F, OH, OW} : SmallVector<int64_t>{OH, F, OW};
-  s.decompose = s.vectorize = s.hoistAccumulators = true;
+  s.vectorize = s.hoistAccumulators = true;
   s.unroll = tile.vectors;
   // The filter block a register tile sweeps (KH x KW x C x its columns) is
   // read again by every tile of the block's columns: past L2 it came from
@@ -558,8 +580,13 @@ static Schedule generate(linalg::LinalgOp op, const ScheduleTarget &target,
   if (!f32)
     return parallelOnlySchedule(s, op);
   // The register tile's rows are output columns (ow) of convs and windows.
-  if (isa<linalg::Conv2DNhwcHwcfOp>(op))
-    return convSchedule(s, target, choices, rowBytes(op, 2));
+  if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
+    auto ones = [](DenseIntElementsAttr a) {
+      return llvm::all_of(a.getValues<int64_t>(), [](int64_t v) { return v == 1; });
+    };
+    return convSchedule(s, target, choices, rowBytes(op, 2),
+                        ones(conv.getStrides()) && ones(conv.getDilations()));
+  }
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
     return windowSchedule(s, target, choices, KernelKind::Depthwise, rowBytes(op, 2));
   if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op))

@@ -159,8 +159,11 @@ private:
   }
 
   /// Vectorises the tiled op (a conv decomposed to 1-D first, when the
-  /// schedule says so).
-  void vectorize(std::string op) {
+  /// schedule says so). A conv whose register tile spans several output
+  /// rows does not decompose: it is generalised and its unit loops (the
+  /// tile's one filter tap, n) dropped inside `loop`, its innermost, which
+  /// leaves a contraction over the tile's rows, columns and channels.
+  void vectorize(std::string op, const std::string &loop) {
     if (s.decompose) {
       std::string d = fresh("conv1d");
       line(llvm::formatv("{0} = transform.structured.decompose {1} : (!transform.any_op) -> "
@@ -168,6 +171,15 @@ private:
                          d, op)
                .str());
       op = d;
+    } else if (s.kind == KernelKind::Conv && !loop.empty()) {
+      line(fresh("generic") + " = transform.structured.generalize " + op +
+           " : (!transform.any_op) -> !transform.any_op");
+      line("transform.apply_patterns to " + loop +
+           " {\n      transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices\n    } "
+           ": !transform.any_op");
+      op = fresh("contraction");
+      line(op + " = transform.structured.match ops{[\"linalg.generic\"]} in " + loop +
+           " : (!transform.any_op) -> !transform.any_op");
     }
     line("transform.structured.vectorize " + op + " : !transform.any_op");
   }
@@ -203,8 +215,7 @@ private:
     fuseBody(tileUsingFor(op, tile, order));
     llvm::SmallVector<int64_t> reduction = clampTile(s.registerTile, s.loopExtents);
     std::fill(reduction.begin(), reduction.begin() + parallel, 0);
-    tileUsingFor(body, reduction, {});
-    vectorize(body);
+    vectorize(body, tileUsingFor(body, reduction, {}));
     line("transform.structured.vectorize " + op + " : !transform.any_op");
     if (s.withStart)
       line("transform.structured.vectorize " + start + " : !transform.any_op");
@@ -229,9 +240,7 @@ private:
 
     // Register tile: the tiled loops in the schedule's order.
     llvm::SmallVector<int64_t> tile = clampTile(s.registerTile, extents);
-    tileUsingFor(op, tile, s.interchange);
-
-    vectorize(op);
+    vectorize(op, tileUsingFor(op, tile, s.interchange));
     // Accumulators (hoistAccumulators) are hoisted out of the reduction
     // loops for all kernels at once, after the vector patterns of
     // renderVectorPrepareScript (the hoisting needs them to run on the whole

@@ -105,6 +105,40 @@ TEST_F(ScheduleTest, NarrowConvWidensChannelTile) {
   EXPECT_EQ(wide.registerTile, (Tile{1, 1, 2, 64, 1, 1, 4}));
 }
 
+// A 1x1 conv whose map is 3 columns wide (the rest of AVX2's 7 = 4 + 3) has
+// 3 x 2 vectors of accumulators, fewer than the FMA latency needs: its tile
+// takes 2 output rows too (12 accumulators, the most that fit), the 7 rows
+// split 6 + 1, and it is vectorised as a contraction rather than
+// decomposed. A strided conv, whose rows a contraction cannot read in
+// place, and AVX-512's 3 x 4 vectors keep one row.
+TEST_F(ScheduleTest, NarrowMapTakesOutputRows) {
+  auto conv = [](int64_t stride) {
+    const int64_t in = 6 * stride + 1, inW = 2 * stride + 1;
+    return llvm::formatv(R"mlir(
+func.func @f(%x: tensor<1x{0}x{1}x512xf32>, %w: tensor<1x1x512x1024xf32>, %o: tensor<1x7x3x1024xf32>) -> tensor<1x7x3x1024xf32> {{
+  %r = linalg.conv_2d_nhwc_hwcf {{dilations = dense<1> : tensor<2xi64>, strides = dense<{2}> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x{0}x{1}x512xf32>, tensor<1x1x512x1024xf32>) outs(%o : tensor<1x7x3x1024xf32>) -> tensor<1x7x3x1024xf32>
+  return %r : tensor<1x7x3x1024xf32>
+})mlir",
+                         in, inW, stride)
+        .str();
+  };
+  acnn::Schedule s = schedule(conv(1).c_str(), avx2());
+  EXPECT_EQ(s.registerTile, (Tile{1, 2, 3, 16, 1, 1, 4}));
+  ASSERT_EQ(s.splits.size(), 1u);
+  EXPECT_EQ(s.splits[0].dim, 1);
+  EXPECT_EQ(s.splits[0].at, 6);
+  EXPECT_FALSE(s.decompose);
+  EXPECT_TRUE(s.vectorize && s.hoistAccumulators);
+  acnn::Schedule strided = schedule(conv(2).c_str(), avx2());
+  EXPECT_EQ(strided.registerTile, (Tile{1, 1, 3, 16, 1, 1, 4}));
+  EXPECT_TRUE(strided.splits.empty());
+  EXPECT_TRUE(strided.decompose);
+  acnn::Schedule wide = schedule(conv(1).c_str(), avx512());
+  EXPECT_EQ(wide.registerTile, (Tile{1, 1, 3, 64, 1, 1, 4}));
+  EXPECT_TRUE(wide.decompose);
+}
+
 // 8 rows x 2 vectors of 16 with AVX-512's 32 registers (16 accumulators, the
 // cap; 14 rows would fit); 56 = 7 x 8.
 TEST_F(ScheduleTest, ConvAvx512) {

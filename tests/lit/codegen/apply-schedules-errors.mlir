@@ -29,6 +29,16 @@ func.func @decompose(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64
 
 // -----
 
+// transform.structured.decompose rewrites one output row of a conv at a time.
+func.func @decompose_rows(%x: tensor<1x9x9x8xf32>, %w: tensor<3x3x8x16xf32>, %o: tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32> {
+  // expected-error @+1 {{kernel 'conv': a schedule that decomposes tiles loop 1 of linalg.conv_2d_nhwc_hwcf by 1, not 2 (a tile of several output rows vectorises without decompose)}}
+  %r = linalg.conv_2d_nhwc_hwcf {acnn.kernel = 0 : i64, acnn.kernel_entry = "conv", acnn.schedule = #acnn.schedule<conv, vector = 8, tile = [1, 2, 3, 16, 1, 1, 4], decompose, vectorize>, dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x9x9x8xf32>, tensor<3x3x8x16xf32>) outs(%o : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  return %r : tensor<1x7x7x16xf32>
+}
+
+// -----
+
 func.func @dynamic(%a: tensor<?x64xf32>, %b: tensor<64x64xf32>, %c: tensor<?x64xf32>) -> tensor<?x64xf32> {
   // expected-error @+1 {{kernel 'mm': a schedule that tiles needs static shapes on tensors; linalg.matmul has none}}
   %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<matmul, vector = 8, tile = [4, 8, 1], vectorize>}

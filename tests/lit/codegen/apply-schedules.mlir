@@ -39,6 +39,41 @@ func.func @conv(%x: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tenso
 
 // -----
 
+// A map 3 columns wide leaves AVX2's tile 6 accumulators (3 x 2 vectors),
+// too few for the FMA latency: it takes 2 output rows too (12), the rows
+// split 6 + 1. Such a tile does not decompose to 1-D: the tiled conv is
+// generalised, its unit loops dropped, and vectorised as a contraction over
+// rows, columns and channels, its accumulators hoisted as before. AVX-512's
+// 3 x 4 vectors are 12 already.
+// SEL2: acnn.kernel_key = "linalg.conv_2d_nhwc_hwcf 1x7x3x64x3x3x64 pppprrr f32", acnn.schedule = #acnn.schedule<conv, vector = 8, unroll = 2, split = {{\[\[}}1, 6]], parallel = [3, 1, 2], tile = [1, 2, 3, 16, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], vectorize, hoist>
+// SEL5: acnn.schedule = #acnn.schedule<conv, vector = 16, unroll = 4, parallel = [3, 1, 2], tile = [1, 1, 3, 64, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
+// CHECK-LABEL: func @conv_rows
+// CHECK-NOT: linalg.
+// AVX2: scf.for {{.*}} step %c2
+// AVX2: vector.transfer_read {{.*}} : tensor<1x6x3x16xf32>, vector<2x3x16xf32>
+// AVX2: scf.for
+// AVX2: scf.for
+// AVX2: scf.for {{.*}} -> (vector<2x3x16xf32>)
+// AVX2: vector.transfer_read {{.*}} : tensor<1x9x5x64xf32>, vector<2x3x4xf32>
+// AVX2-COUNT-24: vector.fma {{.*}} : vector<16xf32>
+// AVX2-NOT: vector.transfer_write
+// AVX2: scf.yield
+// SCRIPT: transform.structured.split %op after 6 {dimension = 1}
+// SCRIPT: %[[T:.*]], %[[L:.*]]:4 = transform.structured.tile_using_for %{{.*}} tile_sizes [0, 2, 0, 0, 1, 1, 4]
+// SCRIPT-NOT: decompose
+// SCRIPT: transform.structured.generalize %[[T]]
+// SCRIPT: transform.apply_patterns to %[[L]]#3 {
+// SCRIPT-NEXT: transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+// SCRIPT: %[[C:.*]] = transform.structured.match ops{["linalg.generic"]} in %[[L]]#3
+// SCRIPT: transform.structured.vectorize %[[C]]
+func.func @conv_rows(%x: tensor<1x9x5x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tensor<1x7x3x64xf32>) -> tensor<1x7x3x64xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x9x5x64xf32>, tensor<3x3x64x64xf32>) outs(%o : tensor<1x7x3x64xf32>) -> tensor<1x7x3x64xf32>
+  return %r : tensor<1x7x3x64xf32>
+}
+
+// -----
+
 // Matmul: m x n register tile, k innermost, n-blocks over threads; the 197
 // rows split into a multiple of the tile and the rest.
 // SEL2: acnn.kernel_key = "linalg.matmul 197x768x192 ppr f32", acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 2, split = {{\[\[}}0, 192]], parallel = [1, 0], tile = [6, 16, 1], order = [1, 0, 2], vectorize, hoist>
