@@ -87,7 +87,9 @@ struct Schedule {
   llvm::SmallVector<int64_t> registerTile;
   /// Order of the tiled loops, outermost first (empty: loop order).
   llvm::SmallVector<int64_t> interchange;
-  /// Conv: rewrite the tiled 2-D conv into a 1-D one before vectorising.
+  /// Conv: rewrite the tiled 2-D conv into a 1-D one before vectorising (a
+  /// tile of one output row). A conv tile of several output rows is
+  /// generalised instead, its unit loops dropped, and vectorised as a contraction.
   bool decompose = false;
   /// Vectorise the tiled op (false for ParallelOnly).
   bool vectorize = false;

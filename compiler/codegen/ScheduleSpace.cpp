@@ -99,11 +99,15 @@ double estimateSeconds(const Schedule &s, linalg::LinalgOp loops, const Schedule
     }
     if (rowDim >= 0) {
       // Register tile: rows x vecs accumulators, `other` steps of the
-      // remaining tiled loops (a conv's input channels) each.
-      const int64_t rows = tileOf(s, rowDim), cols = tileOf(s, colDim), vecs = vectorsOf(cols);
+      // remaining tiled loops (a conv's input channels) each. A conv's tile
+      // of several output rows (loop 1) has as many rows of accumulators.
+      const int64_t outputRows = s.kind == KernelKind::Conv ? 1 : -1;
+      const int64_t rows = tileOf(s, rowDim) * (outputRows >= 0 ? tileOf(s, outputRows) : 1),
+                    cols = tileOf(s, colDim), vecs = vectorsOf(cols);
       double other = 1;
       for (int64_t d = 0; d < n; ++d)
-        if (d != rowDim && d != colDim && !s.registerTile.empty() && s.registerTile[d] > 0)
+        if (d != rowDim && d != colDim && d != outputRows && !s.registerTile.empty() &&
+            s.registerTile[d] > 0)
           other *= static_cast<double>(tileOf(s, d));
       const double accumulators = static_cast<double>(rows * vecs);
       const double steps = work / (static_cast<double>(rows * cols) * other);

@@ -83,6 +83,14 @@ TEST_F(ScheduleTest, EstimatePrefersFullRegisterTiles) {
   const double g = acnn::estimateSeconds(good, ops.back(), avx2());
   EXPECT_LT(g, acnn::estimateSeconds(small, ops.back(), avx2()));
   EXPECT_LT(g, acnn::estimateSeconds(spilling, ops.back(), avx2()));
+  // Output rows count as rows of accumulators: 2 x 3 columns hide the
+  // latency that 1 x 3 do not.
+  acnn::Schedule narrow = good;
+  narrow.registerTile[2] = 3;
+  acnn::Schedule twoRows = narrow;
+  twoRows.registerTile[1] = 2;
+  EXPECT_LT(acnn::estimateSeconds(twoRows, ops.back(), avx2()),
+            acnn::estimateSeconds(narrow, ops.back(), avx2()));
 }
 
 } // namespace
