@@ -251,8 +251,14 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices
   // 512 -> 1536 1x1 conv on 6x3 at 190 GFLOP/s, one row at a time at 140.
   // The tile no longer decomposes to 1-D; it is vectorised as a
   // contraction, which reads the input's rows in place at unit strides only.
+  // Columns of whole vectors and at least 2 of them only: a column narrower
+  // than a vector (CBAM's one-channel spatial conv) is not an accumulator
+  // register of its own, and a one-column tile (SqueezeNet's 55 = 54 + 1)
+  // leaves the rows strided in the vectors' shape; the contraction of
+  // either kept its accumulators in memory.
   const int64_t accumulators = ow.tile * tile.vectors;
-  if (unitStrides && !choices.rows && ow.splitAt == 0 && accumulators < kLatencyAccumulators) {
+  if (unitStrides && !choices.rows && ow.splitAt == 0 && ow.tile > 1 && f.tile % t.lanes() == 0 &&
+      accumulators < kLatencyAccumulators) {
     const int64_t want = llvm::divideCeil(kLatencyAccumulators, accumulators),
                   fit = rowsFor(t, tile.vectors, 14) / ow.tile;
     const int64_t rows = std::min({want, fit, e[OH]});

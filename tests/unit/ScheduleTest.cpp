@@ -137,6 +137,23 @@ func.func @f(%x: tensor<1x{0}x{1}x512xf32>, %w: tensor<1x1x512x1024xf32>, %o: te
   acnn::Schedule wide = schedule(conv(1).c_str(), avx512());
   EXPECT_EQ(wide.registerTile, (Tile{1, 1, 3, 64, 1, 1, 4}));
   EXPECT_TRUE(wide.decompose);
+  // One column, or columns narrower than a vector: no accumulator rows to
+  // gain (their contractions kept the accumulators in memory).
+  auto narrow = [](int64_t width, int64_t channels) {
+    return llvm::formatv(R"mlir(
+func.func @f(%x: tensor<1x7x{0}x64xf32>, %w: tensor<1x1x64x{1}xf32>, %o: tensor<1x7x{0}x{1}xf32>) -> tensor<1x7x{0}x{1}xf32> {{
+  %r = linalg.conv_2d_nhwc_hwcf {{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x7x{0}x64xf32>, tensor<1x1x64x{1}xf32>) outs(%o : tensor<1x7x{0}x{1}xf32>) -> tensor<1x7x{0}x{1}xf32>
+  return %r : tensor<1x7x{0}x{1}xf32>
+})mlir",
+                         width, channels)
+        .str();
+  };
+  for (auto [width, channels] : {std::pair<int64_t, int64_t>{1, 16}, {3, 4}}) {
+    acnn::Schedule s = schedule(narrow(width, channels).c_str(), avx2());
+    EXPECT_EQ(s.registerTile[1], 1) << width << " x " << channels;
+    EXPECT_TRUE(s.decompose) << width << " x " << channels;
+  }
 }
 
 // 8 rows x 2 vectors of 16 with AVX-512's 32 registers (16 accumulators, the
