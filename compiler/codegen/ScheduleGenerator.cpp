@@ -227,11 +227,11 @@ RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, const TemplateCh
   return {rows, cols, vectors};
 }
 
-/// out[n, oh, ow, f] += in[n, oh*s + kh, ow*s + kw, c] * w[kh, kw, c, f].
 /// Accumulators that keep both FMA pipes of a core busy through an FMA's 4
 /// cycles of latency (Zen 3 and 4, Sapphire Rapids).
 constexpr int64_t kLatencyAccumulators = 8;
 
+/// out[n, oh, ow, f] += in[n, oh*s + kh, ow*s + kw, c] * w[kh, kw, c, f].
 Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices &choices,
                       int64_t rowBytes, bool unitStrides) {
   enum { N, OH, OW, F, KH, KW, C };
