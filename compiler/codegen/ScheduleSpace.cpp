@@ -101,12 +101,12 @@ double estimateSeconds(const Schedule &s, linalg::LinalgOp loops, const Schedule
       // Register tile: rows x vecs accumulators, `other` steps of the
       // remaining tiled loops (a conv's input channels) each. A conv's tile
       // of several output rows (loop 1) has as many rows of accumulators.
-      const int64_t outputRows = s.kind == KernelKind::Conv ? 1 : -1;
-      const int64_t rows = tileOf(s, rowDim) * (outputRows >= 0 ? tileOf(s, outputRows) : 1),
-                    cols = tileOf(s, colDim), vecs = vectorsOf(cols);
+      const bool conv = s.kind == KernelKind::Conv;
+      const int64_t rows = tileOf(s, rowDim) * (conv ? tileOf(s, 1) : 1), cols = tileOf(s, colDim),
+                    vecs = vectorsOf(cols);
       double other = 1;
       for (int64_t d = 0; d < n; ++d)
-        if (d != rowDim && d != colDim && d != outputRows && !s.registerTile.empty() &&
+        if (d != rowDim && d != colDim && !(conv && d == 1) && !s.registerTile.empty() &&
             s.registerTile[d] > 0)
           other *= static_cast<double>(tileOf(s, d));
       const double accumulators = static_cast<double>(rows * vecs);
