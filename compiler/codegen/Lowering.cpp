@@ -90,7 +90,7 @@ void addToLLVMPasses(OpPassManager &pm, bool sharedLibrary) {
                   "func.func(acnn-copies-to-linalg),scf-forall-to-parallel,"
                   "convert-vector-to-scf{full-unroll=true},convert-linalg-to-loops,"
                   "lower-affine,func.func(acnn-sink-to-stores),convert-scf-to-openmp,"
-                  "acnn-runtime-thread-count,acnn-outline-kernels,"
+                  "acnn-runtime-thread-count,acnn-outline-kernels,acnn-team-per-run,"
                   "expand-strided-metadata,lower-affine,"
                   "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
                   "finalize-memref-to-llvm,convert-scf-to-cf,convert-arith-to-llvm,"

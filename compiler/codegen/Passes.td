@@ -143,11 +143,29 @@ def OutlineKernels : Pass<"acnn-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def TeamPerRun : Pass<"acnn-team-per-run", "mlir::ModuleOp"> {
+  let summary = "Fork @main's threads once a run; its parallel loops share the team";
+  let description = [{
+    After acnn-runtime-thread-count and acnn-outline-kernels: the body of
+    @main after its thread-count query moves into one `omp.parallel` with
+    that count. Every parallel region in it, or in a kernel function it
+    calls, gives way to its `omp.wsloop`, whose implicit barrier stands in
+    for the join; sequential loops around such regions are run by every
+    thread. Everything else between them runs in an `omp.masked` (the first
+    thread), followed by an `omp.barrier` unless it only calls the
+    profiling hooks; pure ops whose results later ops need are computed by
+    every thread instead. When a value only one thread computes is needed by
+    all (a scalar load feeding a loop bound), @main keeps a region per loop
+    and the pass says so in a remark.
+  }];
+  let dependentDialects = ["mlir::omp::OpenMPDialect"];
+}
+
 def RollMainLoops : Pass<"acnn-roll-main-loops", "mlir::ModuleOp"> {
   let summary = "Keep the loops @main runs on one thread to move memory rolled";
   let description = [{
     After the lowering to the LLVM dialect: every back edge of @main's own
-    blocks (not those of its parallel regions) whose loop does no
+    blocks (not those of its worksharing loops) whose loop does no
     floating-point arithmetic gets a loop annotation that disables unrolling.
     These are concat copies and padding borders; unrolled in full by LLVM
     they make basic blocks so long that instruction scheduling dominates the

@@ -5,11 +5,11 @@
 // instructions, and LLVM's machine scheduler is quadratic in a block's length
 // (DenseNet-169 compiled in 147 s, a third of it scheduling @main). Unrolled,
 // they run no faster. A loop that computes (a serial kernel's reduction, any
-// floating-point op) and the loops inside parallel regions (the kernels' own,
-// outlined by OpenMP) keep LLVM's choice.
+// floating-point op) and the kernels' worksharing loops keep LLVM's choice.
 #include "compiler/codegen/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/Dominance.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -67,9 +67,19 @@ struct RollMainLoops : impl::RollMainLoopsBase<RollMainLoops> {
     auto closesLoop = [&](Block *from, SuccessorRange to) {
       return llvm::any_of(to, [&](Block *header) { return dominance.dominates(header, from); });
     };
-    for (Block &block : main.getBody()) {
-      Operation *branch = block.getTerminator();
-      if (!closesLoop(&block, branch->getSuccessors()) || computes(&block, dominance))
+    // @main's own blocks and those its team runs on one thread or all
+    // (acnn-team-per-run), not its worksharing loops' (the kernels' own).
+    SmallVector<Block *> blocks;
+    main.walk([&](Block *block) {
+      if (!block->getParentOp()->getParentOfType<omp::WsloopOp>() &&
+          !isa<omp::WsloopOp, omp::LoopNestOp>(block->getParentOp()))
+        blocks.push_back(block);
+    });
+    for (Block *block : blocks) {
+      if (!block->mightHaveTerminator())
+        continue;
+      Operation *branch = block->getTerminator();
+      if (!closesLoop(block, branch->getSuccessors()) || computes(block, dominance))
         continue;
       if (auto br = dyn_cast<LLVM::BrOp>(branch))
         br.setLoopAnnotationAttr(rolled);

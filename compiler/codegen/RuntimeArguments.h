@@ -29,6 +29,10 @@ RuntimeArguments getOrAddRuntimeArguments(mlir::func::FuncOp main);
 inline constexpr llvm::StringLiteral kKernelBeginHook = "acnn_kernel_begin";
 inline constexpr llvm::StringLiteral kKernelEndHook = "acnn_kernel_end";
 
+/// int32_t acnn_context_num_threads(acnn_context *): the threads a run may
+/// use, which acnn-runtime-thread-count calls first in a @main that forks.
+inline constexpr llvm::StringLiteral kThreadCountQuery = "acnn_context_num_threads";
+
 /// Gives the arena argument its size (it is added with 0 bytes).
 void setArenaBytes(mlir::func::FuncOp main, int64_t bytes);
 

@@ -34,10 +34,10 @@ struct RuntimeThreadCount : impl::RuntimeThreadCountBase<RuntimeThreadCount> {
       }
     MLIRContext *ctx = model.getContext();
     auto b = OpBuilder::atBlockEnd(model.getBody());
-    auto query = model.lookupSymbol<func::FuncOp>(kQuery);
+    auto query = model.lookupSymbol<func::FuncOp>(kThreadCountQuery);
     if (!query) {
       query = func::FuncOp::create(
-          b, model.getLoc(), kQuery,
+          b, model.getLoc(), kThreadCountQuery,
           b.getFunctionType({LLVM::LLVMPointerType::get(ctx)}, {b.getI32Type()}));
       query.setPrivate();
     }
@@ -47,8 +47,6 @@ struct RuntimeThreadCount : impl::RuntimeThreadCountBase<RuntimeThreadCount> {
     for (omp::ParallelOp region : regions)
       region.getNumThreadsMutable().assign(threads);
   }
-
-  static constexpr llvm::StringLiteral kQuery = "acnn_context_num_threads";
 };
 
 } // namespace

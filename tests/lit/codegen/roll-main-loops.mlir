@@ -1,9 +1,9 @@
 // RUN: acnn-opt %s -split-input-file -acnn-roll-main-loops -verify-diagnostics | FileCheck %s
 
 // The back edge of @main's own loop that only moves memory, conditional or
-// not, disables unrolling; a loop that computes, the loop inside the parallel
-// region and forward branches keep LLVM's choice, as does another function's
-// loop.
+// not, disables unrolling, also where one thread of its team runs it; a loop
+// that computes, the loop inside a worksharing loop and forward branches keep
+// LLVM's choice, as does another function's loop.
 // CHECK: #[[UNROLL:.*]] = #llvm.loop_unroll<disable = true>
 // CHECK: #[[ROLLED:.*]] = #llvm.loop_annotation<unroll = #[[UNROLL]]>
 // CHECK-LABEL: llvm.func @main
@@ -13,9 +13,11 @@
 // CHECK: ^[[BODY]]:
 // CHECK: llvm.br ^[[HEAD]](%{{.*}} : i64) {loop_annotation = #[[ROLLED]]}
 // CHECK: ^[[EXIT]]:
-// CHECK: omp.parallel
+// CHECK: omp.masked
+// CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^{{.*}} {loop_annotation = #[[ROLLED]]}
+// CHECK: omp.wsloop
 // CHECK-NOT: loop_annotation
-// CHECK: omp.terminator
+// CHECK: omp.yield
 // CHECK: ^{{.*}}:
 // CHECK: llvm.cond_br %{{.*}}, ^{{.*}}, ^{{.*}} {loop_annotation = #[[ROLLED]]}
 // CHECK: llvm.fadd
@@ -39,14 +41,30 @@ module {
     llvm.br ^head(%next : i64)
   ^exit:
     omp.parallel {
-      llvm.br ^inner(%c0 : i64)
-    ^inner(%j: i64):
-      %r = llvm.getelementptr %p[%j] : (!llvm.ptr, i64) -> !llvm.ptr, f32
-      llvm.store %zero, %r : f32, !llvm.ptr
-      %k = llvm.add %j, %c1 : i64
-      %again = llvm.icmp "slt" %k, %c7 : i64
-      llvm.cond_br %again, ^inner(%k : i64), ^done
-    ^done:
+      omp.masked {
+        llvm.br ^serial(%c0 : i64)
+      ^serial(%j: i64):
+        %r = llvm.getelementptr %p[%j] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+        llvm.store %zero, %r : f32, !llvm.ptr
+        %k = llvm.add %j, %c1 : i64
+        %again = llvm.icmp "slt" %k, %c7 : i64
+        llvm.cond_br %again, ^serial(%k : i64), ^done
+      ^done:
+        omp.terminator
+      }
+      omp.wsloop {
+        omp.loop_nest (%w) : i64 = (%c0) to (%c7) step (%c1) {
+          llvm.br ^inner(%c0 : i64)
+        ^inner(%x: i64):
+          %y = llvm.getelementptr %p[%x] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+          llvm.store %zero, %y : f32, !llvm.ptr
+          %z = llvm.add %x, %c1 : i64
+          %more2 = llvm.icmp "slt" %z, %c7 : i64
+          llvm.cond_br %more2, ^inner(%z : i64), ^next
+        ^next:
+          omp.yield
+        }
+      }
       omp.terminator
     }
     llvm.br ^rotated(%c0 : i64)
