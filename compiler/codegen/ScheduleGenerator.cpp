@@ -213,12 +213,15 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices
   // than a vector (CBAM's one-channel spatial conv) is not an accumulator
   // register of its own, and a one-column tile (SqueezeNet's 55 = 54 + 1)
   // leaves the rows strided in the vectors' shape; the contraction of
-  // either kept its accumulators in memory.
+  // either kept its accumulators in memory. At most 12 accumulators, so that
+  // the filter vectors of a step's input channels fit beside them: 2 x 7
+  // one-vector columns spilled (RegNetY's grouped 3x3 convs, 8 channels a
+  // group, 0.100 -> 0.115 ms).
   const int64_t accumulators = ow.tile * tile.vectors;
   if (unitStrides && !choices.rows && ow.splitAt == 0 && ow.tile > 1 && f.tile % t.lanes() == 0 &&
       accumulators < kLatencyAccumulators) {
     const int64_t want = llvm::divideCeil(kLatencyAccumulators, accumulators),
-                  fit = rowsFor(t, tile.vectors, 14) / ow.tile;
+                  fit = rowsFor(t, tile.vectors, 12) / ow.tile;
     const int64_t rows = std::min({want, fit, e[OH]});
     if (rows > 1) {
       addSplit(s, OH, {rows, e[OH] % rows ? e[OH] - e[OH] % rows : 0});
