@@ -131,6 +131,10 @@ struct TemplateChoices {
   int64_t vectors = 0;
   /// The k block of a matmul whose lhs is past L2 (-1: no cache blocks).
   int64_t matmulKBlock = 0;
+  /// Output rows in a stride-1 conv's register tile, as many as the
+  /// registers allow up to this (1: one row); 0: the template's choice, rows
+  /// only where a row's accumulators are too few for the FMA latency.
+  int64_t outputRows = 0;
 };
 
 /// The schedule of `op` for `target`. Ops with dynamic shapes or of an

@@ -217,11 +217,14 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices
   // the filter vectors of a step's input channels fit beside them: 2 x 7
   // one-vector columns spilled (RegNetY's grouped 3x3 convs, 8 channels a
   // group, 0.100 -> 0.115 ms).
+  // The tuner asks for rows (choices.outputRows) wherever they fit.
   const int64_t accumulators = ow.tile * tile.vectors;
-  if (unitStrides && !choices.rows && ow.splitAt == 0 && ow.tile > 1 && f.tile % t.lanes() == 0 &&
-      accumulators < kLatencyAccumulators) {
-    const int64_t want = llvm::divideCeil(kLatencyAccumulators, accumulators),
-                  fit = rowsFor(t, tile.vectors, 12) / ow.tile;
+  if (unitStrides && ow.splitAt == 0 && ow.tile > 1 && f.tile % t.lanes() == 0) {
+    const int64_t want = choices.outputRows > 0 ? choices.outputRows
+                         : choices.rows || accumulators >= kLatencyAccumulators
+                             ? 1
+                             : llvm::divideCeil(kLatencyAccumulators, accumulators);
+    const int64_t fit = rowsFor(t, tile.vectors, 12) / ow.tile;
     const int64_t rows = std::min({want, fit, e[OH]});
     if (rows > 1) {
       addSplit(s, OH, {rows, e[OH] % rows ? e[OH] - e[OH] % rows : 0});

@@ -14,12 +14,19 @@ namespace acnn {
 namespace {
 
 /// The choices tried for a template: register tiles of fewer or more rows
-/// (up to the cap the registers allow) and of 1, 2 or 4 vectors; element-wise
-/// steps of 1 to 8 vectors; a matmul past L2 with other k blocks or none.
+/// (up to the cap the registers allow) and of 1, 2 or 4 vectors, a conv's
+/// of one output row or of two; element-wise steps of 1 to 8 vectors; a
+/// matmul past L2 with other k blocks or none.
 std::vector<TemplateChoices> choicesFor(KernelKind kind) {
   std::vector<TemplateChoices> choices{{}};
   switch (kind) {
   case KernelKind::Conv:
+    for (int64_t rows : {0, 4, 6, 8, 12, 16})
+      for (int64_t vectors : {0, 1, 2, 4})
+        for (int64_t outputRows : {0, 1, 2})
+          if (rows || vectors || outputRows)
+            choices.push_back({rows, vectors, 0, outputRows});
+    break;
   case KernelKind::Depthwise:
   case KernelKind::Pooling:
   case KernelKind::Matmul:

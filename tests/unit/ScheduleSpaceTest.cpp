@@ -69,6 +69,31 @@ TEST_F(ScheduleTest, SearchSpaceOfAGroupNeverSplits) {
   EXPECT_EQ(acnn::generateSchedule(ops.front(), avx512(), ops.back(), fourRows).registerTile[2], 4);
 }
 
+// A stride-1 conv's candidates take one output row a tile and two: the
+// generator's 56-wide 3x3 conv (6 columns x 2 vectors) has one, and a tile
+// of 4 columns x 1 vector fits twice over in AVX2's registers.
+TEST_F(ScheduleTest, SearchSpaceVariesConvOutputRows) {
+  SmallVector<linalg::LinalgOp> ops = parse(kConv);
+  ASSERT_FALSE(ops.empty());
+  acnn::ScheduleAttr current = acnn::toAttr(acnn::generateSchedule(ops.back(), avx2()), &ctx);
+  ASSERT_EQ(current.getTile()[1], 1);
+  bool oneRow = false, twoRows = false;
+  for (const acnn::ScheduleCandidate &c :
+       acnn::scheduleCandidates(ops.back(), {}, current, avx2())) {
+    oneRow |= c.schedule.getTile()[1] == 1;
+    twoRows |= c.schedule.getTile()[1] == 2;
+  }
+  EXPECT_TRUE(oneRow);
+  EXPECT_TRUE(twoRows);
+  acnn::TemplateChoices two;
+  two.rows = 4;
+  two.vectors = 1;
+  two.outputRows = 2;
+  acnn::Schedule s = acnn::generateSchedule(ops.back(), avx2(), {}, two);
+  EXPECT_EQ(s.registerTile, (Tile{1, 2, 4, 8, 1, 1, 4}));
+  EXPECT_FALSE(s.decompose);
+}
+
 // The estimate prefers a register tile that hides the FMA latency and does
 // not spill to one that does either.
 TEST_F(ScheduleTest, EstimatePrefersFullRegisterTiles) {

@@ -154,6 +154,13 @@ func.func @f(%x: tensor<1x7x{0}x64xf32>, %w: tensor<1x1x64x{1}xf32>, %o: tensor<
     EXPECT_EQ(s.registerTile[1], 1) << width << " x " << channels;
     EXPECT_TRUE(s.decompose) << width << " x " << channels;
   }
+  // Rows up to 12 accumulators: 2 x 6 one-vector columns, but 7 columns
+  // keep one row (2 x 7 spilled beside a step's 4 filter vectors).
+  acnn::Schedule six = schedule(narrow(6, 8).c_str(), avx2());
+  EXPECT_EQ(six.registerTile, (Tile{1, 2, 6, 8, 1, 1, 4}));
+  acnn::Schedule seven = schedule(narrow(7, 8).c_str(), avx2());
+  EXPECT_EQ(seven.registerTile, (Tile{1, 1, 7, 8, 1, 1, 4}));
+  EXPECT_TRUE(seven.decompose);
 }
 
 // 8 rows x 2 vectors of 16 with AVX-512's 32 registers (16 accumulators, the
