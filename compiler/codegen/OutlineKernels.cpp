@@ -112,7 +112,11 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
         continue;
       }
       for (func::FuncOp kernel : llvm::drop_begin(same)) {
-        SymbolTable::replaceAllSymbolUses(kernel, same.front().getSymNameAttr(), main);
+        if (failed(
+                SymbolTable::replaceAllSymbolUses(kernel, same.front().getSymNameAttr(), main))) {
+          kernel.emitError("acnn-outline-kernels: cannot find the calls of ") << kernel.getName();
+          return signalPassFailure();
+        }
         kernel.erase();
       }
     }
