@@ -44,12 +44,6 @@ bool recomputable(Operation *op) {
   return op && copyable(op) && !isa<memref::GetGlobalOp>(op);
 }
 
-/// Whether `op` is a call of the hook `name`.
-bool isHook(Operation &op, StringRef name) {
-  auto call = dyn_cast<func::CallOp>(op);
-  return call && call.getCallee() == name;
-}
-
 /// One kernel: the ops strictly between its begin and end hooks.
 struct Range {
   Operation *begin, *end; // the hooks, in @main's block
@@ -73,9 +67,9 @@ struct OutlineKernels : impl::OutlineKernelsBase<OutlineKernels> {
     std::vector<Range> ranges;
     Operation *open = nullptr;
     for (Operation &op : body) {
-      if (isHook(op, kKernelBeginHook))
+      if (isCallOf(&op, kKernelBeginHook))
         open = &op;
-      else if (isHook(op, kKernelEndHook) && open) {
+      else if (isCallOf(&op, kKernelEndHook) && open) {
         ranges.push_back({open, &op});
         open = nullptr;
       }

@@ -33,6 +33,12 @@ inline constexpr llvm::StringLiteral kKernelEndHook = "acnn_kernel_end";
 /// use, which acnn-runtime-thread-count calls first in a @main that forks.
 inline constexpr llvm::StringLiteral kThreadCountQuery = "acnn_context_num_threads";
 
+/// Whether `op` is a call of `callee` (a hook, the thread-count query).
+inline bool isCallOf(mlir::Operation *op, llvm::StringRef callee) {
+  auto call = llvm::dyn_cast<mlir::func::CallOp>(op);
+  return call && call.getCallee() == callee;
+}
+
 /// Gives the arena argument its size (it is added with 0 bytes).
 void setArenaBytes(mlir::func::FuncOp main, int64_t bytes);
 

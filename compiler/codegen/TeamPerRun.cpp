@@ -21,6 +21,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/DenseMap.h"
 
 namespace acnn {
 
@@ -32,13 +33,15 @@ using namespace mlir;
 namespace {
 
 bool isHook(Operation *op) {
-  auto call = dyn_cast<func::CallOp>(op);
-  return call && (call.getCallee() == kKernelBeginHook || call.getCallee() == kKernelEndHook);
+  return isCallOf(op, kKernelBeginHook) || isCallOf(op, kKernelEndHook);
 }
+
+/// The calls of each kernel function, all of them in @main.
+using KernelCalls = llvm::DenseMap<Operation *, SmallVector<func::CallOp>>;
 
 /// Whether `memory` is a constant global (a weight) or a view of one, also
 /// where a kernel function takes it as an argument.
-bool isConstantMemory(Value memory, ModuleOp model) {
+bool isConstantMemory(Value memory, const KernelCalls &calls) {
   while (auto view = memory.getDefiningOp<ViewLikeOpInterface>())
     memory = view.getViewSource();
   if (auto use = memory.getDefiningOp<memref::GetGlobalOp>()) {
@@ -46,19 +49,15 @@ bool isConstantMemory(Value memory, ModuleOp model) {
     return global && global.getConstant();
   }
   auto argument = dyn_cast<BlockArgument>(memory);
-  auto kernel = argument ? dyn_cast<func::FuncOp>(argument.getOwner()->getParentOp()) : nullptr;
-  if (!kernel || !kernel->hasAttr(kKernelFunctionAttr))
-    return false;
-  std::optional<SymbolTable::UseRange> uses = SymbolTable::getSymbolUses(kernel, model);
-  return uses && llvm::all_of(*uses, [&](const SymbolTable::SymbolUse &use) {
-           auto call = dyn_cast<func::CallOp>(use.getUser());
-           return call && isConstantMemory(call.getOperand(argument.getArgNumber()), model);
+  auto found = argument ? calls.find(argument.getOwner()->getParentOp()) : calls.end();
+  return found != calls.end() && llvm::all_of(found->second, [&](func::CallOp call) {
+           return isConstantMemory(call.getOperand(argument.getArgNumber()), calls);
          });
 }
 
 /// Whether `op` only reads weights, which no thread writes: CSE shares a
 /// bias read by a serial piece of a kernel with its parallel pieces.
-bool readsOnlyConstants(Operation *op, ModuleOp model) {
+bool readsOnlyConstants(Operation *op, const KernelCalls &calls) {
   auto memory = dyn_cast<MemoryEffectOpInterface>(op);
   if (!memory || op->getNumRegions() != 0)
     return false;
@@ -66,7 +65,7 @@ bool readsOnlyConstants(Operation *op, ModuleOp model) {
   memory.getEffects(effects);
   return llvm::all_of(effects, [&](const MemoryEffects::EffectInstance &effect) {
     return isa<MemoryEffects::Read>(effect.getEffect()) && effect.getValue() &&
-           isConstantMemory(effect.getValue(), model);
+           isConstantMemory(effect.getValue(), calls);
   });
 }
 
@@ -88,7 +87,13 @@ struct BlockPlan {
 
 class Planner {
 public:
-  Planner(ModuleOp model, func::FuncOp main) : model(model), main(main) {}
+  Planner(ModuleOp model, func::FuncOp main) : model(model), main(main) {
+    main.walk([&](func::CallOp call) {
+      auto callee = model.lookupSymbol<func::FuncOp>(call.getCallee());
+      if (callee && callee->hasAttr(kKernelFunctionAttr) && !callee.isExternal())
+        calls[callee].push_back(call);
+    });
+  }
 
   /// Plans `block` and the team blocks inside it; fails, setting
   /// `blocker`, when one cannot be run by a team.
@@ -128,8 +133,13 @@ public:
   bool forks(Operation *op) {
     if (auto call = dyn_cast<func::CallOp>(op)) {
       auto callee = model.lookupSymbol<func::FuncOp>(call.getCallee());
-      return callee && callee->hasAttr(kKernelFunctionAttr) && !callee.isExternal() &&
-             forks(callee);
+      if (!callee || !calls.contains(callee))
+        return false;
+      if (auto known = forkingKernels.find(callee); known != forkingKernels.end())
+        return known->second;
+      const bool forking = forks(callee);
+      forkingKernels[callee] = forking;
+      return forking;
     }
     bool found = false;
     op->walk([&](Operation *inner) {
@@ -196,7 +206,7 @@ private:
     // values they all have.
     llvm::SmallPtrSet<Operation *, 16> replicable;
     for (Operation *op : ops) {
-      bool alike = op->getNumRegions() == 0 && (isPure(op) || readsOnlyConstants(op, model)) &&
+      bool alike = op->getNumRegions() == 0 && (isPure(op) || readsOnlyConstants(op, calls)) &&
                    llvm::all_of(op->getOperands(), [&](Value v) {
                      Operation *def = v.getDefiningOp();
                      return !def || !inRun.contains(def) || replicable.contains(def);
@@ -256,9 +266,8 @@ private:
       return slot;
     unsigned n = kernel.getNumArguments();
     (void)kernel.insertArgument(n, slot.getType(), {}, value.getLoc());
-    if (std::optional<SymbolTable::UseRange> uses = SymbolTable::getSymbolUses(kernel, model))
-      for (const SymbolTable::SymbolUse &use : *uses)
-        cast<func::CallOp>(use.getUser()).getOperandsMutable().append(slot);
+    for (func::CallOp call : calls.lookup(kernel))
+      call.getOperandsMutable().append(slot);
     return kernel.getArgument(n);
   }
 
@@ -313,6 +322,8 @@ private:
   func::FuncOp main;
   std::vector<BlockPlan> plans;
   llvm::SmallPtrSet<Operation *, 8> planned;
+  KernelCalls calls;
+  llvm::DenseMap<Operation *, bool> forkingKernels;
 };
 
 struct TeamPerRun : impl::TeamPerRunBase<TeamPerRun> {
@@ -324,9 +335,9 @@ struct TeamPerRun : impl::TeamPerRunBase<TeamPerRun> {
     Block &body = main.front();
     // acnn-runtime-thread-count's query, which @main makes first when it
     // forks at all.
-    auto query = dyn_cast<func::CallOp>(&body.front());
-    if (!query || query.getCallee() != kThreadCountQuery)
+    if (!isCallOf(&body.front(), kThreadCountQuery))
       return;
+    auto query = cast<func::CallOp>(body.front());
     if (body.getTerminator()->getNumOperands() != 0) {
       main.emitError("acnn-team-per-run: @main returns values");
       return signalPassFailure();
