@@ -255,6 +255,7 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices
       if (e[C] % kc == 0) {
         s.cacheTile.assign(e.size(), 0);
         s.cacheTile[C] = kc;
+        s.cacheInterchange = {N, OH, OW, F, KH, KW, C};
         break;
       }
   return s;

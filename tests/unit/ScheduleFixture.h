@@ -37,6 +37,15 @@ func.func @f(%x: tensor<1x30x30x256xf32>, %w: tensor<3x3x256x256xf32>, %o: tenso
   return %r : tensor<1x28x28x256xf32>
 })mlir";
 
+// FCN's head conv, shrunk: 3 x 3 x 2048 input channels of filter per block
+// of output channels, past L2.
+constexpr const char *kConvPastL2 = R"mlir(
+func.func @f(%x: tensor<1x16x16x2048xf32>, %w: tensor<3x3x2048x64xf32>, %o: tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x16x16x2048xf32>, tensor<3x3x2048x64xf32>) outs(%o : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
+  return %r : tensor<1x14x14x64xf32>
+})mlir";
+
 // A remainder piece of a 56-wide conv: its last 2 output columns.
 constexpr const char *kNarrowConv = R"mlir(
 func.func @f(%x: tensor<1x58x4x64xf32>, %w: tensor<3x3x64x128xf32>, %o: tensor<1x56x2x128xf32>) -> tensor<1x56x2x128xf32> {

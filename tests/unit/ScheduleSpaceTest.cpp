@@ -4,6 +4,7 @@
 
 #include "compiler/codegen/ScheduleSpace.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "llvm/ADT/DenseSet.h"
 
 namespace acnn::test {
@@ -16,14 +17,18 @@ std::string printed(Attribute attr) {
   return text;
 }
 
+/// Whether `attr` reads back from its printed form, as a schedules file or a
+/// tuning database holds it (the parser runs the attribute's verifier).
+bool readsBack(Attribute attr) { return parseAttribute(printed(attr), attr.getContext()) == attr; }
+
 // Tuning's search space: for every template, on both ISAs, other schedules
 // than the generator's, each valid for the kernel's loops, none twice, in
 // the order of their estimates; the generator's own choices are the
-// default TemplateChoices.
+// default TemplateChoices. Each reads back from its printed form.
 TEST_F(ScheduleTest, SearchSpaceYieldsValidDistinctSchedules) {
   for (const char *source :
-       {kConv, kWideConv, kNarrowConv, kMatmul, kRowMax, kVariance, kAdd, kPoolNhwc, kDepthwise,
-        kDepthwise31, kConvTo24, kConv7x7To1152, kContraction}) {
+       {kConv, kWideConv, kConvPastL2, kNarrowConv, kMatmul, kRowMax, kVariance, kAdd, kPoolNhwc,
+        kDepthwise, kDepthwise31, kConvTo24, kConv7x7To1152, kContraction}) {
     for (const acnn::ScheduleTarget &target : {avx2(), avx512()}) {
       SmallVector<linalg::LinalgOp> ops = parse(source);
       ASSERT_FALSE(ops.empty());
@@ -32,6 +37,7 @@ TEST_F(ScheduleTest, SearchSpaceYieldsValidDistinctSchedules) {
       EXPECT_EQ(acnn::toAttr(acnn::generateSchedule(op, target, {}, acnn::TemplateChoices{}), &ctx),
                 acnn::toAttr(generated, &ctx));
       acnn::ScheduleAttr current = acnn::toAttr(generated, &ctx);
+      EXPECT_TRUE(readsBack(current)) << printed(current);
       std::vector<acnn::ScheduleCandidate> candidates =
           acnn::scheduleCandidates(op, {}, current, target);
       EXPECT_FALSE(candidates.empty()) << source;
@@ -42,6 +48,7 @@ TEST_F(ScheduleTest, SearchSpaceYieldsValidDistinctSchedules) {
             << "given twice or the default: " << printed(c.schedule);
         EXPECT_TRUE(succeeded(acnn::fromAttr(c.schedule, op, [&] { return op->emitError(); })))
             << printed(c.schedule);
+        EXPECT_TRUE(readsBack(c.schedule)) << printed(c.schedule);
         EXPECT_EQ(c.schedule.getKind(), current.getKind());
         EXPECT_GT(c.estimate, 0);
         if (i) {

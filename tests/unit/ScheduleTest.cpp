@@ -74,13 +74,7 @@ TEST_F(ScheduleTest, WideConvKeepsInputChannelsWhole) {
 // fill at most half of it, a divisor of the channels; one that fits L2
 // (kWideConv above) stays whole.
 TEST_F(ScheduleTest, ConvPastL2BlocksInputChannels) {
-  acnn::Schedule s = schedule(R"mlir(
-func.func @f(%x: tensor<1x16x16x2048xf32>, %w: tensor<3x3x2048x64xf32>, %o: tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32> {
-  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-    ins(%x, %w : tensor<1x16x16x2048xf32>, tensor<3x3x2048x64xf32>) outs(%o : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
-  return %r : tensor<1x14x14x64xf32>
-})mlir",
-                              avx512());
+  acnn::Schedule s = schedule(kConvPastL2, avx512());
   ASSERT_EQ(s.cacheTile.size(), 7u);
   const int64_t kc = s.cacheTile[6];
   EXPECT_EQ(s.cacheTile, (Tile{0, 0, 0, 0, 0, 0, kc}));
