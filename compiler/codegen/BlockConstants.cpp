@@ -1,11 +1,19 @@
-// acnn-block-constants: a constant whose every read is a vector of the same
-// `fb` columns at a column that is a multiple of fb is stored column block by
-// column block ([cols / fb, rows..., fb]), so each register tile's operand is
-// one contiguous stream. A conv filter read 32 output channels at a time from
-// a [3, 3, 1024, 1024] layout touched a new 4 KiB page at every input channel
-// (9216 pages a block, past the TLB and the prefetchers).
+// acnn-block-constants: a constant whose every read is a vector of fb
+// columns, or of a multiple of fb, at a column that is a multiple of its
+// width is stored column block by column block ([cols / fb, rows..., fb]),
+// so each register tile's operand is one contiguous stream. A conv filter
+// read 32 output channels at a time from a [3, 3, 1024, 1024] layout touched
+// a new 4 KiB page at every input channel (9216 pages a block, past the TLB
+// and the prefetchers).
+//
+// Reads of several widths (a matmul's remainder rows take wider register
+// tiles than its main rows, over the same weights) block at the narrowest if
+// it is whole vectors and divides the others, which read one block at a
+// time; a conv's narrow remainder channels (1 or 4 of them) leave its filter
+// as it is.
 #include "compiler/codegen/ConstantData.h"
 #include "compiler/codegen/Passes.h"
+#include "compiler/codegen/Schedule.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -92,12 +100,13 @@ bool isMultipleOf(Value v, int64_t fb, int depth) {
 
 /// The column block of `cst`'s reads: every user a vector.transfer_read,
 /// unmasked, whose vector's last dim walks the tensor's last one, in bounds,
-/// `fb` wide for all of them, at a column that is a multiple of fb, with fb
-/// less than the columns (else nothing changes).
-std::optional<int64_t> columnBlock(arith::ConstantOp cst) {
+/// at a column that is a multiple of its width; the narrowest width `fb`,
+/// less than the columns, and where widths differ a multiple of the
+/// target's `lanes` that divides every other (else nothing changes).
+std::optional<int64_t> columnBlock(arith::ConstantOp cst, int64_t lanes) {
   auto type = cast<RankedTensorType>(cst.getType());
   const int64_t rank = type.getRank(), columns = type.getShape().back();
-  std::optional<int64_t> fb;
+  SmallVector<int64_t> widths;
   for (Operation *user : cst->getUsers()) {
     auto read = dyn_cast<vector::TransferReadOp>(user);
     if (!read || read.getBase() != cst.getResult() || read.getMask())
@@ -107,13 +116,16 @@ std::optional<int64_t> columnBlock(arith::ConstantOp cst) {
     if (!last || last.getPosition() != rank - 1 || !read.isDimInBounds(map.getNumResults() - 1))
       return std::nullopt;
     const int64_t width = read.getVectorType().getShape().back();
-    if (fb && *fb != width)
-      return std::nullopt;
-    fb = width;
     if (!isMultipleOf(read.getIndices().back(), width))
       return std::nullopt;
+    widths.push_back(width);
   }
-  if (!fb || *fb >= columns)
+  if (widths.empty())
+    return std::nullopt;
+  const int64_t fb = *llvm::min_element(widths);
+  const bool mixed = llvm::any_of(widths, [&](int64_t w) { return w != fb; });
+  if (fb >= columns ||
+      (mixed && (fb % lanes || llvm::any_of(widths, [&](int64_t w) { return w % fb; }))))
     return std::nullopt;
   return fb;
 }
@@ -147,17 +159,36 @@ void block(arith::ConstantOp cst, int64_t fb) {
     b.setInsertionPoint(read);
     Location loc = read.getLoc();
     OpFoldResult column = read.getIndices().back();
-    Value blockIndex = getValueOrCreateConstantIndexOp(
-        b, loc, affine::makeComposedFoldedAffineApply(b, loc, d0.floorDiv(fb), ArrayRef{column}));
-    SmallVector<Value> indices = {blockIndex};
-    llvm::append_range(indices, read.getIndices().drop_back());
-    indices.push_back(arith::ConstantIndexOp::create(b, loc, 0));
     // The block's axis is new and outermost: every map result moves up one.
     AffineMap map = read.getPermutationMap().shiftDims(1);
-    auto replacement = vector::TransferReadOp::create(
-        b, loc, read.getVectorType(), blocked, indices, AffineMapAttr::get(map), read.getPadding(),
-        /*mask=*/Value(), read.getInBoundsAttr());
-    read.replaceAllUsesWith(replacement.getResult());
+    VectorType type = read.getVectorType();
+    SmallVector<int64_t> pieceShape(type.getShape());
+    pieceShape.back() = fb;
+    auto pieceType = VectorType::get(pieceShape, type.getElementType());
+    // One read a block the vector spans, put side by side.
+    const int64_t pieces = type.getShape().back() / fb;
+    Value result =
+        pieces > 1 ? arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type)) : Value();
+    for (int64_t i = 0; i < pieces; ++i) {
+      Value blockIndex = getValueOrCreateConstantIndexOp(
+          b, loc,
+          affine::makeComposedFoldedAffineApply(b, loc, (d0 + i * fb).floorDiv(fb),
+                                                ArrayRef{column}));
+      SmallVector<Value> indices = {blockIndex};
+      llvm::append_range(indices, read.getIndices().drop_back());
+      indices.push_back(arith::ConstantIndexOp::create(b, loc, 0));
+      Value piece = vector::TransferReadOp::create(b, loc, pieceType, blocked, indices,
+                                                   AffineMapAttr::get(map), read.getPadding(),
+                                                   /*mask=*/Value(), read.getInBoundsAttr());
+      if (pieces == 1) {
+        result = piece;
+        break;
+      }
+      SmallVector<int64_t> offsets(pieceShape.size(), 0), strides(pieceShape.size(), 1);
+      offsets.back() = i * fb;
+      result = vector::InsertStridedSliceOp::create(b, loc, piece, result, offsets, strides);
+    }
+    read.replaceAllUsesWith(result);
     read.erase();
   }
   cst.erase();
@@ -165,13 +196,16 @@ void block(arith::ConstantOp cst, int64_t fb) {
 
 struct BlockConstants : impl::BlockConstantsBase<BlockConstants> {
   void runOnOperation() override {
+    FailureOr<ScheduleTarget> target = ScheduleTarget::of(getOperation(), "");
+    if (failed(target))
+      return signalPassFailure();
     SmallVector<std::pair<arith::ConstantOp, int64_t>> todo;
     getOperation().walk([&](arith::ConstantOp cst) {
       auto type = dyn_cast<RankedTensorType>(cst.getType());
       if (!type || type.getRank() < 2 || !type.hasStaticShape() || !type.getElementType().isF32() ||
           isa<SplatElementsAttr>(cst.getValue()))
         return;
-      if (std::optional<int64_t> fb = columnBlock(cst))
+      if (std::optional<int64_t> fb = columnBlock(cst, target->lanes()))
         todo.push_back({cst, *fb});
     });
     for (auto [cst, fb] : todo)

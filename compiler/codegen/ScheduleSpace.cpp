@@ -16,7 +16,7 @@ namespace {
 /// The choices tried for a template: register tiles of fewer or more rows
 /// (up to the cap the registers allow) and of 1, 2 or 4 vectors, a conv's
 /// of one output row or of two; element-wise steps of 1 to 8 vectors; a
-/// matmul past L2 with other k blocks or none.
+/// matmul past L2 with k blocks or none.
 std::vector<TemplateChoices> choicesFor(KernelKind kind) {
   std::vector<TemplateChoices> choices{{}};
   switch (kind) {
@@ -35,7 +35,7 @@ std::vector<TemplateChoices> choicesFor(KernelKind kind) {
         if (rows || vectors)
           choices.push_back({rows, vectors, 0});
     if (kind == KernelKind::Matmul)
-      for (int64_t k : {-1, 128, 512})
+      for (int64_t k : {-1, 128, 256, 512})
         choices.push_back({0, 0, k});
     break;
   case KernelKind::Elementwise:

@@ -50,16 +50,40 @@ func.func @forall(%out: tensor<2x16xf32>) -> tensor<2x16xf32> {
 
 // -----
 
-// Not provably aligned (a column from outside), two widths, a reader that
-// is no transfer_read, or a vector whose last dim walks another axis (a
-// transposed read): the constants stay as they are.
+// A matmul's main rows read 16 columns a step, its remainder rows 32: blocks
+// of 16, the 32-wide read one read from each of its two blocks (columns 32
+// to 63: blocks 2 and 3), side by side.
+// CHECK-LABEL: func.func @widths
+// CHECK: %[[C:.*]] = arith.constant dense_resource<acnn_blocked> : tensor<4x2x16xf32>
+// CHECK: vector.transfer_read %[[C]][%c1{{(_[0-9]+)?}}, %c1, %c0{{(_[0-9]+)?}}]{{.*}} : tensor<4x2x16xf32>, vector<16xf32>
+// CHECK: %[[LO:.*]] = vector.transfer_read %[[C]][%c2, %c1, %c0{{(_[0-9]+)?}}]{{.*}} : tensor<4x2x16xf32>, vector<16xf32>
+// CHECK: %[[A:.*]] = vector.insert_strided_slice %[[LO]], %{{.*}} {offsets = [0], strides = [1]} : vector<16xf32> into vector<32xf32>
+// CHECK: %[[HI:.*]] = vector.transfer_read %[[C]][%c3, %c1, %c0{{(_[0-9]+)?}}]{{.*}} : tensor<4x2x16xf32>, vector<16xf32>
+// CHECK: vector.insert_strided_slice %[[HI]], %[[A]] {offsets = [16], strides = [1]} : vector<16xf32> into vector<32xf32>
+func.func @widths() -> (vector<16xf32>, vector<32xf32>) {
+  %w = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0], [64.0, 65.0, 66.0, 67.0, 68.0, 69.0, 70.0, 71.0, 72.0, 73.0, 74.0, 75.0, 76.0, 77.0, 78.0, 79.0, 80.0, 81.0, 82.0, 83.0, 84.0, 85.0, 86.0, 87.0, 88.0, 89.0, 90.0, 91.0, 92.0, 93.0, 94.0, 95.0, 96.0, 97.0, 98.0, 99.0, 100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0, 107.0, 108.0, 109.0, 110.0, 111.0, 112.0, 113.0, 114.0, 115.0, 116.0, 117.0, 118.0, 119.0, 120.0, 121.0, 122.0, 123.0, 124.0, 125.0, 126.0, 127.0]]> : tensor<2x64xf32>
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %pad = arith.constant 0.0 : f32
+  %v16 = vector.transfer_read %w[%c1, %c16], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<16xf32>
+  %v32 = vector.transfer_read %w[%c1, %c32], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<32xf32>
+  return %v16, %v32 : vector<16xf32>, vector<32xf32>
+}
+
+// -----
+
+// Not provably aligned (a column from outside), two widths the narrower of
+// which is less than a vector (4 lanes; the default target's are 8), a
+// reader that is no transfer_read, or a vector whose last dim walks another
+// axis (a transposed read): the constants stay as they are.
 // CHECK-LABEL: func.func @unchanged
 // CHECK-NOT: acnn_blocked
 // CHECK: arith.constant dense_resource<a> : tensor<2x64xf32>
 // CHECK: arith.constant dense_resource<b> : tensor<2x64xf32>
 // CHECK: arith.constant dense_resource<c> : tensor<2x64xf32>
 // CHECK: arith.constant dense_resource<d> : tensor<2x64xf32>
-func.func @unchanged(%col: index) -> (vector<16xf32>, vector<16xf32>, vector<8xf32>, tensor<2x16xf32>, vector<16x2xf32>) {
+func.func @unchanged(%col: index) -> (vector<16xf32>, vector<16xf32>, vector<4xf32>, tensor<2x16xf32>, vector<16x2xf32>) {
   %a = arith.constant dense_resource<a> : tensor<2x64xf32>
   %b = arith.constant dense_resource<b> : tensor<2x64xf32>
   %c = arith.constant dense_resource<c> : tensor<2x64xf32>
@@ -69,10 +93,10 @@ func.func @unchanged(%col: index) -> (vector<16xf32>, vector<16xf32>, vector<8xf
   %pad = arith.constant 0.0 : f32
   %va = vector.transfer_read %a[%c0, %col], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<16xf32>
   %vb16 = vector.transfer_read %b[%c0, %c16], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<16xf32>
-  %vb8 = vector.transfer_read %b[%c0, %c16], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<8xf32>
+  %vb4 = vector.transfer_read %b[%c0, %c16], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<4xf32>
   %sc = tensor.extract_slice %c[0, 0] [2, 16] [1, 1] : tensor<2x64xf32> to tensor<2x16xf32>
   %vd = vector.transfer_read %d[%c0, %c16], %pad {in_bounds = [true, true], permutation_map = affine_map<(d0, d1) -> (d1, d0)>} : tensor<2x64xf32>, vector<16x2xf32>
-  return %va, %vb16, %vb8, %sc, %vd : vector<16xf32>, vector<16xf32>, vector<8xf32>, tensor<2x16xf32>, vector<16x2xf32>
+  return %va, %vb16, %vb4, %sc, %vd : vector<16xf32>, vector<16xf32>, vector<4xf32>, tensor<2x16xf32>, vector<16x2xf32>
 }
 
 {-#

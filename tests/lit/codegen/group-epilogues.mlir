@@ -61,6 +61,31 @@ func.func @matmul_residual(%a: tensor<192x96xf32>, %b: tensor<96x64xf32>, %res: 
 
 // -----
 
+// A matmul whose lhs is past L2 (ViT-B's MLP output: 195 x 3072 floats, in
+// 5-row tiles) but whose 3072-deep strip of two vectors of b stays in half
+// of L2 keeps k whole: one group.
+// CHECK-LABEL: func @matmul_deep_lhs
+// CHECK: linalg.fill {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: linalg.matmul {acnn.group_body = [[G]] : i64}
+// CHECK: linalg.generic {{.*}} attrs =  {acnn.group_epilogue = [[G]] : i64}
+// CHECK-NOT: acnn.group
+#mn2 = affine_map<(m, n) -> (m, n)>
+func.func @matmul_deep_lhs(%a: tensor<195x3072xf32>, %b: tensor<3072x64xf32>, %res: tensor<195x64xf32>) -> tensor<195x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<195x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<195x64xf32>) -> tensor<195x64xf32>
+  %y = linalg.matmul ins(%a, %b : tensor<195x3072xf32>, tensor<3072x64xf32>) outs(%f : tensor<195x64xf32>) -> tensor<195x64xf32>
+  %r = linalg.generic {indexing_maps = [#mn2, #mn2, #mn2], iterator_types = ["parallel", "parallel"]}
+    ins(%y, %res : tensor<195x64xf32>, tensor<195x64xf32>) outs(%e : tensor<195x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<195x64xf32>
+  return %r : tensor<195x64xf32>
+}
+
+// -----
+
 // A conv with a start but more than one reader: its readers read a copy,
 // which is the group's epilogue (each tile's one store), written where the
 // start and the conv write.
@@ -180,8 +205,9 @@ func.func @in_place_epilogue(%x: tensor<1x10x14x8xf32>, %w: tensor<3x3x8x16xf32>
 
 // -----
 
-// Not grouped: a matmul whose k is blocked for the caches (197 x 1024 floats
-// of its lhs are past L2: a tile is final only after the last block), and
+// Not grouped: a matmul whose k is blocked for the caches (197 x 8192 floats
+// of its lhs are past L2, and so is half of it for an 8192-deep strip of two
+// vectors of b: a tile is final only after the last block), and
 // one without a start (it accumulates into an argument) whose reader
 // transposes its result.
 // CHECK-LABEL: func @not_grouped
@@ -189,7 +215,7 @@ func.func @in_place_epilogue(%x: tensor<1x10x14x8xf32>, %w: tensor<3x3x8x16xf32>
 #t = affine_map<(m, n) -> (n, m)>
 #mn = affine_map<(m, n) -> (m, n)>
 func.func @not_grouped(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>, %acc: tensor<16x16xf32>,
-                       %big: tensor<197x1024xf32>, %bw: tensor<1024x64xf32>) -> (tensor<16x16xf32>, tensor<197x64xf32>) {
+                       %big: tensor<197x8192xf32>, %bw: tensor<8192x64xf32>) -> (tensor<16x16xf32>, tensor<197x64xf32>) {
   %zero = arith.constant 0.0 : f32
   %e2 = tensor.empty() : tensor<16x16xf32>
   %mm = linalg.matmul ins(%a, %b : tensor<16x16xf32>, tensor<16x16xf32>) outs(%acc : tensor<16x16xf32>) -> tensor<16x16xf32>
@@ -201,7 +227,7 @@ func.func @not_grouped(%a: tensor<16x16xf32>, %b: tensor<16x16xf32>, %acc: tenso
   } -> tensor<16x16xf32>
   %e3 = tensor.empty() : tensor<197x64xf32>
   %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<197x64xf32>) -> tensor<197x64xf32>
-  %bm = linalg.matmul ins(%big, %bw : tensor<197x1024xf32>, tensor<1024x64xf32>) outs(%f3 : tensor<197x64xf32>) -> tensor<197x64xf32>
+  %bm = linalg.matmul ins(%big, %bw : tensor<197x8192xf32>, tensor<8192x64xf32>) outs(%f3 : tensor<197x64xf32>) -> tensor<197x64xf32>
   %br = linalg.generic {indexing_maps = [#mn, #mn], iterator_types = ["parallel", "parallel"]}
     ins(%bm : tensor<197x64xf32>) outs(%e3 : tensor<197x64xf32>) {
   ^bb0(%p: f32, %o: f32):
