@@ -188,21 +188,41 @@ Value ungrouped(Value v) {
   return expand.getSrc();
 }
 
-/// Blocks of output rows each group's conv is cut into where the groups
-/// leave threads idle more than a tenth of the time (3 groups on 2 threads: a
-/// third; RegNetY-3.2GF's first grouped convs): the fewest that divide the
-/// rows into blocks of at least 2 and make the steps, groups x blocks, a
-/// multiple of `threads`. Otherwise 1: each block reads its group's filter
-/// again, and RegNetY-16GF's 11 groups of 112 channels on 14x14 ran 3%
-/// slower in 2 blocks than unbalanced.
-int64_t groupRowBlocks(int64_t groups, int64_t rows, int64_t threads) {
+/// Blocks of output rows each group's conv is cut into, and whether the
+/// loop over them is the outer one.
+struct RowBlocks {
+  int64_t blocks = 1;
+  bool outer = false;
+};
+
+/// Where the input (all groups' channels) is past half of L2, the fewest
+/// blocks whose input rows fit that half and make the steps, groups x
+/// blocks, a multiple of `threads`, the outer loop: every group's conv then
+/// reads a block's rows while L2 holds them. Group by group over the whole
+/// map, each group's few channels of every row came from L3 again (ResNeXt-50's
+/// 32 groups of 4 channels on 56x56: 25 GFLOP/s).
+/// Else where the groups leave threads idle more than a tenth of the time (3
+/// groups on 2 threads: a third; RegNetY-3.2GF's first grouped convs): the
+/// fewest that divide the rows into blocks of at least 2 and make the steps a
+/// multiple of `threads`, inside the loop over the groups. Otherwise 1: each
+/// block reads its group's filter again, and RegNetY-16GF's 11 groups of 112
+/// channels on 14x14 ran 3% slower in 2 blocks than unbalanced.
+/// `inRows(r)`: the input rows r output rows read; `rowBytes`: an input row's.
+RowBlocks groupRowBlocks(int64_t groups, int64_t rows, int64_t threads, int64_t rowBytes,
+                         int64_t l2Bytes, llvm::function_ref<int64_t(int64_t)> inRows) {
+  const int64_t half = l2Bytes / 2;
+  if (groups > 1 && inRows(rows) * rowBytes > half)
+    for (int64_t blocks = 2; blocks <= rows; ++blocks)
+      if (rows % blocks == 0 && inRows(rows / blocks) * rowBytes <= half &&
+          (groups * blocks) % threads == 0)
+        return {blocks, true};
   const int64_t rounds = (groups + threads - 1) / threads;
   if (threads <= 1 || 10 * groups >= 9 * rounds * threads)
-    return 1;
+    return {};
   for (int64_t blocks = 2; 2 * blocks <= rows; ++blocks)
     if (rows % blocks == 0 && (groups * blocks) % threads == 0)
-      return blocks;
-  return 1;
+      return {blocks, false};
+  return {};
 }
 
 /// A grouped conv (NGCHW/GFCHW, the channel axes split into groups) becomes
@@ -210,13 +230,14 @@ int64_t groupRowBlocks(int64_t groups, int64_t rows, int64_t threads) {
 /// on threads: each reads its group's channels of the NHWC input and writes
 /// its group's of the NHWC result, so it vectorises along its output
 /// channels like any conv (a grouped conv otherwise runs as scalar loops,
-/// 2-3 GFLOP/s on RegNet's group width 8). Where the groups do not share
-/// evenly among the threads, the loop also runs over blocks of output rows
-/// (groupRowBlocks), each step reading its block's input rows. The constant
-/// filter is stored [G, KH, KW, C, F] at compile time.
+/// 2-3 GFLOP/s on RegNet's group width 8). Where the input is past L2 or the
+/// groups do not share evenly among the threads, the loop also runs over
+/// blocks of output rows (groupRowBlocks), each step reading its block's
+/// input rows. The constant filter is stored [G, KH, KW, C, F] at compile
+/// time.
 struct GroupedConvToNhwc : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
-  GroupedConvToNhwc(MLIRContext *ctx, int64_t threads) : OpRewritePattern(ctx), threads(threads) {}
-  int64_t threads;
+  GroupedConvToNhwc(MLIRContext *ctx, TargetAttr target) : OpRewritePattern(ctx), target(target) {}
+  TargetAttr target;
 
   LogicalResult matchAndRewrite(linalg::Conv2DNgchwGfchwOp op,
                                 PatternRewriter &rewriter) const override {
@@ -250,17 +271,21 @@ struct GroupedConvToNhwc : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
     auto outType = cast<RankedTensorType>(start.getType());
     ArrayRef<int64_t> in = inType.getShape(), out = outType.getShape();
 
-    const int64_t blocks = groupRowBlocks(groups, out[1], threads);
-    const int64_t rows = out[1] / blocks, stride = op.getStrides().getValues<int64_t>()[0],
+    const int64_t stride = op.getStrides().getValues<int64_t>()[0],
                   dilation = op.getDilations().getValues<int64_t>()[0];
-    // The input rows a block of output rows reads (all of them in one block).
-    const int64_t inRows = blocks == 1 ? in[1] : (rows - 1) * stride + (w[3] - 1) * dilation + 1;
+    // The input rows r output rows read.
+    auto rowsRead = [&](int64_t r) { return (r - 1) * stride + (w[3] - 1) * dilation + 1; };
+    const RowBlocks cut = groupRowBlocks(groups, out[1], target.getThreads(), in[2] * in[3] * 4,
+                                         target.getL2Bytes(), rowsRead);
+    const int64_t blocks = cut.blocks, rows = out[1] / blocks;
+    // (All of them in one block.)
+    const int64_t inRows = blocks == 1 ? in[1] : rowsRead(rows);
     SmallVector<OpFoldResult> steps = {rewriter.getIndexAttr(groups)};
     if (blocks > 1)
-      steps.push_back(rewriter.getIndexAttr(blocks));
+      steps.insert(cut.outer ? steps.begin() : steps.end(), rewriter.getIndexAttr(blocks));
     auto forall = scf::ForallOp::create(rewriter, loc, steps, ValueRange{start}, std::nullopt);
     OpBuilder b = OpBuilder::atBlockBegin(forall.getBody());
-    Value g = forall.getInductionVars()[0];
+    Value g = forall.getInductionVars()[blocks > 1 && cut.outer ? 1 : 0];
     auto times = [&](Value v, int64_t k) {
       return OpFoldResult(
           arith::MulIOp::create(b, loc, v, arith::ConstantIndexOp::create(b, loc, k)).getResult());
@@ -268,7 +293,7 @@ struct GroupedConvToNhwc : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
     OpFoldResult zero = b.getIndexAttr(0);
     OpFoldResult inRow = zero, outRow = zero;
     if (blocks > 1) {
-      Value block = forall.getInductionVars()[1];
+      Value block = forall.getInductionVars()[cut.outer ? 0 : 1];
       inRow = times(block, rows * stride);
       outRow = times(block, rows);
     }
@@ -398,7 +423,7 @@ struct KernelLayouts : impl::KernelLayoutsBase<KernelLayouts> {
                  PoolToNhwc<linalg::PoolingNchwMaxOp, linalg::PoolingNhwcMaxOp>,
                  PoolToNhwc<linalg::PoolingNchwSumOp, linalg::PoolingNhwcSumOp>,
                  ConstantTransposedRhs, TransposedRhsContraction>(&getContext());
-    patterns.add<GroupedConvToNhwc>(&getContext(), targetOf(getOperation()).getThreads());
+    patterns.add<GroupedConvToNhwc>(&getContext(), targetOf(getOperation()));
     // Only the ops of the input: nothing the patterns create matches again.
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingOps);

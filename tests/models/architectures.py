@@ -26,6 +26,9 @@ written here after its paper's reference block (random weights, seeded):
               attention from a 7x7 conv over channel mean and max
   repvgg      RepVGG (training form): 3x3 + 1x1 + identity BN branches, PReLU
   replknet    RepLKNet: 13x13 and 31x31 depthwise convs beside 5x5 ones
+  resnext     ResNeXt's bottleneck at full resolution: a 3x3 conv in 32
+              groups of 4 channels over a 64x64 map (2 MiB, past half of L2,
+              so its rows are cut into blocks outside the groups)
 
 For each net and opset this writes into --out (default build/architectures)
 NAME = f"{net}_op{opset}": NAME.onnx (torch.onnx.export, constant folding,
@@ -421,9 +424,27 @@ class RepLKNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class ResNeXtBlock(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64),
+                                  nn.ReLU())
+        self.body = nn.Sequential(
+            nn.Conv2d(64, 128, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(),
+            nn.Conv2d(128, 128, 3, 1, 1, groups=32, bias=False), nn.BatchNorm2d(128), nn.ReLU(),
+            nn.Conv2d(128, 64, 1, bias=False), nn.BatchNorm2d(64))
+        self.head = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = F.relu(x + self.body(x))
+        return self.head(x.mean((2, 3)))
+
+
 NETS = dict(mixer=Mixer, convmixer=ConvMixer, poolformer=PoolFormer, mobilevit=MobileViT,
             ghostnet=GhostNet, csp=CSP, hrnet=HRNetLite, segformer=SegFormer, swinv2=SwinV2,
-            deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish, replknet=RepLKNet)
+            deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish, replknet=RepLKNet,
+            resnext=ResNeXtBlock)
 
 
 def export(name, opset, out):
