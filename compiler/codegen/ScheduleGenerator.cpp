@@ -300,14 +300,17 @@ Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoic
   const bool batched = !dims.batch.empty();
   ArrayRef<int64_t> e = s.loopExtents;
   // An a past L2 may get its k blocked below (kc rows of b a strip). The
-  // template blocks only where a strip of b two vectors wide and k deep
+  // template blocks only where a k-deep strip of b as wide as its widest
+  // tile (4 vectors where the registers allow them, as below, else 2)
   // outgrows half of L2: a strip that stays in L2 is read from there by
   // every row tile anyway, and an unblocked k keeps the tile's epilogue
   // (bias, GELU, residual) in its registers. ViT-B's q/k/v, MLP input and
   // MLP output matmuls (k 768 and 3072, a 0.6 and 2.4 MB) ran 5%, 13% and 4%
   // faster unblocked on Zen 3 (512 KiB L2), before their epilogues joined.
   const int64_t kc = choices.matmulKBlock ? choices.matmulKBlock : 256;
-  const bool deepStrip = choices.matmulKBlock > 0 || e[k] * 2 * t.lanes() * 4 > t.l2Bytes / 2;
+  const int64_t stripVectors = rowsFor(t, 4, 4) >= 3 ? 4 : 2;
+  const bool deepStrip =
+      choices.matmulKBlock > 0 || e[k] * stripVectors * t.lanes() * 4 > t.l2Bytes / 2;
   const bool blockK =
       !batched && kc > 0 && deepStrip && e[m] * e[k] * 4 > t.l2Bytes && e[k] % kc == 0 && e[k] > kc;
   // A strip of b two vectors wide that outgrows L1 is streamed from L2 by

@@ -228,6 +228,25 @@ func.func @f(%a: tensor<196x768xf32>, %b: tensor<768x2304xf32>, %c: tensor<196x2
   EXPECT_EQ(schedule(kDeep, zen3).registerTile, (Tile{6, 16, 1}));
 }
 
+// An lhs past L2 (ViT-B's MLP output: 197 x 3072 floats, 2.4 MB) keeps k
+// whole while a 3072-deep strip of b as wide as the widest tile stays in
+// half of L2: AVX2's 2 vectors (192 KiB of 512), so the epilogue can run in
+// the register tile; Zen 4's 4 AVX-512 vectors (768 KiB of 1 MiB) do not,
+// and k goes in blocks of 256.
+TEST_F(ScheduleTest, MatmulBlocksKOnlyForStripsPastL2) {
+  constexpr const char *kDeepLhs = R"mlir(
+func.func @f(%a: tensor<197x3072xf32>, %b: tensor<3072x768xf32>, %c: tensor<197x768xf32>) -> tensor<197x768xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<197x3072xf32>, tensor<3072x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
+  return %r : tensor<197x768xf32>
+})mlir";
+  EXPECT_TRUE(schedule(kDeepLhs, avx2()).cacheTile.empty());
+  acnn::ScheduleTarget zen4 = avx512();
+  zen4.l2Bytes = 1024 * 1024;
+  acnn::Schedule s = schedule(kDeepLhs, zen4);
+  ASSERT_EQ(s.cacheTile.size(), 3u);
+  EXPECT_EQ(s.cacheTile[2], 256);
+}
+
 // A contraction generic gets the matmul register tile on its own loops.
 TEST_F(ScheduleTest, ContractionGenericAsMatmul) {
   acnn::Schedule s = schedule(kContraction, avx2());
