@@ -189,7 +189,7 @@ Value ungrouped(Value v) {
 }
 
 /// Blocks of output rows each group's conv is cut into, and whether the
-/// loop over them is the outer one.
+/// loop over them is the outer one (only ever with 2 blocks or more).
 struct RowBlocks {
   int64_t blocks = 1;
   bool outer = false;
@@ -285,7 +285,7 @@ struct GroupedConvToNhwc : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
       steps.insert(cut.outer ? steps.begin() : steps.end(), rewriter.getIndexAttr(blocks));
     auto forall = scf::ForallOp::create(rewriter, loc, steps, ValueRange{start}, std::nullopt);
     OpBuilder b = OpBuilder::atBlockBegin(forall.getBody());
-    Value g = forall.getInductionVars()[blocks > 1 && cut.outer ? 1 : 0];
+    Value g = forall.getInductionVars()[cut.outer ? 1 : 0];
     auto times = [&](Value v, int64_t k) {
       return OpFoldResult(
           arith::MulIOp::create(b, loc, v, arith::ConstantIndexOp::create(b, loc, k)).getResult());
