@@ -73,6 +73,11 @@ struct Schedule {
     int64_t dim, at;
   };
   llvm::SmallVector<Split> splits;
+  /// Loops whose register tile does not divide them and whose last, partial
+  /// step is peeled off inside the loops around it instead: a loop of its
+  /// own there, reusing what their step brought into cache (a matmul's last
+  /// rows, split off up front, read all of b again from memory).
+  llvm::SmallVector<int64_t> peel;
   /// Loops that may go to threads (scf.forall), in order of preference: a
   /// piece uses the first whose trip count (extent / register tile) is at
   /// least 2.

@@ -15,7 +15,7 @@ ScheduleAttr toAttr(const Schedule &s, MLIRContext *ctx) {
   SmallVector<int64_t> splits;
   for (const Schedule::Split &split : s.splits)
     splits.append({split.dim, split.at});
-  return ScheduleAttr::get(ctx, kernelKindName(s.kind), s.vectorWidth, s.unroll, splits,
+  return ScheduleAttr::get(ctx, kernelKindName(s.kind), s.vectorWidth, s.unroll, splits, s.peel,
                            s.parallelDims, s.parallelChunks, s.cacheTile, s.cacheInterchange,
                            s.registerTile, s.interchange, s.decompose, s.vectorize,
                            s.hoistAccumulators);
@@ -35,7 +35,8 @@ FailureOr<Schedule> fromAttr(ScheduleAttr attr, linalg::LinalgOp op,
     return emitError() << "unknown schedule kind '" << attr.getKind() << "'";
   s.kind = *kind;
   bool tiled = !attr.getTile().empty() || !attr.getParallelDims().empty() ||
-               !attr.getSplits().empty() || !attr.getCacheTile().empty() || attr.getVectorize();
+               !attr.getSplits().empty() || !attr.getPeel().empty() ||
+               !attr.getCacheTile().empty() || attr.getVectorize();
   if (tiled && (op.hasDynamicShape() || !op.hasPureTensorSemantics()))
     return emitError() << "a schedule that tiles needs static shapes on tensors; " << s.opName
                        << " has none";
@@ -66,6 +67,20 @@ FailureOr<Schedule> fromAttr(ScheduleAttr attr, linalg::LinalgOp op,
                          << "]";
     s.splits.push_back({splits[i], splits[i + 1]});
   }
+  // A peeled loop is a parallel one with a register tile that leaves a
+  // remainder: the tile loop the remainder is peeled from.
+  for (int64_t d : attr.getPeel())
+    if (d >= loops || s.reductionLoops[d] || attr.getTile()[d] <= 0 ||
+        attr.getTile()[d] >= s.loopExtents[d] || s.loopExtents[d] % attr.getTile()[d] == 0 ||
+        llvm::any_of(s.splits, [&](const Schedule::Split &split) { return split.dim == d; }))
+      return emitError() << "schedule peels loop " << d << ", which is not a parallel loop of "
+                         << s.opName << " that its register tile leaves a remainder of (and "
+                         << "that no split cuts)";
+  // One loop, of a matmul: what the renderer peels (a conv's tile of several
+  // rows or decomposition would need the partial step's loop it folds away).
+  if (attr.getPeel().size() > 1 || (!attr.getPeel().empty() && *kind != KernelKind::Matmul))
+    return emitError() << "a schedule peels at most one loop, of a matmul";
+  s.peel.assign(attr.getPeel().begin(), attr.getPeel().end());
   for (int64_t d : attr.getParallelDims())
     if (d >= loops || s.reductionLoops[d])
       return emitError() << "schedule parallel loop " << d << " is not a parallel loop of "

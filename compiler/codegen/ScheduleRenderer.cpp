@@ -6,6 +6,7 @@
 // contractions to FMAs) are the two scripts at the end.
 #include "compiler/codegen/ThreadLoops.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -26,6 +27,11 @@ std::string anyOps(size_t n) {
     text += i ? ", !transform.any_op" : "!transform.any_op";
   return text + ")";
 }
+
+/// What a peeled loop's ops are marked with: those of its full steps, and
+/// those of its partial last step.
+constexpr llvm::StringLiteral kFullSteps = "acnn.full_steps", kPartialStep = "acnn.partial_step";
+const llvm::StringRef kSteps[] = {kFullSteps, kPartialStep};
 
 /// One piece of the split iteration space.
 struct Piece {
@@ -89,20 +95,25 @@ private:
   }
 
   /// `tile` clamped to `extents`: a tile as wide as the extent (or wider, in
-  /// a remainder piece) leaves the loop untiled.
+  /// a remainder piece) leaves the loop untiled, and so does one that does
+  /// not divide it, unless its loop is in `peel`.
   static llvm::SmallVector<int64_t> clampTile(llvm::ArrayRef<int64_t> tile,
-                                              llvm::ArrayRef<int64_t> extents) {
+                                              llvm::ArrayRef<int64_t> extents,
+                                              llvm::ArrayRef<int64_t> peel = {}) {
     llvm::SmallVector<int64_t> out(tile);
     for (size_t d = 0; d < out.size(); ++d)
-      if (out[d] >= extents[d] || (out[d] > 0 && extents[d] % out[d] != 0))
+      if (out[d] >= extents[d] ||
+          (out[d] > 0 && extents[d] % out[d] != 0 && !llvm::is_contained(peel, d)))
         out[d] = 0;
     return out;
   }
 
   /// Emits tile_using_for (one loop per nonzero tile size) and moves `op` to
   /// the tiled op. Returns the innermost loop's handle ("" when no loop).
+  /// `loopOf`, if given, maps each tiled loop to its loop's handle.
   std::string tileUsingFor(std::string &op, llvm::ArrayRef<int64_t> tile,
-                           llvm::ArrayRef<int64_t> interchange) {
+                           llvm::ArrayRef<int64_t> interchange,
+                           llvm::DenseMap<int64_t, std::string> *loopOf = nullptr) {
     llvm::SmallVector<int64_t> order(interchange);
     if (order.empty())
       for (size_t d = 0; d < tile.size(); ++d)
@@ -122,7 +133,62 @@ private:
                        tiled, results, op, list(tile), inter, anyOps(loopDims.size() + 1))
              .str());
     op = tiled;
-    return loopDims.size() == 1 ? loops : loops + "#" + std::to_string(loopDims.size() - 1);
+    auto handle = [&](size_t i) {
+      return loopDims.size() == 1 ? loops : loops + "#" + std::to_string(i);
+    };
+    if (loopOf)
+      for (auto [i, d] : llvm::enumerate(loopDims))
+        (*loopOf)[d] = handle(i);
+    return handle(loopDims.size() - 1);
+  }
+
+  /// Peels the partial last step off the loop of the schedule's peeled loop,
+  /// if `tile` leaves one of `extents`. The ops of the full steps' loop are
+  /// marked kFullSteps, the partial step's kPartialStep; one-trip loops (the
+  /// partial step's, a single full step's) are promoted and the tiles' sizes
+  /// folded to constants, as the vectoriser needs them. Returns the handle of
+  /// the op around the loops (matchStep finds each step's ops there), or ""
+  /// when nothing was peeled.
+  std::string peelLoop(llvm::ArrayRef<int64_t> tile, llvm::ArrayRef<int64_t> extents,
+                       const llvm::DenseMap<int64_t, std::string> &loopOf) {
+    for (int64_t d : s.peel) {
+      auto it = loopOf.find(d);
+      if (tile[d] <= 0 || extents[d] % tile[d] == 0 || it == loopOf.end())
+        continue;
+      std::string loop = fresh("for"), full = fresh("full"), partial = fresh("partial");
+      line(loop + " = transform.cast " + it->second +
+           " : !transform.any_op to !transform.op<\"scf.for\">");
+      line(llvm::formatv("{0}, {1} = transform.loop.peel {2} : (!transform.op<\"scf.for\">) -> "
+                         "(!transform.any_op, !transform.any_op)",
+                         full, partial, loop)
+               .str());
+      for (auto [steps, mark] : {std::pair(full, kFullSteps), std::pair(partial, kPartialStep)}) {
+        std::string ops = fresh("ops");
+        line(ops + " = transform.structured.match interface{LinalgOp} in " + steps +
+             " : (!transform.any_op) -> !transform.any_op");
+        line("transform.annotate " + ops + " \"" + mark.str() + "\" : !transform.any_op");
+      }
+      std::string around = fresh("around");
+      line(around + " = transform.get_parent_op " + full +
+           " : (!transform.any_op) -> !transform.any_op");
+      for (const std::string &steps : {full, partial})
+        line("transform.loop.promote_if_one_iteration " + steps + " : !transform.any_op");
+      line("transform.apply_patterns to " + around +
+           " {\n      transform.apply_patterns.linalg.tiling_canonicalization\n    } : "
+           "!transform.any_op");
+      return around;
+    }
+    return "";
+  }
+
+  /// The op tagged `attr` = this kernel among `step`'s ops (kFullSteps or
+  /// kPartialStep) in `around`.
+  std::string matchStep(llvm::StringRef attr, llvm::StringRef step, const std::string &around) {
+    std::string op = fresh("step");
+    line(op + " = transform.structured.match attributes{" + attr.str() + " = " +
+         std::to_string(kernel) + " : i64, " + step.str() + "} in " + around +
+         " : (!transform.any_op) -> !transform.any_op");
+    return op;
   }
 
   /// Threads: the first preferred loop that parallelSteps() cuts. Moves `op`
@@ -207,12 +273,25 @@ private:
     };
     fuseBody(tileForThreads(op, extents));
     llvm::SmallVector<int64_t> tile =
-        clampTile(llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents);
+        clampTile(llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents, s.peel);
     llvm::SmallVector<int64_t> order;
     for (int64_t d : s.interchange)
       if (d < static_cast<int64_t>(parallel))
         order.push_back(d);
-    fuseBody(tileUsingFor(op, tile, order));
+    llvm::DenseMap<int64_t, std::string> loopOf;
+    fuseBody(tileUsingFor(op, tile, order, &loopOf));
+    std::string around = peelLoop(tile, extents, loopOf);
+    if (around.empty())
+      return vectorizeGroup(op, body, start);
+    for (llvm::StringRef step : kSteps)
+      vectorizeGroup(matchStep(kKernelAttr, step, around), matchStep(kGroupBodyAttr, step, around),
+                     s.withStart ? matchStep(kGroupStartAttr, step, around) : "");
+  }
+
+  /// The body's reduction loops tiled inside the register tile, then the
+  /// group's ops vectorised.
+  void vectorizeGroup(const std::string &op, std::string body, const std::string &start) {
+    const size_t parallel = llvm::count(s.reductionLoops, false);
     llvm::SmallVector<int64_t> reduction = clampTile(s.registerTile, s.loopExtents);
     std::fill(reduction.begin(), reduction.begin() + parallel, 0);
     vectorize(body, tileUsingFor(body, reduction, {}));
@@ -239,12 +318,18 @@ private:
     }
 
     // Register tile: the tiled loops in the schedule's order.
-    llvm::SmallVector<int64_t> tile = clampTile(s.registerTile, extents);
-    vectorize(op, tileUsingFor(op, tile, s.interchange));
+    llvm::SmallVector<int64_t> tile = clampTile(s.registerTile, extents, s.peel);
+    llvm::DenseMap<int64_t, std::string> loopOf;
+    std::string innermost = tileUsingFor(op, tile, s.interchange, &loopOf);
     // Accumulators (hoistAccumulators) are hoisted out of the reduction
     // loops for all kernels at once, after the vector patterns of
     // renderVectorPrepareScript (the hoisting needs them to run on the whole
     // function; per kernel that would cost time quadratic in the model).
+    std::string around = peelLoop(tile, extents, loopOf);
+    if (around.empty())
+      return vectorize(op, innermost);
+    for (llvm::StringRef step : kSteps)
+      vectorize(matchStep(kKernelAttr, step, around), around);
   }
 
   const Schedule &s;

@@ -106,6 +106,7 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
     printer << ", " << key << " = ";
     printList(printer, values);
   };
+  list("peel", getPeel());
   list("parallel", getParallelDims());
   if (getParallelChunks())
     printer << ", chunks = " << getParallelChunks();
@@ -123,7 +124,7 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
 Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   std::string kind;
   int64_t vectorWidth = 0, unroll = 1, chunks = 0;
-  SmallVector<int64_t> splits, parallel, cache, cacheOrder, tile, order;
+  SmallVector<int64_t> splits, peel, parallel, cache, cacheOrder, tile, order;
   bool decompose = false, vectorize = false, hoist = false;
   llvm::SMLoc loc = parser.getCurrentLocation();
   if (parser.parseLess() || parser.parseKeywordOrString(&kind))
@@ -162,6 +163,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
         splits.append(pair);
         return success();
       });
+    else if (key == "peel")
+      parsed = parseList(parser, peel);
     else if (key == "parallel")
       parsed = parseList(parser, parallel);
     else if (key == "cache")
@@ -175,7 +178,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     else {
       parser.emitError(keyLoc)
           << "unknown schedule field '" << key
-          << "' (vector, unroll, split, parallel, chunks, cache, cache_order, tile, order, "
+          << "' (vector, unroll, split, peel, parallel, chunks, cache, cache_order, tile, order, "
              "decompose, vectorize, hoist)";
       return {};
     }
@@ -189,17 +192,17 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     return {};
   }
   return parser.getChecked<ScheduleAttr>(loc, parser.getContext(), kind, vectorWidth, unroll,
-                                         splits, parallel, chunks, cache, cacheOrder, tile, order,
-                                         decompose, vectorize, hoist);
+                                         splits, peel, parallel, chunks, cache, cacheOrder, tile,
+                                         order, decompose, vectorize, hoist);
 }
 
 LogicalResult ScheduleAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
                                    StringRef kind, int64_t vectorWidth, int64_t unroll,
-                                   ArrayRef<int64_t> splits, ArrayRef<int64_t> parallelDims,
-                                   int64_t parallelChunks, ArrayRef<int64_t> cacheTile,
-                                   ArrayRef<int64_t> cacheOrder, ArrayRef<int64_t> tile,
-                                   ArrayRef<int64_t> order, bool decompose, bool vectorize,
-                                   bool hoist) {
+                                   ArrayRef<int64_t> splits, ArrayRef<int64_t> peel,
+                                   ArrayRef<int64_t> parallelDims, int64_t parallelChunks,
+                                   ArrayRef<int64_t> cacheTile, ArrayRef<int64_t> cacheOrder,
+                                   ArrayRef<int64_t> tile, ArrayRef<int64_t> order, bool decompose,
+                                   bool vectorize, bool hoist) {
   if (!llvm::is_contained(kScheduleKinds, kind))
     return emitError() << "unknown schedule kind '" << kind
                        << "' (conv, depthwise, pooling, matmul, elementwise, reduction, "
@@ -216,6 +219,12 @@ LogicalResult ScheduleAttr::verify(llvm::function_ref<InFlightDiagnostic()> emit
     if (splits[i] < 0 || splits[i + 1] < 1)
       return emitError() << "schedule split [" << splits[i] << ", " << splits[i + 1]
                          << "] needs a loop >= 0 and a position >= 1";
+  llvm::SmallDenseSet<int64_t> peeled;
+  for (int64_t d : peel)
+    if (d < 0 || !peeled.insert(d).second)
+      return emitError() << "schedule peeled loops must be distinct loops >= 0";
+  if (!peel.empty() && !vectorize)
+    return emitError() << "schedule peel needs vectorize (it peels register tiles)";
   llvm::SmallDenseSet<int64_t> parallel;
   for (int64_t d : parallelDims)
     if (d < 0 || !parallel.insert(d).second)

@@ -52,6 +52,10 @@ def Acnn_ScheduleAttr : Acnn_Attr<"Schedule", "schedule"> {
       vector dimension of one register tile.
     - `split`: [loop, position] cuts applied first, in order; each cuts every
       piece so far in two, so the register tile divides each piece.
+    - `peel`: loops whose register tile leaves a partial last step that is
+      peeled off inside the loops around it (a loop of its own there) rather
+      than split off up front: the remainder reuses what the outer loops'
+      step brought into cache.
     - `parallel`: loops that may go to threads, in order of preference (a
       piece takes the first with at least two register tiles), cut into
       about `chunks` steps (0: one register tile a step).
@@ -75,6 +79,7 @@ def Acnn_ScheduleAttr : Acnn_Attr<"Schedule", "schedule"> {
     "int64_t":$vector_width,
     "int64_t":$unroll,
     ArrayRefParameter<"int64_t", "splits as loop, position pairs">:$splits,
+    ArrayRefParameter<"int64_t">:$peel,
     ArrayRefParameter<"int64_t">:$parallel_dims,
     "int64_t":$parallel_chunks,
     ArrayRefParameter<"int64_t">:$cache_tile,

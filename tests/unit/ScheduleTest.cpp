@@ -195,16 +195,32 @@ TEST_F(ScheduleTest, MatmulAvx2) {
   EXPECT_EQ(s.kind, acnn::KernelKind::Matmul);
   EXPECT_EQ(s.registerTile, (Tile{6, 16, 1}));
   EXPECT_EQ(s.interchange, (Tile{1, 0, 2})); // n-blocks outermost, k innermost
-  ASSERT_EQ(s.splits.size(), 1u);
-  EXPECT_EQ(s.splits[0].at, 192); // 197 rows = 32 x 6 + 5
+  // 197 rows = 32 x 6 + 5: the 5 peeled inside each n-block, not split off.
+  EXPECT_TRUE(s.splits.empty());
+  EXPECT_EQ(s.peel, (Tile{0}));
   EXPECT_EQ(s.parallelDims.front(), 1);
 }
 
 TEST_F(ScheduleTest, MatmulAvx512) {
   acnn::Schedule s = schedule(kMatmul, avx512());
   EXPECT_EQ(s.registerTile, (Tile{8, 32, 1}));
+  EXPECT_TRUE(s.splits.empty());
+  EXPECT_EQ(s.peel, (Tile{0})); // 24 x 8 + 5
+}
+
+// Rows the tile leaves are split off up front where the threads need the
+// rows (one n-block: the split's full rows go to threads, a peeled loop's
+// could not).
+TEST_F(ScheduleTest, MatmulSplitsRowsWhereThreadsNeedThem) {
+  constexpr const char *kNarrow = R"mlir(
+func.func @f(%a: tensor<197x64xf32>, %b: tensor<64x16xf32>, %c: tensor<197x16xf32>) -> tensor<197x16xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<197x64xf32>, tensor<64x16xf32>) outs(%c : tensor<197x16xf32>) -> tensor<197x16xf32>
+  return %r : tensor<197x16xf32>
+})mlir";
+  acnn::Schedule s = schedule(kNarrow, avx2());
+  EXPECT_TRUE(s.peel.empty());
   ASSERT_EQ(s.splits.size(), 1u);
-  EXPECT_EQ(s.splits[0].at, 192); // 24 x 8 + 5
+  EXPECT_EQ(s.splits[0].at, 192);
 }
 
 // A k x 2-vector strip of b past L1 (768 deep: 96 KiB of AVX-512 vectors)

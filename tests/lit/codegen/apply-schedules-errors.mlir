@@ -20,6 +20,27 @@ func.func @reduction(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64
 
 // -----
 
+// A peeled loop is one its register tile leaves a remainder of (4 divides 64).
+func.func @peel_divided(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{kernel 'mm': schedule peels loop 0, which is not a parallel loop of linalg.matmul that its register tile leaves a remainder of (and that no split cuts)}}
+  %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<matmul, vector = 8, peel = [0], tile = [4, 8, 1], vectorize>}
+    ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %m : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @peel_elementwise(%x: tensor<4x100xf32>, %o: tensor<4x100xf32>) -> tensor<4x100xf32> {
+  // expected-error @+1 {{kernel 'ew': a schedule peels at most one loop, of a matmul}}
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<4x100xf32>) outs(%o : tensor<4x100xf32>) attrs = {acnn.kernel = 0 : i64, acnn.kernel_entry = "ew", acnn.schedule = #acnn.schedule<elementwise, vector = 8, peel = [1], tile = [1, 32], vectorize>} {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<4x100xf32>
+  return %r : tensor<4x100xf32>
+}
+
+// -----
+
 func.func @decompose(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
   // expected-error @+1 {{kernel 'mm': only a 2-D NHWC conv, depthwise conv or pooling decomposes; the kernel is linalg.matmul}}
   %m = linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<conv, vector = 8, tile = [4, 8, 1], decompose, vectorize>}

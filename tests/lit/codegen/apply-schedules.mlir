@@ -75,15 +75,31 @@ func.func @conv_rows(%x: tensor<1x9x5x64xf32>, %w: tensor<3x3x64x64xf32>, %o: te
 // -----
 
 // Matmul: m x n register tile, k innermost, n-blocks over threads; the 197
-// rows split into a multiple of the tile and the rest.
-// SEL2: acnn.kernel_key = "linalg.matmul 197x768x192 ppr f32", acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 2, split = {{\[\[}}0, 192]], parallel = [1, 0], tile = [6, 16, 1], order = [1, 0, 2], vectorize, hoist>
-// SEL5: acnn.schedule = #acnn.schedule<matmul, vector = 16, unroll = 2, split = {{\[\[}}0, 192]], parallel = [1, 0], tile = [8, 32, 1], order = [1, 0, 2], vectorize, hoist>
+// rows' last 5, which the tile leaves, peeled off the row loop inside each
+// n-block: the partial step's tile reads the block of b the full ones read.
+// SEL2: acnn.kernel_key = "linalg.matmul 197x768x192 ppr f32", acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 2, peel = [0], parallel = [1, 0], tile = [6, 16, 1], order = [1, 0, 2], vectorize, hoist>
+// SEL5: acnn.schedule = #acnn.schedule<matmul, vector = 16, unroll = 2, peel = [0], parallel = [1, 0], tile = [8, 32, 1], order = [1, 0, 2], vectorize, hoist>
+// SCRIPT: %[[T:.*]], %[[L:.*]]:2 = transform.structured.tile_using_for %par{{[0-9]+}} tile_sizes [6, 0, 1] interchange = [1, 0, 2]
+// SCRIPT: %[[FOR:.*]] = transform.cast %[[L]]#0
+// SCRIPT: %[[FULL:.*]], %[[PART:.*]] = transform.loop.peel %[[FOR]]
+// SCRIPT: transform.loop.promote_if_one_iteration %[[PART]]
+// SCRIPT: transform.apply_patterns.linalg.tiling_canonicalization
+// SCRIPT: %[[F:.*]] = transform.structured.match attributes{acnn.kernel = 0 : i64, acnn.full_steps}
+// SCRIPT: transform.structured.vectorize %[[F]]
+// SCRIPT: %[[P:.*]] = transform.structured.match attributes{acnn.kernel = 0 : i64, acnn.partial_step}
+// SCRIPT: transform.structured.vectorize %[[P]]
 // CHECK-LABEL: func @matmul
 // CHECK-NOT: linalg.matmul
 // CHECK: scf.forall
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} -> (vector<{{6x16|8x32}}xf32>)
 // AVX2-COUNT-6: vector.fma {{.*}} : vector<16xf32>
 // AVX512-COUNT-8: vector.fma {{.*}} : vector<32xf32>
-// CHECK: scf.forall
+// CHECK: scf.for {{.*}} -> (vector<5x{{16|32}}xf32>)
+// AVX2-COUNT-5: vector.fma {{.*}} : vector<16xf32>
+// AVX512-COUNT-5: vector.fma {{.*}} : vector<32xf32>
+// CHECK-NOT: = scf.forall
+// CHECK: return
 func.func @matmul(%a: tensor<197x192xf32>, %b: tensor<192x768xf32>, %c: tensor<197x768xf32>) -> tensor<197x768xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<197x192xf32>, tensor<192x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
   return %r : tensor<197x768xf32>

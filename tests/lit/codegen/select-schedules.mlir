@@ -7,7 +7,7 @@
 // generator's, or a schedules file's entry of that name
 // (select-schedules-errors.mlir: whose key must be the kernel's and whose
 // schedule must fit its loops).
-// GEN: linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "kernel", acnn.kernel_key = "linalg.matmul 64x64x64 ppr f32", acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 2, split = {{\[\[}}0, 60]], parallel = [1, 0], tile = [6, 16, 1]
+// GEN: linalg.matmul {acnn.kernel = 0 : i64, acnn.kernel_entry = "kernel", acnn.kernel_key = "linalg.matmul 64x64x64 ppr f32", acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 2, peel = [0], parallel = [1, 0], tile = [6, 16, 1]
 // GEN: linalg.generic {{.*}} attrs =  {acnn.kernel = 1 : i64, acnn.kernel_entry = "kernel#2", acnn.kernel_key = "linalg.generic 64x64 pp f32 maps(d1,d0)(d0,d1) body(math.exp)", acnn.schedule = #acnn.schedule<elementwise
 // FILE: linalg.matmul {{.*}} acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 1, parallel = [0], chunks = 4, tile = [4, 8, 1], order = [1, 0, 2], vectorize, hoist>, acnn.schedule_source = "file"}
 // FILE: linalg.generic {{.*}} acnn.schedule = #acnn.schedule<elementwise, vector = 8, unroll = 4, tile = [8, 32], vectorize>}

@@ -18,6 +18,25 @@ module attributes {acnn.schedule = #acnn.schedule<matmul, hoist, tile = [6, 16, 
 
 // -----
 
+// A peeled loop (a matmul's rows, 197 in tiles of 6) prints after the splits.
+// CHECK: #acnn.schedule<matmul, vector = 8, unroll = 2, peel = [0], parallel = [1, 0], tile = [6, 16, 1], order = [1, 0, 2], vectorize, hoist>
+module attributes {acnn.schedule = #acnn.schedule<matmul, vector = 8, unroll = 2, parallel = [1, 0], peel = [0], tile = [6, 16, 1], order = [1, 0, 2], vectorize, hoist>} {
+}
+
+// -----
+
+// expected-error @+1 {{schedule peeled loops must be distinct loops >= 0}}
+module attributes {acnn.schedule = #acnn.schedule<matmul, vector = 8, peel = [0, 0], tile = [6, 16, 1], vectorize>} {
+}
+
+// -----
+
+// expected-error @+1 {{schedule peel needs vectorize (it peels register tiles)}}
+module attributes {acnn.schedule = #acnn.schedule<matmul, vector = 8, peel = [0], tile = [6, 16, 1]>} {
+}
+
+// -----
+
 // A whole 768-element row a step: 48 vectors (as the generator writes a
 // LayerNorm's reduction, which a schedules file must read back).
 // CHECK: #acnn.schedule<reduction, vector = 16, unroll = 48, tile = [1, 1, 768], vectorize, hoist>
