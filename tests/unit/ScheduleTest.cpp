@@ -208,6 +208,34 @@ TEST_F(ScheduleTest, MatmulAvx512) {
   EXPECT_EQ(s.peel, (Tile{0})); // 24 x 8 + 5
 }
 
+// A group whose epilogue computes something peels the rows; one whose
+// epilogue only copies (a bias started the accumulator) splits them off: the
+// renderer's canonicalisation of the peeled loops would erase the copy.
+TEST_F(ScheduleTest, MatmulPeelsRowsUnlessItsEpilogueOnlyCopies) {
+  auto group = [](const std::string &body) {
+    std::string text = R"mlir(
+func.func @f(%a: tensor<197x768xf32>, %b: tensor<768x768xf32>, %c: tensor<197x768xf32>, %o: tensor<197x768xf32>) -> tensor<197x768xf32> {
+  %m = linalg.matmul ins(%a, %b : tensor<197x768xf32>, tensor<768x768xf32>) outs(%c : tensor<197x768xf32>) -> tensor<197x768xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+    ins(%m : tensor<197x768xf32>) outs(%o : tensor<197x768xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    BODY
+  } -> tensor<197x768xf32>
+  return %r : tensor<197x768xf32>
+})mlir";
+    return text.replace(text.find("BODY"), 4, body);
+  };
+  acnn::Schedule gelu = scheduleWithEpilogue(
+      group("%t = math.tanh %in : f32\n    linalg.yield %t : f32").c_str(), avx2());
+  EXPECT_EQ(gelu.peel, (Tile{0}));
+  EXPECT_TRUE(gelu.splits.empty());
+  acnn::Schedule copy = scheduleWithEpilogue(group("linalg.yield %in : f32").c_str(), avx2());
+  EXPECT_TRUE(copy.peel.empty());
+  ASSERT_EQ(copy.splits.size(), 1u);
+  EXPECT_EQ(copy.splits[0].dim, 0);
+  EXPECT_EQ(copy.splits[0].at, 197 - 197 % copy.registerTile[0]);
+}
+
 // Rows the tile leaves are split off up front where the threads need the
 // rows (one n-block: the split's full rows go to threads, a peeled loop's
 // could not).
