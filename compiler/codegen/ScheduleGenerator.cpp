@@ -10,6 +10,7 @@
 //    dim, up to 4 vectors a step;
 //  - everything: a parallel outer loop (scf.forall) where there is one.
 // Remainders are split off so every vector shape stays static.
+#include "compiler/codegen/RegisterTiles.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ThreadLoops.h"
 
@@ -19,13 +20,10 @@
 #include "mlir/IR/AffineExpr.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/bit.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <limits>
-#include <numeric>
 
 using namespace mlir;
 
@@ -56,138 +54,6 @@ llvm::StringRef kernelKindName(KernelKind kind) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-
-/// A tile for a dim vectorised with `lanes`-wide vectors, at most
-/// `maxVectors` of them a step: the whole extent when it is short, else the
-/// most vectors that divide the extent or leave a remainder, split off at
-/// `splitAt` (0: no split), that is a power of two too. Steps and remainders
-/// of a power of two of lanes only: vector<48xf32> and vector<24xf32> on
-/// AVX-512 (3 and 1.5 vectors) ran 1x1 convs 4-5x slower than 32 and 16 + 8.
-struct VectorTile {
-  int64_t tile, splitAt;
-};
-VectorTile vectorTile(int64_t extent, int64_t lanes, int64_t maxVectors) {
-  maxVectors = llvm::bit_floor(static_cast<uint64_t>(maxVectors));
-  auto powerOf2 = [](int64_t n) { return llvm::isPowerOf2_64(static_cast<uint64_t>(n)); };
-  if (extent < lanes || (extent <= lanes * maxVectors && powerOf2(extent)))
-    return {extent, 0};
-  for (int64_t tile = lanes * maxVectors; tile >= lanes; tile /= 2) {
-    const int64_t rest = extent % tile;
-    if (tile <= extent && (rest == 0 || powerOf2(rest)))
-      return {tile, rest ? extent - rest : 0};
-  }
-  const int64_t tile = std::min(extent, lanes * maxVectors);
-  return {tile, extent % tile ? extent - extent % tile : 0};
-}
-
-/// vectorTile for a register tile's columns, which only ever holds a power of
-/// two of lanes or fewer: its accumulators stay in registers only so (14 x
-/// vector<26xf32> became 14 x (16 + 8 + 2) registers, spilled, and ShuffleNet's
-/// 58-channel 1x1 convs ran at a fifth of the 64-channel ones' speed). The
-/// remainder split off is cut the same way again when it is scheduled (58:
-/// 32 + 16 + 8 + 2).
-VectorTile registerColumns(int64_t extent, int64_t lanes, int64_t maxVectors) {
-  VectorTile v = vectorTile(extent, lanes, maxVectors);
-  // Lanes are a power of two: so is any power of two of them.
-  const auto tile = static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(v.tile)));
-  if (tile == v.tile)
-    return v;
-  return {tile, extent - extent % tile};
-}
-
-/// A register tile of at most `rows` along a dim: the whole extent if it is
-/// smaller, else as few tiles as `rows` allow, as even as they can be, with
-/// the remainder split off (17 as 9 + 8, 35 as 2 x 12 + 11, not 14 + 3 and
-/// 2 x 14 + 7: the remainder piece is a loop of its own, and a 3-row one ran
-/// at half a full tile's speed in Inception's 17x17 convs). With `divisor`,
-/// the largest tile of more than rows / 2 that divides the extent comes
-/// first (112 in 8s rather than 10 x 11 + 2).
-VectorTile rowTile(int64_t extent, int64_t rows, bool divisor = false) {
-  if (extent <= rows)
-    return {extent, 0};
-  for (int64_t r = rows; divisor && 2 * r > rows; --r)
-    if (extent % r == 0)
-      return {r, 0};
-  const int64_t tiles = (extent + rows - 1) / rows, r = (extent + tiles - 1) / tiles;
-  return {r, extent % r ? extent - extent % r : 0};
-}
-
-/// Accumulator rows that fit beside `vectors` accumulator columns, one input
-/// broadcast and `operandRows` rows of the other operand (a conv's or
-/// matmul's one filter vector; a depthwise conv's filter tap and input).
-int64_t rowsFor(const ScheduleTarget &t, int64_t vectors, int64_t cap, int64_t operandRows = 1) {
-  return std::clamp<int64_t>((t.vectorRegisters - operandRows * vectors - 1) / vectors, 1, cap);
-}
-
-void addSplit(Schedule &s, int64_t dim, const VectorTile &tile) {
-  if (tile.splitAt > 0)
-    s.splits.push_back({dim, tile.splitAt});
-}
-
-/// Rows of a register tile whose broadcast operand's rows lie `rowBytes`
-/// apart (0: unknown) that its L1 holds at once. An L1 way is 4 KiB on x86
-/// (64 sets of 64-byte lines, indexed by the page offset), so rows a
-/// multiple of 4 KiB apart share one set: 14 of them (a conv over 1024 or
-/// 2048 channels, NHWC) evicted each other on 12 ways every step (FCN's
-/// 2048-channel 3x3 conv ran at 80% of its speed with 7; Inception's 8-row
-/// tiles over 2048 channels were as fast as 4-row ones). A set may hold two
-/// thirds of its ways of them, beside the other operand's lines.
-int64_t rowsInL1(const ScheduleTarget &t, int64_t rowBytes) {
-  constexpr int64_t kWay = 4096, kLine = 64;
-  if (rowBytes <= 0)
-    return std::numeric_limits<int64_t>::max();
-  const int64_t sets = kWay / std::max(std::gcd(rowBytes, kWay), kLine);
-  return sets * std::max<int64_t>(2 * (t.l1Bytes / kWay) / 3, 1);
-}
-
-/// A register tile of accumulators: `cols` a multiple of the vector (up to 2
-/// vectors), `rows` as many as the registers left and the L1 (rowsInL1 of
-/// `rowBytes`) allow, and at most 8; remainders along both are split off.
-/// (16 accumulators already hide the FMA latency: 14-row tiles of 28 left
-/// AVX-512's register file one short, and at 2 threads ResNet-50's 1x1 convs
-/// of 256 -> 1024 channels on 14x14 ran 0.32 ms with them, 0.25 ms with 7
-/// rows; the zoo 2.3% faster in geomean. AVX2's 16 registers allow 6.) Fewer rows than
-/// that (a narrow map, a remainder piece, rows the L1 limits) take 4
-/// vectors of columns where they divide the columns, so as many
-/// accumulators hide the FMA latency (2 output columns x 32 channels
-/// instead of 2 x 16). `operandRows` as rowsFor's; with more than one, the
-/// rows divide the extent where they can (rowTile's `divisor`).
-struct RegisterTile {
-  VectorTile rows, cols;
-  int64_t vectors;
-};
-RegisterTile registerTile(Schedule &s, const ScheduleTarget &t, const TemplateChoices &choices,
-                          int64_t rowDim, int64_t colDim, int64_t operandRows = 1,
-                          int64_t rowBytes = 0) {
-  const int64_t lanes = t.lanes(),
-                maxRows = std::min<int64_t>(choices.rows ? choices.rows : 8, rowsInL1(t, rowBytes));
-  const bool divisor = operandRows > 1;
-  // The rows a tile of 2 vectors gets.
-  const int64_t rows2 =
-      rowTile(s.loopExtents[rowDim], rowsFor(t, 2, maxRows, operandRows), divisor).tile;
-  int64_t maxVectors = 2;
-  if (rows2 < rowsFor(t, 2, 14, operandRows) && s.loopExtents[colDim] % (4 * lanes) == 0 &&
-      rows2 <= rowsFor(t, 4, 14, operandRows))
-    maxVectors = 4;
-  // Operand rows besides the accumulators (a depthwise conv's tap and input)
-  // on few registers: one column keeps more accumulators (AVX2: 13 x 1
-  // rather than 5 x 2).
-  if (operandRows > 1 && 2 * rowsFor(t, 2, 14, operandRows) < rowsFor(t, 1, 14, operandRows))
-    maxVectors = 1;
-  if (choices.vectors)
-    maxVectors = choices.vectors;
-  VectorTile cols = registerColumns(s.loopExtents[colDim], lanes, maxVectors);
-  const int64_t vectors = (cols.tile + lanes - 1) / lanes;
-  VectorTile rows =
-      rowTile(s.loopExtents[rowDim], rowsFor(t, vectors, maxRows, operandRows), divisor);
-  addSplit(s, rowDim, rows);
-  addSplit(s, colDim, cols);
-  return {rows, cols, vectors};
-}
-
-/// Accumulators that keep both FMA pipes of a core busy through an FMA's 4
-/// cycles of latency (Zen 3 and 4, Sapphire Rapids).
-constexpr int64_t kLatencyAccumulators = 8;
 
 /// out[n, oh, ow, f] += in[n, oh*s + kh, ow*s + kw, c] * w[kh, kw, c, f].
 Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices &choices,
