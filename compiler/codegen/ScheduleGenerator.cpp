@@ -9,7 +9,8 @@
 //  - elementwise and reductions: vectorised along the innermost contiguous
 //    dim, up to 4 vectors a step;
 //  - everything: a parallel outer loop (scf.forall) where there is one.
-// Remainders are split off so every vector shape stays static.
+// Remainders are split off (a matmul's rows peeled off inside its strips of b
+// instead) so every vector shape stays static.
 #include "compiler/codegen/RegisterTiles.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ThreadLoops.h"
