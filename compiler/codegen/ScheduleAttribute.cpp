@@ -76,8 +76,9 @@ FailureOr<Schedule> fromAttr(ScheduleAttr attr, linalg::LinalgOp op,
       return emitError() << "schedule peels loop " << d << ", which is not a parallel loop of "
                          << s.opName << " that its register tile leaves a remainder of (and "
                          << "that no split cuts)";
-  // One loop, of a matmul: what the renderer peels (a conv's tile of several
-  // rows or decomposition would need the partial step's loop it folds away).
+  // One loop, of a matmul: the peel the templates make and the renderer was
+  // checked on (a conv tile of several rows is generalised inside its loop,
+  // which promoting the partial step's one-trip loop removes).
   if (attr.getPeel().size() > 1 || (!attr.getPeel().empty() && *kind != KernelKind::Matmul))
     return emitError() << "a schedule peels at most one loop, of a matmul";
   s.peel.assign(attr.getPeel().begin(), attr.getPeel().end());
