@@ -413,16 +413,6 @@ static int64_t epilogueRegisters(linalg::LinalgOp epilogue, const ScheduleTarget
              : 0;
 }
 
-/// Whether `epilogue` only copies its input: computes nothing (the group of
-/// a matmul whose bias starts its accumulator and that nothing else follows).
-static bool onlyCopies(linalg::LinalgOp epilogue) {
-  auto generic = dyn_cast_if_present<linalg::GenericOp>(epilogue.getOperation());
-  if (!generic || !llvm::hasSingleElement(generic.getBody()->getOperations()))
-    return false;
-  auto arg = dyn_cast<BlockArgument>(generic.getBody()->getTerminator()->getOperand(0));
-  return arg && generic.isDpsInput(generic.getMatchingOpOperand(arg));
-}
-
 Schedule generateSchedule(linalg::LinalgOp op, const ScheduleTarget &target,
                           linalg::LinalgOp epilogue, const TemplateChoices &choices) {
   ScheduleTarget tile = target;
@@ -431,8 +421,9 @@ Schedule generateSchedule(linalg::LinalgOp op, const ScheduleTarget &target,
   // The renderer canonicalises the loops it peels, which erases a copy: the
   // tiles then wrote where the loop's own result was not, and bufferisation
   // copied each column strip (Swin-T's q/k/v matmuls, 3136 rows a strip, ran
-  // 1.2x slower). A group whose epilogue only copies splits its rows off.
-  if (!s.peel.empty() && epilogue && onlyCopies(epilogue)) {
+  // 1.2x slower). A group whose epilogue only copies (a bias started the
+  // accumulator and nothing follows) splits its rows off.
+  if (!s.peel.empty() && epilogue && linalg::isaCopyOpInterface(epilogue)) {
     for (int64_t d : s.peel)
       s.splits.push_back({d, s.loopExtents[d] - s.loopExtents[d] % s.registerTile[d]});
     s.peel.clear();
