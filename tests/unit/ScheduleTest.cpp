@@ -249,6 +249,12 @@ func.func @f(%a: tensor<197x64xf32>, %b: tensor<64x16xf32>, %c: tensor<197x16xf3
   EXPECT_TRUE(s.peel.empty());
   ASSERT_EQ(s.splits.size(), 1u);
   EXPECT_EQ(s.splits[0].at, 192);
+  // The threads cut the rows, so the rows split up front: each piece's
+  // threads take its own rows.
+  std::string script = acnn::renderTransformScript(s, 0);
+  size_t split = script.find("transform.structured.split %op after 192 {dimension = 0}");
+  ASSERT_NE(split, std::string::npos);
+  EXPECT_LT(split, script.find("tile_using_forall"));
 }
 
 // A k x 2-vector strip of b past L1 (768 deep: 96 KiB of AVX-512 vectors)
@@ -479,13 +485,19 @@ TEST_F(ScheduleTest, RenderedScript) {
   acnn::Schedule s = schedule(kConv, avx2());
   std::string script = acnn::renderTransformScript(s, 7);
   EXPECT_NE(script.find("match attributes{acnn.kernel = 7 : i64}"), std::string::npos);
-  EXPECT_NE(script.find("transform.structured.split %op after 54 {dimension = 2}"),
-            std::string::npos);
-  EXPECT_NE(script.find("tile_using_forall"), std::string::npos);
-  EXPECT_NE(script.find("tile_sizes [0, 0, 6, 16, 1, 1, 4] interchange = [3, 0, 1, 2, 4, 5, 6]"),
-            std::string::npos);
-  EXPECT_NE(script.find("transform.structured.decompose"), std::string::npos);
-  EXPECT_NE(script.find("transform.structured.vectorize"), std::string::npos);
+  // Threads over rows, then each block of 16 output channels; the columns
+  // split 54 + 2 inside it, each piece tiled for registers.
+  size_t at = 0;
+  for (const char *step : {"tile_using_forall %op tile_sizes [0, 1, 0, 0, 0, 0, 0]",
+                           "tile_sizes [0, 0, 0, 16, 0, 0, 0] interchange = [3, 0, 1, 2, 4, 5, 6]",
+                           "transform.structured.split %tiled2 after 54 {dimension = 2}",
+                           "tile_sizes [0, 0, 6, 0, 1, 1, 4] interchange = [3, 0, 1, 2, 4, 5, 6]",
+                           "transform.structured.decompose", "transform.structured.vectorize",
+                           "tile_sizes [0, 0, 0, 0, 1, 1, 4] interchange = [3, 0, 1, 2, 4, 5, 6]",
+                           "transform.structured.decompose", "transform.structured.vectorize"}) {
+    at = script.find(step, at);
+    ASSERT_NE(at, std::string::npos) << step << "\n" << script;
+  }
 }
 
 } // namespace

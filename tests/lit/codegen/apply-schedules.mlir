@@ -9,13 +9,17 @@
 
 // Direct conv: an ow x f register tile of 12 accumulators (6 x 2 vectors of 8)
 // on AVX2, 16 (8 x 2 vectors of 16, the cap) on AVX-512, hoisted out of the kh,
-// kw and c loops; output rows over threads.
+// kw and c loops; output rows over threads. AVX2's 56 columns split 54 + 2
+// inside the loop over blocks of output channels, so both pieces read each
+// block's filter while it is cached.
 // SEL2: linalg.conv_2d_nhwc_hwcf {acnn.kernel = 0 : i64, acnn.kernel_entry = "kernel", acnn.kernel_key = "linalg.conv_2d_nhwc_hwcf 1x56x56x64x3x3x64 pppprrr f32", acnn.schedule = #acnn.schedule<conv, vector = 8, unroll = 2, split = {{\[\[}}2, 54]], parallel = [1, 3, 2], tile = [1, 1, 6, 16, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
 // SEL5: acnn.schedule = #acnn.schedule<conv, vector = 16, unroll = 2, parallel = [1, 3, 2], tile = [1, 1, 8, 32, 1, 1, 4], order = [3, 0, 1, 2, 4, 5, 6], decompose, vectorize, hoist>
 // CHECK-LABEL: func @conv
 // CHECK-NOT: linalg.conv
 // CHECK: scf.forall (%{{.*}}) in (56)
-// AVX2: vector.transfer_read {{.*}} : tensor<1x1x54x64xf32>, vector<6x16xf32>
+// AVX2: scf.for %[[F:.*]] = %c0 to %c64 step %c16
+// AVX2: scf.for {{.*}} to %c54 step %c6
+// AVX2: vector.transfer_read {{.*}} : tensor<1x1x54x16xf32>, vector<6x16xf32>
 // AVX512: vector.transfer_read {{.*}} : tensor<1x1x56x64xf32>, vector<8x32xf32>
 // CHECK: scf.for
 // CHECK: scf.for
@@ -25,10 +29,22 @@
 // CHECK: scf.yield
 // CHECK-NOT: vector.transfer_write
 // CHECK: scf.yield
+// AVX2: vector.transfer_read {{.*}} : tensor<1x1x2x16xf32>, vector<2x16xf32>
+// AVX2: scf.for
+// AVX2: scf.for
+// AVX2: scf.for {{.*}} -> (vector<1x2x16xf32>)
+// AVX2: vector.transfer_read %arg1[%{{.*}}, %{{.*}}, %{{.*}}, %[[F]]]
+// AVX2-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+// AVX2: tensor.insert_slice {{.*}} [1, 1, 2, 16]
+// AVX2: scf.forall.in_parallel
 // SCRIPT: transform.structured.match attributes{acnn.kernel = 0 : i64}
-// SCRIPT: transform.structured.split %op after 54 {dimension = 2}
-// SCRIPT: transform.structured.tile_using_forall %main{{[0-9]+}} tile_sizes [0, 1, 0, 0, 0, 0, 0]
-// SCRIPT: transform.structured.tile_using_for %par{{[0-9]+}} tile_sizes [0, 0, 6, 16, 1, 1, 4] interchange = [3, 0, 1, 2, 4, 5, 6]
+// SCRIPT: transform.structured.tile_using_forall %op tile_sizes [0, 1, 0, 0, 0, 0, 0]
+// SCRIPT: transform.structured.tile_using_for %par{{[0-9]+}} tile_sizes [0, 0, 0, 16, 0, 0, 0] interchange = [3, 0, 1, 2, 4, 5, 6]
+// SCRIPT: transform.structured.split %tiled{{[0-9]+}} after 54 {dimension = 2}
+// SCRIPT: transform.structured.tile_using_for %main{{[0-9]+}} tile_sizes [0, 0, 6, 0, 1, 1, 4] interchange = [3, 0, 1, 2, 4, 5, 6]
+// SCRIPT: transform.structured.decompose
+// SCRIPT: transform.structured.vectorize
+// SCRIPT: transform.structured.tile_using_for %rest{{[0-9]+}} tile_sizes [0, 0, 0, 0, 1, 1, 4] interchange = [3, 0, 1, 2, 4, 5, 6]
 // SCRIPT: transform.structured.decompose
 // SCRIPT: transform.structured.vectorize
 func.func @conv(%x: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32> {
@@ -58,7 +74,8 @@ func.func @conv(%x: tensor<1x58x58x64xf32>, %w: tensor<3x3x64x64xf32>, %o: tenso
 // AVX2-COUNT-24: vector.fma {{.*}} : vector<16xf32>
 // AVX2-NOT: vector.transfer_write
 // AVX2: scf.yield
-// SCRIPT: transform.structured.split %op after 6 {dimension = 1}
+// SCRIPT: transform.structured.tile_using_forall %op tile_sizes [0, 0, 0, 16, 0, 0, 0]
+// SCRIPT: transform.structured.split %par{{[0-9]+}} after 6 {dimension = 1}
 // SCRIPT: %[[T:.*]], %[[L:.*]]:4 = transform.structured.tile_using_for %{{.*}} tile_sizes [0, 2, 0, 0, 1, 1, 4]
 // SCRIPT-NOT: decompose
 // SCRIPT: transform.structured.generalize %[[T]]
