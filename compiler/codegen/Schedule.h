@@ -65,10 +65,12 @@ struct Schedule {
   llvm::SmallVector<bool> reductionLoops;
   /// f32 lanes of the target's vectors.
   int64_t vectorWidth = 8;
-  /// Splits applied first, in order: dimension and position. Each cuts every
-  /// piece so far in two along `dim` (at a multiple of the register tile), so
-  /// the register tiles below divide every piece evenly and vector shapes stay
-  /// static.
+  /// Splits, in order: dimension and position. Each cuts every piece so far
+  /// in two along `dim` (at a multiple of the register tile), so the register
+  /// tiles below divide every piece evenly and vector shapes stay static.
+  /// The renderer splits inside the thread loop, the cache tiles and the
+  /// register tile's loops ordered before the split ones (splitDepth in
+  /// ScheduleRenderer.cpp), or up front where the threads cut a split loop.
   struct Split {
     int64_t dim, at;
   };
