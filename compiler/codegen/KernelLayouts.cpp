@@ -200,7 +200,10 @@ struct RowBlocks {
 /// blocks, a multiple of `threads`, the outer loop: every group's conv then
 /// reads a block's rows while L2 holds them. Group by group over the whole
 /// map, each group's few channels of every row came from L3 again (ResNeXt-50's
-/// 32 groups of 4 channels on 56x56: 25 GFLOP/s).
+/// 32 groups of 4 channels on 56x56: 25 GFLOP/s). Where even the input rows
+/// of one output row are past that half (128 channels 224 wide: 3 rows of
+/// 113 KiB), one output row a block: the whole map a group at a time ran at
+/// 9 GFLOP/s, a row at a time at 34.
 /// Else where the groups leave threads idle more than a tenth of the time (3
 /// groups on 2 threads: a third; RegNetY-3.2GF's first grouped convs): the
 /// fewest that divide the rows into blocks of at least 2 and make the steps a
@@ -213,7 +216,7 @@ RowBlocks groupRowBlocks(int64_t groups, int64_t rows, int64_t threads, int64_t 
   const int64_t half = l2Bytes / 2;
   if (groups > 1 && inRows(rows) * rowBytes > half)
     for (int64_t blocks = 2; blocks <= rows; ++blocks)
-      if (rows % blocks == 0 && inRows(rows / blocks) * rowBytes <= half &&
+      if (rows % blocks == 0 && (inRows(rows / blocks) * rowBytes <= half || blocks == rows) &&
           (groups * blocks) % threads == 0)
         return {blocks, true};
   const int64_t rounds = (groups + threads - 1) / threads;

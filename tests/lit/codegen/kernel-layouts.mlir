@@ -245,3 +245,32 @@ func.func @grouped_cached_rows(%x: tensor<1x4x16x16xf32>) -> tensor<1x4x14x14xf3
   return %r : tensor<1x4x14x14xf32>
 }
 }
+
+
+// -----
+
+// Even the 3 input rows one output row reads (768 B) are past half of this
+// target's 1.25 KiB L2: the loop runs over blocks of one output row each, still
+// outside the loop over the groups.
+// CHECK-LABEL: func @grouped_row_blocks
+// CHECK: scf.forall (%[[B:.*]], %[[G:.*]]) in (14, 2) shared_outs(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x14x14x4xf32>)
+// CHECK: %[[IROW:.*]] = arith.muli %[[B]], %[[C1:.*]] : index
+// CHECK: %[[OROW:.*]] = arith.muli %[[B]], %[[C1]] : index
+// CHECK: %[[CH:.*]] = arith.muli %[[G]], %{{.*}} : index
+// CHECK: %[[IN:.*]] = tensor.extract_slice %{{.*}}[0, %[[IROW]], 0, %[[CH]]] [1, 3, 16, 2] [1, 1, 1, 1] : tensor<1x16x16x4xf32> to tensor<1x3x16x2xf32>
+// CHECK: %[[OUT:.*]] = tensor.extract_slice %[[ACC]][0, %[[OROW]], 0, %{{.*}}] [1, 1, 14, 2]
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[IN]], %{{.*}} : tensor<1x3x16x2xf32>, tensor<3x3x2x2xf32>) outs(%[[OUT]] : tensor<1x1x14x2xf32>)
+module attributes {acnn.target = #acnn.target<cpu = "x86-64-v3", isa = "avx2", vector_bits = 256, vector_registers = 16, l1_bytes = 1024, l2_bytes = 1280, l3_bytes = 33554432, threads = 2>} {
+func.func @grouped_row_blocks(%x: tensor<1x4x16x16xf32>) -> tensor<1x4x14x14xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]], [[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]]> : tensor<2x2x2x3x3xf32>
+  %e = tensor.empty() : tensor<1x4x14x14xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x14x14xf32>) -> tensor<1x4x14x14xf32>
+  %xg = tensor.expand_shape %x [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 16, 16] : tensor<1x4x16x16xf32> into tensor<1x2x2x16x16xf32>
+  %ig = tensor.expand_shape %init [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 14, 14] : tensor<1x4x14x14xf32> into tensor<1x2x2x14x14xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xg, %w : tensor<1x2x2x16x16xf32>, tensor<2x2x2x3x3xf32>) outs(%ig : tensor<1x2x2x14x14xf32>) -> tensor<1x2x2x14x14xf32>
+  %r = tensor.collapse_shape %c [[0], [1, 2], [3], [4]] : tensor<1x2x2x14x14xf32> into tensor<1x4x14x14xf32>
+  return %r : tensor<1x4x14x14xf32>
+}
+}
