@@ -12,6 +12,7 @@
 #include "compiler/codegen/ScheduleFile.h"
 #include "compiler/codegen/ScheduleKernelAction.h"
 #include "compiler/codegen/TargetDescription.h"
+#include "compiler/codegen/WholeVectorReductions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -154,7 +155,7 @@ struct ElementwiseOnTrailingUnitDims : RewritePattern {
 
 /// After the schedules' scripts: vector ops prepared, accumulators hoisted
 /// out of reduction loops, element-wise ops on trailing unit dims made 1-D,
-/// vector ops lowered to what LLVM takes well, math
+/// whole-vector reductions made trees, vector ops lowered to what LLVM takes well, math
 /// approximated, element-wise ops one register (`lanes`) at a time, in
 /// `root`.
 LogicalResult finishVectors(Operation *root, int64_t lanes, bool hoist) {
@@ -170,6 +171,7 @@ LogicalResult finishVectors(Operation *root, int64_t lanes, bool hoist) {
     (void)hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(loop.getOperation()));
   RewritePatternSet trailing(ctx);
   trailing.add<ElementwiseOnTrailingUnitDims>(ctx);
+  populateWholeVectorReductionPatterns(trailing);
   vector::ShapeCastOp::getCanonicalizationPatterns(trailing, ctx);
   if (failed(applyPatternsGreedily(root, std::move(trailing))))
     return emitError(root->getLoc()) << "flattening element-wise vector ops did not converge";

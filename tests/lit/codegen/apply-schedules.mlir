@@ -167,6 +167,26 @@ func.func @pool_of_exp(%x: tensor<1x7x7x64xf32>, %o: tensor<1x64xf32>) -> tensor
 
 // -----
 
+// CBAM's spatial pool: each pixel's 64 channels (its contiguous row) summed
+// into one value. The whole vector reduces as one vector.reduction that may
+// reassociate (a tree), not as 64 scalar adds one after the other.
+// CHECK-LABEL: func @pixel_channel_sum
+// CHECK-NOT: arith.addf {{.*}} : vector<1xf32>
+// CHECK: vector.reduction <add>, %{{.*}}, %{{.*}} fastmath<reassoc> : vector<64xf32> into f32
+// CHECK-NOT: arith.addf {{.*}} : vector<1xf32>
+// CHECK: return
+func.func @pixel_channel_sum(%x: tensor<1x8x8x64xf32>, %o: tensor<1x8x8xf32>) -> tensor<1x8x8xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, h, w, c)>, affine_map<(n, c, h, w) -> (n, h, w)>], iterator_types = ["parallel", "reduction", "parallel", "parallel"]}
+    ins(%x : tensor<1x8x8x64xf32>) outs(%o : tensor<1x8x8xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x8xf32>
+  return %r : tensor<1x8x8xf32>
+}
+
+// -----
+
 // A group of acnn-group-epilogues: the relu (the root) is tiled for threads
 // and registers, the conv and its bias start are fused into both levels,
 // then the conv's reductions are tiled inside the register tile. Nothing of
