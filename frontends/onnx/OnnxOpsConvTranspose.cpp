@@ -4,7 +4,8 @@
 // by dilation * (kernel - 1) less ONNX's pads. Where the kernel is a
 // multiple of the stride (U-Net's 2x2 and DCGAN's or CenterNet's 4x4
 // stride-2 upsampling), each output phase is a convolution of the input
-// itself, without the zeros' work: see byPhases.
+// itself, without the zeros' work: see byPhases. Other kernels (a 3x3 at
+// stride 2, as decoders and FPNs upsample) get zero taps up to a multiple.
 #include "dialects/acnn/ShapeUtils.h"
 #include "frontends/onnx/NodeContext.h"
 
@@ -140,22 +141,31 @@ Value convolutionFilter(NodeContext &ctx, OpChain &chain, int64_t group) {
 // convolution computes every phase as its own output channels, a pixel
 // shuffle interleaves them, and a slice takes off the pads: the work of the
 // transposed convolution itself, where the spread input does s^2 times as
-// much (most of it on zeros). Null when the output padding reaches past the
-// uncropped result.
+// much (most of it on zeros). A kernel K that is not a multiple of s gets
+// zero taps after its own up to the next multiple K': they add nothing, and
+// the output ends where K's did, K' - K further from the uncropped end (a 3x3
+// kernel at stride 2: 4 phases of 2x2 taps, 16 where the spread input does
+// 36). Null when the output padding reaches past the uncropped result.
 Value byPhases(NodeContext &ctx, OpChain &chain, const Transposed &t) {
   ArrayRef<int64_t> in = ctx.shape(0), weight = ctx.shape(1);
   int64_t n = in[0], cin = in[1], g = t.group, cg = weight[1], cout = cg * g;
   int64_t sh = t.strides[0], sw = t.strides[1];
-  int64_t th = t.kernel[0] / sh, tw = t.kernel[1] / sw; // taps per phase
-  // Uncropped extent (in - 1) * s + K = (in + taps - 1) * s, and the output.
+  int64_t th = llvm::divideCeil(t.kernel[0], sh), tw = llvm::divideCeil(t.kernel[1], sw);
+  int64_t zerosH = th * sh - t.kernel[0], zerosW = tw * sw - t.kernel[1];
+  // Uncropped extent (in - 1) * s + K' = (in + taps - 1) * s, and the output.
   int64_t mh = in[2] + th - 1, mw = in[3] + tw - 1;
-  int64_t oh = mh * sh - t.pads[0] - t.pads[2] + t.outputPadding[0];
-  int64_t ow = mw * sw - t.pads[1] - t.pads[3] + t.outputPadding[1];
+  int64_t oh = mh * sh - t.pads[0] - t.pads[2] - zerosH + t.outputPadding[0];
+  int64_t ow = mw * sw - t.pads[1] - t.pads[3] - zerosW + t.outputPadding[1];
   if (t.pads[0] + oh > mh * sh || t.pads[1] + ow > mw * sw)
     return Value();
+  ChainValue padded = chain.input(1);
+  if (zerosH || zerosW)
+    padded =
+        chain.op<PadOp>(chain.value(padded), SmallVector<int64_t>{0, 0, 0, 0, 0, 0, zerosH, zerosW},
+                        llvm::APFloat(0.0f));
   // Filter [g, Cin/g, cg, th, sh, tw, sw] (k = j * s + phase) to
   // [g, sh, sw, cg, Cin/g, th, tw], taps flipped.
-  ChainValue w = chain.reshape(chain.input(1), {g, cin / g, cg, th, sh, tw, sw});
+  ChainValue w = chain.reshape(padded, {g, cin / g, cg, th, sh, tw, sw});
   w = chain.reshape(chain.transpose(w, {0, 4, 6, 2, 1, 3, 5}), {g * sh * sw * cg, cin / g, th, tw});
   Value filter = chain.value(
       chain.slice(w, {0, 0, th - 1, tw - 1}, {g * sh * sw * cg, cin / g, -1, -1}, {1, 1, -1, -1}));
@@ -184,8 +194,7 @@ llvm::Error convTranspose(NodeContext &ctx) {
   if (!t)
     return t.takeError();
   OpChain chain(ctx);
-  if (t->dilations == SmallVector<int64_t>{1, 1} && t->kernel[0] % t->strides[0] == 0 &&
-      t->kernel[1] % t->strides[1] == 0 && (t->strides[0] > 1 || t->strides[1] > 1))
+  if (t->dilations == SmallVector<int64_t>{1, 1} && (t->strides[0] > 1 || t->strides[1] > 1))
     if (Value y = byPhases(ctx, chain, *t))
       return chain.emit(y);
 

@@ -19,7 +19,8 @@ input (computed with torch.nn.functional from the same weights):
   reductions    ReduceL2, ReduceLogSumExp, ReduceSumSquare, LogSoftmax and
                 Softplus / Softsign / Elu / Selu over a conv's output; opset 13
   conv_transpose  ConvTranspose with kernels a multiple of the stride (pads,
-                output padding, groups) and not (3x3 stride 2, dilated); opset 13
+                output padding, groups), one that is not (3x3 stride 2: zero
+                taps up to 4x4) and a dilated one; opset 13
   group_norm    GroupNormalization (opset 18: scale and bias per group), LRN
                 and Mean
   attention_op  opset 23's Attention node (3-D inputs with grouped key/value
@@ -208,8 +209,9 @@ def group_norm(x):
 
 def conv_transpose(x):
     """ConvTranspose in the forms decoders use: a kernel a multiple of the
-    stride with pads, output padding and groups (computed phase by phase),
-    and kernels that are not (3x3 stride 2, a dilated one: the spread input)."""
+    stride with pads, output padding and groups (computed phase by phase), a
+    3x3 at stride 2 (phase by phase too, with zero taps up to 4x4) and a
+    dilated one (the spread input)."""
     g = Graph(np.random.default_rng(5))
     w0, tw0 = g.weight(8, 3, 1, 1)
     y = g.node("Conv", ["input", w0])

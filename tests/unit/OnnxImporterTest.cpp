@@ -48,6 +48,27 @@ TEST_F(OnnxImporterTest, ConvAutoPadSameUpperPutsTheOddPadAtTheEnd) {
   EXPECT_EQ(shapeOf(op.getResult()), (ArrayRef<int64_t>{1, 4, 4, 4}));
 }
 
+TEST_F(OnnxImporterTest, ConvTransposeWithAKernelNotAMultipleOfTheStrideRunsByPhases) {
+  // 3x3 at stride 2 (pads 1, output padding 1): the filter gets zero taps to
+  // 4x4, and one conv of the input itself computes the 2 x 2 phases of 2x2
+  // taps as its 4 x 2 output channels; the input is never spread with zeros.
+  Model m;
+  m.input("x", {1, 4, 8, 8}).output("y").weight("w", {4, 2, 3, 3});
+  onnx::NodeProto &t = m.node("ConvTranspose", {"x", "w"}, {"y"}, "up");
+  intsAttr(t, "strides", {2, 2});
+  intsAttr(t, "pads", {1, 1, 1, 1});
+  intsAttr(t, "output_padding", {1, 1});
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(histogram(**module).count("acnn.conv2d"), 1u);
+  Conv2dOp conv = first<Conv2dOp>(**module);
+  EXPECT_EQ(conv.getInput(), entry(**module).getArgument(0));
+  EXPECT_EQ(conv.getPads(), (ArrayRef<int64_t>{1, 1, 1, 1}));
+  EXPECT_EQ(shapeOf(conv.getResult()), (ArrayRef<int64_t>{1, 8, 9, 9}));
+  EXPECT_EQ(entry(**module).getFunctionType().getResult(0),
+            RankedTensorType::get({1, 2, 16, 16}, Float32Type::get(&ctx)));
+}
+
 TEST_F(OnnxImporterTest, InitializerListedAsInputIsAWeight) {
   Model m = convBnRelu();
   m.input("w", {4, 3, 3, 3});
