@@ -12,6 +12,7 @@
 #include "compiler/codegen/ScheduleFile.h"
 #include "compiler/codegen/ScheduleKernelAction.h"
 #include "compiler/codegen/TargetDescription.h"
+#include "compiler/codegen/ThreadLoops.h"
 #include "compiler/codegen/WholeVectorReductions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -342,6 +343,16 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
         return failure();
       schedule->inEpilogue = static_cast<bool>(loops);
       schedule->withStart = withStart.contains(tag.getInt());
+      if (loops) {
+        for (OpOperand &operand : root->getOpOperands())
+          if (operand.get().getDefiningOp() == loops.getOperation())
+            schedule->bodyResultOperand = operand.getOperandNumber();
+        schedule->accumulatorOperand = loops.getDpsInitsMutable()[0].getOperandNumber();
+        if (!schedule->splits.empty() && !groupMaySplit(*schedule))
+          return root.emitError() << "kernel '" << name
+                                  << "': a group's schedule splits one loop at most, inside its "
+                                     "thread loop (a loop its threads do not cut), and peels none";
+      }
       kernels.emplace(tag.getInt(),
                       Kernel{*schedule, (loops ? loops : root).getLoc(), name, kernelNameOf(root)});
     }

@@ -18,9 +18,12 @@
 // (a remainder of output columns or channels that the register tile does
 // not divide), each piece a group of its own computing its part of the
 // epilogue's result: the script then has one op of each role to fuse.
+// Where the pieces would each read a large filter again (splitsInside), the
+// group stays whole and its script splits it inside its thread loop.
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/ResultTiles.h"
 #include "compiler/codegen/Schedule.h"
+#include "compiler/codegen/ThreadLoops.h"
 
 namespace acnn {
 
@@ -204,6 +207,28 @@ FailureOr<std::pair<Group, Group>> split(OpBuilder &b, Group g, int64_t dim, int
   return std::make_pair(parts[0], parts[1]);
 }
 
+/// Whether `body`'s group keeps its schedule's split, made inside its
+/// thread loop (splitDepth), instead of becoming two groups: where each
+/// group of its own would read the operands the split loop does not index (a
+/// conv's filter, a matmul's b) again from far past L2, and start threads of
+/// its own. Inside, the remainder takes the whole group's register tile,
+/// clamped (3 x 16 where a group of its own takes 2 x 3 x 16), which costs
+/// more than the second read below 8 times L2 (Zen 3, three convs in a row
+/// on a 7x7 map, inside / apart: 1x1 over 2048 channels, 16 MB, 0.71; 3x3
+/// over 512, 9.4 MB, 0.85; 1x1 over 1024, 4 MB, 0.95 by medians but 1.01 by
+/// fastest runs; 1x1 over 512 on 14x14, 1 MB, 1.02).
+bool splitsInside(const Schedule &s, linalg::LinalgOp body, const ScheduleTarget &t) {
+  if (!groupMaySplit(s))
+    return false;
+  int64_t bytes = 0;
+  for (OpOperand *input : body.getDpsInputOperands())
+    if (auto type = dyn_cast<ShapedType>(input->get().getType());
+        type && type.hasStaticShape() &&
+        !body.getMatchingIndexingMap(input).isFunctionOfDim(s.splits.front().dim))
+      bytes += type.getNumElements() * type.getElementTypeBitWidth() / 8;
+  return bytes > 8 * t.l2Bytes;
+}
+
 struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
   using GroupEpiloguesBase::GroupEpiloguesBase;
 
@@ -268,7 +293,7 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
     while (!pending.empty()) {
       Group g = pending.pop_back_val();
       Schedule s = generateSchedule(g.body, t, g.epilogue);
-      if (!s.splits.empty()) {
+      if (!s.splits.empty() && !splitsInside(s, g.body, t)) {
         FailureOr<std::pair<Group, Group>> parts =
             split(b, g, s.splits.front().dim, s.splits.front().at);
         if (failed(parts))

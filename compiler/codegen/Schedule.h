@@ -110,6 +110,10 @@ struct Schedule {
   /// root, over this op's parallel loops and computes this op in each of
   /// the consumer's register tiles; its accumulator start too, `withStart`.
   bool inEpilogue = false, withStart = false;
+  /// In a group: the consumer's operand that is the body's result, and the
+  /// body's operand that is its start's. A piece of a split group reaches
+  /// the body, and the body its start, through them.
+  int64_t bodyResultOperand = 0, accumulatorOperand = 0;
   /// Operand packing (not generated yet: every kernel reads its operands in place).
   enum class Packing { None } packing = Packing::None;
 };

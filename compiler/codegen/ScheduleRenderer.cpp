@@ -31,15 +31,6 @@ std::string anyOps(size_t n) {
   return text + ")";
 }
 
-/// The loops in `interchange`'s order; all `n` in order if it is empty.
-llvm::SmallVector<int64_t> loopOrder(llvm::ArrayRef<int64_t> interchange, size_t n) {
-  llvm::SmallVector<int64_t> order(interchange);
-  if (order.empty())
-    for (size_t d = 0; d < n; ++d)
-      order.push_back(d);
-  return order;
-}
-
 /// What a peeled loop's ops are marked with: those of its full steps, and
 /// those of its partial last step.
 constexpr llvm::StringLiteral kFullSteps = "acnn.full_steps", kPartialStep = "acnn.partial_step";
@@ -67,7 +58,7 @@ public:
       os << "    transform.yield\n  }\n}\n";
       return text;
     }
-    if (std::optional<size_t> depth = splitDepth())
+    if (std::optional<size_t> depth = splitDepth(s))
       scheduleSplitInside(*depth);
     else
       for (const Piece &p : splitPieces({{"%op", s.loopExtents}}))
@@ -209,7 +200,7 @@ private:
   /// Threads: the first preferred loop that parallelSteps() cuts. Moves `op`
   /// to the tiled op and returns the forall's handle ("" when no loop qualifies).
   std::string tileForThreads(std::string &op, llvm::SmallVectorImpl<int64_t> &extents) {
-    std::optional<int64_t> loop = threadLoop(extents);
+    std::optional<int64_t> loop = threadLoop(s, extents);
     if (!loop)
       return "";
     const int64_t d = *loop;
@@ -267,9 +258,13 @@ private:
   /// A group of acnn-group-epilogues: the element-wise consumer (%op, the
   /// root) tiled over the body's parallel loops, for threads then for
   /// registers, the body and its start fused into each level's loops; then
-  /// the body's reduction loops tiled inside the register tile.
+  /// the body's reduction loops tiled inside the register tile. A split
+  /// (at most one, where splitDepth allows it) cuts the consumer inside the
+  /// thread loop and the register tile's outer loops: each piece is tiled
+  /// and the body and start fused into its loops, the second piece's found
+  /// from its consumer (the first fusion clones them and consumes their handles).
   void scheduleGroup() {
-    std::string op = "%op", body = "%body", start = "%start";
+    std::string body = "%body", start = s.withStart ? "%start" : "";
     line("%body = transform.structured.match attributes{" + std::string(kGroupBodyAttr) + " = " +
          std::to_string(kernel) + " : i64} in %root : (!transform.any_op) -> !transform.any_op");
     if (s.withStart)
@@ -278,25 +273,107 @@ private:
            " : i64} in %root : (!transform.any_op) -> !transform.any_op");
     const size_t parallel = llvm::count(s.reductionLoops, false);
     llvm::SmallVector<int64_t> extents(s.loopExtents.begin(), s.loopExtents.begin() + parallel);
-    auto fuseBody = [&](std::string loop) {
-      if (loop.empty())
-        return;
-      fuseInto(body, loop);
-      if (s.withStart)
-        fuseInto(start, loop);
-    };
-    fuseBody(tileForThreads(op, extents));
-    llvm::SmallVector<int64_t> tile =
-        clampTile(llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents, s.peel);
     llvm::SmallVector<int64_t> order;
     for (int64_t d : s.interchange)
       if (d < static_cast<int64_t>(parallel))
         order.push_back(d);
+    std::string op = "%op";
+    fuseGroup(tileForThreads(op, extents), body, start);
+    std::optional<size_t> depth = splitDepth(s);
+    if (!depth)
+      return finishGroup(tileGroupLoops(op, extents, order, std::nullopt), extents, body, start);
+
+    llvm::SmallVector<int64_t> tile =
+        clampTile(llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents);
+    llvm::SmallVector<int64_t> outer(parallel, 0);
+    llvm::SmallVector<int64_t> all = loopOrder(s.interchange, s.loopExtents.size());
+    for (int64_t d : llvm::ArrayRef(all).take_front(*depth))
+      if (d < static_cast<int64_t>(parallel))
+        outer[d] = tile[d];
+    fuseGroup(tileUsingFor(op, outer, order), body, start);
+    for (size_t d = 0; d < outer.size(); ++d)
+      if (outer[d] != 0)
+        extents[d] = outer[d];
+    std::string around = fresh("around");
+    line(around + " = transform.get_parent_op " + op +
+         " : (!transform.any_op) -> !transform.any_op");
+    std::vector<Piece> pieces = splitPieces({{op, extents}});
+    // Each piece tiled before any fusion, and each piece's slices of the
+    // body's result and of its start merged with the split's, so that the
+    // producers feed each piece's loop directly.
+    std::vector<Tiled> tiled;
+    for (const Piece &p : pieces)
+      tiled.push_back(tileGroupLoops(p.handle, p.extents, order, s.splits.front().dim));
+    line(
+        "transform.apply_patterns to " + around +
+        " {\n      transform.apply_patterns.tensor.merge_consecutive_insert_extract_slice\n    } : "
+        "!transform.any_op");
+    for (auto [i, t] : llvm::enumerate(tiled)) {
+      if (i > 0) {
+        body = producerOf(producerOf(t.op, s.bodyResultOperand), 0);
+        start = "";
+      }
+      finishGroup(t, pieces[i].extents, body, start);
+    }
+  }
+
+  /// A piece of a group's consumer tiled for registers: the tiled op, its
+  /// loops by dim and its innermost loop.
+  struct Tiled {
+    std::string op, innermost;
+    llvm::SmallVector<int64_t> tile;
     llvm::DenseMap<int64_t, std::string> loopOf;
-    fuseBody(tileUsingFor(op, tile, order, &loopOf));
-    std::string around = peelLoop(tile, extents, loopOf);
+  };
+
+  /// The producer of operand `index` of the ops of `handle`.
+  std::string producerOf(const std::string &handle, int64_t index) {
+    std::string producer = fresh("producer");
+    line(llvm::formatv("{0} = transform.get_producer_of_operand {1}[{2}] : (!transform.any_op) "
+                       "-> !transform.any_op",
+                       producer, handle, index)
+             .str());
+    return producer;
+  }
+
+  /// Fuses the body, then its start (if any), into `loop` (none when "").
+  void fuseGroup(std::string loop, std::string &body, std::string &start) {
+    if (loop.empty())
+      return;
+    fuseInto(body, loop);
+    if (!start.empty())
+      fuseInto(start, loop);
+  }
+
+  /// The consumer's register tile (a piece's: its loop `forced`, the split
+  /// loop, is made even where one step covers the piece, so that the body
+  /// has a loop of the piece's to be fused into).
+  Tiled tileGroupLoops(std::string op, llvm::ArrayRef<int64_t> extents,
+                       llvm::ArrayRef<int64_t> order, std::optional<int64_t> forced) {
+    Tiled t;
+    const size_t parallel = extents.size();
+    t.tile =
+        clampTile(llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents, s.peel);
+    if (forced && t.tile[*forced] == 0)
+      t.tile[*forced] = extents[*forced];
+    t.innermost = tileUsingFor(op, t.tile, order, &t.loopOf);
+    t.op = op;
+    return t;
+  }
+
+  /// Fuses the body and its start into a piece's register-tile loops (the
+  /// start found from the fused body when `start` is "" in a group with
+  /// one), peels and vectorises.
+  void finishGroup(Tiled t, llvm::ArrayRef<int64_t> extents, std::string body, std::string start) {
+    if (s.withStart && start.empty() && !t.innermost.empty()) {
+      fuseInto(body, t.innermost);
+      start = producerOf(producerOf(body, s.accumulatorOperand), 0);
+      fuseInto(start, t.innermost);
+    } else {
+      fuseGroup(t.innermost, body, start);
+    }
+    std::string around = peelLoop(t.tile, extents, t.loopOf);
     if (around.empty())
-      return vectorizeGroup(op, body, start);
+      return vectorizeGroup(t.op, body, start);
     for (llvm::StringRef step : kSteps)
       vectorizeGroup(matchStep(kKernelAttr, step, around), matchStep(kGroupBodyAttr, step, around),
                      s.withStart ? matchStep(kGroupStartAttr, step, around) : "");
@@ -312,47 +389,6 @@ private:
     line("transform.structured.vectorize " + op + " : !transform.any_op");
     if (s.withStart)
       line("transform.structured.vectorize " + start + " : !transform.any_op");
-  }
-
-  /// The loop tileForThreads cuts for `extents`, if any.
-  std::optional<int64_t> threadLoop(llvm::ArrayRef<int64_t> extents) const {
-    for (int64_t d : s.parallelDims)
-      if (parallelSteps(s, d, extents).count)
-        return d;
-    return std::nullopt;
-  }
-
-  /// How many of the register tile's loops (in the schedule's order) go
-  /// around the splits, when the splits can be made inside the thread, cache
-  /// and those loops rather than up front: the pieces then share one
-  /// fork/join, and each block of an operand those loops hold (a conv's
-  /// filter strip) serves every piece while it is cached. Up front, each
-  /// piece swept the whole filter again: a cache-blocked 3x3 conv over 1024
-  /// channels of a 7x7 map (Wide ResNet-50's, 38 MB of filter, 4 + 3
-  /// columns) ran 9% faster inside, FCN's 3x3 head over 2048 channels of
-  /// 28x28 (25 + 3 columns) 6-10% (Zen 3). Not where the threads or cache
-  /// blocks cut a split loop, nor around a peeled loop.
-  std::optional<size_t> splitDepth() const {
-    if (s.splits.empty() || !s.vectorize)
-      return std::nullopt;
-    llvm::SmallVector<int64_t> first(s.loopExtents);
-    for (const Schedule::Split &split : s.splits)
-      first[split.dim] = std::min(first[split.dim], split.at);
-    std::optional<int64_t> threads = threadLoop(s.loopExtents);
-    if (threads != threadLoop(first))
-      return std::nullopt;
-    llvm::SmallVector<int64_t> order = loopOrder(s.interchange, s.loopExtents.size());
-    size_t depth = order.size();
-    auto at = [&](int64_t d) { return static_cast<size_t>(llvm::find(order, d) - order.begin()); };
-    for (const Schedule::Split &split : s.splits) {
-      if (threads == split.dim || (!s.cacheTile.empty() && s.cacheTile[split.dim] > 0 &&
-                                   s.cacheTile[split.dim] < s.loopExtents[split.dim]))
-        return std::nullopt;
-      depth = std::min(depth, at(split.dim));
-    }
-    for (int64_t d : s.peel)
-      depth = std::min(depth, at(d));
-    return depth;
   }
 
   /// Threads, cache blocks and the first `depth` register-tile loops for the

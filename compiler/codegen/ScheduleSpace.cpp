@@ -1,4 +1,5 @@
 #include "compiler/codegen/ScheduleSpace.h"
+#include "compiler/codegen/ThreadLoops.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/Diagnostics.h"
@@ -165,7 +166,7 @@ std::vector<ScheduleCandidate> scheduleCandidates(linalg::LinalgOp loops, linalg
   for (const TemplateChoices &choice : choicesFor(base.kind)) {
     Schedule templated = generateSchedule(loops, target, epilogue, choice);
     for (Schedule &s : parallelVariants(templated, target)) {
-      if (epilogue && !s.splits.empty())
+      if (epilogue && !s.splits.empty() && !groupMaySplit(s))
         continue;
       ScheduleAttr attr = toAttr(s, ctx);
       if (!seen.insert(attr).second ||

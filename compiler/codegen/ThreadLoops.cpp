@@ -38,6 +38,50 @@ ParallelSteps parallelSteps(const Schedule &s, int64_t d, llvm::ArrayRef<int64_t
   return {units / group, unit * group};
 }
 
+std::optional<int64_t> threadLoop(const Schedule &s, llvm::ArrayRef<int64_t> extents) {
+  for (int64_t d : s.parallelDims)
+    if (parallelSteps(s, d, extents).count)
+      return d;
+  return std::nullopt;
+}
+
+SmallVector<int64_t> loopOrder(llvm::ArrayRef<int64_t> interchange, size_t loops) {
+  SmallVector<int64_t> order(interchange);
+  if (order.empty())
+    for (size_t d = 0; d < loops; ++d)
+      order.push_back(d);
+  return order;
+}
+
+std::optional<size_t> splitDepth(const Schedule &s) {
+  if (s.splits.empty() || !s.vectorize)
+    return std::nullopt;
+  // The thread loop of the whole op must be the first piece's (each piece's,
+  // as the loop is not split), as up front.
+  SmallVector<int64_t> first(s.loopExtents);
+  for (const Schedule::Split &split : s.splits)
+    first[split.dim] = std::min(first[split.dim], split.at);
+  std::optional<int64_t> threads = threadLoop(s, s.loopExtents);
+  if (threads != threadLoop(s, first))
+    return std::nullopt;
+  SmallVector<int64_t> order = loopOrder(s.interchange, s.loopExtents.size());
+  auto at = [&](int64_t d) { return static_cast<size_t>(llvm::find(order, d) - order.begin()); };
+  size_t depth = order.size();
+  for (const Schedule::Split &split : s.splits) {
+    if (threads == split.dim || (!s.cacheTile.empty() && s.cacheTile[split.dim] > 0 &&
+                                 s.cacheTile[split.dim] < s.loopExtents[split.dim]))
+      return std::nullopt;
+    depth = std::min(depth, at(split.dim));
+  }
+  for (int64_t d : s.peel)
+    depth = std::min(depth, at(d));
+  return depth;
+}
+
+bool groupMaySplit(const Schedule &s) {
+  return s.splits.size() == 1 && s.peel.empty() && splitDepth(s);
+}
+
 // Tuned on Zen 5 (acnnc tune): threads on channels rather than a 7x7 map's 7
 // rows made depthwise convs 1.5-1.7x faster, and on rows rather than 3 column
 // blocks made 3136 x 96 matmuls 1.5x faster.

@@ -75,3 +75,18 @@ func.func @unselected(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>, %c: tensor<6
     ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
   return %m : tensor<64x64xf32>
 }
+
+// -----
+
+// A group's script splits inside its thread loop only: not the rows the
+// threads cut.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+func.func @group_split_thread_loop(%a: tensor<100x64xf32>, %b: tensor<64x64xf32>, %c: tensor<100x64xf32>) -> tensor<100x64xf32> {
+  %m = linalg.matmul {acnn.group_body = 0 : i64} ins(%a, %b : tensor<100x64xf32>, tensor<64x64xf32>) outs(%c : tensor<100x64xf32>) -> tensor<100x64xf32>
+  // expected-error @+1 {{kernel 'mm': a group's schedule splits one loop at most, inside its thread loop (a loop its threads do not cut), and peels none}}
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<100x64xf32>) outs(%c : tensor<100x64xf32>) attrs = {acnn.kernel = 0 : i64, acnn.kernel_entry = "mm", acnn.schedule = #acnn.schedule<matmul, vector = 8, split = [[0, 96]], parallel = [0], tile = [6, 16, 1], order = [1, 0, 2], vectorize>} {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<100x64xf32>
+  return %r : tensor<100x64xf32>
+}

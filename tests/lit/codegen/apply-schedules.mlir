@@ -244,6 +244,57 @@ func.func @conv_group(%x: tensor<1x10x26x8xf32>, %w: tensor<3x3x8x16xf32>, %b: t
 
 // -----
 
+// A group whose 7 output columns split 4 + 3 stays one kernel when its
+// filter is far past L2 (acnn-group-epilogues; here the group is given, its
+// filter small to keep the test short): the script splits the residual
+// add (which reads the conv second) inside the threads' blocks of output
+// channels and each output row, tiles each piece, and fuses the conv and
+// its bias start into each: a 4 x 16 and a 3 x 16 FMA tile in one loop nest.
+// SEL2-LABEL: func @conv_group_split
+// SEL2: acnn.schedule = #acnn.schedule<conv, vector = 8, unroll = 2, split = {{\[\[}}2, 4]], parallel = [3, 1, 2], tile = [1, 1, 4, 16, 1, 1, 4]
+// CHECK-LABEL: func @conv_group_split
+// AVX2-NOT: linalg.
+// AVX2: scf.forall (%{{.*}}) in (32)
+// AVX2-NOT: scf.forall
+// AVX2: scf.for {{.*}} to %c7 step %c1
+// AVX2: scf.for {{.*}} -> (vector<1x4x16xf32>)
+// AVX2-COUNT-8: vector.fma {{.*}} : vector<16xf32>
+// AVX2: arith.addf {{.*}} : vector<1x8xf32>
+// AVX2: scf.for {{.*}} -> (vector<1x3x16xf32>)
+// AVX2-COUNT-6: vector.fma {{.*}} : vector<16xf32>
+// AVX2: arith.addf {{.*}} : vector<1x8xf32>
+// AVX2: scf.forall.in_parallel
+// SCRIPT: %[[P:.*]], %[[F:.*]] = transform.structured.tile_using_forall %op tile_sizes [0, 0, 0, 16]
+// SCRIPT: %[[T:.*]], %[[L:.*]] = transform.structured.tile_using_for %[[P]] tile_sizes [0, 1, 0, 0] interchange = [3, 0, 1, 2]
+// SCRIPT: %[[A:.*]] = transform.get_parent_op %[[T]]
+// SCRIPT: transform.structured.split %[[T]] after 4 {dimension = 2}
+// SCRIPT: tile_using_for %main{{[0-9]+}} tile_sizes [0, 0, 4, 0] interchange = [3, 0, 1, 2]
+// SCRIPT: %[[T2:.*]], %{{.*}} = transform.structured.tile_using_for %rest{{[0-9]+}} tile_sizes [0, 0, 3, 0] interchange = [3, 0, 1, 2]
+// SCRIPT: transform.apply_patterns to %[[A]]
+// SCRIPT-NEXT: transform.apply_patterns.tensor.merge_consecutive_insert_extract_slice
+// SCRIPT: %[[S:.*]] = transform.get_producer_of_operand %[[T2]][1]
+// SCRIPT: %[[B:.*]] = transform.get_producer_of_operand %[[S]][0]
+// SCRIPT: %[[FB:.*]], %{{.*}} = transform.structured.fuse_into_containing_op %[[B]]
+// SCRIPT: %[[S2:.*]] = transform.get_producer_of_operand %[[FB]][2]
+// SCRIPT: %[[ST:.*]] = transform.get_producer_of_operand %[[S2]][0]
+// SCRIPT: transform.structured.fuse_into_containing_op %[[ST]]
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @conv_group_split(%x: tensor<1x7x7x512xf32>, %w: tensor<1x1x512x512xf32>, %b: tensor<512xf32>, %res: tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32> {
+  %e = tensor.empty() : tensor<1x7x7x512xf32>
+  %start = linalg.broadcast ins(%b : tensor<512xf32>) outs(%e : tensor<1x7x7x512xf32>) dimensions = [0, 1, 2] {acnn.group_start = 5 : i64}
+  %y = linalg.conv_2d_nhwc_hwcf {acnn.group_body = 5 : i64, dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x7x7x512xf32>, tensor<1x1x512x512xf32>) outs(%start : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%res, %y : tensor<1x7x7x512xf32>, tensor<1x7x7x512xf32>) outs(%e : tensor<1x7x7x512xf32>) attrs = {acnn.group_epilogue = 5 : i64} {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<1x7x7x512xf32>
+  return %r : tensor<1x7x7x512xf32>
+}
+
+// -----
+
 // A conv tagged as a group's but without the group's consumer (canonicalised
 // away) is a kernel of its own, as is its start.
 // SEL2-LABEL: func @orphan_group

@@ -364,3 +364,55 @@ func.func @shared_start(%x: tensor<1x14x14x16xf32>, %y: tensor<1x14x14x16xf32>, 
     ins(%y, %win : tensor<1x14x14x16xf32>, tensor<3x3xf32>) outs(%start : tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
   return %p, %q : tensor<1x12x12x16xf32>, tensor<1x12x12x16xf32>
 }
+
+// -----
+
+// A 1x1 conv from 2048 to 2048 channels on a 7x7 map: its schedule splits
+// the 7 columns 4 + 3, but its filter (16 MiB) is past 8 times L2, which two
+// groups would each read again: the group stays whole, for its script to
+// split inside its thread loop.
+// CHECK-LABEL: func @conv_filter_past_l2
+// CHECK: linalg.broadcast {{.*}} outs(%{{.*}} : tensor<1x7x7x2048xf32>) {{.*}} {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: linalg.conv_2d_nhwc_hwcf {acnn.group_body = [[G]] : i64{{.*}}} {{.*}} outs(%{{.*}} : tensor<1x7x7x2048xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x7x7x2048xf32>) attrs =  {acnn.group_epilogue = [[G]] : i64}
+// CHECK-NOT: tensor.insert_slice
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @conv_filter_past_l2(%x: tensor<1x7x7x2048xf32>, %w: tensor<1x1x2048x2048xf32>, %b: tensor<2048xf32>) -> tensor<1x7x7x2048xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x2048xf32>
+  %start = linalg.broadcast ins(%b : tensor<2048xf32>) outs(%e : tensor<1x7x7x2048xf32>) dimensions = [0, 1, 2]
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x7x7x2048xf32>, tensor<1x1x2048x2048xf32>) outs(%start : tensor<1x7x7x2048xf32>) -> tensor<1x7x7x2048xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y : tensor<1x7x7x2048xf32>) outs(%e : tensor<1x7x7x2048xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x7x7x2048xf32>
+  return %r : tensor<1x7x7x2048xf32>
+}
+
+// -----
+
+// The same conv from 512 to 512 channels: its filter (1 MiB) is read again
+// from L3 by a group of its own at less cost than the whole group's register
+// tile, clamped, takes on the remainder: groups of their own, 4 columns,
+// then the 3 in 6 + 1 rows.
+// CHECK-LABEL: func @conv_filter_in_l3
+// CHECK: linalg.conv_2d_nhwc_hwcf {acnn.group_body = {{.*}} outs(%{{.*}} : tensor<1x7x4x512xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {acnn.group_body = {{.*}} outs(%{{.*}} : tensor<1x6x3x512xf32>)
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @conv_filter_in_l3(%x: tensor<1x7x7x512xf32>, %w: tensor<1x1x512x512xf32>, %b: tensor<512xf32>) -> tensor<1x7x7x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x512xf32>
+  %start = linalg.broadcast ins(%b : tensor<512xf32>) outs(%e : tensor<1x7x7x512xf32>) dimensions = [0, 1, 2]
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x7x7x512xf32>, tensor<1x1x512x512xf32>) outs(%start : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%y : tensor<1x7x7x512xf32>) outs(%e : tensor<1x7x7x512xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x7x7x512xf32>
+  return %r : tensor<1x7x7x512xf32>
+}
