@@ -283,17 +283,7 @@ private:
     if (!depth)
       return finishGroup(tileGroupLoops(op, extents, order, std::nullopt), extents, body, start);
 
-    llvm::SmallVector<int64_t> tile =
-        clampTile(llvm::ArrayRef<int64_t>(s.registerTile).take_front(parallel), extents);
-    llvm::SmallVector<int64_t> outer(parallel, 0);
-    llvm::SmallVector<int64_t> all = loopOrder(s.interchange, s.loopExtents.size());
-    for (int64_t d : llvm::ArrayRef(all).take_front(*depth))
-      if (d < static_cast<int64_t>(parallel))
-        outer[d] = tile[d];
-    fuseGroup(tileUsingFor(op, outer, order), body, start);
-    for (size_t d = 0; d < outer.size(); ++d)
-      if (outer[d] != 0)
-        extents[d] = outer[d];
+    fuseGroup(tileOuterLoops(op, extents, *depth, order), body, start);
     std::string around = fresh("around");
     line(around + " = transform.get_parent_op " + op +
          " : (!transform.any_op) -> !transform.any_op");
@@ -391,6 +381,28 @@ private:
       line("transform.structured.vectorize " + start + " : !transform.any_op");
   }
 
+  /// Tiles `op` by the register tile in those of the first `depth` loops of
+  /// the schedule's order that `extents` has (a group's consumer has the
+  /// body's parallel loops only), in `interchange`'s order: the loops a split
+  /// made inside goes in. `extents` become the tile's; returns the innermost
+  /// loop's handle.
+  std::string tileOuterLoops(std::string &op, llvm::SmallVectorImpl<int64_t> &extents, size_t depth,
+                             llvm::ArrayRef<int64_t> interchange) {
+    const int64_t loops = extents.size();
+    llvm::SmallVector<int64_t> tile =
+        clampTile(llvm::ArrayRef<int64_t>(s.registerTile).take_front(loops), extents);
+    llvm::SmallVector<int64_t> outer(loops, 0);
+    llvm::SmallVector<int64_t> order = loopOrder(s.interchange, s.loopExtents.size());
+    for (int64_t d : llvm::ArrayRef(order).take_front(depth))
+      if (d < loops)
+        outer[d] = tile[d];
+    std::string innermost = tileUsingFor(op, outer, interchange);
+    for (int64_t d = 0; d < loops; ++d)
+      if (outer[d] != 0)
+        extents[d] = outer[d];
+    return innermost;
+  }
+
   /// Threads, cache blocks and the first `depth` register-tile loops for the
   /// whole op; the splits inside them, each piece's remaining loops tiled.
   void scheduleSplitInside(size_t depth) {
@@ -398,15 +410,7 @@ private:
     std::string op = "%op";
     tileForThreads(op, extents);
     tileForCache(op, extents);
-    llvm::SmallVector<int64_t> tile = clampTile(s.registerTile, extents);
-    llvm::SmallVector<int64_t> outer(tile.size(), 0);
-    llvm::SmallVector<int64_t> order = loopOrder(s.interchange, tile.size());
-    for (int64_t d : llvm::ArrayRef(order).take_front(depth))
-      outer[d] = tile[d];
-    tileUsingFor(op, outer, s.interchange);
-    for (size_t d = 0; d < outer.size(); ++d)
-      if (outer[d] != 0)
-        extents[d] = outer[d];
+    tileOuterLoops(op, extents, depth, s.interchange);
     for (const Piece &p : splitPieces({{op, extents}}))
       tileRegisters(p.handle, p.extents);
   }
