@@ -7,6 +7,7 @@
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/codegen/ScheduleFile.h"
+#include "compiler/codegen/ThreadLoops.h"
 #include "compiler/codegen/TuningDatabase.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -105,12 +106,15 @@ struct SelectSchedules : impl::SelectSchedulesBase<SelectSchedules> {
       std::string key = kernelKey(k.loops, grouped ? k.root : linalg::LinalgOp(), k.start);
       // Whether `schedule` fits the kernel's loops; errors begin with `emitError`'s text.
       auto fits = [&](ScheduleAttr schedule, function_ref<InFlightDiagnostic()> emitError) {
-        if (failed(fromAttr(schedule, k.loops, emitError)))
+        FailureOr<Schedule> read = fromAttr(schedule, k.loops, emitError);
+        if (failed(read))
           return false;
-        if (grouped && !schedule.getSplits().empty()) {
+        if (grouped && !read->splits.empty() && !groupMaySplit(*read)) {
           // acnn-group-epilogues cut the group into pieces where the
-          // generated schedule splits; a group's script tiles it whole.
-          emitError() << "a conv or matmul with its epilogue cannot split its loops (its "
+          // generated schedule splits; a group's script splits it only
+          // inside its thread loop (splitDepth), once.
+          emitError() << "a conv or matmul with its epilogue cannot split its loops where "
+                         "its threads or cache blocks cut them, nor split them twice (its "
                          "pieces are entries of their own): give them other tiles instead";
           return false;
         }
