@@ -146,6 +146,10 @@ struct TemplateChoices {
   /// registers allow up to this (1: one row); 0: the template's choice, rows
   /// only where a row's accumulators are too few for the FMA latency.
   int64_t outputRows = 0;
+  /// Input channels a cache block of a conv sums (rounded down to a divisor
+  /// of its channels; -1: no cache blocks); 0: blocks only where the filter
+  /// block past L2 asks for them.
+  int64_t convChannelBlock = 0;
 };
 
 /// The schedule of `op` for `target`. Ops with dynamic shapes or of an

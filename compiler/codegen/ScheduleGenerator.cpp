@@ -116,9 +116,15 @@ Schedule convSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoices
   // instead, each block's partial sums added to the output. (Blocks that
   // fit L2 already stay whole: 512 channels in two blocks slowed VGG-11 by
   // 9%, its epilogue a pass of its own.)
+  // The tuner asks for other blocks (choices.convChannelBlock): a 1x1 conv
+  // whose block of 2048 channels fits L2 but not L1 may still gain.
   const int64_t half = t.l2Bytes / 2, tapBytes = e[KH] * e[KW] * f.tile * 4;
-  if (e[C] * tapBytes > t.l2Bytes)
-    for (int64_t kc = std::min(half / tapBytes, e[C] - 1) / c * c; kc >= c; kc -= c)
+  const int64_t wantBlock = choices.convChannelBlock > 0 ? choices.convChannelBlock
+                            : choices.convChannelBlock == 0 && e[C] * tapBytes > t.l2Bytes
+                                ? half / tapBytes
+                                : 0;
+  if (wantBlock > 0)
+    for (int64_t kc = std::min(wantBlock, e[C] - 1) / c * c; kc >= c; kc -= c)
       if (e[C] % kc == 0) {
         s.cacheTile.assign(e.size(), 0);
         s.cacheTile[C] = kc;

@@ -17,7 +17,8 @@ namespace {
 /// The choices tried for a template: register tiles of fewer or more rows
 /// (up to the cap the registers allow) and of 1, 2 or 4 vectors, a conv's
 /// of one output row or of two; element-wise steps of 1 to 8 vectors; a
-/// matmul past L2 with k blocks or none.
+/// matmul past L2 with k blocks or none, a conv with cache blocks of input
+/// channels or none.
 std::vector<TemplateChoices> choicesFor(KernelKind kind) {
   std::vector<TemplateChoices> choices{{}};
   switch (kind) {
@@ -27,6 +28,8 @@ std::vector<TemplateChoices> choicesFor(KernelKind kind) {
         for (int64_t outputRows : {0, 1, 2})
           if (rows || vectors || outputRows)
             choices.push_back({rows, vectors, 0, outputRows});
+    for (int64_t block : {-1, 64, 128, 256})
+      choices.push_back({0, 0, 0, 0, block});
     break;
   case KernelKind::Depthwise:
   case KernelKind::Pooling:

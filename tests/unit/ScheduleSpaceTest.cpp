@@ -107,6 +107,36 @@ TEST_F(ScheduleTest, SearchSpaceVariesConvOutputRows) {
   EXPECT_FALSE(s.decompose);
 }
 
+// A conv's candidates sum its input channels in cache blocks or not, either
+// way from the generator's choice: 256 channels whose filter block fits L2
+// get blocks of a divisor of them, 2048 past L2 also none.
+TEST_F(ScheduleTest, SearchSpaceVariesConvChannelBlocks) {
+  for (auto [source, blockedByDefault] : {std::pair{kWideConv, false}, {kConvPastL2, true}}) {
+    SmallVector<linalg::LinalgOp> ops = parse(source);
+    ASSERT_FALSE(ops.empty());
+    acnn::Schedule generated = acnn::generateSchedule(ops.back(), avx2());
+    EXPECT_EQ(!generated.cacheTile.empty(), blockedByDefault) << source;
+    const int64_t channels = generated.loopExtents[6];
+    bool blocked = false, whole = false;
+    for (const acnn::ScheduleCandidate &c :
+         acnn::scheduleCandidates(ops.back(), {}, acnn::toAttr(generated, &ctx), avx2())) {
+      ArrayRef<int64_t> cache = c.schedule.getCacheTile();
+      const int64_t block = cache.empty() ? 0 : cache[6];
+      whole |= block == 0;
+      blocked |= block > 0 && block < channels && channels % block == 0;
+    }
+    EXPECT_TRUE(blocked) << source;
+    EXPECT_TRUE(whole) << source;
+  }
+  acnn::TemplateChoices none;
+  none.convChannelBlock = -1;
+  EXPECT_TRUE(
+      acnn::generateSchedule(parse(kConvPastL2).back(), avx2(), {}, none).cacheTile.empty());
+  acnn::TemplateChoices blocks;
+  blocks.convChannelBlock = 100; // rounded down to a divisor of 256 in whole steps of 4
+  EXPECT_EQ(acnn::generateSchedule(parse(kWideConv).back(), avx2(), {}, blocks).cacheTile[6], 64);
+}
+
 // The estimate prefers a register tile that hides the FMA latency and does
 // not spill to one that does either.
 TEST_F(ScheduleTest, EstimatePrefersFullRegisterTiles) {
