@@ -293,6 +293,16 @@ Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &
 
   s.kind = llvm::any_of(llvm::seq<int64_t>(0, loops), isReduction) ? KernelKind::Reduction
                                                                    : KernelKind::Elementwise;
+  // Operands read transposed: their innermost loops get a vector tile too,
+  // so the step is a vector-sized 2-D transpose. (Not beside a whole-row
+  // reduction: the rows of the result are separate reductions anyway.)
+  SmallVector<int64_t> transposed;
+  for (OpOperand &operand : op->getOpOperands()) {
+    std::optional<int64_t> d = innermostLoop(op.getMatchingIndexingMap(&operand));
+    if (!isReduction(*vdim) && d && *d != *vdim && !isReduction(*d) &&
+        !llvm::is_contained(transposed, *d))
+      transposed.push_back(*d);
+  }
   s.registerTile.assign(loops, 1);
   VectorTile v{e[*vdim], 0};
   if (isReduction(*vdim)) {
@@ -300,24 +310,21 @@ Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &
     if (e[*vdim] > 1024)
       v = vectorTile(e[*vdim], lanes, 8);
   } else {
-    v = vectorTile(e[*vdim], lanes, choices.vectors ? choices.vectors : 4);
+    // Operands transposed along two loops make the step a cube: 4 vectors
+    // along this one gave CCNet's sum of a column and a row attention's
+    // outputs 8 x 8 x 32 lanes a step, 256 vector registers' worth, which
+    // LLVM took 10 s to compile into spills.
+    const int64_t vectors = choices.vectors ? choices.vectors : transposed.size() > 1 ? 1 : 4;
+    v = vectorTile(e[*vdim], lanes, vectors);
   }
   addSplit(s, *vdim, v);
   s.registerTile[*vdim] = v.tile;
   s.unroll = std::max<int64_t>(1, v.tile / lanes);
 
-  // An operand read transposed: tile its innermost loop to a vector too, so
-  // the step is a vector-sized 2-D transpose. (Not beside a whole-row
-  // reduction: the rows of the result are separate reductions anyway.)
-  for (OpOperand &operand : op->getOpOperands()) {
-    if (isReduction(*vdim))
-      break;
-    std::optional<int64_t> d = innermostLoop(op.getMatchingIndexingMap(&operand));
-    if (!d || *d == *vdim || isReduction(*d) || s.registerTile[*d] != 1)
-      continue;
-    VectorTile tt = vectorTile(e[*d], lanes, 1);
-    addSplit(s, *d, tt);
-    s.registerTile[*d] = tt.tile;
+  for (int64_t d : transposed) {
+    VectorTile tt = vectorTile(e[d], lanes, 1);
+    addSplit(s, d, tt);
+    s.registerTile[d] = tt.tile;
   }
 
   for (int64_t d = 0; d < loops; ++d)

@@ -338,6 +338,41 @@ TEST_F(ScheduleTest, ElementwiseAvx2AndAvx512) {
   EXPECT_EQ(s.splits[0].at, 48);
 }
 
+// An operand read transposed gets a vector tile along its innermost loop, so
+// a step is a 2-D transpose of vectors: 8 x 32 beside the output's 4
+// vectors. Two operands transposed along two other loops (CCNet's sum of
+// its column and row attention) take one vector along the output's loop,
+// 8 x 8 x 8 a step, not 8 x 8 x 32.
+TEST_F(ScheduleTest, TransposedOperandsTileTheirInnermostLoops) {
+  constexpr const char *kOneTransposed = R"mlir(
+#in = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @f(%x: tensor<4x64x64xf32>, %o: tensor<4x64x64xf32>) -> tensor<4x64x64xf32> {
+  %r = linalg.generic {indexing_maps = [#in, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+    ins(%x : tensor<4x64x64xf32>) outs(%o : tensor<4x64x64xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  } -> tensor<4x64x64xf32>
+  return %r : tensor<4x64x64xf32>
+})mlir";
+  constexpr const char *kTwoTransposed = R"mlir(
+#cols = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+#rows = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @f(%x: tensor<1x32x32x32xf32>, %y: tensor<1x32x32x32xf32>, %o: tensor<1x32x32x32xf32>) -> tensor<1x32x32x32xf32> {
+  %r = linalg.generic {indexing_maps = [#cols, #rows, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x, %y : tensor<1x32x32x32xf32>, tensor<1x32x32x32xf32>) outs(%o : tensor<1x32x32x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32x32x32xf32>
+  return %r : tensor<1x32x32x32xf32>
+})mlir";
+  EXPECT_EQ(schedule(kOneTransposed, avx2()).registerTile, (Tile{1, 8, 32}));
+  EXPECT_EQ(schedule(kTwoTransposed, avx2()).registerTile, (Tile{1, 8, 8, 8}));
+}
+
 // Depthwise: an ow x c tile like pooling (loops n, oh, ow, c, kh, kw),
 // vectorised along the channels: 144 = 4 x 32 + 16 on AVX-512, 18 x 8 on
 // AVX2. The 3 filter taps stay in registers beside the accumulators, and
