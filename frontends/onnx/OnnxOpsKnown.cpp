@@ -1,6 +1,6 @@
 // Values known at import: constants, the shapes of graph values, and the ops
 // that only occur in shape arithmetic or in tables computed from constants
-// (comparisons, logic, Mod, ScatterND, rounding, CumSum, Sin, Cos), which acnn
+// (comparisons, logic, Mod, ScatterND, rounding, CumSum, Sin, Cos, EyeLike), which acnn
 // evaluates at import and has no graph ops for. The table marks the latter's
 // inputs as all known, so the graph walk has checked them before a converter
 // runs.
@@ -171,6 +171,38 @@ llvm::Error constantOfShape(NodeContext &ctx) {
   return ctx.emitKnown(0, expandKnown(fill, *shape));
 }
 
+// Ones on the k-th diagonal of a matrix the input's shape (torch.eye; CCNet's
+// criss-cross attention masks a row's own pixel with it): only the shape is read.
+llvm::Error eyeLike(NodeContext &ctx) {
+  ArrayRef<int64_t> s = ctx.shape(0);
+  if (s.size() != 2 || s[0] < 0 || s[1] < 0)
+    return ctx.fail("input must be a matrix of a known shape, not " + formatShape(s));
+  if (s[0] * s[1] > kMaxKnownElements)
+    return ctx.fail("a " + formatShape(s) + " identity is too large");
+  Expected<int64_t> k = ctx.attrInt("k", 0);
+  if (!k)
+    return k.takeError();
+  const KnownTensor *in = ctx.known(0);
+  bool isFloat = in ? in->isFloat : true;
+  if (ctx.hasAttr("dtype")) {
+    Expected<int64_t> dtype = ctx.attrInt("dtype", 0);
+    if (!dtype)
+      return dtype.takeError();
+    isFloat = *dtype == onnx::TensorProto::FLOAT || *dtype == onnx::TensorProto::DOUBLE ||
+              *dtype == onnx::TensorProto::FLOAT16 || *dtype == onnx::TensorProto::BFLOAT16;
+  }
+  std::vector<int64_t> ones(s[0] * s[1], 0);
+  for (int64_t r = std::max<int64_t>(0, -*k); r < s[0] && r + *k < s[1]; ++r)
+    ones[r * s[1] + r + *k] = 1;
+  if (!isFloat) {
+    ctx.setOutput(0, KnownTensor::ofInts({s[0], s[1]}, std::move(ones)));
+    return llvm::Error::success();
+  }
+  ctx.setOutput(0,
+                KnownTensor::ofFloats({s[0], s[1]}, std::vector<float>(ones.begin(), ones.end())));
+  return llvm::Error::success();
+}
+
 llvm::Error range(NodeContext &ctx) {
   const KnownTensor *bounds[3];
   for (unsigned i = 0; i < 3; ++i) {
@@ -335,6 +367,7 @@ void registerKnownOps(OpTable &table) {
       .opsets(15)
       .note("a known integer or bool target casts to INT64, any other to FLOAT");
   addOp(table, "Range", range, 3, 3).opsets(11).allKnown();
+  addOp(table, "EyeLike", eyeLike).opsets(9);
   addOp(table, "Equal", boolean<std::equal_to<>>, 2, 2).opsets(7).allKnown();
   addOp(table, "Less", boolean<std::less<>>, 2, 2).opsets(7).allKnown();
   addOp(table, "Greater", boolean<std::greater<>>, 2, 2).opsets(7).allKnown();

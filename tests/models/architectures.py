@@ -29,6 +29,8 @@ written here after its paper's reference block (random weights, seeded):
   resnext     ResNeXt's bottleneck at full resolution: a 3x3 conv in 32
               groups of 4 channels over a 64x64 map (2 MiB, past half of L2,
               so its rows are cut into blocks outside the groups)
+  ccnet       CCNet: criss-cross attention over a pixel's row and column,
+              twice, its own pixel masked by torch.eye (EyeLike)
 
 For each net and opset this writes into --out (default build/architectures)
 NAME = f"{net}_op{opset}": NAME.onnx (torch.onnx.export, constant folding,
@@ -441,10 +443,43 @@ class ResNeXtBlock(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class CrissCross(nn.Module):
+    """CCNet's criss-cross attention, applied twice as the paper recurs: each
+    pixel attends to its row and its column; its own pixel, in both, is
+    masked once by torch.eye (ONNX EyeLike)."""
+
+    def __init__(self, c=32):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, c, 3, 2, 1), nn.BatchNorm2d(c), nn.ReLU())
+        self.q, self.k = nn.Conv2d(c, c // 8, 1), nn.Conv2d(c, c // 8, 1)
+        self.v = nn.Conv2d(c, c, 1)
+        self.gamma = nn.Parameter(torch.tensor(0.3))
+        self.head = nn.Linear(c, 10)
+
+    def attend(self, x):
+        b, _, h, w = x.shape
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        cols = lambda t: t.permute(0, 3, 1, 2).reshape(b * w, -1, h)  # noqa: E731
+        rows = lambda t: t.permute(0, 2, 1, 3).reshape(b * h, -1, w)  # noqa: E731
+        own = (torch.eye(h) * -1e9).unsqueeze(0).repeat(b * w, 1, 1)
+        e_h = (torch.bmm(cols(q).transpose(1, 2), cols(k)) + own).view(b, w, h, h).permute(0, 2, 1, 3)
+        e_w = torch.bmm(rows(q).transpose(1, 2), rows(k)).view(b, h, w, w)
+        a = torch.softmax(torch.cat([e_h, e_w], 3), 3)
+        a_h = a[:, :, :, :h].permute(0, 2, 1, 3).reshape(b * w, h, h)
+        a_w = a[:, :, :, h:].reshape(b * h, w, w)
+        o_h = torch.bmm(cols(v), a_h.transpose(1, 2)).view(b, w, -1, h).permute(0, 2, 3, 1)
+        o_w = torch.bmm(rows(v), a_w.transpose(1, 2)).view(b, h, -1, w).permute(0, 2, 1, 3)
+        return self.gamma * (o_h + o_w) + x
+
+    def forward(self, x):
+        x = self.attend(self.attend(self.stem(x)))
+        return self.head(x.mean((2, 3)))
+
+
 NETS = dict(mixer=Mixer, convmixer=ConvMixer, poolformer=PoolFormer, mobilevit=MobileViT,
             ghostnet=GhostNet, csp=CSP, hrnet=HRNetLite, segformer=SegFormer, swinv2=SwinV2,
             deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish, replknet=RepLKNet,
-            resnext=ResNeXtBlock)
+            resnext=ResNeXtBlock, ccnet=CrissCross)
 
 
 def export(name, opset, out):
