@@ -61,6 +61,17 @@ TEST_F(OnnxImporterTest, PadWithoutPadsInputIsAnError) {
       << importError(m);
 }
 
+// EyeLike (torch.eye) reads only its input's shape, which must be a matrix's.
+TEST_F(OnnxImporterTest, EyeLikeOfAnythingButAMatrixIsAnError) {
+  Model m;
+  m.input("x", {2, 3, 4}).output("y");
+  m.node("EyeLike", {"x"}, {"y"}, "eye");
+  EXPECT_NE(importError(m).find("node 'eye' (EyeLike): input must be a matrix of a known shape, "
+                                "not [2, 3, 4]"),
+            std::string::npos)
+      << importError(m);
+}
+
 TEST_F(OnnxImporterTest, OpOfAnotherDomainIsUnsupported) {
   Model m;
   m.input("x", {1, 8}).output("y");
