@@ -28,8 +28,11 @@ std::vector<TemplateChoices> choicesFor(KernelKind kind) {
         for (int64_t outputRows : {0, 1, 2})
           if (rows || vectors || outputRows)
             choices.push_back({rows, vectors, 0, outputRows});
-    for (int64_t block : {-1, 64, 128, 256})
-      choices.push_back({0, 0, 0, 0, block});
+    for (int64_t block : {-1, 64, 128, 256}) {
+      TemplateChoices blocked;
+      blocked.convChannelBlock = block;
+      choices.push_back(blocked);
+    }
     break;
   case KernelKind::Depthwise:
   case KernelKind::Pooling:
