@@ -314,7 +314,13 @@ Schedule genericSchedule(Schedule s, linalg::LinalgOp op, const ScheduleTarget &
     // along this one gave CCNet's sum of a column and a row attention's
     // outputs 8 x 8 x 32 lanes a step, 256 vector registers' worth, which
     // LLVM took 10 s to compile into spills.
-    const int64_t vectors = choices.vectors ? choices.vectors : transposed.size() > 1 ? 1 : 4;
+    // A fill (a padded buffer's border) too: its loops have constant trip
+    // counts, and at 4 vectors a step LLVM unrolled SPPF's 2 x 24 x 128
+    // borders of -inf whole, 3072 stores in one block that its schedulers
+    // took 5 s over (quadratic in the stores); one vector a step keeps loops.
+    const int64_t vectors = choices.vectors                                    ? choices.vectors
+                            : transposed.size() > 1 || isa<linalg::FillOp>(op) ? 1
+                                                                               : 4;
     v = vectorTile(e[*vdim], lanes, vectors);
   }
   addSplit(s, *vdim, v);

@@ -373,6 +373,32 @@ func.func @f(%x: tensor<1x32x32x32xf32>, %y: tensor<1x32x32x32xf32>, %o: tensor<
   EXPECT_EQ(schedule(kTwoTransposed, avx2()).registerTile, (Tile{1, 8, 8, 8}));
 }
 
+// A fill (a padded buffer's border) steps one vector at a time, an
+// element-wise op of its shape four: LLVM unrolls constant-trip loops of
+// whole steps, and a border unrolled whole (YOLO's SPPF: 2 x 24 x 128 at 4
+// vectors a step) was thousands of stores in one block.
+TEST_F(ScheduleTest, FillsStepOneVector) {
+  constexpr const char *kFill = R"mlir(
+func.func @f(%o: tensor<1x2x24x128xf32>) -> tensor<1x2x24x128xf32> {
+  %c = arith.constant 0xFF800000 : f32
+  %r = linalg.fill ins(%c : f32) outs(%o : tensor<1x2x24x128xf32>) -> tensor<1x2x24x128xf32>
+  return %r : tensor<1x2x24x128xf32>
+})mlir";
+  constexpr const char *kNegate = R"mlir(
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @f(%x: tensor<1x2x24x128xf32>, %o: tensor<1x2x24x128xf32>) -> tensor<1x2x24x128xf32> {
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : tensor<1x2x24x128xf32>) outs(%o : tensor<1x2x24x128xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<1x2x24x128xf32>
+  return %r : tensor<1x2x24x128xf32>
+})mlir";
+  EXPECT_EQ(schedule(kFill, avx2()).registerTile, (Tile{1, 1, 1, 8}));
+  EXPECT_EQ(schedule(kNegate, avx2()).registerTile, (Tile{1, 1, 1, 32}));
+}
+
 // Depthwise: an ow x c tile like pooling (loops n, oh, ow, c, kh, kw),
 // vectorised along the channels: 144 = 4 x 32 + 16 on AVX-512, 18 x 8 on
 // AVX2. The 3 filter taps stay in registers beside the accumulators, and
