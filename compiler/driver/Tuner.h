@@ -21,7 +21,7 @@
 // model and run interleaved with the generator's schedules: a kernel alone
 // is not a kernel beside its real neighbours, so a key keeps its tuned
 // schedule only if it is faster there by the margin, and the model as a
-// whole must be faster.
+// whole must be faster by the margin too.
 #include "compiler/codegen/ScheduleSpace.h"
 #include "compiler/driver/ModelTimer.h"
 
