@@ -15,6 +15,9 @@ written here after its paper's reference block (random weights, seeded):
               odd channel count (27), SE gated by HardSigmoid
   csp         CSP/YOLO neck: Mish, LeakyReLU, SPP max pools 5/9/13 at stride
               1, nearest 2x upsampling, sigmoid head
+  yolo        YOLOv5-style detector: SiLU convs, C3 bottlenecks, SPPF (three
+              chained 5x5 max pools), a 2-scale neck, and the box decode (5-D
+              view/permute, sigmoid, grid offsets, squared sizes, concat)
   hrnet       HRNet-like fusion: a lateral conv plus a bilinearly upsampled
               (align_corners) low-resolution branch, an FPN's residual add
   segformer   SegFormer: attention with spatially reduced keys (a strided conv
@@ -229,6 +232,54 @@ class CSP(nn.Module):
         x = self.out(x)
         up = F.interpolate(x, scale_factor=2, mode='nearest')
         return torch.sigmoid(self.head(up))
+
+
+def silu_conv(cin, cout, k=1, s=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, s, k // 2, bias=False), nn.BatchNorm2d(cout),
+                         nn.SiLU())
+
+
+class C3(nn.Module):
+    """YOLOv5's C3: a residual bottleneck on one half, concatenated with the other."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.a, self.b, self.out = silu_conv(c, c // 2), silu_conv(c, c // 2), silu_conv(c, c)
+        self.m = nn.Sequential(silu_conv(c // 2, c // 2), silu_conv(c // 2, c // 2, 3))
+
+    def forward(self, x):
+        y = self.a(x)
+        return self.out(torch.cat([y + self.m(y), self.b(x)], 1))
+
+
+class Yolo(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.p3 = nn.Sequential(silu_conv(3, 16, 3, 2), silu_conv(16, 32, 3, 2), C3(32),
+                                silu_conv(32, 64, 3, 2), C3(64))
+        self.p4 = nn.Sequential(silu_conv(64, 128, 3, 2), C3(128))
+        self.sppf_in, self.sppf_out = silu_conv(128, 64), silu_conv(256, 128)
+        self.lateral, self.fuse = silu_conv(128, 64), C3(128)
+        self.heads = nn.ModuleList([nn.Conv2d(128, 3 * 7, 1), nn.Conv2d(128, 3 * 7, 1)])
+
+    def forward(self, x):
+        p3 = self.p3(x)
+        y = self.sppf_in(self.p4(p3))
+        y1 = F.max_pool2d(y, 5, 1, 2)
+        y2 = F.max_pool2d(y1, 5, 1, 2)
+        p4 = self.sppf_out(torch.cat([y, y1, y2, F.max_pool2d(y2, 5, 1, 2)], 1))
+        up = F.interpolate(self.lateral(p4), scale_factor=2.0, mode="nearest")
+        boxes = []
+        for i, f in enumerate((self.fuse(torch.cat([up, p3], 1)), p4)):
+            y = self.heads[i](f)
+            b, _, h, w = y.shape
+            y = y.view(b, 3, 7, h, w).permute(0, 1, 3, 4, 2).sigmoid()
+            gy, gx = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+            grid = torch.stack((gx, gy), 2).view(1, 1, h, w, 2).float()
+            xy = (y[..., :2] * 2 - 0.5 + grid) * (8 * 2 ** i)
+            wh = (y[..., 2:4] * 2) ** 2 * 10.0
+            boxes.append(torch.cat((xy, wh, y[..., 4:]), -1).view(b, -1, 7))
+        return torch.cat(boxes, 1)
 
 
 class HRNetLite(nn.Module):
@@ -451,7 +502,7 @@ class ResNeXtBlock(nn.Module):
 NETS = dict(mixer=Mixer, convmixer=ConvMixer, poolformer=PoolFormer, mobilevit=MobileViT,
             ghostnet=GhostNet, csp=CSP, hrnet=HRNetLite, segformer=SegFormer, swinv2=SwinV2,
             deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish, replknet=RepLKNet,
-            resnext=ResNeXtBlock, **ATTENTION_NETS)
+            resnext=ResNeXtBlock, yolo=Yolo, **ATTENTION_NETS)
 
 
 def export(name, opset, out):
