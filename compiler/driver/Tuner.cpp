@@ -332,9 +332,9 @@ public:
                                    attempt, changes.size(), defaultLatency, tunedLatency);
       // A kernel's gain can be another's loss (data left in the other
       // core's cache, a neighbour's prefetch): what counts is the model,
-      // and it must gain by the margin too. On a shared machine, runs of
-      // one library drift by a few percent: a tuned ResNeXt-50 checked 4%
-      // faster here was 1-3% slower in a later A/B, so any gain at all is
+      // and it must gain by the margin too: on a shared machine two runs
+      // of one library differ by a few percent (0.94-1.03 between
+      // identical libraries in bench/tune_bench.py), so a smaller gain is
       // no evidence.
       if (!beats(tunedLatency, defaultLatency)) {
         llvm::errs() << llvm::format("acnnc tune: the tuned model is not faster by the margin "
