@@ -188,8 +188,7 @@ llvm::Error eyeLike(NodeContext &ctx) {
     Expected<int64_t> dtype = ctx.attrInt("dtype", 0);
     if (!dtype)
       return dtype.takeError();
-    isFloat = *dtype == onnx::TensorProto::FLOAT || *dtype == onnx::TensorProto::DOUBLE ||
-              *dtype == onnx::TensorProto::FLOAT16 || *dtype == onnx::TensorProto::BFLOAT16;
+    isFloat = isFloatDataType(*dtype);
   }
   std::vector<int64_t> ones(s[0] * s[1], 0);
   for (int64_t r = std::max<int64_t>(0, -*k); r < s[0] && r + *k < s[1]; ++r)

@@ -56,7 +56,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from attention_nets import ATTENTION_NETS
+from attention_nets import ATTENTION_NETS, conv_bn_act
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Exports older than this script or the one it imports nets from are made again.
@@ -235,8 +235,7 @@ class CSP(nn.Module):
 
 
 def silu_conv(cin, cout, k=1, s=1):
-    return nn.Sequential(nn.Conv2d(cin, cout, k, s, k // 2, bias=False), nn.BatchNorm2d(cout),
-                         nn.SiLU())
+    return conv_bn_act(cin, cout, k, s, act=nn.SiLU)
 
 
 class C3(nn.Module):

@@ -57,9 +57,9 @@ class CrissCross(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
-def conv_bn_relu(i, o, k=3, s=1, g=1, d=1):
+def conv_bn_act(i, o, k=3, s=1, g=1, d=1, act=nn.ReLU):
     return nn.Sequential(nn.Conv2d(i, o, k, s, d * (k // 2), dilation=d, groups=g, bias=False),
-                         nn.BatchNorm2d(o), nn.ReLU())
+                         nn.BatchNorm2d(o), act())
 
 
 class AttentionCNN(nn.Module):
@@ -67,8 +67,8 @@ class AttentionCNN(nn.Module):
 
     def __init__(self, block, c=64):
         super().__init__()
-        self.stem = nn.Sequential(conv_bn_relu(3, c // 2, 3, 2), conv_bn_relu(c // 2, c, 3, 2))
-        self.block, self.post, self.head = block, conv_bn_relu(c, c), nn.Linear(c, 10)
+        self.stem = nn.Sequential(conv_bn_act(3, c // 2, 3, 2), conv_bn_act(c // 2, c, 3, 2))
+        self.block, self.post, self.head = block, conv_bn_act(c, c), nn.Linear(c, 10)
 
     def forward(self, x):
         return self.head(self.post(self.block(self.stem(x))).mean((2, 3)))
@@ -91,7 +91,7 @@ class CoordAtt(nn.Module):
 
     def __init__(self, c=64):
         super().__init__()
-        self.conv = conv_bn_relu(c, 16, 1)
+        self.conv = conv_bn_act(c, 16, 1)
         self.h, self.w = nn.Conv2d(16, c, 1), nn.Conv2d(16, c, 1)
 
     def forward(self, x):
@@ -123,7 +123,7 @@ class SelectiveKernel(nn.Module):
 
     def __init__(self, c=64):
         super().__init__()
-        self.b1, self.b2 = conv_bn_relu(c, c, g=8), conv_bn_relu(c, c, g=8, d=2)
+        self.b1, self.b2 = conv_bn_act(c, c, g=8), conv_bn_act(c, c, g=8, d=2)
         self.fc = nn.Sequential(nn.Conv2d(c, 16, 1), nn.ReLU())
         self.select = nn.Conv2d(16, 2 * c, 1)
 
@@ -139,8 +139,8 @@ class SplitAttention(nn.Module):
 
     def __init__(self, c=64, radix=2):
         super().__init__()
-        self.radix, self.conv = radix, conv_bn_relu(c, c * radix, g=radix)
-        self.fc = nn.Sequential(conv_bn_relu(c, c // 4, 1), nn.Conv2d(c // 4, c * radix, 1))
+        self.radix, self.conv = radix, conv_bn_act(c, c * radix, g=radix)
+        self.fc = nn.Sequential(conv_bn_act(c, c // 4, 1), nn.Conv2d(c // 4, c * radix, 1))
 
     def forward(self, x):
         b, c = x.shape[:2]
