@@ -32,27 +32,27 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const C
                   f.first().str();
   }
   llvm::TargetOptions options;
-  // x86-64's medium code model: weights past 64 KiB go to .lrodata, which
-  // the code reaches by 64-bit offsets and the linker places after all else,
-  // so a model whose weights pass 2 GiB links (ViT-H/14's 2.5 GB overflowed
-  // the 32-bit offsets of the C runtime's own start-up code). Code and small
-  // data keep their PC-relative addressing. Clang's threshold.
-  std::optional<llvm::CodeModel::Model> codeModel;
-  if (triple.getArch() == llvm::Triple::x86_64)
-    codeModel = llvm::CodeModel::Medium;
   // PIC so the same object goes into static and shared libraries.
-  std::unique_ptr<llvm::TargetMachine> machine(
-      t->createTargetMachine(triple, cpu, features, options, llvm::Reloc::PIC_, codeModel,
-                             llvm::CodeGenOptLevel::Aggressive));
+  std::unique_ptr<llvm::TargetMachine> machine(t->createTargetMachine(
+      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
     return llvm::createStringError("cannot create a target machine for cpu '%s'", cpu.c_str());
-  if (codeModel)
-    machine->setLargeDataThreshold(65535);
   // LLVM accepts unknown CPU names with a warning only; a typo must not fall
   // back to generic x86-64 code silently.
   if (!machine->getMCSubtargetInfo()->isCPUStringValid(cpu))
     return llvm::createStringError("unknown --cpu '%s'", cpu.c_str());
   return machine;
+}
+
+llvm::CodeModel::Model codeModelFor(const llvm::Module &module) {
+  if (module.getTargetTriple().getArch() != llvm::Triple::x86_64)
+    return llvm::CodeModel::Small;
+  uint64_t bytes = 0;
+  for (const llvm::GlobalVariable &global : module.globals())
+    if (global.hasInitializer())
+      bytes += module.getDataLayout().getTypeAllocSize(global.getValueType());
+  return bytes > kSmallCodeModelDataBytes ? llvm::CodeModel::Medium : llvm::CodeModel::Small;
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
@@ -70,6 +70,8 @@ translateToLLVMIR(mlir::ModuleOp model, llvm::LLVMContext &context, llvm::Target
   // vector ISA is used.
   module->setTargetTriple(machine.getTargetTriple());
   module->setDataLayout(machine.createDataLayout());
+  machine.setCodeModel(codeModelFor(*module));
+  machine.setLargeDataThreshold(kLargeDataBytes);
   auto optimize = mlir::makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, &machine);
   if (llvm::Error err = optimize(module.get()))
     return std::move(err);
