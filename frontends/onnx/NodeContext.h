@@ -98,6 +98,8 @@ public:
 
   // Outputs.
   unsigned numOutputs() const { return node.output_size(); }
+  /// Whether output i is there and named (optional outputs may be left empty).
+  bool hasOutput(unsigned i) const { return i < numOutputs() && !node.output(i).empty(); }
   void setOutput(unsigned i, mlir::Value v);
   void setOutput(unsigned i, KnownTensor t);
   /// Output i takes whatever input 0 holds (Identity, Dropout, Cast to float).

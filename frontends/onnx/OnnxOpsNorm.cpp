@@ -17,26 +17,18 @@ namespace {
 // Every normalisation's epsilon: 1e-5 unless given.
 Expected<float> epsilonOf(NodeContext &ctx) { return ctx.attrFloat("epsilon", 1e-5f); }
 
-llvm::Error batchNorm(NodeContext &ctx) {
-  Expected<float> eps = epsilonOf(ctx);
-  if (!eps)
-    return eps.takeError();
-  return ctx.emit<BatchNormOp>(ctx.value(0), ctx.value(1), ctx.value(2), ctx.value(3), ctx.value(4),
-                               llvm::APFloat(*eps));
-}
-
 // The statistics of x over `axes` (kept as size 1): its mean, x - mean and
 // sqrt(variance + eps).
 struct Statistics {
-  Value mean, centred, deviation;
+  Value mean, centred, variance, deviation;
 };
 
 Statistics statisticsOf(OpChain &chain, Value x, ArrayRef<int64_t> axes, float eps) {
   Statistics s;
   s.mean = chain.op<ReduceMeanOp>(x, axes, true);
   s.centred = chain.op<SubOp>(x, s.mean);
-  Value variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(s.centred, s.centred), axes, true);
-  s.deviation = chain.op<SqrtOp>(chain.op<AddOp>(variance, chain.scalar(eps)));
+  s.variance = chain.op<ReduceMeanOp>(chain.op<MulOp>(s.centred, s.centred), axes, true);
+  s.deviation = chain.op<SqrtOp>(chain.op<AddOp>(s.variance, chain.scalar(eps)));
   return s;
 }
 
@@ -75,6 +67,67 @@ llvm::Error imageScaler(NodeContext &ctx) {
   Value scaled = chain.op<MulOp>(ctx.value(0), chain.scalar(*scale));
   return chain.emit(
       chain.op<AddOp>(scaled, ctx.graph().constant(perChannel, *bias, ctx.loc())));
+}
+
+// BatchNormalization in training mode (PyTorch's F.batch_norm with
+// training=True, which NFNets' weight standardisation exports): the input's
+// own statistics over every axis but the channels. Outputs 1 and 2 are the
+// running mean and variance moved towards them by `momentum`; before opset 14,
+// outputs 3 and 4 are the batch's own mean and variance ("saved").
+llvm::Error batchNormTraining(NodeContext &ctx, float eps) {
+  Expected<float> momentum = ctx.attrFloat("momentum", 0.9f);
+  if (!momentum)
+    return momentum.takeError();
+  ArrayRef<int64_t> shape = ctx.shape(0);
+  if (shape.size() < 2)
+    return ctx.fail("input must have rank >= 2, got " + llvm::Twine(shape.size()));
+  const int64_t channels = shape[1];
+  SmallVector<int64_t> axes = {0};
+  for (size_t a = 2; a < shape.size(); ++a)
+    axes.push_back(a);
+  OpChain chain(ctx);
+  Statistics s = statisticsOf(chain, ctx.value(0), axes, eps);
+  Value y = scaledPerChannel(chain, chain.op<DivOp>(s.centred, s.deviation), chain.input(1),
+                             chain.input(2), channels, shape.size());
+  Value mean = chain.reshape(s.mean, {channels}), variance = chain.reshape(s.variance, {channels});
+  // momentum * running + (1 - momentum) * current.
+  auto running = [&](unsigned input, Value current) {
+    Value kept = chain.op<MulOp>(chain.value(chain.input(input)), chain.scalar(*momentum));
+    return chain.op<AddOp>(kept, chain.op<MulOp>(current, chain.scalar(1 - *momentum)));
+  };
+  Value runningMean = ctx.hasOutput(1) ? running(3, mean) : Value();
+  Value runningVariance = ctx.hasOutput(2) ? running(4, variance) : Value();
+  if (llvm::Error e = chain.emit(y))
+    return e;
+  Value statistics[] = {runningMean, runningVariance, mean, variance};
+  for (unsigned i = 1; i < 5; ++i)
+    if (ctx.hasOutput(i))
+      ctx.setOutput(i, statistics[i - 1]);
+  return llvm::Error::success();
+}
+
+// Inference mode becomes acnn.batch_norm. Before opset 14 the mode is not an
+// attribute: the statistics outputs (1 to 4) exist in training mode only.
+llvm::Error batchNorm(NodeContext &ctx) {
+  Expected<float> eps = epsilonOf(ctx);
+  if (!eps)
+    return eps.takeError();
+  Expected<int64_t> training = ctx.attrInt("training_mode", 0);
+  if (!training)
+    return training.takeError();
+  const bool before14 = ctx.opset() < 14;
+  for (unsigned i = before14 ? 5 : 3; i < ctx.numOutputs(); ++i)
+    if (ctx.hasOutput(i))
+      return ctx.fail("output " + llvm::Twine(i) + " exists only before opset 14");
+  bool statistics = false;
+  for (unsigned i = 1; i < ctx.numOutputs(); ++i)
+    statistics |= ctx.hasOutput(i);
+  if (before14 ? statistics : *training != 0)
+    return batchNormTraining(ctx, *eps);
+  if (statistics)
+    return ctx.fail("outputs 1 and 2 (running statistics) exist only with training_mode 1");
+  return ctx.emit<BatchNormOp>(ctx.value(0), ctx.value(1), ctx.value(2), ctx.value(3), ctx.value(4),
+                               llvm::APFloat(*eps));
 }
 
 // InstanceNormalization: per sample and channel, the statistics over every
@@ -207,9 +260,7 @@ llvm::Error layerNorm(NodeContext &ctx) {
 } // namespace
 
 void registerNormOps(OpTable &table) {
-  addOp(table, "BatchNormalization", batchNorm, 5, 5)
-      .fixed("spatial", "1")
-      .fixed("training_mode", "0");
+  addOp(table, "BatchNormalization", batchNorm, 5, 5, 5).fixed("spatial", "1");
   addOp(table, "LayerNormalization", layerNorm, 2, 3, 3).opsets(17);
   addOp(table, "InstanceNormalization", instanceNorm, 3, 3);
   addOp(table, "ImageScaler", imageScaler).opsets(1, 9);

@@ -29,6 +29,10 @@ written here after its paper's reference block (random weights, seeded):
               attention from a 7x7 conv over channel mean and max
   repvgg      RepVGG (training form): 3x3 + 1x1 + identity BN branches, PReLU
   replknet    RepLKNet: 13x13 and 31x31 depthwise convs beside 5x5 ones
+  nfnet       NFNet (normaliser-free): weights standardised in the graph by
+              F.batch_norm in training mode (BatchNormalization with
+              training_mode=1, or statistics outputs before opset 14), GELU,
+              residual scaling by alpha and beta, a 3x3 conv in groups of 8
   resnext     ResNeXt's bottleneck at full resolution: a 3x3 conv in 32
               groups of 4 channels over a 64x64 map (2 MiB, past half of L2,
               so its rows are cut into blocks outside the groups)
@@ -498,10 +502,45 @@ class ResNeXtBlock(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class ScaledStdConv2d(nn.Conv2d):
+    """NFNet's conv: each output channel's weights standardised (zero mean,
+    unit variance) on every call, times a learnt gain over sqrt(fan-in)."""
+
+    def __init__(self, cin, cout, k, stride=1, groups=1):
+        super().__init__(cin, cout, k, stride, k // 2, groups=groups)
+        self.gain = nn.Parameter(torch.rand(cout) + 0.5)
+        self.scale = self.weight[0].numel() ** -0.5
+
+    def forward(self, x):
+        w = F.batch_norm(self.weight.reshape(1, self.out_channels, -1), None, None,
+                         weight=self.gain * self.scale, training=True, momentum=0.0, eps=1e-6)
+        return F.conv2d(x, w.reshape_as(self.weight), self.bias, self.stride, self.padding,
+                        self.dilation, self.groups)
+
+
+class NFNet(nn.Module):
+    """NFNet's bottleneck: x + alpha * f(act(x) * beta), no norm layers."""
+
+    def __init__(self, width=32, alpha=0.2, beta=1.1):
+        super().__init__()
+        self.alpha, self.beta = alpha, beta
+        self.stem = ScaledStdConv2d(3, width, 3, stride=2)
+        self.body = nn.Sequential(
+            ScaledStdConv2d(width, 2 * width, 1), nn.GELU(),
+            ScaledStdConv2d(2 * width, 2 * width, 3, groups=2 * width // 8), nn.GELU(),
+            ScaledStdConv2d(2 * width, width, 1))
+        self.head = nn.Linear(width, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = x + self.alpha * self.body(F.gelu(x) * self.beta)
+        return self.head(x.mean((2, 3)))
+
+
 NETS = dict(mixer=Mixer, convmixer=ConvMixer, poolformer=PoolFormer, mobilevit=MobileViT,
             ghostnet=GhostNet, csp=CSP, hrnet=HRNetLite, segformer=SegFormer, swinv2=SwinV2,
             deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish, replknet=RepLKNet,
-            resnext=ResNeXtBlock, yolo=Yolo, **ATTENTION_NETS)
+            resnext=ResNeXtBlock, nfnet=NFNet, yolo=Yolo, **ATTENTION_NETS)
 
 
 def export(name, opset, out):

@@ -35,7 +35,6 @@ const std::map<std::string, std::string> &skipList() {
   const char *pool3d = "3-D pooling: acnn pools 1-D and 2-D windows";
   const char *transposed1d3d =
       "1-D and 3-D transposed convolution: acnn convolves 2-D windows over NCHW tensors";
-  const char *trainingBn = "training-mode BatchNormalization (running mean and variance outputs)";
   const char *trainingDropout = "training-mode Dropout with a non-zero ratio: random output";
   const char *half = "rounding a computed tensor to 16-bit floats: acnn computes in f32";
   const char *argmax = "MaxPool's Indices output";
@@ -50,8 +49,6 @@ const std::map<std::string, std::string> &skipList() {
       {"test_maxpool_3d_default", pool3d},
       {"test_maxpool_with_argmax_2d_precomputed_pads", argmax},
       {"test_maxpool_with_argmax_2d_precomputed_strides", argmax},
-      {"test_batchnorm_epsilon_training_mode", trainingBn},
-      {"test_batchnorm_example_training_mode", trainingBn},
       {"test_training_dropout", trainingDropout},
       {"test_training_dropout_default", trainingDropout},
       {"test_training_dropout_default_mask", trainingDropout},
