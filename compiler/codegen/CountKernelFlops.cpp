@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "llvm/ADT/EquivalenceClasses.h"
 
 namespace acnn {
 
@@ -33,6 +34,18 @@ std::optional<int64_t> staticTrips(LoopLikeOpInterface loop) {
   return trips;
 }
 
+constexpr llvm::StringLiteral kFlopsSuffix = "_flops";
+
+/// A kernel name as the name before its FLOPs suffix and the FLOPs (0 without one).
+std::pair<StringRef, int64_t> splitFlops(StringAttr name) {
+  StringRef text = name.getValue();
+  size_t at = text.rfind(kFlopsSuffix);
+  int64_t flops = 0;
+  if (at == StringRef::npos || text.drop_front(at + kFlopsSuffix.size()).getAsInteger(10, flops))
+    return {text, 0};
+  return {text.take_front(at), flops};
+}
+
 /// The float-valued ops of the body (yields and constants are free), once
 /// per point of the iteration space and per trip of the loops around the op
 /// (a lowering that streams over blocks): a convolution's multiply and add
@@ -57,7 +70,7 @@ struct CountKernelFlops : impl::CountKernelFlopsBase<CountKernelFlops> {
     llvm::DenseMap<StringAttr, int64_t> flops = countKernelFlops(getOperation());
     renameKernels(getOperation(), [&](StringAttr name) {
       return StringAttr::get(&getContext(),
-                             name.getValue() + "_flops" + std::to_string(flops.lookup(name)));
+                             name.getValue() + kFlopsSuffix + std::to_string(flops.lookup(name)));
     });
   }
 };
@@ -71,6 +84,36 @@ llvm::DenseMap<StringAttr, int64_t> countKernelFlops(Operation *root) {
       flops[kernel] += countFlops(op);
   });
   return flops;
+}
+
+void mergeKernelNames(Operation *root, ArrayRef<std::pair<StringAttr, StringAttr>> merged) {
+  llvm::EquivalenceClasses<StringAttr> classes;
+  for (auto [a, b] : merged)
+    if (a && b && a != b)
+      classes.unionSets(a, b);
+  llvm::DenseMap<StringAttr, StringAttr> renamed;
+  for (auto it = classes.begin(); it != classes.end(); ++it) {
+    if (!(*it)->isLeader())
+      continue;
+    StringAttr heaviest;
+    int64_t heaviestFlops = -1, total = 0;
+    for (auto member = classes.member_begin(**it); member != classes.member_end(); ++member) {
+      int64_t flops = splitFlops(*member).second;
+      total += flops;
+      if (flops > heaviestFlops) {
+        heaviest = *member;
+        heaviestFlops = flops;
+      }
+    }
+    auto name = StringAttr::get(root->getContext(),
+                                splitFlops(heaviest).first + kFlopsSuffix + std::to_string(total));
+    for (auto member = classes.member_begin(**it); member != classes.member_end(); ++member)
+      renamed[*member] = name;
+  }
+  if (renamed.empty())
+    return;
+  renameKernels(
+      root, [&](StringAttr name) { return renamed.lookup(name) ? renamed.lookup(name) : name; });
 }
 
 } // namespace acnn

@@ -19,6 +19,7 @@
 // length (a chain of 100k Relus: 20 minutes here). The largest fused body of
 // the zoo's models holds 36 ops; a body that long already keeps its
 // intermediates in registers, so a longer one gains little.
+#include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -55,8 +56,18 @@ struct FuseElementwise : impl::FuseElementwiseBase<FuseElementwise> {
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    int64_t maxOps = maxBodyOps;
-    linalg::populateElementwiseOpsFusionPatterns(patterns, [maxOps](OpOperand *operand) {
+    const int64_t maxOps = maxBodyOps;
+    // The kernels whose loops are fused become one kernel, except a kernel
+    // with a reduction (a conv whose residual add is fused into the next
+    // kernel's relu): its loops stay apart, and the add's few FLOPs stay
+    // counted there.
+    SmallVector<std::pair<StringAttr, StringAttr>> merged;
+    llvm::DenseSet<StringAttr> reducing;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op.getNumReductionLoops() > 0)
+        reducing.insert(kernelNameOf(op->getLoc()));
+    });
+    linalg::populateElementwiseOpsFusionPatterns(patterns, [&](OpOperand *operand) {
       auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
       auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
       if (!producer || !consumer)
@@ -68,14 +79,19 @@ struct FuseElementwise : impl::FuseElementwiseBase<FuseElementwise> {
         return false;
       // A producer that reads its own output (a running maximum) would stay
       // a second result of the fused op, which the schedules do not take.
-      return producer->hasOneUse() && isa<func::FuncOp>(producer->getParentOp()) &&
-             isa<func::FuncOp>(consumer->getParentOp()) &&
-             llvm::none_of(producer.getDpsInitsMutable(), [&](OpOperand &init) {
-               return producer.payloadUsesValueFromOperand(&init);
-             });
+      bool fuse = producer->hasOneUse() && isa<func::FuncOp>(producer->getParentOp()) &&
+                  isa<func::FuncOp>(consumer->getParentOp()) &&
+                  llvm::none_of(producer.getDpsInitsMutable(), [&](OpOperand &init) {
+                    return producer.payloadUsesValueFromOperand(&init);
+                  });
+      StringAttr kernel = kernelNameOf(producer->getLoc());
+      if (fuse && !reducing.contains(kernel))
+        merged.push_back({kernel, kernelNameOf(consumer->getLoc())});
+      return fuse;
     });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
+    mergeKernelNames(getOperation(), merged);
   }
 };
 

@@ -20,6 +20,7 @@
 // epilogue's result: the script then has one op of each role to fuse.
 // Where the pieces would each read a large filter again (splitsInside), the
 // group stays whole and its script splits it inside its thread loop.
+#include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/ResultTiles.h"
 #include "compiler/codegen/Schedule.h"
@@ -248,6 +249,8 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
     // cutting a group erases its ops, and tagging one twice leaves the
     // first group without it.
     llvm::SmallPtrSet<Operation *, 32> grouped;
+    // A group is one kernel: the kernels its ops came from become one.
+    SmallVector<std::pair<StringAttr, StringAttr>> merged;
     for (linalg::LinalgOp body : bodies) {
       Schedule s = generateSchedule(body, t);
       // Blocked reductions (a matmul's k in cache blocks) finish a tile
@@ -284,10 +287,15 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
         g.start.getDpsInitsMutable()[0].set(own);
       grouped.insert(g.body);
       grouped.insert(g.epilogue);
-      if (g.start)
+      StringAttr kernel = kernelNameOf(g.body->getLoc());
+      merged.push_back({kernel, kernelNameOf(g.epilogue->getLoc())});
+      if (g.start) {
         grouped.insert(g.start);
+        merged.push_back({kernel, kernelNameOf(g.start->getLoc())});
+      }
       pending.push_back(g);
     }
+    mergeKernelNames(getOperation(), merged);
     MLIRContext *ctx = &getContext();
     int64_t id = 0;
     while (!pending.empty()) {

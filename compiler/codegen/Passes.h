@@ -29,6 +29,14 @@ namespace acnn {
 /// the linalg ops in `root` (what acnn-count-kernel-flops appends to them).
 llvm::DenseMap<mlir::StringAttr, int64_t> countKernelFlops(mlir::Operation *root);
 
+/// Kernels that became one kernel (element-wise loops fused, an epilogue
+/// grouped with its conv), as pairs of their names: renames each set of
+/// merged kernels in `root` after its member with the most FLOPs, its
+/// `_flops<N>` suffix their sum, so that the profile times the merged code
+/// under what it mostly computes (a 3x3 conv, not the relu after it).
+void mergeKernelNames(mlir::Operation *root,
+                      llvm::ArrayRef<std::pair<mlir::StringAttr, mlir::StringAttr>> merged);
+
 /// The C identifier every exported symbol of `model` starts with: acnn_<name>_.
 std::string modelSymbolPrefix(mlir::ModuleOp model);
 
