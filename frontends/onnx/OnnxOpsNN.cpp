@@ -13,18 +13,19 @@ namespace acnn {
 
 namespace {
 
-// ONNX's window attributes of a 1-D or 2-D Conv or pool, with auto_pad
-// resolved into explicit [top, left, bottom, right] pads. A 1-D window (ECA's
-// conv across channels) is computed as the 2-D window of a 1 x L image, so its
-// attributes come back as 2-D ones with a unit first axis.
+// ONNX's window attributes of a 1-D or 2-D Conv or pool (or of a 3-D Conv
+// when `volumes`), with auto_pad resolved into explicit [begins..., ends...]
+// pads ([top, left, bottom, right] in 2-D). A 1-D window (ECA's conv across
+// channels) is computed as the 2-D window of a 1 x L image, so its attributes
+// come back as 2-D ones with a unit first axis.
 struct Window {
   SmallVector<int64_t> strides, pads, dilations;
 };
 
-Expected<Window> windowOf(NodeContext &ctx, ArrayRef<int64_t> kernel) {
+Expected<Window> windowOf(NodeContext &ctx, ArrayRef<int64_t> kernel, bool volumes = false) {
   ArrayRef<int64_t> in = ctx.shape(0);
   const size_t rank = kernel.size();
-  if ((rank != 1 && rank != 2) || in.size() != rank + 2)
+  if ((rank != 1 && rank != 2 && (!volumes || rank != 3)) || in.size() != rank + 2)
     return ctx.fail("only 1-D and 2-D windows over NCL or NCHW inputs are supported, got input "
                     "rank " +
                     llvm::Twine(in.size()) + " and a window of rank " + llvm::Twine(rank));
@@ -99,10 +100,73 @@ template <typename Make> llvm::Error emitWindowed(NodeContext &ctx, OpChain &cha
   return chain.emit(chain.reshape(image, out));
 }
 
+/// A 3-D convolution (LambdaNetworks' position lambdas: a (r, r, 1) kernel
+/// over a [B, 1, H, W, V] volume) as 2-D ones. An innermost axis the kernel
+/// spans by one at unit stride without padding (V there) joins the batch: one
+/// 2-D conv over the other two. Otherwise each tap along the depth is a 2-D
+/// conv over the planes the output's depths read at it, those depths in the
+/// batch, and the taps' results are summed.
+llvm::Error conv3d(NodeContext &ctx, ArrayRef<int64_t> kernel, const Window &w, int64_t group) {
+  ArrayRef<int64_t> in = ctx.shape(0), weight = ctx.shape(1);
+  const int64_t n = in[0], c = in[1], f = weight[0], perGroup = weight[1];
+  OpChain chain(ctx);
+  ChainValue filter = chain.input(1);
+  Value bias = ctx.hasInput(2) ? ctx.value(2) : Value();
+  auto conv2d = [&](Value x, ChainValue taps, Value b, int64_t first) {
+    SmallVector<int64_t> strides = {w.strides[first], w.strides[first + 1]},
+                         pads = {w.pads[first], w.pads[first + 1], w.pads[first + 3],
+                                 w.pads[first + 4]},
+                         dilations = {w.dilations[first], w.dilations[first + 1]};
+    return chain.op<Conv2dOp>(x, chain.value(taps), b, strides, pads, dilations, group);
+  };
+  // `y` ([N * B, F, P, Q], B the axis folded into the batch) back to the
+  // output's [N, F, ...] with B at `axis`.
+  auto unfold = [&](Value y, int64_t b, int64_t axis) -> llvm::Error {
+    if (!y)
+      return chain.done();
+    ArrayRef<int64_t> out = cast<RankedTensorType>(y.getType()).getShape();
+    ChainValue split = chain.reshape(y, {n, b, f, out[2], out[3]});
+    SmallVector<int64_t> perm = {0, 2, 3, 4};
+    perm.insert(perm.begin() + axis, 1);
+    return chain.emit(chain.value(chain.transpose(split, perm)));
+  };
+  if (kernel[2] == 1 && w.strides[2] == 1 && w.pads[2] == 0 && w.pads[5] == 0) {
+    Value x = chain.value(chain.transpose(ctx.value(0), {0, 4, 1, 2, 3}));
+    ChainValue taps = chain.reshape(filter, {f, perGroup, kernel[0], kernel[1]});
+    return unfold(conv2d(chain.reshape(x, {n * in[4], c, in[2], in[3]}), taps, bias, 0), in[4], 4);
+  }
+  // The depth is padded here; the other axes' pads are the 2-D convs'.
+  Value x = ctx.value(0);
+  if (w.pads[0] || w.pads[3])
+    x = chain.op<PadOp>(x, SmallVector<int64_t>{0, 0, w.pads[0], 0, 0, 0, 0, w.pads[3], 0, 0},
+                        llvm::APFloat(0.0f));
+  const int64_t depth = in[2] + w.pads[0] + w.pads[3], span = (kernel[0] - 1) * w.dilations[0] + 1;
+  if (depth < span)
+    return ctx.fail("the kernel spans " + llvm::Twine(span) + " planes of a depth of " +
+                    llvm::Twine(depth) + " (padded)");
+  const int64_t depths = (depth - span) / w.strides[0] + 1;
+  Value sum;
+  for (int64_t kd = 0; kd < kernel[0]; ++kd) {
+    const int64_t start = kd * w.dilations[0];
+    ChainValue planes = chain.slice(x, {0, 0, start, 0, 0},
+                                    {n, c, start + (depths - 1) * w.strides[0] + 1, in[3], in[4]},
+                                    {1, 1, w.strides[0], 1, 1});
+    Value batch = chain.reshape(chain.value(chain.transpose(planes, {0, 2, 1, 3, 4})),
+                                {n * depths, c, in[3], in[4]});
+    ChainValue taps =
+        chain.reshape(chain.slice(filter, {0, 0, kd, 0, 0},
+                                  {f, perGroup, kd + 1, kernel[1], kernel[2]}, {1, 1, 1, 1, 1}),
+                      {f, perGroup, kernel[1], kernel[2]});
+    Value y = conv2d(batch, taps, kd == 0 ? bias : Value(), 1);
+    sum = sum ? chain.op<AddOp>(sum, y) : y;
+  }
+  return unfold(sum, depths, 2);
+}
+
 llvm::Error conv(NodeContext &ctx) {
   ArrayRef<int64_t> weight = ctx.shape(1);
-  if (weight.size() != 3 && weight.size() != 4)
-    return ctx.fail("only 1-D and 2-D convolution is supported, got a weight of rank " +
+  if (weight.size() < 3 || weight.size() > 5)
+    return ctx.fail("only 1-D, 2-D and 3-D convolution is supported, got a weight of rank " +
                     llvm::Twine(weight.size()));
   SmallVector<int64_t> kernel(weight.drop_front(2));
   Expected<SmallVector<int64_t>> declared = ctx.attrInts("kernel_shape", kernel);
@@ -114,9 +178,11 @@ llvm::Error conv(NodeContext &ctx) {
   Expected<int64_t> group = ctx.attrInt("group", 1);
   if (!group)
     return group.takeError();
-  Expected<Window> w = windowOf(ctx, kernel);
+  Expected<Window> w = windowOf(ctx, kernel, /*volumes=*/true);
   if (!w)
     return w.takeError();
+  if (weight.size() == 5)
+    return conv3d(ctx, kernel, *w, *group);
   OpChain chain(ctx);
   Value filter = weight.size() == 4 ? ctx.value(1)
                                     : chain.value(chain.reshape(chain.input(1), asImage(weight)));
@@ -452,7 +518,8 @@ llvm::Error gemm(NodeContext &ctx) {
 
 void registerNNOps(OpTable &table) {
   const char *window = "1-D and 2-D windows over NCL and NCHW inputs only";
-  addOp(table, "Conv", conv, 2, 3).note(window);
+  addOp(table, "Conv", conv, 2, 3)
+      .note("1-D, 2-D and 3-D windows over NCL, NCHW and NCDHW inputs only (3-D as 2-D convs)");
   addOp(table, "MaxPool", maxPool).fixed("storage_order", "0").note(window);
   addOp(table, "AveragePool", averagePool).fixed("dilations", "1,1").note(window);
   addOp(table, "GlobalAveragePool", unaryOp<GlobalAvgPoolOp>);

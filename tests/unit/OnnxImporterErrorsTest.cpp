@@ -50,6 +50,25 @@ TEST_F(OnnxImporterTest, ArgMaxIndicesFeedOnlyOutputsAndCasts) {
       << importError(narrow);
 }
 
+// Convolutions of up to three spatial axes import (3-D ones as 2-D convs);
+// a 3-D kernel deeper than the padded input is an error, not a negative extent.
+TEST_F(OnnxImporterTest, ConvolutionRankAndDepthAreChecked) {
+  Model fourD;
+  fourD.input("x", {1, 1, 2, 2, 2, 2}).weight("w", {1, 1, 1, 1, 1, 1}).output("y");
+  fourD.node("Conv", {"x", "w"}, {"y"}, "c4");
+  EXPECT_NE(importError(fourD).find("node 'c4' (Conv): only 1-D, 2-D and 3-D convolution is "
+                                    "supported, got a weight of rank 6"),
+            std::string::npos)
+      << importError(fourD);
+  Model deep;
+  deep.input("x", {1, 1, 2, 4, 4}).weight("w", {1, 1, 3, 1, 2}).output("y");
+  deep.node("Conv", {"x", "w"}, {"y"}, "c3");
+  EXPECT_NE(importError(deep).find("node 'c3' (Conv): the kernel spans 3 planes of a depth of 2 "
+                                   "(padded)"),
+            std::string::npos)
+      << importError(deep);
+}
+
 // Pad's pads came from an attribute before opset 11 and from input 1 since; an
 // opset-11 Pad without that input (a fuzzed model found it read past the
 // node's inputs) is an error naming the node.
