@@ -112,8 +112,10 @@ void mergeKernelNames(Operation *root, ArrayRef<std::pair<StringAttr, StringAttr
   }
   if (renamed.empty())
     return;
-  renameKernels(
-      root, [&](StringAttr name) { return renamed.lookup(name) ? renamed.lookup(name) : name; });
+  renameKernels(root, [&](StringAttr name) {
+    StringAttr merged = renamed.lookup(name);
+    return merged ? merged : name;
+  });
 }
 
 } // namespace acnn

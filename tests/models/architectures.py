@@ -33,17 +33,13 @@ written here after its paper's reference block (random weights, seeded):
               F.batch_norm in training mode (BatchNormalization with
               training_mode=1, or statistics outputs before opset 14), GELU,
               residual scaling by alpha and beta, a 3x3 conv in groups of 8
-  lambdanet   LambdaNetworks' layer: a content lambda (softmaxed keys times
-              values) and position lambdas from a (5, 5, 1) Conv3d over the
-              values, applied to the queries; then a (3, 3, 3) Conv3d in 2
-              groups, stride 2 along its depth, over the channels viewed as
-              a volume
   resnext     ResNeXt's bottleneck at full resolution: a 3x3 conv in 32
               groups of 4 channels over a 64x64 map (2 MiB, past half of L2,
               so its rows are cut into blocks outside the groups)
 
 and the attention CNNs of attention_nets.py: ccnet (CCNet's criss-cross
-attention), eca, coordatt, gcnet, sknet, resnest, danet, triplet.
+attention), lambdanet (LambdaNetworks, 3-D convs), eca, coordatt, gcnet,
+sknet, resnest, danet, triplet.
 
 For each net and opset this writes into --out (default build/architectures)
 NAME = f"{net}_op{opset}": NAME.onnx (torch.onnx.export, constant folding,
@@ -507,34 +503,6 @@ class ResNeXtBlock(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
-class LambdaNet(nn.Module):
-    def __init__(self, dim=32, heads=4, dim_k=8, r=5):
-        super().__init__()
-        self.heads, self.dim_k, self.dim_v = heads, dim_k, dim // heads
-        self.stem = conv_bn_act(3, dim, 3, 2)
-        self.qkv = nn.Conv2d(dim, heads * dim_k + dim_k + self.dim_v, 1, bias=False)
-        self.norm_q, self.norm_v = nn.BatchNorm2d(heads * dim_k), nn.BatchNorm2d(self.dim_v)
-        self.conv_lambda = nn.Conv3d(1, dim_k, (r, r, 1), padding=(r // 2, r // 2, 0))
-        self.volume = nn.Conv3d(2, 4, 3, stride=(2, 1, 1), padding=1, groups=2)
-        self.head = nn.Linear(dim, 10)
-
-    def forward(self, x):
-        x = self.stem(x)
-        b, c, h, w = x.shape
-        m = h * w
-        q, k, v = torch.split(self.qkv(x), [self.heads * self.dim_k, self.dim_k, self.dim_v], 1)
-        q = self.norm_q(q).reshape(b, self.heads, self.dim_k, m).transpose(-1, -2)
-        v = self.norm_v(v).reshape(b, self.dim_v, m).transpose(-1, -2)
-        k = F.softmax(k.reshape(b, self.dim_k, m), dim=-1)
-        content = q @ (k @ v).unsqueeze(1)
-        position = self.conv_lambda(v.reshape(b, 1, h, w, self.dim_v))
-        position = position.reshape(b, 1, self.dim_k, m, self.dim_v).transpose(2, 3)
-        position = (q.unsqueeze(-2) @ position).squeeze(-2)
-        y = (content + position).transpose(-1, -2).reshape(b, c, h, w)
-        y = self.volume(y.reshape(b, 2, c // 2, h, w)).reshape(b, c, h, w)
-        return self.head(F.relu(x + y).mean((2, 3)))
-
-
 class ScaledStdConv2d(nn.Conv2d):
     """NFNet's conv: each output channel's weights standardised (zero mean,
     unit variance) on every call, times a learnt gain over sqrt(fan-in)."""
@@ -573,7 +541,7 @@ class NFNet(nn.Module):
 NETS = dict(mixer=Mixer, convmixer=ConvMixer, poolformer=PoolFormer, mobilevit=MobileViT,
             ghostnet=GhostNet, csp=CSP, hrnet=HRNetLite, segformer=SegFormer, swinv2=SwinV2,
             deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish, replknet=RepLKNet,
-            resnext=ResNeXtBlock, nfnet=NFNet, lambdanet=LambdaNet, yolo=Yolo, **ATTENTION_NETS)
+            resnext=ResNeXtBlock, nfnet=NFNet, yolo=Yolo, **ATTENTION_NETS)
 
 
 def export(name, opset, out):

@@ -3,6 +3,11 @@ exports and checks them beside its other nets:
 
   ccnet       CCNet: criss-cross attention over a pixel's row and column,
               twice, its own pixel masked by torch.eye (EyeLike)
+  lambdanet   LambdaNetworks' layer: a content lambda (softmaxed keys times
+              values) and position lambdas from a (5, 5, 1) Conv3d over the
+              values, applied to the queries; then a (3, 3, 3) Conv3d in 2
+              groups, stride 2 along its depth, over the channels viewed as
+              a volume
 
 and one attention block each after a stem down to 16x16 (AttentionCNN):
 
@@ -195,7 +200,35 @@ class TripletAttention(nn.Module):
         return (a + b + self.hw(x)) / 3
 
 
-ATTENTION_NETS = dict(ccnet=CrissCross)
+class LambdaNet(nn.Module):
+    def __init__(self, dim=32, heads=4, dim_k=8, r=5):
+        super().__init__()
+        self.heads, self.dim_k, self.dim_v = heads, dim_k, dim // heads
+        self.stem = conv_bn_act(3, dim, 3, 2)
+        self.qkv = nn.Conv2d(dim, heads * dim_k + dim_k + self.dim_v, 1, bias=False)
+        self.norm_q, self.norm_v = nn.BatchNorm2d(heads * dim_k), nn.BatchNorm2d(self.dim_v)
+        self.conv_lambda = nn.Conv3d(1, dim_k, (r, r, 1), padding=(r // 2, r // 2, 0))
+        self.volume = nn.Conv3d(2, 4, 3, stride=(2, 1, 1), padding=1, groups=2)
+        self.head = nn.Linear(dim, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        b, c, h, w = x.shape
+        m = h * w
+        q, k, v = torch.split(self.qkv(x), [self.heads * self.dim_k, self.dim_k, self.dim_v], 1)
+        q = self.norm_q(q).reshape(b, self.heads, self.dim_k, m).transpose(-1, -2)
+        v = self.norm_v(v).reshape(b, self.dim_v, m).transpose(-1, -2)
+        k = F.softmax(k.reshape(b, self.dim_k, m), dim=-1)
+        content = q @ (k @ v).unsqueeze(1)
+        position = self.conv_lambda(v.reshape(b, 1, h, w, self.dim_v))
+        position = position.reshape(b, 1, self.dim_k, m, self.dim_v).transpose(2, 3)
+        position = (q.unsqueeze(-2) @ position).squeeze(-2)
+        y = (content + position).transpose(-1, -2).reshape(b, c, h, w)
+        y = self.volume(y.reshape(b, 2, c // 2, h, w)).reshape(b, c, h, w)
+        return self.head(F.relu(x + y).mean((2, 3)))
+
+
+ATTENTION_NETS = dict(ccnet=CrissCross, lambdanet=LambdaNet)
 for _name, _block in dict(eca=ECA, coordatt=CoordAtt, gcnet=GlobalContext, sknet=SelectiveKernel,
                           resnest=SplitAttention, danet=DualAttention,
                           triplet=TripletAttention).items():
