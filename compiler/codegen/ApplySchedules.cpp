@@ -93,12 +93,17 @@ LogicalResult applyScript(Operation *payload, llvm::StringRef script, std::strin
                                                 transform::TransformOptions());
 }
 
-/// A reduction loop that still reads and writes the same accumulator every
-/// iteration: a transfer_write at loop-invariant indices into the loop's own
-/// carried tensor (hoisting would have moved it out).
-bool hasUnhoistedAccumulator(Operation *root) {
-  bool found = false;
+/// The write of a reduction loop that still reads and writes the same
+/// accumulator every iteration: a transfer_write at loop-invariant indices
+/// into the loop's own carried tensor (hoisting would have moved it out).
+/// Innermost loops only: a loop over blocks that updates its state once a
+/// block (online softmax's running max and sum over key blocks, a whole
+/// vector<64> each on AVX-512) carries it in memory by design.
+vector::TransferWriteOp unhoistedAccumulator(Operation *root) {
+  vector::TransferWriteOp found;
   root->walk([&](scf::ForOp loop) {
+    if (loop.getBody()->walk([](scf::ForOp) { return WalkResult::interrupt(); }).wasInterrupted())
+      return;
     auto invariant = [&](Value v) {
       return !loop->isAncestor(v.getParentRegion()->getParentOp());
     };
@@ -112,7 +117,8 @@ bool hasUnhoistedAccumulator(Operation *root) {
         base = slice.getSource();
       auto arg = dyn_cast<BlockArgument>(base);
       bool carried = arg && arg.getOwner() == loop.getBody() && arg.getArgNumber() > 0;
-      found |= carried && llvm::all_of(write.getIndices(), invariant);
+      if (!found && carried && llvm::all_of(write.getIndices(), invariant))
+        found = write;
     }
   });
   return found;
@@ -430,9 +436,12 @@ struct ApplySchedules : impl::ApplySchedulesBase<ApplySchedules> {
           << ") stayed scalar: the vectoriser did not take it";
     if (failed(finishVectors(func, ScheduleTarget::fromAttr(targetOf(func)).lanes(), hoist)))
       return failure();
-    if (hasUnhoistedAccumulator(func))
-      emitWarning(func.getLoc()) << "a vectorised reduction loop still loads and stores its "
+    if (vector::TransferWriteOp write = unhoistedAccumulator(func)) {
+      StringAttr kernel = kernelNameOf(write.getLoc());
+      emitWarning(func.getLoc()) << "kernel '" << (kernel ? kernel.getValue() : "?")
+                                 << "': a vectorised reduction loop still loads and stores its "
                                     "accumulator every iteration (not hoisted)";
+    }
     func.walk([](Operation *op) {
       for (StringRef name : {kKernelAttr, kGroupEpilogueAttr, kGroupBodyAttr, kGroupStartAttr,
                              kScheduleAttr, kKernelEntryAttr, kKernelKeyAttr, kScheduleSourceAttr})
