@@ -378,16 +378,20 @@ def BlockConstants : Pass<"acnn-block-constants", "mlir::func::FuncOp"> {
   let description = [{
     After the schedules are applied (on vectorised tensors): an f32 constant
     of rank two or more whose every reader is an unmasked
-    vector.transfer_read of `fb` columns of its last axis or a multiple of
-    fb, at a column that is provably a multiple of its width (constants,
-    induction variables of loops whose bounds and steps are, sums and
-    products), fb fewer than its columns and, where the widths differ, whole
-    vectors of the module's #acnn.target, becomes a constant of shape
-    [columns / fb, rows..., fb] and the reads read their blocks from it (a
-    wider read one block at a time, put side by side). A conv's filter or a
-    matmul's weights are then one contiguous stream per register tile of output channels instead
-    of a row a page apart per input channel. Padding columns past the last
-    whole block (KernelLayouts' row padding) are dropped.
+    vector.transfer_read along its last axis, at a column that is provably
+    a multiple of its width (constants, induction variables of loops whose
+    bounds and steps are, sums and products), becomes a constant of shape
+    [blocks, rows..., fb] and the reads read their blocks from it. fb is the
+    reads' width where they all have one, else the narrowest that is whole
+    vectors of the module's #acnn.target and divides every wider one (read
+    one block at a time, put side by side); fewer than the columns. A read
+    narrower than fb (a register tile's remainder columns) must lie in one
+    block, at a constant column or a multiple of fb. A conv's filter or a
+    matmul's weights are then one contiguous stream per register tile of
+    output channels instead of a row a page apart per input channel.
+    Columns past the last whole block (KernelLayouts' row padding) are
+    dropped unless a narrow read reads them: then the last block is partial,
+    padded with zeros.
   }];
   let dependentDialects = ["acnn::AcnnDialect", "mlir::affine::AffineDialect",
                            "mlir::vector::VectorDialect"];

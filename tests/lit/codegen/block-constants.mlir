@@ -73,8 +73,30 @@ func.func @widths() -> (vector<16xf32>, vector<32xf32>) {
 
 // -----
 
-// Not provably aligned (a column from outside), two widths the narrower of
-// which is less than a vector (4 lanes; the default target's are 8), a
+// A register tile's remainder columns, narrower than a vector (8 lanes):
+// 16 columns a step and 4 more at column 16. Blocks of 16, the 4 read from
+// block 1 at its column 0; that last block is partial (columns 16 to 19,
+// the rest zeros).
+// CHECK-LABEL: func.func @remainder
+// CHECK: %[[C:.*]] = arith.constant dense_resource<acnn_blocked> : tensor<2x2x16xf32>
+// CHECK: vector.transfer_read %[[C]][%c0{{(_[0-9]+)?}}, %c1, %c0{{(_[0-9]+)?}}]{{.*}} : tensor<2x2x16xf32>, vector<16xf32>
+// CHECK: vector.transfer_read %[[C]][%c1{{(_[0-9]+)?}}, %c1, %c0{{(_[0-9]+)?}}]{{.*}} : tensor<2x2x16xf32>, vector<4xf32>
+// CHECK: acnn_blocked: "0x04000000000000000000803F0000004000004040000080400000A0400000C0400000E04000000041000010410000204100003041000040410000504100006041000070410000A0410000A8410000B0410000B8410000C0410000C8410000D0410000D8410000E0410000E8410000F0410000F84100000042000004420000084200000C420000804100008841000090410000984100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001042000014420000184200001C42000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+func.func @remainder() -> (vector<16xf32>, vector<4xf32>) {
+  %w = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0], [20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0]]> : tensor<2x20xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %pad = arith.constant 0.0 : f32
+  %v16 = vector.transfer_read %w[%c1, %c0], %pad {in_bounds = [true]} : tensor<2x20xf32>, vector<16xf32>
+  %v4 = vector.transfer_read %w[%c1, %c16], %pad {in_bounds = [true]} : tensor<2x20xf32>, vector<4xf32>
+  return %v16, %v4 : vector<16xf32>, vector<4xf32>
+}
+
+// -----
+
+// Not provably aligned (a column from outside), a read narrower than the
+// block (16) that would span two blocks (6 columns from column 12), a
 // reader that is no transfer_read, or a vector whose last dim walks another
 // axis (a transposed read): the constants stay as they are.
 // CHECK-LABEL: func.func @unchanged
@@ -83,20 +105,21 @@ func.func @widths() -> (vector<16xf32>, vector<32xf32>) {
 // CHECK: arith.constant dense_resource<b> : tensor<2x64xf32>
 // CHECK: arith.constant dense_resource<c> : tensor<2x64xf32>
 // CHECK: arith.constant dense_resource<d> : tensor<2x64xf32>
-func.func @unchanged(%col: index) -> (vector<16xf32>, vector<16xf32>, vector<4xf32>, tensor<2x16xf32>, vector<16x2xf32>) {
+func.func @unchanged(%col: index) -> (vector<16xf32>, vector<16xf32>, vector<6xf32>, tensor<2x16xf32>, vector<16x2xf32>) {
   %a = arith.constant dense_resource<a> : tensor<2x64xf32>
   %b = arith.constant dense_resource<b> : tensor<2x64xf32>
   %c = arith.constant dense_resource<c> : tensor<2x64xf32>
   %d = arith.constant dense_resource<d> : tensor<2x64xf32>
   %c0 = arith.constant 0 : index
+  %c12 = arith.constant 12 : index
   %c16 = arith.constant 16 : index
   %pad = arith.constant 0.0 : f32
   %va = vector.transfer_read %a[%c0, %col], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<16xf32>
   %vb16 = vector.transfer_read %b[%c0, %c16], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<16xf32>
-  %vb4 = vector.transfer_read %b[%c0, %c16], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<4xf32>
+  %vb6 = vector.transfer_read %b[%c0, %c12], %pad {in_bounds = [true]} : tensor<2x64xf32>, vector<6xf32>
   %sc = tensor.extract_slice %c[0, 0] [2, 16] [1, 1] : tensor<2x64xf32> to tensor<2x16xf32>
   %vd = vector.transfer_read %d[%c0, %c16], %pad {in_bounds = [true, true], permutation_map = affine_map<(d0, d1) -> (d1, d0)>} : tensor<2x64xf32>, vector<16x2xf32>
-  return %va, %vb16, %vb4, %sc, %vd : vector<16xf32>, vector<16xf32>, vector<4xf32>, tensor<2x16xf32>, vector<16x2xf32>
+  return %va, %vb16, %vb6, %sc, %vd : vector<16xf32>, vector<16xf32>, vector<6xf32>, tensor<2x16xf32>, vector<16x2xf32>
 }
 
 {-#
