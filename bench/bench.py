@@ -142,7 +142,8 @@ def engine_cmd(args, engine, model):
                 "--timeout", str(args.timeout)] + common
     if engine == "ort":
         return [args.node, os.path.join(HERE, "ort_bench.js"), model["onnx"], model["input"],
-                "--golden", model["golden"], "--name", model["label"]] + common
+                "--golden", model["golden"], "--name", model["label"],
+                "--profile-runs", str(args.profile_runs)] + common
     return [sys.executable, os.path.join(HERE, "torch_bench.py"), model["name"], model["input"],
             "--golden", model["golden"], "--size", model["size"], "--label",
             model["label"]] + (["--zoo"] if args.zoo else []) + common
@@ -159,7 +160,8 @@ def main():
     p.add_argument("--rounds", type=int, default=1,
                    help="repeat the interleaved engine loop; reported: median over rounds")
     p.add_argument("--profile-runs", type=int, default=10,
-                   help="runs of acnn-run --profile (separate from the timed runs; 0: off)")
+                   help="runs of acnn-run --profile and of ORT's profiler, each in a process or "
+                        "session of its own after the timed runs (0: off)")
     p.add_argument("--zoo", action="store_true",
                    help="benchmark tests/models/zoo.py's torchvision models instead")
     p.add_argument("--zoo-models", help="with --zoo: comma-separated architectures (default all)")

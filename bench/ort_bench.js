@@ -2,7 +2,7 @@
 // Times an ONNX model with ONNX Runtime (npm onnxruntime-node, CPU execution provider).
 //
 //   node bench/ort_bench.js MODEL.onnx INPUT.npy [--golden OUT.npy] [--runs 20] [--warmup 3] [--threads 2]
-//       [--name NAME]
+//       [--name NAME] [--profile-runs N]
 //
 // onnxruntime-node is found on NODE_PATH or in build/bench/node (bench/run.sh installs it).
 //
@@ -12,23 +12,32 @@
 //   {"kind":"latency","engine":"ort","model":NAME,"ok":true,"median_ms":..,"min_ms":..,
 //    "max_ms":..,"times_ms":[..],"rel_err":..,"version":"1.x"}
 // rel_err is the relative L2 error of the output against --golden (PyTorch's output).
+// With --profile-runs N (default 0: none), a second session with ORT's profiler on runs
+// --warmup and then N inferences after the timed ones, so the profiler never touches the
+// latency, and the record gains "profile":{"runs":N,"nodes":[{"name":..,"op":..,
+// "total_ms":..,"median_ms":..}]}: each node of ORT's optimised graph (named after the
+// ONNX node it came from) and its kernel time over the N runs (as acnn-run --profile
+// gives per kernel) and its median over them (one run's stall spoils a sum of 10).
 // On failure: {"kind":"latency","engine":"ort","ok":false,"error":"first line"}, exit 1.
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 function parseArgs(argv) {
-  const o = { runs: 20, warmup: 3, threads: 2, golden: null, name: null, pos: [] };
+  const o = { runs: 20, warmup: 3, threads: 2, profileruns: 0, golden: null, name: null, pos: [] };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m) { o.pos.push(a); continue; }
+    m[1] = m[1].replace(/-/g, '');
     const v = m[2] !== undefined ? m[2] : argv[++i];
     if (v === undefined) throw new Error(`${a} needs a value`);
-    if (['runs', 'warmup', 'threads'].includes(m[1])) {
+    if (['runs', 'warmup', 'threads', 'profileruns'].includes(m[1])) {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < (m[1] === 'warmup' ? 0 : 1)) throw new Error(`bad ${a} ${v}`);
+      const least = m[1] === 'warmup' || m[1] === 'profileruns' ? 0 : 1;
+      if (!Number.isInteger(n) || n < least) throw new Error(`bad ${a} ${v}`);
       o[m[1]] = n;
     } else if (m[1] === 'golden' || m[1] === 'name') {
       o[m[1]] = v;
@@ -94,6 +103,37 @@ function loadOrt() {
   }
 }
 
+// ORT's per-node kernel time over `runs` inferences after `warmup` ones, from a session
+// of its own with the profiler on (its JSON trace, deleted after reading).
+async function profileNodes(ort, modelPath, options, feeds, warmup, runs) {
+  const prefix = `ort_bench_${process.pid}_`;
+  const session = await ort.InferenceSession.create(modelPath, Object.assign({}, options, {
+    enableProfiling: true, profileFilePrefix: path.join(os.tmpdir(), prefix) }));
+  for (let i = 0; i < warmup + runs; ++i) await session.run(feeds);
+  if (session.endProfiling) session.endProfiling();
+  const events = [];
+  for (const f of fs.readdirSync(os.tmpdir())) {
+    if (!f.startsWith(prefix) || !f.endsWith('.json')) continue;
+    events.push(...JSON.parse(fs.readFileSync(path.join(os.tmpdir(), f), 'utf8')));
+    fs.unlinkSync(path.join(os.tmpdir(), f));
+  }
+  // The trace holds every run: node events from the first timed run's start on count.
+  const starts = events.filter((e) => e.cat === 'Session' && e.name === 'model_run')
+      .map((e) => e.ts).sort((x, y) => x - y);
+  if (starts.length !== warmup + runs) throw new Error(`profile: ${starts.length} runs traced`);
+  const nodes = {};
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.ts < starts[warmup]) continue;
+    const name = e.name.slice(0, -'_kernel_time'.length);
+    nodes[name] = nodes[name] || { name, op: e.args && e.args.op_name, times: [] };
+    nodes[name].times.push(e.dur / 1e3);
+  }
+  if (session.release) await session.release();
+  return { runs, nodes: Object.values(nodes).map((n) => ({
+    name: n.name, op: n.op, total_ms: n.times.reduce((a, b) => a + b, 0),
+    median_ms: median(n.times) })) };
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const [modelPath, inputPath] = o.pos;
@@ -103,13 +143,14 @@ async function main() {
   try {
     const ort = loadOrt();
     record.version = ort.env && ort.env.versions ? ort.env.versions.node : undefined;
-    const session = await ort.InferenceSession.create(modelPath, {
+    const options = {
       executionProviders: ['cpu'],
       intraOpNumThreads: o.threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
-    });
+    };
+    const session = await ort.InferenceSession.create(modelPath, options);
     const x = readNpy(inputPath);
     const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x.data, x.dims) };
     const outName = session.outputNames[0];
@@ -125,6 +166,14 @@ async function main() {
     if (o.golden) record.rel_err = relErr(out[outName].data, readNpy(o.golden).data);
     Object.assign(record, { ok: true, median_ms: median(times), min_ms: Math.min(...times),
                             max_ms: Math.max(...times), times_ms: times });
+    if (o.profileruns > 0) {
+      try {
+        record.profile = await profileNodes(ort, modelPath, options, feeds, o.warmup,
+                                            o.profileruns);
+      } catch (e) {
+        record.profile = { error: String(e && e.message ? e.message : e).split('\n')[0] };
+      }
+    }
     console.log(JSON.stringify(record));
   } catch (e) {
     const msg = String(e && e.message ? e.message : e).split('\n').find((l) => l.trim()) || 'error';

@@ -12,8 +12,9 @@ measurement: the cell says "fail" and a note gives the error's first line.
 
 For a zoo run (bench.py --zoo) it also prints the geometric mean and the worst case
 of acnn/ORT and the per-kernel profile of the three models furthest behind ORT,
-and the plot is acnn/ORT per model; --models-dir then defaults to the run's model
-directory and --md/--png to report.md/report.png beside --results.
+with both engines' profiles summed per module (module_profile.py), and the plot
+is acnn/ORT per model; --models-dir then defaults to the run's model directory
+and --md/--png to report.md/report.png beside --results.
 """
 
 import argparse
@@ -26,6 +27,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+
+import module_profile  # noqa: E402 (bench/, on the path above)
 
 ENGINE_TITLES = {"acnn": "acnn", "ort": "ORT", "torch": "PyTorch"}
 
@@ -407,6 +410,18 @@ def worst_profiles(recs, worst, plot, top):
         lines.append(f"{len(ks)} kernels, {total:.3f} ms a run in kernels"
                      + (f"; the profiled run's median {pmed:.3f} ms" if pmed else ""))
         lines.append("")
+        ort_prof = next((r["profile"] for r in recs if r.get("kind") == "latency"
+                         and r.get("engine") == "ort" and r.get("model") == model and r.get("ok")
+                         and isinstance(r.get("profile"), dict) and r["profile"].get("nodes")),
+                        None)
+        if ort_prof:
+            rows, depth = module_profile.module_rows(prof, ort_prof, top)
+            lines.append(f"Beside ORT's profiler (which adds its own cost to every node), per "
+                         f"module (node paths cut at depth {depth}; module_profile.py), where "
+                         "acnn is furthest behind first, ms a run:")
+            lines.append("")
+            lines.append(table(["module", "acnn ms", "ORT ms", "acnn/ORT"], rows, "lrrr"))
+            lines.append("")
     return lines
 
 
