@@ -342,7 +342,8 @@ TEST_F(ScheduleTest, ElementwiseAvx2AndAvx512) {
 // a step is a 2-D transpose of vectors: 8 x 32 beside the output's 4
 // vectors. Two operands transposed along two other loops (CCNet's sum of
 // its column and row attention) take one vector along the output's loop,
-// 8 x 8 x 8 a step, not 8 x 8 x 32.
+// 8 x 8 x 8 a step, not 8 x 8 x 32. AVX-512 transposes the same 8 x 32 (2
+// vectors), not lanes x 4 vectors (16 x 64), and 8 x 8 x 16.
 TEST_F(ScheduleTest, TransposedOperandsTileTheirInnermostLoops) {
   constexpr const char *kOneTransposed = R"mlir(
 #in = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
@@ -371,6 +372,8 @@ func.func @f(%x: tensor<1x32x32x32xf32>, %y: tensor<1x32x32x32xf32>, %o: tensor<
 })mlir";
   EXPECT_EQ(schedule(kOneTransposed, avx2()).registerTile, (Tile{1, 8, 32}));
   EXPECT_EQ(schedule(kTwoTransposed, avx2()).registerTile, (Tile{1, 8, 8, 8}));
+  EXPECT_EQ(schedule(kOneTransposed, avx512()).registerTile, (Tile{1, 8, 32}));
+  EXPECT_EQ(schedule(kTwoTransposed, avx512()).registerTile, (Tile{1, 8, 8, 16}));
 }
 
 // A fill (a padded buffer's border) steps one vector at a time, an
