@@ -10,6 +10,7 @@ matmul. A node whose shapes cannot be inferred is reported, never guessed.
   /usr/bin/python3 bench/flops.py MODEL.onnx ...      # prints GFLOP per model and op type
 """
 
+import re
 import sys
 from math import prod
 
@@ -83,6 +84,59 @@ def count(path):
         by_op[node.op_type] = by_op.get(node.op_type, 0) + f
         nodes.append((node.name or node.output[0], node.op_type, f))
     return {"total": sum(by_op.values()), "by_op": by_op, "nodes": nodes, "unknown": unknown}
+
+
+# --- FLOPs as the compiler states them in kernel names -----------------------
+# A kernel's FLOPs are only taken from its name when the name spells out the
+# problem size; anything else is left out rather than guessed. Recognised forms
+# (case-insensitive, anywhere in the name):
+#   matmul/gemm/dot with "MxNxK" or "m<M>_n<N>_k<K>"  [optional batch "b<B>"]
+#   conv with "n<N>_c<C>_h<H>_w<W>_f<F>_k<KH>x<KW>_s<S>" (NCHW input, F filters)
+#   any name with "flops<N>" or "gflop<X>" (the compiler stating it outright)
+
+def kernel_flops(name):
+    n = name.lower()
+    m = re.search(r"(?:^|[_.-])flops(\d+)", n)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"(?:^|[_.-])gflop([0-9.]+)", n)
+    if m:
+        return float(m.group(1)) * 1e9
+    if re.search(r"matmul|gemm|dot|linear", n):
+        b = re.search(r"(?:^|[_.-])b(\d+)(?=[_.-]|$)", n)
+        batch = int(b.group(1)) if b else 1
+        m = re.search(r"m(\d+)_n(\d+)_k(\d+)", n)
+        if m:
+            mm, nn, kk = map(int, m.groups())
+            return 2 * batch * mm * nn * kk
+        m = re.search(r"(?:^|[_.-])(\d+)x(\d+)x(\d+)(?=[_.-]|$)", n)
+        if m:
+            mm, nn, kk = map(int, m.groups())
+            return 2 * batch * mm * nn * kk
+    if "conv" in n:
+        m = re.search(r"n(\d+)_c(\d+)_h(\d+)_w(\d+)_f(\d+)_k(\d+)x(\d+)_s(\d+)", n)
+        if m:
+            bn, c, h, w, f, kh, kw, s = map(int, m.groups())
+            return 2 * bn * f * (h // s) * (w // s) * c * kh * kw
+    return None
+
+
+def compiler_flops(recs, model):
+    """A model's FLOPs a run as acnnc counts them (each kernel's name states its own),
+    from the first acnn profile of the model; None unless every kernel states them."""
+    prof = next((r["profile"] for r in recs if r.get("kind") == "latency"
+                 and r.get("engine") == "acnn" and r.get("model") == model
+                 and isinstance(r.get("profile"), dict) and r["profile"].get("kernels")), None)
+    if not prof:
+        return None
+    runs = prof.get("runs") or 1
+    total = 0
+    for k in prof["kernels"]:
+        f = kernel_flops(k["name"])
+        if f is None:
+            return None
+        total += f * k.get("calls", runs) / runs
+    return total
 
 
 def main(argv):

@@ -28,7 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-import module_profile  # noqa: E402 (bench/, on the path above)
+import flops as flopcount  # noqa: E402 (bench/, on the path above)
+import module_profile  # noqa: E402
 
 ENGINE_TITLES = {"acnn": "acnn", "ort": "ORT", "torch": "PyTorch"}
 
@@ -69,41 +70,6 @@ class Notes:
     @property
     def items(self):
         return [t + (f" ({', '.join(m)})" if m else "") for t, m in zip(self.texts, self.models)]
-
-
-# --- per-kernel FLOPs ---------------------------------------------------------
-# A kernel's FLOPs are only taken from its name when the name spells out the
-# problem size; anything else is left out rather than guessed. Recognised forms
-# (case-insensitive, anywhere in the name):
-#   matmul/gemm/dot with "MxNxK" or "m<M>_n<N>_k<K>"  [optional batch "b<B>"]
-#   conv with "n<N>_c<C>_h<H>_w<W>_f<F>_k<KH>x<KW>_s<S>" (NCHW input, F filters)
-#   any name with "flops<N>" or "gflop<X>" (the compiler stating it outright)
-
-def kernel_flops(name):
-    n = name.lower()
-    m = re.search(r"(?:^|[_.-])flops(\d+)", n)
-    if m:
-        return int(m.group(1))
-    m = re.search(r"(?:^|[_.-])gflop([0-9.]+)", n)
-    if m:
-        return float(m.group(1)) * 1e9
-    if re.search(r"matmul|gemm|dot|linear", n):
-        b = re.search(r"(?:^|[_.-])b(\d+)(?=[_.-]|$)", n)
-        batch = int(b.group(1)) if b else 1
-        m = re.search(r"m(\d+)_n(\d+)_k(\d+)", n)
-        if m:
-            mm, nn, kk = map(int, m.groups())
-            return 2 * batch * mm * nn * kk
-        m = re.search(r"(?:^|[_.-])(\d+)x(\d+)x(\d+)(?=[_.-]|$)", n)
-        if m:
-            mm, nn, kk = map(int, m.groups())
-            return 2 * batch * mm * nn * kk
-    if "conv" in n:
-        m = re.search(r"n(\d+)_c(\d+)_h(\d+)_w(\d+)_f(\d+)_k(\d+)x(\d+)_s(\d+)", n)
-        if m:
-            bn, c, h, w, f, kh, kw, s = map(int, m.groups())
-            return 2 * bn * f * (h // s) * (w // s) * c * kh * kw
-    return None
 
 
 def kernel_kind(name):
@@ -231,7 +197,6 @@ def main():
     lines.append("")
 
     # Per model
-    import flops as flopcount
     header = ["model", "GFLOP", "acnn ms", "ORT ms", "PyTorch ms", "acnn/ORT", "acnn/ORT best",
               "acnn/PyTorch", "acnn GFLOP/s", "% of peak", "acnn rel err"]
     rows, plot, best_ratios = [], [], []
@@ -241,7 +206,12 @@ def main():
         try:
             c = flopcount.count(onnx_path)
             gflop = c["total"] / 1e9
-            if c["unknown"]:
+            compiled = flopcount.compiler_flops(recs, model) if c["unknown"] else None
+            if compiled:
+                gflop = compiled / 1e9
+                notes.add(f"GFLOP as acnnc counts its kernels: ONNX shape inference left "
+                          f"{len(c['unknown'])} conv/matmul nodes' shapes unknown", model)
+            elif c["unknown"]:
                 notes.add(f"{len(c['unknown'])} conv/matmul nodes not counted in GFLOP "
                           f"(shape unknown), e.g. {c['unknown'][0]}", model)
         except Exception as e:  # noqa: BLE001 - any failure is a note
@@ -393,7 +363,7 @@ def worst_profiles(recs, worst, plot, top):
         rows = []
         for k in ks[:top]:
             per_run = k["total_ms"] / runs
-            f = kernel_flops(k["name"])
+            f = flopcount.kernel_flops(k["name"])
             gps = (f * k["calls"] / (k["total_ms"] / 1e3) / 1e9
                    if f is not None and k["total_ms"] > 0 else None)
             rows.append([f"`{k['name']}`", fmt(k["calls"] / runs, ".0f"), f"{per_run:.3f}",
@@ -496,7 +466,7 @@ def kernel_section(recs, models, peak, notes):
             kind = kernel_kind(k["name"])
             if not kind:
                 continue
-            f = kernel_flops(k["name"])
+            f = flopcount.kernel_flops(k["name"])
             per_run_ms = k["total_ms"] / runs
             if f is None:
                 unnamed.add(kind)

@@ -291,7 +291,14 @@ struct GroupEpilogues : impl::GroupEpiloguesBase<GroupEpilogues> {
       merged.push_back({kernel, kernelNameOf(g.epilogue->getLoc())});
       if (g.start) {
         grouped.insert(g.start);
-        merged.push_back({kernel, kernelNameOf(g.start->getLoc())});
+        // A fill or a broadcast computes nothing of its own node's: it joins
+        // the body's kernel under the body's name. (CSE shares one zero fill
+        // among equal convs; merging its name would merge all of theirs, as
+        // DenseNet's 3x3 convs were profiled as one kernel.)
+        if (g.start.getBlock()->getOperations().size() == 1)
+          g.start->setLoc(g.body->getLoc());
+        else
+          merged.push_back({kernel, kernelNameOf(g.start->getLoc())});
       }
       pending.push_back(g);
     }

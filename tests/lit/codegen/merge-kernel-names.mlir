@@ -71,3 +71,42 @@ func.func @reducing_kernel_keeps_its_name(%a: tensor<8x16xf32>, %b: tensor<16x16
   } -> tensor<8x16xf32> loc(#relu)
   return %y, %r : tensor<8x16xf32>, tensor<8x16xf32>
 }
+
+// -----
+
+// Two equal matmuls reading one zero fill (CSE merges equal fills; it kept
+// the first's): each group's start is the body's, under the body's name, and
+// the two kernels keep theirs apart (DenseNet's 24 bias-free 3x3 convs of a
+// block were profiled as one kernel).
+// GROUP-LABEL: func @shared_fill_keeps_kernels_apart
+// GROUP: linalg.fill {{.*}} loc(fused<{acnn.kernel_name = "mm2_flops2304"}>["m2"])
+// GROUP: linalg.fill {{.*}} loc(fused<{acnn.kernel_name = "mm1_flops2304"}>["m1"])
+// GROUP: linalg.matmul {{.*}} loc(fused<{acnn.kernel_name = "mm1_flops2304"}>["m1"])
+// GROUP: linalg.matmul {{.*}} loc(fused<{acnn.kernel_name = "mm2_flops2304"}>["m2"])
+// GROUP: } -> tensor<8x16xf32> loc(fused<{acnn.kernel_name = "mm1_flops2304"}>["r1"])
+// GROUP: } -> tensor<8x16xf32> loc(fused<{acnn.kernel_name = "mm2_flops2304"}>["r2"])
+#m1 = loc(fused<{acnn.kernel_name = "mm1_flops2176"}>["m1"])
+#m2 = loc(fused<{acnn.kernel_name = "mm2_flops2176"}>["m2"])
+#r1 = loc(fused<{acnn.kernel_name = "relu1_flops128"}>["r1"])
+#r2 = loc(fused<{acnn.kernel_name = "relu2_flops128"}>["r2"])
+#mn = affine_map<(m, n) -> (m, n)>
+func.func @shared_fill_keeps_kernels_apart(%a: tensor<8x16xf32>, %b: tensor<16x16xf32>, %c: tensor<8x16xf32>) -> (tensor<8x16xf32>, tensor<8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32> loc(#m1)
+  %y1 = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x16xf32>) outs(%f : tensor<8x16xf32>) -> tensor<8x16xf32> loc(#m1)
+  %y2 = linalg.matmul ins(%c, %b : tensor<8x16xf32>, tensor<16x16xf32>) outs(%f : tensor<8x16xf32>) -> tensor<8x16xf32> loc(#m2)
+  %r1 = linalg.generic {indexing_maps = [#mn, #mn], iterator_types = ["parallel", "parallel"]}
+    ins(%y1 : tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %t = arith.maximumf %p, %zero : f32
+    linalg.yield %t : f32
+  } -> tensor<8x16xf32> loc(#r1)
+  %r2 = linalg.generic {indexing_maps = [#mn, #mn], iterator_types = ["parallel", "parallel"]}
+    ins(%y2 : tensor<8x16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %t = arith.maximumf %p, %zero : f32
+    linalg.yield %t : f32
+  } -> tensor<8x16xf32> loc(#r2)
+  return %r1, %r2 : tensor<8x16xf32>, tensor<8x16xf32>
+}
