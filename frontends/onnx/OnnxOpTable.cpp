@@ -47,6 +47,7 @@ const OpTable &onnxOpTable() {
     registerElementwiseOps(t);
     registerMovementOps(t);
     registerKnownOps(t);
+    registerScatterOps(t);
     registerResizeOps(t);
     registerConvTransposeOps(t);
     registerEinsum(t);

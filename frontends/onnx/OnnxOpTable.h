@@ -74,6 +74,7 @@ void registerNormOps(OpTable &table);
 void registerElementwiseOps(OpTable &table);
 void registerMovementOps(OpTable &table);
 void registerKnownOps(OpTable &table);
+void registerScatterOps(OpTable &table);
 void registerResizeOps(OpTable &table);
 void registerConvTransposeOps(OpTable &table);
 void registerEinsum(OpTable &table);

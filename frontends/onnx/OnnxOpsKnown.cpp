@@ -1,6 +1,6 @@
 // Values known at import: constants, the shapes of graph values, and the ops
 // that only occur in shape arithmetic or in tables computed from constants
-// (comparisons, logic, Mod, ScatterND, rounding, CumSum, Sin, Cos, EyeLike), which acnn
+// (comparisons, logic, Mod, rounding, CumSum, Sin, Cos, EyeLike), which acnn
 // evaluates at import and has no graph ops for. The table marks the latter's
 // inputs as all known, so the graph walk has checked them before a converter
 // runs.
@@ -330,25 +330,6 @@ llvm::Error mod(NodeContext &ctx) {
   return ctx.emitKnown(0, binaryKnown(*ctx.known(0), *ctx.known(1), ints, floats));
 }
 
-llvm::Error scatterND(NodeContext &ctx) {
-  Expected<std::string> reduction = ctx.attrString("reduction", "none");
-  if (!reduction)
-    return reduction.takeError();
-  static const llvm::StringMap<double (*)(double, double)> combines = {
-      {"add", [](double a, double b) { return a + b; }},
-      {"mul", [](double a, double b) { return a * b; }},
-      {"max", [](double a, double b) { return std::max(a, b); }},
-      {"min", [](double a, double b) { return std::min(a, b); }}};
-  std::optional<FloatBinaryFn> combine;
-  if (*reduction != "none") {
-    auto it = combines.find(*reduction);
-    if (it == combines.end())
-      return ctx.fail("reduction '" + *reduction + "' is not supported");
-    combine = it->second;
-  }
-  return ctx.emitKnown(0, scatterNDKnown(*ctx.known(0), *ctx.known(1), *ctx.known(2), combine));
-}
-
 } // namespace
 
 void registerKnownOps(OpTable &table) {
@@ -382,7 +363,6 @@ void registerKnownOps(OpTable &table) {
   addOp(table, "Sin", knownUnary<nullptr, sinFloat>).opsets(7).allKnown();
   addOp(table, "Cos", knownUnary<nullptr, cosFloat>).opsets(7).allKnown();
   addOp(table, "CumSum", cumSum, 2, 2).opsets(11).allKnown();
-  addOp(table, "ScatterND", scatterND, 3, 3).opsets(11).allKnown();
 }
 
 } // namespace acnn

@@ -9,7 +9,7 @@ partition left in the graph (do_constant_folding=False for Swin), opsets 11,
 F.gelu in both forms, ReLU6, depthwise and grouped convs, AvgPool with
 count_include_pad, F.pad, expand_as, masked_fill, einsum attention, a
 RegNetY-style bottleneck with a projection shortcut, TensorFlow's "same"
-padding computed from the input's size).
+padding computed from the input's size, slice assignment).
 
 For each model this writes into tests/models/exports/:
   NAME.onnx         the export (exported at batch 1, batch axis dynamic)
@@ -436,6 +436,38 @@ class SamePadding(nn.Module):
         return self.fc(x.mean((2, 3)))
 
 
+class SliceAssignment(nn.Module):
+    """Slice assignment into computed tensors, exported as ScatterND: attention
+    over a class token and a grid whose grid-to-grid scores get relative
+    position terms in place (MViTv2's attn[:, :, 1:, 1:] = ... + rel), and a
+    conv map whose first channel and last columns are overwritten."""
+
+    def __init__(self, c=8, heads=2, classes=4):
+        super().__init__()
+        self.heads = heads
+        self.embed = nn.Conv2d(3, c, 2, 2)
+        self.cls = nn.Parameter(torch.randn(1, 1, c) * 0.1)
+        self.qkv = nn.Linear(c, 3 * c)
+        self.rel = nn.Linear(c // heads, 4)  # one term per grid row (4 rows)
+        self.proj = nn.Linear(c, c)
+        self.head = nn.Linear(c, classes)
+
+    def forward(self, x):
+        y = self.embed(x)
+        y[:, 0] = torch.tanh(y[:, 1])
+        y[:, :, :, -2:] = y[:, :, :, :2] * 0.5
+        b, c, h, w = y.shape
+        t = torch.cat([self.cls.expand(b, -1, -1), y.flatten(2).transpose(1, 2)], dim=1)
+        n = t.shape[1]
+        q, k, v = self.qkv(t).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        attn = (q @ k.transpose(-2, -1)) * (c // self.heads) ** -0.5
+        rel = self.rel(q[:, :, 1:]).reshape(b, self.heads, h, w, h, 1)
+        grid = attn[:, :, 1:, 1:].reshape(b, self.heads, h, w, h, w) + rel
+        attn[:, :, 1:, 1:] = grid.reshape(b, self.heads, h * w, h * w)
+        out = (attn.softmax(-1) @ v).transpose(1, 2).reshape(b, n, c)
+        return self.head(self.proj(out).mean(1))
+
+
 class Unsupported(nn.Module):
     """Layers acnn does not take: a Dropout left in training mode, a 3-D
     convolution and max pooling's indices (the ArgMax reads a refused node)."""
@@ -525,6 +557,8 @@ def main():
     class_map = ClassMap(calibrated(AttentionUNet())).eval()
     check_class_map(class_map, (BATCH, 3, 16, 20))
     write("attention_unet_argmax_opset13", class_map, (BATCH, 3, 16, 20), 13)
+    torch.manual_seed(19)
+    write("slice_assignment_opset17", SliceAssignment(), (BATCH, 3, 8, 8), 17)
 
 
 if __name__ == "__main__":

@@ -129,6 +129,7 @@ TEST_P(ExportedOnnxModel, CompiledMatchesPyTorch) {
 // regnety_opset13: a residual add of two convs (acnn-group-epilogues crashed).
 // attention_unet_argmax_opset13: a class map (ArgMax's INT64 indices), which
 // must match exactly: one pixel of another class is far over the tolerance.
+// slice_assignment_opset17: ScatterND into computed tensors (MViTv2).
 INSTANTIATE_TEST_SUITE_P(
     Exports, ExportedOnnxModel,
     ::testing::Values("exports/mobile_opset11", "exports/mobile_opset13", "exports/vit_opset13",
@@ -136,9 +137,10 @@ INSTANTIATE_TEST_SUITE_P(
                       "exports/attention_unet_opset13", "exports/se_detector_opset11",
                       "exports/se_detector_opset13", "exports/attention_modules_opset13",
                       "exports/aspp_opset13", "exports/attention_unet_argmax_opset13",
-                      "spellings/paddle_se", "spellings/paddle_se_external", "spellings/tf_se",
-                      "spellings/reductions", "spellings/group_norm", "spellings/conv_transpose",
-                      "spellings/attention_op", "spellings/local_functions"));
+                      "exports/slice_assignment_opset17", "spellings/paddle_se",
+                      "spellings/paddle_se_external", "spellings/tf_se", "spellings/reductions",
+                      "spellings/group_norm", "spellings/conv_transpose", "spellings/attention_op",
+                      "spellings/local_functions"));
 
 /// A schedules file edited by hand changes how kernels run, never what they
 /// compute: every kernel made serial and its accumulators left in memory

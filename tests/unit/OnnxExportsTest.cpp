@@ -89,7 +89,8 @@ INSTANTIATE_TEST_SUITE_P(Exports, OnnxExportsTest,
                                            "vit_opset17", "swin_opset13", "regnety_opset13",
                                            "attention_unet_opset13", "se_detector_opset11",
                                            "se_detector_opset13", "attention_modules_opset13",
-                                           "aspp_opset13", "same_padding_opset13"),
+                                           "aspp_opset13", "same_padding_opset13",
+                                           "slice_assignment_opset17"),
                          [](const auto &info) { return info.param; });
 
 } // namespace

@@ -404,6 +404,34 @@ TEST_F(OnnxImporterTest, ClipCumSumSinCosOfKnownTensorsAreEvaluated) {
     EXPECT_NEAR(got, expected, 1e-6);
 }
 
+// A slice assignment into a computed tensor (x[:, 1:3, 2:] = u), as PyTorch
+// exports it: ScatterND with known indices enumerating a box. It becomes the
+// data's slices around the updates, concatenated along the box's axes from
+// the last: along axis 2 the part before the box; along axis 1 the parts
+// before and after; axis 0 is whole.
+TEST_F(OnnxImporterTest, ScatterIntoAComputedTensorIsSlicesAndConcats) {
+  Model m;
+  m.input("x", {1, 4, 5}).input("u", {1, 2, 3}).output("y");
+  Ints tuples;
+  for (int64_t r = 1; r < 3; ++r)
+    for (int64_t c = 2; c < 5; ++c)
+      tuples.insert(tuples.end(), {0, r, c});
+  m.ints("flat", tuples).ints("shape", {1, 2, 3, 3});
+  m.node("Reshape", {"flat", "shape"}, {"indices"});
+  m.node("ScatterND", {"x", "indices", "u"}, {"y"}, "assign");
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(format(histogram(**module)), "acnn.concat 2, acnn.slice 3");
+  SmallVector<ConcatOp> concats;
+  (**module).walk([&](ConcatOp op) { concats.push_back(op); });
+  ASSERT_EQ(concats.size(), 2u);
+  EXPECT_EQ(concats[0].getAxis(), 2);
+  EXPECT_EQ(shapeOf(concats[0].getResult()), (ArrayRef<int64_t>{1, 2, 5}));
+  EXPECT_EQ(concats[1].getAxis(), 1);
+  EXPECT_EQ(concats[1].getNumOperands(), 3u);
+  EXPECT_EQ(shapeOf(concats[1].getResult()), (ArrayRef<int64_t>{1, 4, 5}));
+}
+
 TEST_F(OnnxImporterTest, CommittedModelsImportAndVerify) {
   std::string dir = ACNN_SOURCE_DIR "/tests/models";
   std::vector<std::string> paths;
