@@ -46,6 +46,15 @@ func.func @f(%x: tensor<1x16x16x2048xf32>, %w: tensor<3x3x2048x64xf32>, %o: tens
   return %r : tensor<1x14x14x64xf32>
 })mlir";
 
+// A classifier as a conv over the whole 7x7 map (timm's VGG pre-logits,
+// 512 -> 4096 channels): the output map is one pixel.
+constexpr const char *kConvOverWholeMap = R"mlir(
+func.func @f(%x: tensor<1x7x7x512xf32>, %w: tensor<7x7x512x4096xf32>, %o: tensor<1x1x1x4096xf32>) -> tensor<1x1x1x4096xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x7x7x512xf32>, tensor<7x7x512x4096xf32>) outs(%o : tensor<1x1x1x4096xf32>) -> tensor<1x1x1x4096xf32>
+  return %r : tensor<1x1x1x4096xf32>
+})mlir";
+
 // A remainder piece of a 56-wide conv: its last 2 output columns.
 constexpr const char *kNarrowConv = R"mlir(
 func.func @f(%x: tensor<1x58x4x64xf32>, %w: tensor<3x3x64x128xf32>, %o: tensor<1x56x2x128xf32>) -> tensor<1x56x2x128xf32> {

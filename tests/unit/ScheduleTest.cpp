@@ -87,6 +87,14 @@ TEST_F(ScheduleTest, ConvPastL2BlocksInputChannels) {
   EXPECT_TRUE(s.decompose && s.vectorize && s.hoistAccumulators);
 }
 
+// A filter past L2 that one register tile reads once (the output map is one
+// pixel) is not cut into blocks of input channels: no tile reads a block
+// again, and the blocks' partial sums would only add passes.
+TEST_F(ScheduleTest, ConvOverTheWholeMapKeepsInputChannelsWhole) {
+  for (const acnn::ScheduleTarget &t : {avx2(), avx512()})
+    EXPECT_TRUE(schedule(kConvOverWholeMap, t).cacheTile.empty());
+}
+
 // Two output columns take 4 vectors of output channels (8 accumulators, not
 // 4) on AVX2: 2 x 4 + 4 filter vectors + 1 input fit 16 registers. AVX-512
 // has room for 4 vectors of 16 too.
