@@ -122,20 +122,19 @@ def kernel_flops(name):
 
 
 def compiler_flops(recs, model):
-    """A model's FLOPs a run as acnnc counts them (each kernel's name states its own),
-    from the first acnn profile of the model; None unless every kernel states them."""
+    """A model's FLOPs a run as acnnc counts them (each kernel's name states its own a
+    run), from the first acnn profile of the model; None unless every kernel states them."""
     prof = next((r["profile"] for r in recs if r.get("kind") == "latency"
                  and r.get("engine") == "acnn" and r.get("model") == model
                  and isinstance(r.get("profile"), dict) and r["profile"].get("kernels")), None)
     if not prof:
         return None
-    runs = prof.get("runs") or 1
     total = 0
     for k in prof["kernels"]:
         f = kernel_flops(k["name"])
         if f is None:
             return None
-        total += f * k.get("calls", runs) / runs
+        total += f
     return total
 
 

@@ -11,8 +11,31 @@ are summed apart.
 """
 
 import collections
+import statistics
 
 OWN = "(nodes without a path)"
+
+
+def median_profile(profiles):
+    """One profile of several rounds' (acnn's kernels or ORT's nodes): each entry's time
+    a run, the median over the rounds that timed it (one stalled round would otherwise
+    pick the modules and kernels the tables show), as a profile of one run."""
+    key = "kernels" if any(p.get("kernels") for p in profiles) else "nodes"
+    times, calls, extra = collections.defaultdict(list), collections.defaultdict(list), {}
+    for p in profiles:
+        runs = p.get("runs") or 1
+        for e in p.get(key, []):
+            ms = e["median_ms"] if "median_ms" in e else e["total_ms"] / runs
+            times[e["name"]].append(ms)
+            calls[e["name"]].append(e.get("calls", runs) / runs)
+            extra.setdefault(e["name"], {k: v for k, v in e.items()
+                                         if k not in ("total_ms", "median_ms", "calls")})
+    merged = {"runs": 1, key: [dict(extra[n], total_ms=statistics.median(t),
+                                    calls=statistics.median(calls[n])) for n, t in times.items()]}
+    medians = [p["median_ms"] for p in profiles if p.get("median_ms")]
+    if medians:
+        merged["median_ms"] = statistics.median(medians)
+    return merged
 
 
 def module_of(node, depth):

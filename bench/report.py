@@ -333,6 +333,14 @@ def zoo_summary(plot, best_ratios):
     return lines, [m for m, _ in worst[:3]]
 
 
+def profile_of(recs, engine, model, key):
+    """`engine`'s profile of `model`, the median of its rounds' (module_profile.py), or None."""
+    profiles = [r["profile"] for r in recs if r.get("kind") == "latency"
+                and r.get("engine") == engine and r.get("model") == model and r.get("ok")
+                and isinstance(r.get("profile"), dict) and r["profile"].get(key)]
+    return module_profile.median_profile(profiles) if profiles else None
+
+
 def worst_profiles(recs, worst, plot, top):
     """The per-kernel profile (acnn-run --profile) of the models furthest behind ORT."""
     if not worst:
@@ -346,10 +354,7 @@ def worst_profiles(recs, worst, plot, top):
         lines.append(f"**{model}**: acnn {acnn:.2f} ms, ORT {ort:.2f} ms, "
                      f"acnn/ORT {acnn / ort:.2f}")
         lines.append("")
-        prof = next((r["profile"] for r in recs if r.get("kind") == "latency"
-                     and r.get("engine") == "acnn" and r.get("model") == model and r.get("ok")
-                     and isinstance(r.get("profile"), dict)
-                     and r["profile"].get("kernels")), None)
+        prof = profile_of(recs, "acnn", model, "kernels")
         if prof is None:
             err = next((r["profile"].get("error") for r in recs if r.get("model") == model
                         and isinstance(r.get("profile"), dict) and r["profile"].get("error")),
@@ -364,8 +369,8 @@ def worst_profiles(recs, worst, plot, top):
         for k in ks[:top]:
             per_run = k["total_ms"] / runs
             f = flopcount.kernel_flops(k["name"])
-            gps = (f * k["calls"] / (k["total_ms"] / 1e3) / 1e9
-                   if f is not None and k["total_ms"] > 0 else None)
+            # A kernel's name states its FLOPs a run (the sum of the kernels merged in it).
+            gps = (f / (per_run / 1e3) / 1e9 if f is not None and per_run > 0 else None)
             rows.append([f"`{k['name']}`", fmt(k["calls"] / runs, ".0f"), f"{per_run:.3f}",
                          f"{100 * per_run / total:.1f}" if total else "—", fmt(gps, ".1f")])
         rest = ks[top:]
@@ -380,10 +385,7 @@ def worst_profiles(recs, worst, plot, top):
         lines.append(f"{len(ks)} kernels, {total:.3f} ms a run in kernels"
                      + (f"; the profiled run's median {pmed:.3f} ms" if pmed else ""))
         lines.append("")
-        ort_prof = next((r["profile"] for r in recs if r.get("kind") == "latency"
-                         and r.get("engine") == "ort" and r.get("model") == model and r.get("ok")
-                         and isinstance(r.get("profile"), dict) and r["profile"].get("nodes")),
-                        None)
+        ort_prof = profile_of(recs, "ort", model, "nodes")
         if ort_prof:
             rows, depth = module_profile.module_rows(prof, ort_prof, top)
             lines.append(f"Beside ORT's profiler (which adds its own cost to every node), per "
@@ -455,26 +457,21 @@ def kernel_section(recs, models, peak, notes):
         lines.append("Per-kernel: no acnn-run --profile data in this run.")
         lines.append("")
         return lines
-    kernels, unnamed, perr = [], set(), []
-    for r in profiled:
-        prof = r["profile"]
-        if prof.get("error"):
-            perr.append((r["model"], prof["error"]))
-            continue
-        runs = prof.get("runs") or 1
-        for k in prof.get("kernels", []):
+    kernels, unnamed = [], set()
+    perr = [(r["model"], r["profile"]["error"]) for r in profiled if r["profile"].get("error")]
+    for model in dict.fromkeys(r["model"] for r in profiled):
+        prof = profile_of(recs, "acnn", model, "kernels")
+        for k in prof["kernels"] if prof else []:
             kind = kernel_kind(k["name"])
             if not kind:
                 continue
             f = flopcount.kernel_flops(k["name"])
-            per_run_ms = k["total_ms"] / runs
             if f is None:
                 unnamed.add(kind)
-                kernels.append((r["model"], kind, k["name"], per_run_ms, None))
+                kernels.append((model, kind, k["name"], k["total_ms"], None))
                 continue
-            calls = max(k.get("calls", runs), 1)
-            gps = f * calls / (k["total_ms"] / 1e3) / 1e9 if k["total_ms"] > 0 else None
-            kernels.append((r["model"], kind, k["name"], per_run_ms, gps))
+            gps = f / (k["total_ms"] / 1e3) / 1e9 if k["total_ms"] > 0 else None
+            kernels.append((model, kind, k["name"], k["total_ms"], gps))
     for e in perr:
         notes.add(f"acnn-run --profile failed: {e[1]}", e[0])
     listed = sum(len(r["profile"].get("kernels", [])) for r in profiled)
