@@ -166,6 +166,13 @@ void NodeContext::setOutput(unsigned i, Value v) {
     state.values[node.output(i)].value = v;
 }
 
+Value NodeContext::output(unsigned i) const {
+  if (i >= numOutputs() || node.output(i).empty())
+    return {};
+  auto it = state.values.find(node.output(i));
+  return it == state.values.end() ? Value() : it->second.value;
+}
+
 void NodeContext::setOutput(unsigned i, KnownTensor t) {
   if (i < numOutputs() && !node.output(i).empty())
     state.values[node.output(i)].known = std::move(t);

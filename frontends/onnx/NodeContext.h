@@ -101,6 +101,8 @@ public:
   /// Whether output i is there and named (optional outputs may be left empty).
   bool hasOutput(unsigned i) const { return i < numOutputs() && !node.output(i).empty(); }
   void setOutput(unsigned i, mlir::Value v);
+  /// The graph value output i holds (a converter set it), or null.
+  mlir::Value output(unsigned i) const;
   void setOutput(unsigned i, KnownTensor t);
   /// Output i takes whatever input 0 holds (Identity, Dropout, Cast to float).
   void forwardInput(unsigned i);

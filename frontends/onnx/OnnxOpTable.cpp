@@ -48,6 +48,7 @@ const OpTable &onnxOpTable() {
     registerMovementOps(t);
     registerKnownOps(t);
     registerScatterOps(t);
+    registerContribOps(t);
     registerResizeOps(t);
     registerConvTransposeOps(t);
     registerEinsum(t);

@@ -75,6 +75,7 @@ void registerElementwiseOps(OpTable &table);
 void registerMovementOps(OpTable &table);
 void registerKnownOps(OpTable &table);
 void registerScatterOps(OpTable &table);
+void registerContribOps(OpTable &table);
 void registerResizeOps(OpTable &table);
 void registerConvTransposeOps(OpTable &table);
 void registerEinsum(OpTable &table);

@@ -26,6 +26,10 @@ input (computed with torch.nn.functional from the same weights):
   attention_op  opset 23's Attention node (3-D inputs with grouped key/value
                 heads and a float mask; 4-D with is_causal and a boolean mask)
                 and opset 24's Swish; opset 24
+  ort_contrib   ONNX Runtime's com.microsoft ops, as its optimizer saves models and
+                Optimum's O2+ exports write them: FusedConv with each activation and a
+                residual sum, FusedMatMul (transB, alpha), BiasGelu, FastGelu,
+                QuickGelu and SkipLayerNormalization with its sum output; opset 17
   local_functions  modules as model-local functions, as torch.onnx's dynamo
                 exporter and onnxscript write them: the graph calls ConvAct and
                 SqueezeExcite with their weights as inputs, SqueezeExcite calls
@@ -88,7 +92,7 @@ class Graph:
             [helper.make_tensor_value_info(self.nodes[-1].output[0], TensorProto.FLOAT,
                                            list(out_shape))],
             self.inits)
-        domains = sorted({f.domain for f in functions})
+        domains = sorted({f.domain for f in functions} | {n.domain for n in self.nodes if n.domain})
         model = helper.make_model(
             graph, opset_imports=[helper.make_opsetid("", opset)] +
             [helper.make_opsetid(d, 1) for d in domains], functions=list(functions),
@@ -327,6 +331,60 @@ def local_functions(x):
            functions=[conv_act, squeeze_excite])
 
 
+def ort_contrib(x):
+    g = Graph(np.random.default_rng(10))
+    ms = "com.microsoft"
+    y, t = "input", x
+    # FusedConv: activation(Conv + Z), with MLAS's activation_params.
+    acts = [("Relu", [], F.relu), ("LeakyRelu", [0.1], lambda v: F.leaky_relu(v, 0.1)),
+            ("Clip", [-0.5, 0.8], lambda v: torch.clamp(v, -0.5, 0.8)),
+            ("HardSigmoid", [0.25, 0.4], lambda v: torch.clamp(0.25 * v + 0.4, 0, 1)),
+            ("Tanh", [], torch.tanh)]
+    for i, (act, params, fn) in enumerate(acts):
+        w, tw = g.weight(8, t.shape[1], 3, 3)
+        inputs, tb = [y, w], None
+        if i != 2:
+            b, tb = g.weight(8)
+            inputs.append(b)
+        attrs = {"activation_params": params} if params else {}
+        conv = F.conv2d(t, tw, tb, padding=1)
+        if i == 1:  # the residual sum input Z
+            inputs.append(y)
+            conv = conv + t
+        y = g.node("FusedConv", inputs, domain=ms, activation=act, pads=[1, 1, 1, 1], **attrs)
+        t = fn(conv)
+    n, c, h, w_ = t.shape
+    tokens = g.node("Transpose", [g.node("Reshape", [y, g.const(np.array([n, c, h * w_]))])],
+                    perm=[0, 2, 1])
+    tt = t.reshape(n, c, h * w_).transpose(1, 2)
+    wq, twq = g.weight(16, 8)
+    y = g.node("FusedMatMul", [tokens, wq], domain=ms, transB=1, alpha=0.5)
+    t = 0.5 * tt @ twq.T
+    b1, tb1 = g.weight(16)
+    y = g.node("BiasGelu", [y, b1], domain=ms)
+    t = F.gelu(t + tb1)
+    b2, tb2 = g.weight(16)
+    y = g.node("FastGelu", [y, b2], domain=ms)
+    t = F.gelu(t + tb2, approximate="tanh")
+    y = g.node("QuickGelu", [y], domain=ms, alpha=1.5)
+    t = t * torch.sigmoid(1.5 * t)
+    w2, tw2 = g.weight(16, 8)
+    y = g.node("FusedMatMul", [y, w2], domain=ms)
+    t = t @ tw2
+    gamma, tgamma = g.weight(8)
+    beta, tbeta = g.weight(8)
+    bias, tbias = g.weight(8)
+    g.count += 1
+    ln, total = f"v{g.count}", f"s{g.count}"
+    g.nodes.append(helper.make_node("SkipLayerNormalization", [y, tokens, gamma, beta, bias],
+                                    [ln, "", "", total], name="SkipLayerNormalization",
+                                    domain=ms, epsilon=1e-5))
+    ts = t + tt + tbias
+    t = F.layer_norm(ts, (8,), tgamma, tbeta, 1e-5) + ts
+    g.node("Add", [ln, total])
+    g.save("ort_contrib", x, t, 17, t.shape, check=False)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     x = torch.randn(2, 3, 12, 10, generator=torch.Generator().manual_seed(7))
@@ -338,6 +396,7 @@ def main():
         conv_transpose(x)
         attention_op(x)
         local_functions(x)
+        ort_contrib(x)
 
 
 if __name__ == "__main__":

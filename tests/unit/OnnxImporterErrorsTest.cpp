@@ -50,6 +50,37 @@ TEST_F(OnnxImporterTest, ArgMaxIndicesFeedOnlyOutputsAndCasts) {
       << importError(narrow);
 }
 
+// ONNX Runtime's contrib ops, where they go beyond what acnn takes.
+TEST_F(OnnxImporterTest, ContribOpsOutsideWhatAcnnTakesAreErrors) {
+  Model conv;
+  conv.proto.add_opset_import()->set_domain("com.microsoft");
+  conv.input("x", {1, 2, 4, 4}).weight("w", {2, 2, 1, 1}).output("y");
+  onnx::NodeProto &fused = conv.node("FusedConv", {"x", "w"}, {"y"}, "fc");
+  fused.set_domain("com.microsoft");
+  stringAttr(fused, "activation", "Elu");
+  EXPECT_NE(importError(conv).find("node 'fc' (FusedConv): activation 'Elu' is not supported"),
+            std::string::npos)
+      << importError(conv);
+  Model mm;
+  mm.proto.add_opset_import()->set_domain("com.microsoft");
+  mm.input("a", {2, 3, 4}).input("b", {2, 4, 5}).output("y");
+  onnx::NodeProto &matmul = mm.node("FusedMatMul", {"a", "b"}, {"y"}, "fm");
+  matmul.set_domain("com.microsoft");
+  intAttr(matmul, "transBatchA", 1);
+  EXPECT_NE(importError(mm).find("node 'fm' (FusedMatMul): transBatchA is not supported"),
+            std::string::npos)
+      << importError(mm);
+  Model ln;
+  ln.proto.add_opset_import()->set_domain("com.microsoft");
+  ln.input("x", {1, 3, 4}).input("s", {1, 3, 4}).weight("g", {4}).output("y").output("mean");
+  onnx::NodeProto &skip = ln.node("SkipLayerNormalization", {"x", "s", "g"}, {"y", "mean"}, "sln");
+  skip.set_domain("com.microsoft");
+  EXPECT_NE(importError(ln).find("node 'sln' (SkipLayerNormalization): outputs 1 and 2 (mean, "
+                                 "inv_std_var) are not supported"),
+            std::string::npos)
+      << importError(ln);
+}
+
 // ScatterND into a computed tensor takes only a slice assignment's indices.
 TEST_F(OnnxImporterTest, ScatterIntoAComputedTensorNeedsABox) {
   Model m;
