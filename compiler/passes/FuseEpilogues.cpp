@@ -171,7 +171,9 @@ struct AddAsResidual : OpRewritePattern<AddOp> {
   }
 };
 
-/// act(p): the activation ends p's epilogue.
+/// act(p), or act(reshape(p)): the activation ends p's epilogue. Element-wise,
+/// it commutes with the reshape (ONNX Runtime's optimizer makes a MatMul and
+/// its bias a 2-D Gemm between reshapes, and the GELU follows the reshape).
 struct ActivationIntoEpilogue : RewritePattern {
   ActivationIntoEpilogue(MLIRContext *ctx)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
@@ -179,7 +181,9 @@ struct ActivationIntoEpilogue : RewritePattern {
     StringRef activation = activationName(op);
     if (activation.empty())
       return failure();
-    Value input = op->getOperand(0);
+    Value result = op->getOperand(0), input = result;
+    if (auto reshape = input.getDefiningOp<ReshapeOp>(); reshape && input.hasOneUse())
+      input = reshape.getInput();
     Operation *p = input.getDefiningOp();
     if (!p || !input.hasOneUse())
       return failure();
@@ -190,7 +194,7 @@ struct ActivationIntoEpilogue : RewritePattern {
         producer->setLoc(fusedLoc(producer, {op}));
         producer.setActivation(activation);
       });
-      rw.replaceOp(op, input);
+      rw.replaceOp(op, result);
       return success();
     };
     if (auto conv = dyn_cast<Conv2dOp>(p))

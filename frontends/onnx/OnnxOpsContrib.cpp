@@ -1,6 +1,6 @@
 // ONNX Runtime's contrib ops (domain com.microsoft) that its graph optimizer
 // writes into the models it saves, and Hugging Face Optimum's optimized
-// exports (O2 and up) with it: a conv with its residual sum and activation,
+// exports (O2 and up) with it: a conv or Gemm with its residual sum and activation,
 // the GELU spellings with their bias adds, a scaled transposing matmul, and
 // the residual add before a LayerNorm. Each becomes the acnn ops it stands
 // for, which graph fusion then fuses as it fuses the standard spellings.
@@ -39,24 +39,23 @@ Value activation(OpChain &chain, Value y, llvm::StringRef name, llvm::ArrayRef<f
   return {};
 }
 
-// activation(Conv(X, W, B) + Z): the Conv as the standard op (its attributes
-// are Conv's), then the sum and the activation on its output.
-llvm::Error fusedConv(NodeContext &ctx) {
+/// `op`'s standard converter on this node (FusedConv's attributes are Conv's,
+/// FusedGemm's Gemm's), then + input 3 (FusedConv's Z) where present, then
+/// `activation` with its `params`.
+llvm::Error withActivation(NodeContext &ctx, llvm::StringRef op, llvm::ArrayRef<float> params) {
+  constexpr unsigned sum = 3;
   Expected<std::string> name = ctx.attrString("activation", "");
   if (!name)
     return name.takeError();
-  Expected<std::vector<float>> params = ctx.attrFloats("activation_params");
-  if (!params)
-    return params.takeError();
-  if (ctx.hasInput(3) && ctx.shape(0).size() != 4)
+  if (ctx.hasInput(sum) && ctx.shape(0).size() != 4)
     return ctx.fail("a sum input (Z) is supported for 2-D convolutions only");
-  if (llvm::Error e = onnxOpTable().find("Conv")->second.convert(ctx))
+  if (llvm::Error e = onnxOpTable().find(op)->second.convert(ctx))
     return e;
   OpChain chain(ctx);
   Value y = ctx.output(0);
-  if (ctx.hasInput(3))
-    y = chain.op<AddOp>(y, ctx.value(3));
-  Value activated = activation(chain, y, *name, *params);
+  if (ctx.hasInput(sum))
+    y = chain.op<AddOp>(y, ctx.value(sum));
+  Value activated = activation(chain, y, *name, params);
   if (!activated) {
     if (llvm::Error e = chain.done())
       return e;
@@ -65,16 +64,33 @@ llvm::Error fusedConv(NodeContext &ctx) {
   return chain.emit(activated);
 }
 
-// alpha * op(A) @ op(B), op transposing the last two axes where transA /
-// transB say so.
-llvm::Error fusedMatMul(NodeContext &ctx) {
-  for (const char *batch : {"transBatchA", "transBatchB"}) {
-    Expected<int64_t> v = ctx.attrInt(batch, 0);
+// activation(Conv(X, W, B) + Z), the activation's parameters a list.
+llvm::Error fusedConv(NodeContext &ctx) {
+  Expected<std::vector<float>> params = ctx.attrFloats("activation_params");
+  if (!params)
+    return params.takeError();
+  return withActivation(ctx, "Conv", *params);
+}
+
+// activation(Gemm(A, B, C)), the activation's parameters attributes of their own.
+llvm::Error fusedGemm(NodeContext &ctx) {
+  SmallVector<float> params;
+  for (const char *name : {"activation_alpha", "activation_beta"}) {
+    if (!ctx.hasAttr(name))
+      break;
+    Expected<float> v = ctx.attrFloat(name, 0.0f);
     if (!v)
       return v.takeError();
-    if (*v)
-      return ctx.fail(llvm::Twine(batch) + " is not supported");
+    params.push_back(*v);
   }
+  return withActivation(ctx, "Gemm", params);
+}
+
+// alpha * op(A) @ op(B). op moves the first axis in front of the last two
+// where transBatchA / transBatchB say so (the operand's rows are its first
+// axis: a transpose of heads folded in), then swaps the last two where transA
+// / transB do (ONNX Runtime's fused transposes, checked against it).
+llvm::Error fusedMatMul(NodeContext &ctx) {
   Expected<float> alpha = ctx.attrFloat("alpha", 1.0f);
   if (!alpha)
     return alpha.takeError();
@@ -84,16 +100,23 @@ llvm::Error fusedMatMul(NodeContext &ctx) {
     Expected<int64_t> trans = ctx.attrInt(i ? "transB" : "transA", 0);
     if (!trans)
       return trans.takeError();
+    Expected<int64_t> batch = ctx.attrInt(i ? "transBatchB" : "transBatchA", 0);
+    if (!batch)
+      return batch.takeError();
     int64_t rank = ctx.shape(i).size();
-    if (rank < 2)
-      return ctx.fail("operands of rank 2 or more only, got input " + llvm::Twine(i) + " of rank " +
-                      llvm::Twine(rank));
-    operands[i] = ctx.value(i);
-    if (*trans) {
-      SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    if (rank < 2 || (*batch && (rank < 3 || ctx.shape(1 - i).size() != size_t(rank))))
+      return ctx.fail("operands of rank 2 or more only, of one rank of 3 or more with "
+                      "transBatchA or transBatchB, got ranks " +
+                      llvm::Twine(ctx.shape(0).size()) + " and " +
+                      llvm::Twine(ctx.shape(1).size()));
+    SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    if (*batch)
+      std::rotate(perm.begin(), perm.begin() + 1, perm.end() - 1);
+    if (*trans)
       std::swap(perm[rank - 2], perm[rank - 1]);
+    operands[i] = ctx.value(i);
+    if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank)))
       operands[i] = chain.op<TransposeOp>(operands[i], perm);
-    }
   }
   Value y = chain.op<MatmulOp>(operands[0], operands[1]);
   if (*alpha != 1.0f)
@@ -149,8 +172,10 @@ void registerContribOps(OpTable &table) {
   addOp(table, "com.microsoft.FusedConv", fusedConv, 2, 4)
       .note("activation Relu, Tanh, Sigmoid, LeakyRelu, HardSigmoid or Clip; a sum input (Z) "
             "for 2-D convolutions only");
+  addOp(table, "com.microsoft.FusedGemm", fusedGemm, 2, 3)
+      .note("activation Relu, Tanh, Sigmoid, LeakyRelu, HardSigmoid or Clip");
   addOp(table, "com.microsoft.FusedMatMul", fusedMatMul, 2, 2)
-      .note("operands of rank 2 or more; no transBatchA / transBatchB");
+      .note("operands of rank 2 or more (of one rank with transBatchA / transBatchB)");
   addOp(table, "com.microsoft.FastGelu", biasGelu<true>, 1, 2);
   addOp(table, "com.microsoft.BiasGelu", biasGelu<false>, 2, 2);
   addOp(table, "com.microsoft.QuickGelu", quickGelu);

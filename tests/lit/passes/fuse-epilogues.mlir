@@ -56,6 +56,24 @@ func.func @mlp(%x: tensor<1x5x8xf32>) -> tensor<1x5x8xf32> {
 
 // -----
 
+// ONNX Runtime's optimized models: the MLP's matmul and bias a 2-D Gemm
+// between reshapes, the GELU after the reshape back. The GELU is the linear's
+// epilogue all the same; the reshape stays, now of the activated result.
+// CHECK-LABEL: func @activation_after_reshape
+// CHECK: %[[H:.*]] = acnn.linear %{{.*}}, %{{.*}}, %{{.*}} {activation = "gelu"} : {{.*}} -> tensor<10x16xf32>
+// CHECK-NEXT: %[[R:.*]] = acnn.reshape %[[H]] : (tensor<10x16xf32>) -> tensor<2x5x16xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @activation_after_reshape(%x: tensor<10x8xf32>) -> tensor<2x5x16xf32> {
+  %w = acnn.constant dense<0.1> : tensor<16x8xf32>
+  %b = acnn.constant dense<0.2> : tensor<16xf32>
+  %y = acnn.linear %x, %w, %b : (tensor<10x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<10x16xf32>
+  %r = acnn.reshape %y : (tensor<10x16xf32>) -> tensor<2x5x16xf32>
+  %g = acnn.gelu %r : tensor<2x5x16xf32>
+  return %g : tensor<2x5x16xf32>
+}
+
+// -----
+
 // A matmul of two activations takes a residual and an activation; a constant
 // that is not per-channel is a residual too.
 // CHECK-LABEL: func @activations_matmul
