@@ -28,8 +28,9 @@ input (computed with torch.nn.functional from the same weights):
                 and opset 24's Swish; opset 24
   ort_contrib   ONNX Runtime's com.microsoft ops, as its optimizer saves models and
                 Optimum's O2+ exports write them: FusedConv with each activation and a
-                residual sum, FusedMatMul (transB, alpha), BiasGelu, FastGelu,
-                QuickGelu and SkipLayerNormalization with its sum output; opset 17
+                residual sum, FusedMatMul (transB, alpha, transBatchB), BiasGelu,
+                FastGelu, QuickGelu, SkipLayerNormalization with its sum output and
+                FusedGemm with LeakyRelu; opset 17
   local_functions  modules as model-local functions, as torch.onnx's dynamo
                 exporter and onnxscript write them: the graph calls ConvAct and
                 SqueezeExcite with their weights as inputs, SqueezeExcite calls
@@ -381,7 +382,19 @@ def ort_contrib(x):
                                     domain=ms, epsilon=1e-5))
     ts = t + tt + tbias
     t = F.layer_norm(ts, (8,), tgamma, tbeta, 1e-5) + ts
-    g.node("Add", [ln, total])
+    y = g.node("Add", [ln, total])
+    # transBatchB with transB: B's first axis moves in front of the last two,
+    # which then swap ([5, 2, 8] read as [2, 8, 5]).
+    wb, twb = g.weight(5, 2, 8)
+    y = g.node("FusedMatMul", [y, wb], domain=ms, transBatchB=1, transB=1)
+    t = t @ twb.permute(1, 2, 0)
+    y = g.node("ReduceMean", [y], axes=[1], keepdims=0)
+    t = t.mean(1)
+    wg, twg = g.weight(4, 5)
+    bg, tbg = g.weight(4)
+    g.node("FusedGemm", [y, wg, bg], domain=ms, transB=1, activation="LeakyRelu",
+           activation_alpha=0.2)
+    t = F.leaky_relu(t @ twg.T + tbg, 0.2)
     g.save("ort_contrib", x, t, 17, t.shape, check=False)
 
 
