@@ -17,6 +17,7 @@
 // the conv's output rows anyway (its filter no bigger than its input): a
 // conv whose filter outweighs its input splits over output channels, and
 // there every block of rows would re-read the whole filter.
+#include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/ResultTiles.h"
 #include "dialects/acnn/AcnnAttrs.h"
@@ -26,7 +27,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
-
+#include "llvm/ADT/SetVector.h"
 
 namespace acnn {
 
@@ -144,14 +145,16 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     const int64_t t = threads > 0 ? threads : target.getThreads();
     blockBytes = target.getL2Bytes() / 2;
     // Per conv, the map the pools would read: its epilogue's, if it has one.
-    SmallVector<Value> candidates;
+    // Once each: two convs summed in one epilogue (RepVGG-style branches,
+    // RepViT's token mixer) name it twice, and fusing it erases it.
+    llvm::SetVector<Value> candidates;
     getOperation().walk([&](linalg::LinalgOp conv) {
       if (!isNhwcConv(conv))
         return;
       Value y = conv->getResult(0);
       auto epilogue = y.hasOneUse() ? dyn_cast<linalg::GenericOp>(*y.getUsers().begin())
                                     : linalg::GenericOp();
-      candidates.push_back(epilogue && epilogue.getNumResults() == 1 ? epilogue.getResult(0) : y);
+      candidates.insert(epilogue && epilogue.getNumResults() == 1 ? epilogue.getResult(0) : y);
     });
     for (Value z : candidates)
       if (failed(fuse(z, t)))
@@ -214,18 +217,23 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     auto blockOf = [&](Operation *op, ArrayRef<std::pair<Value, Value>> replaced) {
       return tileOfResult(b, op, offsets, sizes, replaced);
     };
+    auto untiled = [&](Operation *op) {
+      return op->emitError("acnn-fuse-pool-into-conv: no block of rows of this op for the pool "
+                           "of kernel '")
+             << kernelNameOf(conv.getOperation()) << "'";
+    };
     FailureOr<Value> startBlock = blockOf(start, {{start.getDpsInits()[0], place}});
     if (failed(startBlock))
-      return failure();
+      return untiled(start);
     FailureOr<Value> block = blockOf(conv, {{start->getResult(0), *startBlock}});
     if (failed(block))
-      return failure();
+      return untiled(conv);
     if (linalg::GenericOp epilogue = producer->epilogue) {
       // Element-wise, in place: it reads the conv's block and overwrites it.
       block =
           blockOf(epilogue, {{conv->getResult(0), *block}, {epilogue.getDpsInits()[0], *block}});
       if (failed(block))
-        return failure();
+        return untiled(epilogue);
     }
     SmallVector<Value> partials;
     for (auto [i, pool] : llvm::enumerate(pools)) {

@@ -165,3 +165,49 @@ func.func @depthwise_se_pool(%x: tensor<1x34x34x16xf32>, %w: tensor<3x3x16xf32>)
   } -> tensor<1x16xf32>
   return %silu, %p : tensor<1x32x32x16xf32>, tensor<1x16xf32>
 }
+
+// -----
+
+// Two convs summed in one epilogue (a RepVGG-style block, RepViT's token
+// mixer), pooled: the epilogue is both convs' candidate map, fused once with
+// the first conv; the other conv's result is read a block at a time. (Taken
+// twice, the second time read the erased epilogue: a crash or a failed
+// compile, by chance.)
+// CHECK-LABEL: func @two_convs_one_epilogue
+// CHECK: %[[B:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%arg0, %arg2 : tensor<1x34x34x16xf32>, tensor<1x1x16x16xf32>)
+// CHECK: %[[F:.*]]:2 = scf.forall (%{{.*}}) in (2)
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %arg1 : tensor<1x18x34x16xf32>, tensor<3x3x16x16xf32>)
+// CHECK: tensor.extract_slice %[[B]]
+// CHECK: arith.addf
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.forall
+// CHECK: return %[[F]]#0
+#nhwc = affine_map<(n, c, h, w) -> (n, h, w, c)>
+#nc = affine_map<(n, c, h, w) -> (n, c)>
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @two_convs_one_epilogue(%x: tensor<1x34x34x16xf32>, %w: tensor<3x3x16x16xf32>, %v: tensor<1x1x16x16xf32>) -> (tensor<1x32x32x16xf32>, tensor<1x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x32x32x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x32x32x16xf32>) -> tensor<1x32x32x16xf32>
+  %a = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<1x34x34x16xf32>, tensor<3x3x16x16xf32>) outs(%acc : tensor<1x32x32x16xf32>) -> tensor<1x32x32x16xf32>
+  %e1 = tensor.empty() : tensor<1x32x32x16xf32>
+  %acc1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x32x32x16xf32>) -> tensor<1x32x32x16xf32>
+  %b = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %v : tensor<1x34x34x16xf32>, tensor<1x1x16x16xf32>) outs(%acc1 : tensor<1x32x32x16xf32>) -> tensor<1x32x32x16xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%a, %b : tensor<1x32x32x16xf32>, tensor<1x32x32x16xf32>) outs(%e : tensor<1x32x32x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %r = arith.addf %p, %q : f32
+    linalg.yield %r : f32
+  } -> tensor<1x32x32x16xf32>
+  %e2 = tensor.empty() : tensor<1x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %p = linalg.generic {indexing_maps = [#nhwc, #nc], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+    ins(%sum : tensor<1x32x32x16xf32>) outs(%init : tensor<1x16xf32>) {
+  ^bb0(%a1: f32, %s: f32):
+    %r = arith.addf %s, %a1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x16xf32>
+  return %sum, %p : tensor<1x32x32x16xf32>, tensor<1x16xf32>
+}
