@@ -1,9 +1,10 @@
 // ONNX Runtime's contrib ops (domain com.microsoft) that its graph optimizer
 // writes into the models it saves, and Hugging Face Optimum's optimized
-// exports (O2 and up) with it: a conv or Gemm with its residual sum and activation,
-// the GELU spellings with their bias adds, a scaled transposing matmul, and
-// the residual add before a LayerNorm. Each becomes the acnn ops it stands
-// for, which graph fusion then fuses as it fuses the standard spellings.
+// exports (O2 and up) with it: a conv or Gemm with its residual sum and
+// activation, the GELU spellings with their bias adds, a scaled transposing
+// matmul, and the residual add before a LayerNorm. Each becomes the acnn ops
+// it stands for, which graph fusion then fuses as it fuses the standard
+// spellings. (Gelu and QuickGelu are with the activations they are.)
 #include "frontends/onnx/NodeContext.h"
 #include "frontends/onnx/OnnxOpTable.h"
 
@@ -133,19 +134,6 @@ template <bool Tanh> llvm::Error biasGelu(NodeContext &ctx) {
   return chain.emit(chain.op<GeluOp>(x, Tanh));
 }
 
-// x * sigmoid(alpha * x).
-llvm::Error quickGelu(NodeContext &ctx) {
-  Expected<float> alpha = ctx.attrFloat("alpha", 1.702f);
-  if (!alpha)
-    return alpha.takeError();
-  Value x = ctx.value(0);
-  if (*alpha == 1.0f)
-    return ctx.emit<SiluOp>(x);
-  OpChain chain(ctx);
-  Value gate = chain.op<SigmoidOp>(chain.op<MulOp>(x, chain.scalar(*alpha)));
-  return chain.emit(chain.op<MulOp>(x, gate));
-}
-
 // LayerNorm over the last axis of input + skip (+ bias); output 3 is that sum.
 llvm::Error skipLayerNorm(NodeContext &ctx) {
   if (ctx.hasOutput(1) || ctx.hasOutput(2))
@@ -178,7 +166,6 @@ void registerContribOps(OpTable &table) {
       .note("operands of rank 2 or more (of one rank with transBatchA / transBatchB)");
   addOp(table, "com.microsoft.FastGelu", biasGelu<true>, 1, 2);
   addOp(table, "com.microsoft.BiasGelu", biasGelu<false>, 2, 2);
-  addOp(table, "com.microsoft.QuickGelu", quickGelu);
   addOp(table, "com.microsoft.SkipLayerNormalization", skipLayerNorm, 3, 5, 4)
       .note("no mean and inv_std_var outputs");
 }

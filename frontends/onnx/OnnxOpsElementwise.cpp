@@ -254,9 +254,10 @@ llvm::Error mish(NodeContext &ctx) {
   return chain.emit(chain.op<MulOp>(x, t));
 }
 
-// Opset 24's Swish: x * sigmoid(alpha * x), SiLU when alpha is 1.
-llvm::Error swish(NodeContext &ctx) {
-  llvm::Expected<float> alpha = ctx.attrFloat("alpha", 1.0f);
+// x * sigmoid(alpha * x), SiLU when alpha is 1: opset 24's Swish (alpha 1
+// unless given) and ONNX Runtime's QuickGelu (1.702).
+template <int AlphaThousandths> llvm::Error swish(NodeContext &ctx) {
+  llvm::Expected<float> alpha = ctx.attrFloat("alpha", AlphaThousandths / 1000.0f);
   if (!alpha)
     return alpha.takeError();
   Value x = ctx.value(0);
@@ -301,7 +302,8 @@ void registerElementwiseOps(OpTable &table) {
   addOp(table, "Softplus", unaryOp<SoftplusOp>);
   addOp(table, "Softsign", softsign);
   addOp(table, "Mish", mish).opsets(18);
-  addOp(table, "Swish", swish).opsets(24);
+  addOp(table, "Swish", swish<1000>).opsets(24);
+  addOp(table, "com.microsoft.QuickGelu", swish<1702>);
   addOp(table, "LeakyRelu", leakyRelu);
   addOp(table, "PRelu", binary<PReluOp>, 2, 2).opsets(7);
   addOp(table, "Elu", elu);
