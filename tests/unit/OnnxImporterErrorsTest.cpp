@@ -83,29 +83,6 @@ TEST_F(OnnxImporterTest, ContribOpsOutsideWhatAcnnTakesAreErrors) {
       << importError(ln);
 }
 
-// ScatterND into a computed tensor takes only a slice assignment's indices.
-TEST_F(OnnxImporterTest, ScatterIntoAComputedTensorNeedsABox) {
-  Model m;
-  m.input("x", {2, 3}).input("u", {2}).output("y");
-  m.ints("flat", {0, 1, 0, 0}).ints("shape", {2, 2});
-  m.node("Reshape", {"flat", "shape"}, {"indices"});
-  m.node("ScatterND", {"x", "indices", "u"}, {"y"}, "assign");
-  EXPECT_NE(importError(m).find("node 'assign' (ScatterND): into a computed tensor, only a slice "
-                                "assignment is supported: indices [2, 2] must enumerate a box of "
-                                "the data in order, one index per axis"),
-            std::string::npos)
-      << importError(m);
-  Model add;
-  add.input("x", {2, 3}).input("u", {1, 3}).output("y");
-  add.ints("row", {1}).ints("shape", {1, 1});
-  add.node("Reshape", {"row", "shape"}, {"indices"});
-  stringAttr(add.node("ScatterND", {"x", "indices", "u"}, {"y"}, "add"), "reduction", "add");
-  EXPECT_NE(importError(add).find("node 'add' (ScatterND): reduction 'add' into a computed tensor "
-                                  "is not supported"),
-            std::string::npos)
-      << importError(add);
-}
-
 // Convolutions of up to three spatial axes import (3-D ones as 2-D convs);
 // a 3-D kernel deeper than the padded input is an error, not a negative extent.
 TEST_F(OnnxImporterTest, ConvolutionRankAndDepthAreChecked) {

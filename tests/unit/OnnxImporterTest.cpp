@@ -432,6 +432,24 @@ TEST_F(OnnxImporterTest, ScatterIntoAComputedTensorIsSlicesAndConcats) {
   EXPECT_EQ(shapeOf(concats[1].getResult()), (ArrayRef<int64_t>{1, 4, 5}));
 }
 
+// Other indices into a computed tensor (rows 2 and 0, out of order): a
+// gather of the updates into the data's shape, selected where they write.
+TEST_F(OnnxImporterTest, ScatterIntoAComputedTensorAtOtherIndicesIsGatherAndWhere) {
+  Model m;
+  m.input("x", {3, 4}).input("u", {2, 4}).output("y");
+  m.ints("rows", {2, 0}).ints("shape", {2, 1});
+  m.node("Reshape", {"rows", "shape"}, {"indices"});
+  m.node("ScatterND", {"x", "indices", "u"}, {"y"}, "assign");
+  auto module = import(m);
+  ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
+  EXPECT_EQ(format(histogram(**module)), "acnn.constant 1, acnn.gather 1, acnn.reshape 1, "
+                                         "acnn.where 1");
+  // Row 0 of the result takes update row 1, row 2 update row 0; row 1 is the data's.
+  auto taken = first<GatherOp>(**module).getIndices().getValues<int64_t>();
+  std::vector<int64_t> rows(taken.begin(), taken.end());
+  EXPECT_EQ(rows, (std::vector<int64_t>{4, 5, 6, 7, 0, 0, 0, 0, 0, 1, 2, 3}));
+}
+
 TEST_F(OnnxImporterTest, CommittedModelsImportAndVerify) {
   std::string dir = ACNN_SOURCE_DIR "/tests/models";
   std::vector<std::string> paths;
