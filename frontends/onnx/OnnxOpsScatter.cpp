@@ -122,8 +122,8 @@ llvm::Error scatterND(NodeContext &ctx) {
     return chain.emit(chain.value(assignBox(chain, data, updates, *box, dataShape)));
 
   // The update elements each data element takes, in order: without a
-  // reduction the last wins; with one, the k-th of each element is the k-th
-  // round's gather, combined into the result in turn.
+  // reduction the last wins; with one, the r-th of each element is round r's
+  // gather, combined into the result in turn.
   const int64_t block = product(dataShape.drop_front(k));
   SmallVector<int64_t> strides = rowMajorStrides(dataShape);
   std::vector<SmallVector<int64_t, 1>> sources(product(dataShape));
