@@ -93,15 +93,7 @@ function median(xs) {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-// onnxruntime-node from NODE_PATH, else from run.sh's install prefix build/bench/node.
-function loadOrt() {
-  try {
-    return require('onnxruntime-node');
-  } catch (e) {
-    return require(path.join(__dirname, '..', 'build', 'bench', 'node', 'node_modules',
-                             'onnxruntime-node'));
-  }
-}
+const { loadOrt } = require('./ort_node.js');
 
 // ORT's per-node kernel time over `runs` inferences after `warmup` ones, from a session
 // of its own with the profiler on (its JSON trace, deleted after reading).

@@ -12,16 +12,7 @@
 // error on stderr, exit 1.
 'use strict';
 
-const path = require('path');
-
-function loadOrt() {
-  try {
-    return require('onnxruntime-node');
-  } catch (e) {
-    return require(path.join(__dirname, '..', 'build', 'bench', 'node', 'node_modules',
-                             'onnxruntime-node'));
-  }
-}
+const { loadOrt } = require('./ort_node.js');
 
 async function main(argv) {
   const pos = [];
