@@ -1,4 +1,4 @@
-// Normalisations: batch norm (inference), layer norm and softmax. Statistics
+// Normalisations: batch norm (inference), layer norm, group norm and softmax. Statistics
 // accumulate in double.
 #include "compiler/interpreter/OpKernels.h"
 #include "dialects/acnn/ShapeUtils.h"
@@ -40,6 +40,31 @@ Tensor layerNorm(LayerNormOp op, const Tensor &x, const Tensor &scale, const Ten
     for (int64_t j = 0; j < inner; ++j)
       out.data[base + j] =
           float((row[j] - mean) * invStd * scale.data[j] + (bias ? bias->data[j] : 0.0));
+  }
+  return out;
+}
+
+Tensor groupNorm(GroupNormOp op, const Tensor &x, const Tensor &scale, const Tensor *bias) {
+  const int64_t channels = x.shape[1], groups = op.getGroups();
+  const int64_t inner = product(llvm::ArrayRef(x.shape).drop_front(2));
+  const int64_t width = channels / groups * inner;
+  const double eps = op.getEpsilon().convertToFloat();
+  Tensor out = Tensor::filled(x.shape);
+  // A group's channels are consecutive: each group is a contiguous row.
+  for (int64_t base = 0; base < x.numel(); base += width) {
+    const float *row = &x.data[base];
+    double mean = 0, var = 0;
+    for (int64_t j = 0; j < width; ++j)
+      mean += row[j];
+    mean /= width;
+    for (int64_t j = 0; j < width; ++j)
+      var += (row[j] - mean) * (row[j] - mean);
+    const double invStd = 1.0 / std::sqrt(var / width + eps);
+    for (int64_t j = 0; j < width; ++j) {
+      const int64_t c = (base + j) / inner % channels;
+      out.data[base + j] =
+          float((row[j] - mean) * invStd * scale.data[c] + (bias ? bias->data[c] : 0.0));
+    }
   }
   return out;
 }

@@ -53,6 +53,7 @@ Tensor argMax(ArgMaxOp op, const Tensor &x, llvm::ArrayRef<int64_t> shape);
 Tensor batchNorm(BatchNormOp op, const Tensor &x, const Tensor &scale, const Tensor &bias,
                  const Tensor &mean, const Tensor &variance);
 Tensor layerNorm(LayerNormOp op, const Tensor &x, const Tensor &scale, const Tensor *bias);
+Tensor groupNorm(GroupNormOp op, const Tensor &x, const Tensor &scale, const Tensor *bias);
 Tensor softmax(SoftmaxOp op, const Tensor &x);
 
 // LinalgKernels.cpp

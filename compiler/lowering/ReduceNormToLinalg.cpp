@@ -1,5 +1,5 @@
 // Reductions (reduce_*, global pooling, argmax) and normalisations (softmax, layer
-// norm, batch norm) → reduction and parallel linalg.generic ops. Statistics
+// norm, group norm, batch norm) → reduction and parallel linalg.generic ops. Statistics
 // are reduced into tensors without the reduced axes and read back through
 // maps that skip them. Row-wise normalisations over the last axis run in an
 // scf.forall over blocks of rows.
@@ -375,6 +375,82 @@ struct LayerNormToGeneric : OpConversionPattern<LayerNormOp> {
   }
 };
 
+/// Per sample and group of consecutive channels: the mean, then the biased
+/// variance of centred values (two passes, as PyTorch), each reduced per
+/// channel over the spatial axes first (a channel pool, which reads an NHWC
+/// map along its channels) and then over the group's channels; then
+/// (x - mean) * (1 / sqrt(var + eps) * scale) + bias with one mean and factor
+/// per sample and channel: element-wise, so in any layout.
+struct GroupNormToGeneric : OpConversionPattern<GroupNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(GroupNormOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    auto type = llvm::cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> shape = type.getShape();
+    const int64_t rank = shape.size(), n = shape[0], c = shape[1], groups = op.getGroups();
+    const int64_t per = c / groups;
+    const double count = double(per * product(shape.drop_front(2)));
+    const double epsilon = op.getEpsilon().convertToFloat();
+    Value x = adaptor.getInput();
+    SmallVector<bool> spatial = trailingAxes(rank, 2);
+    AffineMap channel = keptDimsMap(ctx, spatial);
+    AffineMap rows = AffineMap::getMultiDimIdentityMap(2, ctx);
+    auto copy = [](OpBuilder &, Location, ValueRange a) { return a[0]; };
+    // [N, C] values summed over each group's channels into [N, G], and [N, G]
+    // values repeated for the group's channels as [N, C].
+    auto groupSum = [&](Value perChannel) {
+      return reduceAxes(rewriter, loc, reshapeTo(rewriter, loc, perChannel, {n, groups, per}),
+                        {false, false, true}, {}, 0.0, addScalars(), addScalars());
+    };
+    auto toChannels = [&](Value perGroup) {
+      Value v = buildParallel(rewriter, loc, f32TensorType(ctx, {n, groups, per}), {perGroup},
+                              {loopsMap(ctx, 3, {0, 1})}, copy);
+      return reshapeTo(rewriter, loc, v, {n, c});
+    };
+
+    Value sum = reduceAxes(rewriter, loc, x, spatial, {}, 0.0, addScalars(), addScalars());
+    Value mean = toChannels(divideBy(rewriter, loc, groupSum(sum), count));
+    Value squares = reduceAxes(
+        rewriter, loc, x, spatial, mean, 0.0,
+        [](OpBuilder &nb, Location l, ValueRange a) {
+          ScalarBuilder s{nb, l};
+          Value d = s.sub(a[0], a[1]);
+          return s.add(a[2], s.mul(d, d));
+        },
+        addScalars());
+    Value invStd =
+        buildParallel(rewriter, loc, f32TensorType(ctx, {n, groups}), {groupSum(squares)}, {rows},
+                      [&](OpBuilder &nb, Location l, ValueRange a) {
+                        ScalarBuilder s{nb, l};
+                        Value variance = s.div(a[0], s.constant(count));
+                        return s.div(s.constant(1.0), s.sqrt(s.add(variance, s.constant(epsilon))));
+                      });
+    Value factor = buildParallel(
+        rewriter, loc, f32TensorType(ctx, {n, c}), {toChannels(invStd), adaptor.getScale()},
+        {rows, loopsMap(ctx, 2, {1})}, [](OpBuilder &nb, Location l, ValueRange a) {
+          return ScalarBuilder{nb, l}.mul(a[0], a[1]);
+        });
+
+    SmallVector<Value> inputs = {x, mean, factor};
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx), channel, channel};
+    if (Value bias = adaptor.getBias()) {
+      inputs.push_back(bias);
+      maps.push_back(loopsMap(ctx, rank, {1}));
+    }
+    const bool hasBias = bool(adaptor.getBias());
+    rewriter.replaceOp(op, buildParallel(rewriter, loc, type, inputs, maps,
+                                         [&](OpBuilder &nb, Location l, ValueRange a) {
+                                           ScalarBuilder s{nb, l};
+                                           Value y = s.mul(s.sub(a[0], a[1]), a[2]);
+                                           return hasBias ? s.add(y, a[3]) : y;
+                                         }));
+    return success();
+  }
+};
+
 /// (x - mean) / sqrt(var + eps) * scale + bias, the parameters read along axis 1.
 struct BatchNormToGeneric : OpConversionPattern<BatchNormOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -408,7 +484,8 @@ void populateReduceNormToLinalgPatterns(RewritePatternSet &patterns) {
                ReductionToGeneric<ReduceMaxOp, Reduction::Max>,
                ReductionToGeneric<GlobalAvgPoolOp, Reduction::Mean>,
                ReductionToGeneric<GlobalMaxPoolOp, Reduction::Max>, SoftmaxToGeneric,
-               LayerNormToGeneric, BatchNormToGeneric, ArgMaxToGeneric>(patterns.getContext());
+               LayerNormToGeneric, GroupNormToGeneric, BatchNormToGeneric, ArgMaxToGeneric>(
+      patterns.getContext());
 }
 
 } // namespace acnn

@@ -20,6 +20,20 @@ std::optional<double> scalarConstant(Value v) {
   return double(t->data[0]);
 }
 
+std::optional<double> uniformConstant(Value v) {
+  auto c = v.getDefiningOp<ConstantOp>();
+  if (!c)
+    return std::nullopt;
+  llvm::Expected<Tensor> t = tensorFromAttr(c.getValue());
+  if (!t) {
+    llvm::consumeError(t.takeError());
+    return std::nullopt;
+  }
+  if (t->data.empty() || llvm::any_of(t->data, [&](float x) { return x != t->data[0]; }))
+    return std::nullopt;
+  return double(t->data[0]);
+}
+
 bool isScalar(Value v, double want, double tolerance) {
   std::optional<double> got = scalarConstant(v);
   return got && std::abs(*got - want) <= tolerance * std::max(1.0, std::abs(want));

@@ -21,6 +21,9 @@ inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value v) {
 /// The value of a one-element constant (any rank, dense or resource-backed).
 std::optional<double> scalarConstant(mlir::Value v);
 
+/// The value of a constant whose elements are all equal.
+std::optional<double> uniformConstant(mlir::Value v);
+
 /// True if `v` is a one-element constant within `tolerance` (relative) of `want`.
 bool isScalar(mlir::Value v, double want, double tolerance = 1e-5);
 

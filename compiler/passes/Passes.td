@@ -96,7 +96,10 @@ def RecognizeLayerNorm : Pass<"acnn-recognize-layer-norm", "mlir::func::FuncOp">
     `(x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps)` with the means over
     the trailing axes (kept as size 1) becomes `acnn.layer_norm` with unit
     scale; a following multiply by and add of constants along the normalised
-    axes become its scale and bias.
+    axes become its scale and bias. A layer norm of `x` [N, C, spatial...]
+    reshaped to [N, G, rest] and back, with a uniform scale and bias, becomes
+    `acnn.group_norm` with G groups; a following multiply by and add of
+    per-channel constants become its scale and bias.
   }];
   let dependentDialects = ["acnn::AcnnDialect"];
 }

@@ -1,6 +1,8 @@
 // acnn-recognize-layer-norm: layer norm spelled out by exporters before
 // opset 17 (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add)
-// becomes one acnn.layer_norm, its affine tail folded into scale and bias.
+// becomes one acnn.layer_norm, its affine tail folded into scale and bias; a
+// layer norm over channel groups reshaped out of [N, C, H, W] and back
+// becomes one acnn.group_norm.
 #include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
 #include "compiler/passes/Provenance.h"
@@ -77,6 +79,40 @@ struct RecognizeNormalization : OpRewritePattern<DivOp> {
   }
 };
 
+/// reshape(layer_norm(reshape(x, [N, G, R]), s, b), x's shape), x [N, C,
+/// spatial...] and R its C / G channels by the spatial size, s and b uniform
+/// → group_norm(x) with G groups. torch.onnx writes GroupNorm so (Reshape,
+/// InstanceNormalization, Reshape) and acnn imports GroupNormalization so;
+/// as a group norm it needs no NCHW order of x, so it runs in the layout of
+/// the convolutions around it.
+struct GroupNormFromLayerNorm : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp back, PatternRewriter &rw) const override {
+    auto ln = back.getInput().getDefiningOp<LayerNormOp>();
+    auto grouped = ln ? ln.getInput().getDefiningOp<ReshapeOp>() : ReshapeOp();
+    if (!grouped || !ln->hasOneUse())
+      return rw.notifyMatchFailure(back, "not a reshaped layer norm of a reshape");
+    Value x = grouped.getInput();
+    ArrayRef<int64_t> shape = shapeOf(x), rows = shapeOf(ln);
+    if (shape != shapeOf(back) || shape.size() < 3 || rows.size() != 3 ||
+        *normalizeAxis(ln.getAxis(), 3) != 2 || rows[0] != shape[0] || shape[1] % rows[1])
+      return rw.notifyMatchFailure(back, "not [N, C, ...] normalised as [N, groups, rest]");
+    std::optional<double> scale = uniformConstant(ln.getScale());
+    std::optional<double> bias = ln.getBias() ? uniformConstant(ln.getBias()) : 0.0;
+    if (!scale || !bias)
+      return rw.notifyMatchFailure(back, "scale or bias differs along a group");
+    Location loc = back.getLoc();
+    auto perChannel = [&](double v) {
+      return ConstantOp::create(
+          rw, loc, DenseElementsAttr::get(f32Tensor(rw.getContext(), {shape[1]}), float(v)));
+    };
+    rw.replaceOp(back, GroupNormOp::create(rw, fusedLoc(back, {ln, grouped}), x, perChannel(*scale),
+                                           ln.getBias() ? Value(perChannel(*bias)) : Value(),
+                                           rw.getI64IntegerAttr(rows[1]), ln.getEpsilonAttr()));
+    return success();
+  }
+};
+
 /// A constant that broadcasts onto a layer norm's result along its
 /// normalised axes only, reshaped to their shape.
 Value alongNormalized(PatternRewriter &rw, LayerNormOp ln, Value c) {
@@ -99,58 +135,85 @@ Value alongNormalized(PatternRewriter &rw, LayerNormOp ln, Value c) {
   return ReshapeOp::create(rw, c.getLoc(), f32Tensor(rw.getContext(), normalized), c);
 }
 
-/// layer_norm(x) * gamma → layer_norm with scale * gamma (and bias * gamma).
-struct ScaleIntoLayerNorm : OpRewritePattern<MulOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// A constant that broadcasts onto a group norm's result along its channels
+/// only ([C, 1, ...] or [1, C, 1, ...]), reshaped to [C].
+Value alongNormalized(PatternRewriter &rw, GroupNormOp gn, Value c) {
+  if (!isConstant(c))
+    return nullptr;
+  ArrayRef<int64_t> result = shapeOf(gn), shape = shapeOf(c);
+  if (shape.size() > result.size() || shape.size() + 1 < result.size())
+    return nullptr;
+  const size_t lead = result.size() - shape.size();
+  for (auto [i, d] : llvm::enumerate(shape))
+    if (d != (lead + i == 1 ? result[1] : 1))
+      return nullptr;
+  return ReshapeOp::create(rw, c.getLoc(), f32Tensor(rw.getContext(), {result[1]}), c);
+}
+
+LayerNormOp withAffine(PatternRewriter &rw, Location loc, LayerNormOp ln, Value scale, Value bias) {
+  return LayerNormOp::create(rw, loc, ln.getInput(), scale, bias, ln.getAxisAttr(),
+                             ln.getEpsilonAttr());
+}
+
+GroupNormOp withAffine(PatternRewriter &rw, Location loc, GroupNormOp gn, Value scale, Value bias) {
+  return GroupNormOp::create(rw, loc, gn.getInput(), scale, bias, gn.getGroupsAttr(),
+                             gn.getEpsilonAttr());
+}
+
+/// norm(x) * gamma → norm with scale * gamma (and bias * gamma).
+template <typename NormOp> struct ScaleIntoNorm : OpRewritePattern<MulOp> {
+  using OpRewritePattern<MulOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(MulOp mul, PatternRewriter &rw) const override {
     for (auto [value, other] : {std::pair(mul.getLhs(), mul.getRhs()),
                                 std::pair(mul.getRhs(), mul.getLhs())}) {
-      auto ln = value.getDefiningOp<LayerNormOp>();
-      if (!ln || !value.hasOneUse() || value.getType() != mul.getType())
+      auto norm = value.template getDefiningOp<NormOp>();
+      if (!norm || !value.hasOneUse() || value.getType() != mul.getType())
         continue;
       rw.setInsertionPoint(mul);
-      Value gamma = alongNormalized(rw, ln, other);
+      Value gamma = alongNormalized(rw, norm, other);
       if (!gamma)
         continue;
       Location loc = mul.getLoc();
-      Value scale = MulOp::create(rw, loc, ln.getScale(), gamma);
-      Value bias = ln.getBias() ? Value(MulOp::create(rw, loc, ln.getBias(), gamma)) : Value();
-      rw.replaceOp(mul, LayerNormOp::create(rw, fusedLoc(mul, {ln}), ln.getInput(), scale, bias,
-                                            ln.getAxisAttr(), ln.getEpsilonAttr()));
-      rw.eraseOp(ln);
+      Value scale = MulOp::create(rw, loc, norm.getScale(), gamma);
+      Value bias = norm.getBias() ? Value(MulOp::create(rw, loc, norm.getBias(), gamma)) : Value();
+      rw.replaceOp(mul, withAffine(rw, fusedLoc(mul, {norm}), norm, scale, bias));
+      rw.eraseOp(norm);
       return success();
     }
-    return rw.notifyMatchFailure(mul, "not a layer norm times a constant");
+    return rw.notifyMatchFailure(mul, "not a norm times a constant");
   }
 };
 
-/// layer_norm(x) + beta → layer_norm with bias + beta.
-struct ShiftIntoLayerNorm : OpRewritePattern<AddOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// norm(x) + beta → norm with bias + beta.
+template <typename NormOp> struct ShiftIntoNorm : OpRewritePattern<AddOp> {
+  using OpRewritePattern<AddOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(AddOp add, PatternRewriter &rw) const override {
     for (auto [value, other] : {std::pair(add.getLhs(), add.getRhs()),
                                 std::pair(add.getRhs(), add.getLhs())}) {
-      auto ln = value.getDefiningOp<LayerNormOp>();
-      if (!ln || !value.hasOneUse() || value.getType() != add.getType())
+      auto norm = value.template getDefiningOp<NormOp>();
+      if (!norm || !value.hasOneUse() || value.getType() != add.getType())
         continue;
       rw.setInsertionPoint(add);
-      Value beta = alongNormalized(rw, ln, other);
+      Value beta = alongNormalized(rw, norm, other);
       if (!beta)
         continue;
-      Value bias = ln.getBias() ? Value(AddOp::create(rw, add.getLoc(), ln.getBias(), beta)) : beta;
-      rw.replaceOp(add, LayerNormOp::create(rw, fusedLoc(add, {ln}), ln.getInput(), ln.getScale(),
-                                            bias, ln.getAxisAttr(), ln.getEpsilonAttr()));
-      rw.eraseOp(ln);
+      Value bias =
+          norm.getBias() ? Value(AddOp::create(rw, add.getLoc(), norm.getBias(), beta)) : beta;
+      rw.replaceOp(add, withAffine(rw, fusedLoc(add, {norm}), norm, norm.getScale(), bias));
+      rw.eraseOp(norm);
       return success();
     }
-    return rw.notifyMatchFailure(add, "not a layer norm plus a constant");
+    return rw.notifyMatchFailure(add, "not a norm plus a constant");
   }
 };
 
 struct RecognizeLayerNorm : impl::RecognizeLayerNormBase<RecognizeLayerNorm> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RecognizeNormalization, ScaleIntoLayerNorm, ShiftIntoLayerNorm>(&getContext());
+    patterns
+        .add<RecognizeNormalization, GroupNormFromLayerNorm, ScaleIntoNorm<LayerNormOp>,
+             ShiftIntoNorm<LayerNormOp>, ScaleIntoNorm<GroupNormOp>, ShiftIntoNorm<GroupNormOp>>(
+            &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -135,6 +135,25 @@ def Acnn_LayerNormOp : Acnn_InferredOp<"layer_norm"> {
   }];
 }
 
+def Acnn_GroupNormOp : Acnn_InferredOp<"group_norm"> {
+  let summary = "Normalise each group of channels over it and the spatial axes, "
+                "then scale (+ bias) per channel";
+  let description = [{
+    `input` is [N, C, spatial...]; its C channels form `groups` groups of
+    consecutive channels. Each sample's group is normalised by its own mean
+    and biased variance, then channel c is scaled by `scale[c]` and shifted
+    by `bias[c]`. One group is a layer norm over C and the spatial axes, C
+    groups an instance norm.
+  }];
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$scale,
+                   Optional<Acnn_Tensor>:$bias, Acnn_I64Attr:$groups,
+                   DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
+  let results = (outs Acnn_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Element-wise
 //===----------------------------------------------------------------------===//

@@ -200,6 +200,23 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *ctx, std::optional<Loca
   return success();
 }
 
+LogicalResult GroupNormOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput());
+  if (in.size() < 3)
+    return fail(loc, "group_norm", "expects [N, C, spatial...], got rank " + Twine(in.size()));
+  const int64_t groups = adaptor.getGroups();
+  if (groups < 1 || in[1] % groups)
+    return fail(loc, "group_norm",
+                Twine(in[1]) + " channels do not split into " + Twine(groups) + " groups");
+  for (Value p : {adaptor.getScale(), adaptor.getBias()})
+    if (p && shapeOf(p) != ArrayRef<int64_t>(in[1]))
+      return fail(loc, "group_norm",
+                  "scale and bias must have one value per channel ([" + Twine(in[1]) + "])");
+  out.push_back(adaptor.getInput().getType());
+  return success();
+}
+
 static LogicalResult inferBroadcast(std::optional<Location> loc, StringRef op, Value lhs,
                                     Value rhs, SmallVectorImpl<Type> &out) {
   SmallVector<int64_t> shape;

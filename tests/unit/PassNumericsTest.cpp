@@ -203,6 +203,31 @@ TEST(PassNumerics, SiluAndDecomposedLayerNorm) {
                                  {"acnn.sigmoid", "acnn.silu", "acnn.reduce_mean", "acnn.div"});
 }
 
+// GroupNorm(2 groups of 4 channels) as torch.onnx writes it: reshaped to
+// [N, groups, rest], normalised per row (spelled out, as before opset 17),
+// reshaped back, then scaled and shifted per channel. After a conv, so the
+// statistics are not those of the random input.
+TEST(PassNumerics, GroupNormFromReshapedLayerNorm) {
+  MLIRContext ctx;
+  GraphBuilder g(ctx, "group_norm");
+  OpBuilder &b = g.builder();
+  Location l = g.loc("gn");
+  Value x = g.addInput("x", {2, 3, 5, 5});
+  Value c = conv(g, x, 8, 3, 1, 41);
+  Value rows = ReshapeOp::create(b, l, RankedTensorType::get({2, 2, 100}, b.getF32Type()), c);
+  Value mean = ReduceMeanOp::create(b, l, rows, ArrayRef<int64_t>{2}, true);
+  Value d = SubOp::create(b, l, rows, mean);
+  Value var = ReduceMeanOp::create(b, l, MulOp::create(b, l, d, d), ArrayRef<int64_t>{2}, true);
+  Value n =
+      DivOp::create(b, l, d, SqrtOp::create(b, l, AddOp::create(b, l, var, scalarOf(g, 1e-5f))));
+  Value back = ReshapeOp::create(b, l, c.getType(), n);
+  Value y = AddOp::create(b, l, MulOp::create(b, l, back, constantOf(g, {8, 1, 1}, 42, 0.5f, 1.5f)),
+                          constantOf(g, {8, 1, 1}, 43));
+  g.addOutput("y", ReluOp::create(b, l, y));
+  expectPipelinePreservesOutputs(g, {2, 3, 5, 5}, {"acnn.group_norm"},
+                                 {"acnn.layer_norm", "acnn.reduce_mean", "acnn.reshape"});
+}
+
 TEST(PassNumerics, SqueezeExcite) {
   MLIRContext ctx;
   GraphBuilder g(ctx, "se");

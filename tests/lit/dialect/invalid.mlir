@@ -244,3 +244,21 @@ func.func @argmax_type(%x: tensor<2x3xf32>) {
   %i = acnn.argmax %x {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x1xi32>
   return
 }
+
+// -----
+
+func.func @group_norm_groups(%x: tensor<1x6x4x4xf32>, %g: tensor<6xf32>) {
+  // expected-error @+2 {{'acnn.group_norm' 6 channels do not split into 4 groups}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %c = acnn.group_norm %x, %g {groups = 4 : i64} : (tensor<1x6x4x4xf32>, tensor<6xf32>) -> tensor<1x6x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_scale(%x: tensor<1x6x4x4xf32>, %g: tensor<3xf32>) {
+  // expected-error @+2 {{'acnn.group_norm' scale and bias must have one value per channel ([6])}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %c = acnn.group_norm %x, %g {groups = 3 : i64} : (tensor<1x6x4x4xf32>, tensor<3xf32>) -> tensor<1x6x4x4xf32>
+  return
+}

@@ -243,3 +243,36 @@ func.func @argmax_last_f32(%x: tensor<2x3x4xf32>) -> tensor<2x3xf32> {
   %0 = acnn.argmax %x {axis = -1 : i64, keepdims = false, select_last_index = true} : (tensor<2x3x4xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+// Group norm, 4 channels in 2 groups: each channel summed over H, W, those
+// sums summed per group (18 elements a group) into the mean, repeated for the
+// group's channels; the same for the squared deviations from it; then
+// 1 / sqrt(var + eps) per group times the channel's scale, and
+// (x - mean) * factor + bias over x with one mean and factor per channel, so
+// the normalisation is element-wise and the layout passes may permute it.
+// CHECK-DAG: #[[ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[NC4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// CHECK-DAG: #[[C4:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func @group_norm
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[ID4]], #[[NC4]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%arg0 : tensor<1x4x3x3xf32>)
+// CHECK: tensor.expand_shape %[[SUM]] {{\[\[}}0], [1, 2]] output_shape [1, 2, 2]
+// CHECK: iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: arith.constant 1.800000e+01 : f32
+// CHECK: %[[MEAN:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2]] : tensor<1x2x2xf32> into tensor<1x4xf32>
+// CHECK: %[[SQ:.*]] = linalg.generic {indexing_maps = [#[[ID4]], #[[NC4]], #[[NC4]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%arg0, %[[MEAN]] : tensor<1x4x3x3xf32>, tensor<1x4xf32>)
+// CHECK: tensor.expand_shape %[[SQ]]
+// CHECK: arith.constant 1.000000e-03 : f32
+// CHECK: math.sqrt
+// CHECK: %[[INV:.*]] = tensor.collapse_shape
+// CHECK: %[[FACTOR:.*]] = linalg.generic {{.*}} ins(%[[INV]], %arg1 : tensor<1x4xf32>, tensor<4xf32>)
+// CHECK: arith.mulf
+// CHECK: linalg.generic {indexing_maps = [#[[ID4]], #[[NC4]], #[[NC4]], #[[C4]], #[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg0, %[[MEAN]], %[[FACTOR]], %arg2 : tensor<1x4x3x3xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<4xf32>)
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @group_norm(%x: tensor<1x4x3x3xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<1x4x3x3xf32> {
+  %0 = acnn.group_norm %x, %s, %b {groups = 2 : i64, epsilon = 1.0e-3 : f32} : (tensor<1x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
