@@ -136,6 +136,7 @@ c = avg_pool2d(c, kernel=[2, 2], count_include_pad=true)
 g = global_avg_pool(x)
 g = global_max_pool(g)
 n = layer_norm(t, b, b, axis=-1)
+gn = group_norm(x, b, b, groups=2, epsilon=0.001)
 u = relu(x)
 u = sigmoid(u)
 u = tanh(u)
@@ -193,7 +194,7 @@ se = squeeze_excite(x, f1, f1b, f2, b, activation=relu, gate=hard_sigmoid)
 ca = channel_attention(x, f1, f1b, f2, b)
 sa = spatial_attention(x, sw, sb, pads=[1, 1, 1, 1])
 at = attention(t, t, t, mm, scale=0.5)
-output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, fc, fl, fm, se, ca, sa, at, am
+output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, fc, fl, fm, se, ca, sa, at, gn, am
 )");
   ASSERT_TRUE(m);
   std::map<std::string, int> counts = opCounts(*m);
@@ -206,10 +207,10 @@ output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, fc, fl, fm, se, ca, sa,
     shapes.emplace_back(shape.begin(), shape.end());
   }
   std::vector<std::vector<int64_t>> expected = {
-      {1, 4, 3, 3}, {2, 3, 4},    {1, 4, 8, 8}, {2, 3, 3}, {2, 3, 5}, {1, 12, 8, 8},
-      {1, 3, 8, 8}, {1, 2, 8, 8}, {1, 2, 8, 8}, {1, 8, 8}, {1, 256},  {4, 64},
-      {2, 4},       {1, 4, 9, 9}, {1, 4, 8, 8}, {2, 3, 5}, {2, 3, 3}, {1, 4, 8, 8},
-      {1, 4, 8, 8}, {1, 4, 8, 8}, {2, 3, 4},    {1, 8, 8}};
+      {1, 4, 3, 3}, {2, 3, 4},    {1, 4, 8, 8}, {2, 3, 3},    {2, 3, 5}, {1, 12, 8, 8},
+      {1, 3, 8, 8}, {1, 2, 8, 8}, {1, 2, 8, 8}, {1, 8, 8},    {1, 256},  {4, 64},
+      {2, 4},       {1, 4, 9, 9}, {1, 4, 8, 8}, {2, 3, 5},    {2, 3, 3}, {1, 4, 8, 8},
+      {1, 4, 8, 8}, {1, 4, 8, 8}, {2, 3, 4},    {1, 4, 8, 8}, {1, 8, 8}};
   EXPECT_EQ(shapes, expected);
   // argmax's indices are i64.
   EXPECT_TRUE(cast<RankedTensorType>(entryOf(*m).getFunctionType().getResults().back())
