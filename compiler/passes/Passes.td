@@ -98,7 +98,8 @@ def RecognizeLayerNorm : Pass<"acnn-recognize-layer-norm", "mlir::func::FuncOp">
     scale; a following multiply by and add of constants along the normalised
     axes become its scale and bias. A layer norm of `x` [N, C, spatial...]
     reshaped to [N, G, rest] and back, with a uniform scale and bias, becomes
-    `acnn.group_norm` with G groups; a following multiply by and add of
+    `acnn.group_norm` with G groups, and one over H and W of [N, C, H, W]
+    (instance norm) with C groups; a following multiply by and add of
     per-channel constants become its scale and bias.
   }];
   let dependentDialects = ["acnn::AcnnDialect"];

@@ -1,8 +1,8 @@
 // acnn-recognize-layer-norm: layer norm spelled out by exporters before
 // opset 17 (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add)
 // becomes one acnn.layer_norm, its affine tail folded into scale and bias; a
-// layer norm over channel groups reshaped out of [N, C, H, W] and back
-// becomes one acnn.group_norm.
+// layer norm over channel groups reshaped out of [N, C, H, W] and back, or
+// over H and W alone (instance norm), becomes one acnn.group_norm.
 #include "compiler/passes/MatchUtils.h"
 #include "compiler/passes/Passes.h"
 #include "compiler/passes/Provenance.h"
@@ -79,6 +79,24 @@ struct RecognizeNormalization : OpRewritePattern<DivOp> {
   }
 };
 
+/// group_norm(x) with `groups` groups and the scale and bias of `ln`, one
+/// value each repeated for every channel; null if they vary.
+GroupNormOp asGroupNorm(PatternRewriter &rw, Location loc, LayerNormOp ln, Value x,
+                        int64_t groups) {
+  std::optional<double> scale = uniformConstant(ln.getScale());
+  std::optional<double> bias = ln.getBias() ? uniformConstant(ln.getBias()) : 0.0;
+  if (!scale || !bias)
+    return nullptr;
+  const int64_t channels = shapeOf(x)[1];
+  auto perChannel = [&](double v) {
+    return ConstantOp::create(
+        rw, loc, DenseElementsAttr::get(f32Tensor(rw.getContext(), {channels}), float(v)));
+  };
+  return GroupNormOp::create(rw, loc, x, perChannel(*scale),
+                             ln.getBias() ? Value(perChannel(*bias)) : Value(),
+                             rw.getI64IntegerAttr(groups), ln.getEpsilonAttr());
+}
+
 /// reshape(layer_norm(reshape(x, [N, G, R]), s, b), x's shape), x [N, C,
 /// spatial...] and R its C / G channels by the spatial size, s and b uniform
 /// → group_norm(x) with G groups. torch.onnx writes GroupNorm so (Reshape,
@@ -97,18 +115,27 @@ struct GroupNormFromLayerNorm : OpRewritePattern<ReshapeOp> {
     if (shape != shapeOf(back) || shape.size() < 3 || rows.size() != 3 ||
         *normalizeAxis(ln.getAxis(), 3) != 2 || rows[0] != shape[0] || shape[1] % rows[1])
       return rw.notifyMatchFailure(back, "not [N, C, ...] normalised as [N, groups, rest]");
-    std::optional<double> scale = uniformConstant(ln.getScale());
-    std::optional<double> bias = ln.getBias() ? uniformConstant(ln.getBias()) : 0.0;
-    if (!scale || !bias)
+    GroupNormOp gn = asGroupNorm(rw, fusedLoc(back, {ln, grouped}), ln, x, rows[1]);
+    if (!gn)
       return rw.notifyMatchFailure(back, "scale or bias differs along a group");
-    Location loc = back.getLoc();
-    auto perChannel = [&](double v) {
-      return ConstantOp::create(
-          rw, loc, DenseElementsAttr::get(f32Tensor(rw.getContext(), {shape[1]}), float(v)));
-    };
-    rw.replaceOp(back, GroupNormOp::create(rw, fusedLoc(back, {ln, grouped}), x, perChannel(*scale),
-                                           ln.getBias() ? Value(perChannel(*bias)) : Value(),
-                                           rw.getI64IntegerAttr(rows[1]), ln.getEpsilonAttr()));
+    rw.replaceOp(back, gn);
+    return success();
+  }
+};
+
+/// layer_norm(x) over H and W of x [N, C, H, W] with a uniform scale (and
+/// bias), as InstanceNormalization imports → group_norm(x) with C groups, so
+/// it too runs in the layout of the convolutions around it.
+struct GroupNormFromInstanceNorm : OpRewritePattern<LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LayerNormOp ln, PatternRewriter &rw) const override {
+    ArrayRef<int64_t> shape = shapeOf(ln);
+    if (shape.size() != 4 || *normalizeAxis(ln.getAxis(), 4) != 2)
+      return rw.notifyMatchFailure(ln, "not a norm over H and W of [N, C, H, W]");
+    GroupNormOp gn = asGroupNorm(rw, ln.getLoc(), ln, ln.getInput(), shape[1]);
+    if (!gn)
+      return rw.notifyMatchFailure(ln, "scale or bias differs along H and W");
+    rw.replaceOp(ln, gn);
     return success();
   }
 };
@@ -210,10 +237,9 @@ template <typename NormOp> struct ShiftIntoNorm : OpRewritePattern<AddOp> {
 struct RecognizeLayerNorm : impl::RecognizeLayerNormBase<RecognizeLayerNorm> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns
-        .add<RecognizeNormalization, GroupNormFromLayerNorm, ScaleIntoNorm<LayerNormOp>,
-             ShiftIntoNorm<LayerNormOp>, ScaleIntoNorm<GroupNormOp>, ShiftIntoNorm<GroupNormOp>>(
-            &getContext());
+    patterns.add<RecognizeNormalization, GroupNormFromLayerNorm, GroupNormFromInstanceNorm,
+                 ScaleIntoNorm<LayerNormOp>, ShiftIntoNorm<LayerNormOp>, ScaleIntoNorm<GroupNormOp>,
+                 ShiftIntoNorm<GroupNormOp>>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -93,3 +93,24 @@ func.func @not_group_norm(%x: tensor<1x4x3x3xf32>, %y: tensor<1x6x2x3xf32>) -> (
   %b2 = acnn.reshape %n2 : (tensor<1x4x9xf32>) -> tensor<1x6x2x3xf32>
   return %b, %b2 : tensor<1x4x3x3xf32>, tensor<1x6x2x3xf32>
 }
+
+// -----
+
+// InstanceNormalization as acnn imports it: a layer norm over H and W with
+// unit scale, then the per-channel affine; one group_norm with a group per
+// channel. Over C, H and W (axis 1) it is a layer norm and stays one.
+// CHECK-LABEL: func @instance_norm
+// CHECK: %[[GN:.*]] = acnn.group_norm %arg0, %{{.*}}, %{{.*}} {groups = 4 : i64} : (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x3x3xf32>
+// CHECK: %[[LN:.*]] = acnn.layer_norm %arg0, %{{.*}} {axis = 1 : i64}
+// CHECK: return %[[GN]], %[[LN]]
+func.func @instance_norm(%x: tensor<2x4x3x3xf32>) -> (tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>) {
+  %ones = acnn.constant dense<1.0> : tensor<3x3xf32>
+  %gamma = acnn.constant dense<[[[1.0]], [[2.0]], [[3.0]], [[4.0]]]> : tensor<4x1x1xf32>
+  %beta = acnn.constant dense<0.5> : tensor<4x1x1xf32>
+  %n = acnn.layer_norm %x, %ones {axis = 2 : i64} : (tensor<2x4x3x3xf32>, tensor<3x3xf32>) -> tensor<2x4x3x3xf32>
+  %y = acnn.mul %n, %gamma : (tensor<2x4x3x3xf32>, tensor<4x1x1xf32>) -> tensor<2x4x3x3xf32>
+  %z = acnn.add %y, %beta : (tensor<2x4x3x3xf32>, tensor<4x1x1xf32>) -> tensor<2x4x3x3xf32>
+  %all = acnn.constant dense<1.0> : tensor<4x3x3xf32>
+  %l = acnn.layer_norm %x, %all {axis = 1 : i64} : (tensor<2x4x3x3xf32>, tensor<4x3x3xf32>) -> tensor<2x4x3x3xf32>
+  return %z, %l : tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>
+}
