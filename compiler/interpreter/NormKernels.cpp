@@ -3,6 +3,8 @@
 #include "compiler/interpreter/OpKernels.h"
 #include "dialects/acnn/ShapeUtils.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <limits>
 
 using namespace mlir;
@@ -22,51 +24,45 @@ Tensor batchNorm(BatchNormOp op, const Tensor &x, const Tensor &scale, const Ten
   return out;
 }
 
-Tensor layerNorm(LayerNormOp op, const Tensor &x, const Tensor &scale, const Tensor *bias) {
-  const int64_t axis = *normalizeAxis(op.getAxis(), x.shape.size());
-  const int64_t inner = product(llvm::ArrayRef(x.shape).drop_front(axis));
-  const double eps = op.getEpsilon().convertToFloat();
+/// `x` normalised row by row (rows of `width` consecutive elements) by the
+/// row's mean and biased variance, element i then mapped by `affine(i, v)`.
+static Tensor normalizeRows(const Tensor &x, int64_t width, double eps,
+                            llvm::function_ref<double(int64_t, double)> affine) {
   Tensor out = Tensor::filled(x.shape);
-  for (int64_t base = 0; base < x.numel(); base += inner) {
-    const float *row = &x.data[base];
-    double mean = 0, var = 0;
-    for (int64_t j = 0; j < inner; ++j)
-      mean += row[j];
-    mean /= inner;
-    // Two passes: the biased variance of centred values, as PyTorch computes it.
-    for (int64_t j = 0; j < inner; ++j)
-      var += (row[j] - mean) * (row[j] - mean);
-    const double invStd = 1.0 / std::sqrt(var / inner + eps);
-    for (int64_t j = 0; j < inner; ++j)
-      out.data[base + j] =
-          float((row[j] - mean) * invStd * scale.data[j] + (bias ? bias->data[j] : 0.0));
-  }
-  return out;
-}
-
-Tensor groupNorm(GroupNormOp op, const Tensor &x, const Tensor &scale, const Tensor *bias) {
-  const int64_t channels = x.shape[1], groups = op.getGroups();
-  const int64_t inner = product(llvm::ArrayRef(x.shape).drop_front(2));
-  const int64_t width = channels / groups * inner;
-  const double eps = op.getEpsilon().convertToFloat();
-  Tensor out = Tensor::filled(x.shape);
-  // A group's channels are consecutive: each group is a contiguous row.
   for (int64_t base = 0; base < x.numel(); base += width) {
     const float *row = &x.data[base];
     double mean = 0, var = 0;
     for (int64_t j = 0; j < width; ++j)
       mean += row[j];
     mean /= width;
+    // Two passes: the biased variance of centred values, as PyTorch computes it.
     for (int64_t j = 0; j < width; ++j)
       var += (row[j] - mean) * (row[j] - mean);
     const double invStd = 1.0 / std::sqrt(var / width + eps);
-    for (int64_t j = 0; j < width; ++j) {
-      const int64_t c = (base + j) / inner % channels;
-      out.data[base + j] =
-          float((row[j] - mean) * invStd * scale.data[c] + (bias ? bias->data[c] : 0.0));
-    }
+    for (int64_t j = 0; j < width; ++j)
+      out.data[base + j] = float(affine(base + j, (row[j] - mean) * invStd));
   }
   return out;
+}
+
+Tensor layerNorm(LayerNormOp op, const Tensor &x, const Tensor &scale, const Tensor *bias) {
+  const int64_t axis = *normalizeAxis(op.getAxis(), x.shape.size());
+  const int64_t inner = product(llvm::ArrayRef(x.shape).drop_front(axis));
+  return normalizeRows(x, inner, op.getEpsilon().convertToFloat(), [&](int64_t i, double v) {
+    const int64_t j = i % inner;
+    return v * scale.data[j] + (bias ? bias->data[j] : 0.0);
+  });
+}
+
+Tensor groupNorm(GroupNormOp op, const Tensor &x, const Tensor &scale, const Tensor *bias) {
+  const int64_t channels = x.shape[1], groups = op.getGroups();
+  const int64_t inner = product(llvm::ArrayRef(x.shape).drop_front(2));
+  // A group's channels are consecutive: each group is a row.
+  return normalizeRows(x, channels / groups * inner, op.getEpsilon().convertToFloat(),
+                       [&](int64_t i, double v) {
+                         const int64_t c = i / inner % channels;
+                         return v * scale.data[c] + (bias ? bias->data[c] : 0.0);
+                       });
 }
 
 Tensor softmax(SoftmaxOp op, const Tensor &x) {

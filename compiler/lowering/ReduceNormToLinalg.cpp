@@ -102,6 +102,24 @@ auto addScalars() {
   return [](OpBuilder &b, Location l, ValueRange a) { return ScalarBuilder{b, l}.add(a[1], a[0]); };
 }
 
+/// running + (element - mean)^2: a variance's sum of squared deviations.
+auto addSquaredDeviation() {
+  return [](OpBuilder &b, Location l, ValueRange a) {
+    ScalarBuilder s{b, l};
+    Value d = s.sub(a[0], a[1]);
+    return s.add(a[2], s.mul(d, d));
+  };
+}
+
+/// 1 / sqrt(sum / count + epsilon) of a sum of `count` squared deviations.
+auto inverseStd(double count, double epsilon) {
+  return [count, epsilon](OpBuilder &b, Location l, ValueRange a) {
+    ScalarBuilder s{b, l};
+    Value variance = s.div(a[0], s.constant(count));
+    return s.div(s.constant(1.0), s.sqrt(s.add(variance, s.constant(epsilon))));
+  };
+}
+
 /// buildParallel writing `dest` when given (a row block's slice of the
 /// result, so the block is normalised in place), else a new tensor.
 Value parallelInto(OpBuilder &b, Location loc, Value dest, RankedTensorType type, ValueRange inputs,
@@ -340,21 +358,9 @@ struct LayerNormToGeneric : OpConversionPattern<LayerNormOp> {
 
     Value sum = reduceAxes(b, loc, x, reduced, {}, 0.0, addScalars(), addScalars());
     Value mean = divideBy(b, loc, sum, count);
-    Value squares = reduceAxes(
-        b, loc, x, reduced, mean, 0.0,
-        [](OpBuilder &nb, Location l, ValueRange a) {
-          ScalarBuilder s{nb, l};
-          Value d = s.sub(a[0], a[1]);
-          return s.add(a[2], s.mul(d, d));
-        },
-        addScalars());
+    Value squares = reduceAxes(b, loc, x, reduced, mean, 0.0, addSquaredDeviation(), addScalars());
     auto rowsType = llvm::cast<RankedTensorType>(squares.getType());
-    Value invStd = buildBroadcastParallel(
-        b, loc, rowsType, squares, [&](OpBuilder &nb, Location l, ValueRange a) {
-          ScalarBuilder s{nb, l};
-          Value variance = s.div(a[0], s.constant(count));
-          return s.div(s.constant(1.0), s.sqrt(s.add(variance, s.constant(epsilon))));
-        });
+    Value invStd = buildBroadcastParallel(b, loc, rowsType, squares, inverseStd(count, epsilon));
 
     SmallVector<Value> inputs = {x, mean, invStd};
     SmallVector<AffineMap> maps = {identity, kept, kept};
@@ -413,21 +419,10 @@ struct GroupNormToGeneric : OpConversionPattern<GroupNormOp> {
 
     Value sum = reduceAxes(rewriter, loc, x, spatial, {}, 0.0, addScalars(), addScalars());
     Value mean = toChannels(divideBy(rewriter, loc, groupSum(sum), count));
-    Value squares = reduceAxes(
-        rewriter, loc, x, spatial, mean, 0.0,
-        [](OpBuilder &nb, Location l, ValueRange a) {
-          ScalarBuilder s{nb, l};
-          Value d = s.sub(a[0], a[1]);
-          return s.add(a[2], s.mul(d, d));
-        },
-        addScalars());
-    Value invStd =
-        buildParallel(rewriter, loc, f32TensorType(ctx, {n, groups}), {groupSum(squares)}, {rows},
-                      [&](OpBuilder &nb, Location l, ValueRange a) {
-                        ScalarBuilder s{nb, l};
-                        Value variance = s.div(a[0], s.constant(count));
-                        return s.div(s.constant(1.0), s.sqrt(s.add(variance, s.constant(epsilon))));
-                      });
+    Value squares =
+        reduceAxes(rewriter, loc, x, spatial, mean, 0.0, addSquaredDeviation(), addScalars());
+    Value invStd = buildParallel(rewriter, loc, f32TensorType(ctx, {n, groups}),
+                                 {groupSum(squares)}, {rows}, inverseStd(count, epsilon));
     Value factor = buildParallel(
         rewriter, loc, f32TensorType(ctx, {n, c}), {toChannels(invStd), adaptor.getScale()},
         {rows, loopsMap(ctx, 2, {1})}, [](OpBuilder &nb, Location l, ValueRange a) {
