@@ -36,6 +36,10 @@ written here after its paper's reference block (random weights, seeded):
   resnext     ResNeXt's bottleneck at full resolution: a 3x3 conv in 32
               groups of 4 channels over a 64x64 map (2 MiB, past half of L2,
               so its rows are cut into blocks outside the groups)
+  fastvit     FastViT's patch embedding: depthwise convs with a channel
+              multiplier (groups = input channels, 2 or 3 filters each), a
+              7x7 stride-2 one beside a 3x3 one, summed, then a 1x1 conv; a
+              5x5 multiplier-3 one with a bias on 24 channels
 
 and the attention CNNs of attention_nets.py: ccnet (CCNet's criss-cross
 attention), lambdanet (LambdaNetworks, 3-D convs), eca, coordatt, gcnet,
@@ -503,6 +507,24 @@ class ResNeXtBlock(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class FastViTDown(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = conv_bn_act(3, 24, 3, 2, act=nn.GELU)
+        self.large = nn.Sequential(nn.Conv2d(24, 48, 7, 2, 3, groups=24, bias=False),
+                                   nn.BatchNorm2d(48))
+        self.small = nn.Sequential(nn.Conv2d(24, 48, 3, 2, 1, groups=24, bias=False),
+                                   nn.BatchNorm2d(48))
+        self.pw = conv_bn_act(48, 24, 1, 1, act=nn.GELU)
+        self.triple = nn.Conv2d(24, 72, 5, 1, 2, groups=24)
+        self.head = nn.Linear(72, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = self.pw(F.gelu(self.large(x) + self.small(x)))
+        return self.head(F.relu(self.triple(x)).mean((2, 3)))
+
+
 class ScaledStdConv2d(nn.Conv2d):
     """NFNet's conv: each output channel's weights standardised (zero mean,
     unit variance) on every call, times a learnt gain over sqrt(fan-in)."""
@@ -541,7 +563,7 @@ class NFNet(nn.Module):
 NETS = dict(mixer=Mixer, convmixer=ConvMixer, poolformer=PoolFormer, mobilevit=MobileViT,
             ghostnet=GhostNet, csp=CSP, hrnet=HRNetLite, segformer=SegFormer, swinv2=SwinV2,
             deit=DeiT, cbam=CBAMNet, repvgg=RepVGGish, replknet=RepLKNet,
-            resnext=ResNeXtBlock, nfnet=NFNet, yolo=Yolo, **ATTENTION_NETS)
+            resnext=ResNeXtBlock, nfnet=NFNet, yolo=Yolo, fastvit=FastViTDown, **ATTENTION_NETS)
 
 
 def export(name, opset, out):

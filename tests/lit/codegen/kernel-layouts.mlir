@@ -274,3 +274,34 @@ func.func @grouped_row_blocks(%x: tensor<1x4x16x16xf32>) -> tensor<1x4x14x14xf32
   return %r : tensor<1x4x14x14xf32>
 }
 }
+
+// -----
+
+// A grouped conv with one input channel a group and 2 filters each (a
+// depthwise conv with channel multiplier 2; the lowering's split of 2
+// channels into 2 groups of 1 groups the unit axis with H) becomes a
+// depthwise NHWC conv over the input with each channel repeated twice:
+// output channel g * 2 + f reads input channel g with filter [g, f], so the
+// [KH, KW, C] filter's first tap holds 1, 5, 9, 13.
+// CHECK-LABEL: func @depthwise_multiplier
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<acnn_transposed> : tensor<2x2x4xf32>
+// CHECK-DAG: %[[X:.*]] = linalg.transpose ins(%arg0 : tensor<1x2x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x2xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[REP:.*]] = linalg.broadcast ins(%[[X]] : tensor<1x4x4x2xf32>) outs(%{{.*}} : tensor<1x4x4x2x2xf32>) dimensions = [4]
+// CHECK: %[[WIDE:.*]] = tensor.collapse_shape %[[REP]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x4x4x2x2xf32> into tensor<1x4x4x4xf32>
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%arg1 : tensor<4xf32>) outs(%{{.*}} : tensor<1x2x2x4xf32>) dimensions = [0, 1, 2]
+// CHECK: %[[C:.*]] = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[WIDE]], %[[W]] : tensor<1x4x4x4xf32>, tensor<2x2x4xf32>) outs(%[[INIT]] : tensor<1x2x2x4xf32>)
+// CHECK: %[[R:.*]] = linalg.transpose ins(%[[C]] : tensor<1x2x2x4xf32>) {{.*}} permutation = [0, 3, 1, 2]
+// CHECK: return %[[R]]
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+// CHECK: acnn_transposed: "0x040000000000803F0000A0400000104100005041
+func.func @depthwise_multiplier(%x: tensor<1x2x4x4xf32>, %b: tensor<4xf32>) -> tensor<1x4x2x2xf32> {
+  %w = arith.constant dense<[[[[[1.0, 2.0], [3.0, 4.0]]], [[[5.0, 6.0], [7.0, 8.0]]]], [[[[9.0, 10.0], [11.0, 12.0]]], [[[13.0, 14.0], [15.0, 16.0]]]]]> : tensor<2x2x1x2x2xf32>
+  %e = tensor.empty() : tensor<1x4x2x2xf32>
+  %init = linalg.broadcast ins(%b : tensor<4xf32>) outs(%e : tensor<1x4x2x2xf32>) dimensions = [0, 2, 3]
+  %xg = tensor.expand_shape %x [[0], [1], [2, 3], [4]] output_shape [1, 2, 1, 4, 4] : tensor<1x2x4x4xf32> into tensor<1x2x1x4x4xf32>
+  %ig = tensor.expand_shape %init [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 2, 2] : tensor<1x4x2x2xf32> into tensor<1x2x2x2x2xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%xg, %w : tensor<1x2x1x4x4xf32>, tensor<2x2x1x2x2xf32>) outs(%ig : tensor<1x2x2x2x2xf32>) -> tensor<1x2x2x2x2xf32>
+  %r = tensor.collapse_shape %c [[0], [1, 2], [3], [4]] : tensor<1x2x2x2x2xf32> into tensor<1x4x2x2xf32>
+  return %r : tensor<1x4x2x2xf32>
+}
