@@ -191,6 +191,18 @@ Value ungrouped(Value v) {
   return expand.getSrc();
 }
 
+/// A grouped conv's accumulator in NHWC: its ungrouped `init`, or else its
+/// `fill` of the grouped shape [N, G, F, H, W] as a fill of [N, H, W, G * F].
+Value groupedStart(OpBuilder &b, Location loc, Value init, linalg::FillOp fill) {
+  if (init)
+    return nhwcInit(b, loc, init);
+  auto grouped = cast<RankedTensorType>(fill.getResult(0).getType());
+  ArrayRef<int64_t> s = grouped.getShape();
+  Value empty =
+      tensor::EmptyOp::create(b, loc, {s[0], s[3], s[4], s[1] * s[2]}, grouped.getElementType());
+  return linalg::FillOp::create(b, loc, fill.getInputs()[0], empty).getResult(0);
+}
+
 /// Blocks of output rows each group's conv is cut into, and whether the
 /// loop over them is the outer one (only ever with 2 blocks or more).
 struct RowBlocks {
@@ -263,16 +275,7 @@ struct GroupedConvToNhwc : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
     Location loc = op.getLoc();
     Value input = transposed(rewriter, loc, x, {0, 2, 3, 1});
     Value filter = transposed(rewriter, loc, op.getInputs()[1], {0, 3, 4, 2, 1});
-    Value start;
-    if (init) {
-      start = nhwcInit(rewriter, loc, init);
-    } else {
-      auto grouped = cast<RankedTensorType>(fill.getResult(0).getType());
-      ArrayRef<int64_t> s = grouped.getShape(); // N, G, F, H, W
-      Value empty = tensor::EmptyOp::create(rewriter, loc, {s[0], s[3], s[4], s[1] * s[2]},
-                                            grouped.getElementType());
-      start = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty).getResult(0);
-    }
+    Value start = groupedStart(rewriter, loc, init, fill);
     auto inType = cast<RankedTensorType>(input.getType());
     auto outType = cast<RankedTensorType>(start.getType());
     ArrayRef<int64_t> in = inType.getShape(), out = outType.getShape();
@@ -378,14 +381,7 @@ struct MultiplierDepthwiseToNhwc : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> 
     Value wide = tensor::CollapseShapeOp::create(
         rewriter, loc, repeated, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
 
-    Value start;
-    if (init) {
-      start = nhwcInit(rewriter, loc, init);
-    } else {
-      ArrayRef<int64_t> s = cast<RankedTensorType>(fill.getResult(0).getType()).getShape();
-      Value empty = tensor::EmptyOp::create(rewriter, loc, {s[0], s[3], s[4], s[1] * s[2]}, f32);
-      start = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty).getResult(0);
-    }
+    Value start = groupedStart(rewriter, loc, init, fill);
     Value conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
                      rewriter, loc, TypeRange{start.getType()}, ValueRange{wide, filter},
                      ValueRange{start}, op.getStrides(), op.getDilations())
