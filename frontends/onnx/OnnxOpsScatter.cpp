@@ -85,25 +85,38 @@ ChainValue assignBox(OpChain &chain, const ChainValue &data, ChainValue part, co
   return part;
 }
 
+/// A reduction of data and updates: on known tensors, and as an acnn op.
+struct Reduction {
+  double (*known)(double, double);
+  Value (*op)(OpChain &, Value, Value);
+};
+
+template <typename OpTy> Value combineWith(OpChain &chain, Value a, Value b) {
+  return chain.op<OpTy>(a, b);
+}
+
 llvm::Error scatterND(NodeContext &ctx) {
-  Expected<std::string> reduction = ctx.attrString("reduction", "none");
-  if (!reduction)
-    return reduction.takeError();
-  static const llvm::StringMap<double (*)(double, double)> combines = {
-      {"add", [](double a, double b) { return a + b; }},
-      {"mul", [](double a, double b) { return a * b; }},
-      {"max", [](double a, double b) { return std::max(a, b); }},
-      {"min", [](double a, double b) { return std::min(a, b); }}};
-  std::optional<FloatBinaryFn> combine;
-  if (*reduction != "none") {
-    auto it = combines.find(*reduction);
-    if (it == combines.end())
-      return ctx.fail("reduction '" + *reduction + "' is not supported");
-    combine = it->second;
+  Expected<std::string> name = ctx.attrString("reduction", "none");
+  if (!name)
+    return name.takeError();
+  static const llvm::StringMap<Reduction> reductions = {
+      {"add", {[](double a, double b) { return a + b; }, combineWith<AddOp>}},
+      {"mul", {[](double a, double b) { return a * b; }, combineWith<MulOp>}},
+      {"max", {[](double a, double b) { return std::max(a, b); }, combineWith<MaxOp>}},
+      {"min", {[](double a, double b) { return std::min(a, b); }, combineWith<MinOp>}}};
+  const Reduction *reduction = nullptr;
+  if (*name != "none") {
+    auto it = reductions.find(*name);
+    if (it == reductions.end())
+      return ctx.fail("reduction '" + *name + "' is not supported");
+    reduction = &it->second;
   }
   const KnownTensor &indices = *ctx.known(1);
   if (ctx.allKnown())
-    return ctx.emitKnown(0, scatterNDKnown(*ctx.known(0), indices, *ctx.known(2), combine));
+    return ctx.emitKnown(
+        0,
+        scatterNDKnown(*ctx.known(0), indices, *ctx.known(2),
+                       reduction ? std::optional<FloatBinaryFn>(reduction->known) : std::nullopt));
   if (indices.isFloat || indices.shape.empty())
     return ctx.fail("indices must be integers of rank >= 1");
   ArrayRef<int64_t> dataShape = ctx.shape(0);
@@ -118,7 +131,7 @@ llvm::Error scatterND(NodeContext &ctx) {
                     formatShape(updatesShape));
   OpChain chain(ctx);
   ChainValue data = chain.input(0), updates = chain.input(2);
-  if (std::optional<Box> box = boxOf(indices, dataShape); box && !combine)
+  if (std::optional<Box> box = boxOf(indices, dataShape); box && !reduction)
     return chain.emit(chain.value(assignBox(chain, data, updates, *box, dataShape)));
 
   // The update elements each data element takes, in order: without a
@@ -137,7 +150,7 @@ llvm::Error scatterND(NodeContext &ctx) {
       offset += (i < 0 ? i + extent : i) * strides[j];
     }
     for (int64_t e = 0; e < block; ++e) {
-      if (!combine)
+      if (!reduction)
         sources[offset + e].clear();
       sources[offset + e].push_back(u * block + e);
     }
@@ -157,14 +170,8 @@ llvm::Error scatterND(NodeContext &ctx) {
         written[i] = 1.0f;
       }
     Value value = chain.op<GatherOp>(flat, DenseIntElementsAttr::get(type, ArrayRef(source)), 0);
-    if (*reduction == "add")
-      value = chain.op<AddOp>(result, value);
-    else if (*reduction == "mul")
-      value = chain.op<MulOp>(result, value);
-    else if (*reduction == "max")
-      value = chain.op<MaxOp>(result, value);
-    else if (*reduction == "min")
-      value = chain.op<MinOp>(result, value);
+    if (reduction)
+      value = reduction->op(chain, result, value);
     Value mask = ctx.graph().constant(dataShape, written, ctx.loc());
     result = chain.op<WhereOp>(mask, value, result);
   }
