@@ -219,10 +219,11 @@ func.func @grouped_rows(%x: tensor<1x3x9x9xf32>) -> tensor<1x3x4x4xf32> {
 
 // -----
 
-// The input (16 rows of 16 x 4 floats, 4 KiB) is past half of this target's
-// 4 KiB L2: the loop runs over 7 blocks of 2 output rows, each reading 4 input
-// rows (1 KiB), outside the loop over the 2 groups, so both groups read a
-// block's rows while they are cached.
+// The input is 16 rows of 16 x 4 floats, 4 KiB; a thread's share, its group's
+// 2 of the 4 channels, 2 KiB, is past half of this target's 3 KiB L2: the loop
+// runs over 7 blocks of 2 output rows, each reading 4 input rows (1 KiB),
+// outside the loop over the 2 groups, so both groups read a block's rows while
+// they are cached.
 // CHECK-LABEL: func @grouped_cached_rows
 // CHECK: scf.forall (%[[B:.*]], %[[G:.*]]) in (7, 2) shared_outs(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x14x14x4xf32>)
 // CHECK: %[[IROW:.*]] = arith.muli %[[B]], %[[C2:.*]] : index
@@ -231,8 +232,33 @@ func.func @grouped_rows(%x: tensor<1x3x9x9xf32>) -> tensor<1x3x4x4xf32> {
 // CHECK: %[[IN:.*]] = tensor.extract_slice %{{.*}}[0, %[[IROW]], 0, %[[CH]]] [1, 4, 16, 2] [1, 1, 1, 1] : tensor<1x16x16x4xf32> to tensor<1x4x16x2xf32>
 // CHECK: %[[OUT:.*]] = tensor.extract_slice %[[ACC]][0, %[[OROW]], 0, %{{.*}}] [1, 2, 14, 2]
 // CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[IN]], %{{.*}} : tensor<1x4x16x2xf32>, tensor<3x3x2x2xf32>) outs(%[[OUT]] : tensor<1x2x14x2xf32>)
-module attributes {acnn.target = #acnn.target<cpu = "x86-64-v3", isa = "avx2", vector_bits = 256, vector_registers = 16, l1_bytes = 2048, l2_bytes = 4096, l3_bytes = 33554432, threads = 2>} {
+module attributes {acnn.target = #acnn.target<cpu = "x86-64-v3", isa = "avx2", vector_bits = 256, vector_registers = 16, l1_bytes = 2048, l2_bytes = 3072, l3_bytes = 33554432, threads = 2>} {
 func.func @grouped_cached_rows(%x: tensor<1x4x16x16xf32>) -> tensor<1x4x14x14xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]], [[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]]> : tensor<2x2x2x3x3xf32>
+  %e = tensor.empty() : tensor<1x4x14x14xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x14x14xf32>) -> tensor<1x4x14x14xf32>
+  %xg = tensor.expand_shape %x [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 16, 16] : tensor<1x4x16x16xf32> into tensor<1x2x2x16x16xf32>
+  %ig = tensor.expand_shape %init [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 14, 14] : tensor<1x4x14x14xf32> into tensor<1x2x2x14x14xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xg, %w : tensor<1x2x2x16x16xf32>, tensor<2x2x2x3x3xf32>) outs(%ig : tensor<1x2x2x14x14xf32>) -> tensor<1x2x2x14x14xf32>
+  %r = tensor.collapse_shape %c [[0], [1, 2], [3], [4]] : tensor<1x2x2x14x14xf32> into tensor<1x4x14x14xf32>
+  return %r : tensor<1x4x14x14xf32>
+}
+}
+
+// -----
+
+// The same conv where each of the 2 threads takes one group: a thread reads its
+// group's half of the input (2 KiB), which fits half of this target's 4 KiB
+// L2, so the loop runs over the groups alone, the whole map a step. Each
+// thread then reads the channels of the map that a producer cutting its
+// output channels among the threads left in that thread's cache.
+// CHECK-LABEL: func @grouped_thread_share
+// CHECK: scf.forall (%[[G:.*]]) in (2) shared_outs(%[[ACC:.*]] = %{{.*}}) -> (tensor<1x14x14x4xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x16x2xf32>, tensor<3x3x2x2xf32>) outs(%{{.*}} : tensor<1x14x14x2xf32>)
+module attributes {acnn.target = #acnn.target<cpu = "x86-64-v3", isa = "avx2", vector_bits = 256, vector_registers = 16, l1_bytes = 2048, l2_bytes = 4096, l3_bytes = 33554432, threads = 2>} {
+func.func @grouped_thread_share(%x: tensor<1x4x16x16xf32>) -> tensor<1x4x14x14xf32> {
   %zero = arith.constant 0.0 : f32
   %w = arith.constant dense<[[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]], [[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]]> : tensor<2x2x2x3x3xf32>
   %e = tensor.empty() : tensor<1x4x14x14xf32>
