@@ -277,10 +277,25 @@ template <typename OpT, int64_t AxesInputSince> llvm::Error reduce(NodeContext &
   return ctx.emit<OpT>(ctx.value(0), r->axes, r->keepdims);
 }
 
+// min(x) = -max(-x), exactly: negation only flips the sign bit.
+template <int64_t AxesInputSince> llvm::Error reduceMin(NodeContext &ctx) {
+  Expected<Reduction> r = reductionOf(ctx, AxesInputSince);
+  if (!r)
+    return r.takeError();
+  if (!r->reduce) {
+    ctx.forwardInput(0);
+    return llvm::Error::success();
+  }
+  OpChain chain(ctx);
+  Value max = chain.op<ReduceMaxOp>(chain.op<NegOp>(ctx.value(0)), r->axes, r->keepdims);
+  return chain.emit(chain.op<NegOp>(max));
+}
+
 // ArgMax's indices are INT64, the one computed value that is not FLOAT: the
 // graph walk lets only model outputs and Casts read them (castTo turns a Cast
-// to FLOAT into an argmax of f32 indices).
-llvm::Error argMax(NodeContext &ctx) {
+// to FLOAT into an argmax of f32 indices). ArgMin is the argmax of -x: the
+// same ties, so select_last_index picks the same one.
+template <bool Min> llvm::Error argExtreme(NodeContext &ctx) {
   Expected<int64_t> axis = ctx.attrInt("axis", 0);
   if (!axis)
     return axis.takeError();
@@ -295,7 +310,14 @@ llvm::Error argMax(NodeContext &ctx) {
     return ctx.fail("axis " + llvm::Twine(*axis) + " is out of range for rank " +
                     llvm::Twine(ctx.shape(0).size()));
   auto type = RankedTensorType::get(*shape, ctx.builder().getI64Type());
-  return ctx.emit<ArgMaxOp>(type, ctx.value(0), *axis, *keepdims != 0, *last != 0);
+  Value x = ctx.value(0);
+  if (Min) {
+    Expected<NegOp> negated = ctx.create<NegOp>(x);
+    if (!negated)
+      return negated.takeError();
+    x = negated->getResult();
+  }
+  return ctx.emit<ArgMaxOp>(type, x, *axis, *keepdims != 0, *last != 0);
 }
 
 // The reductions ONNX defines over a sum: an element-wise step, the sum (none
@@ -532,8 +554,10 @@ void registerNNOps(OpTable &table) {
   addOp(table, "ReduceSumSquare", sumReduction<SumReduction::SumSquare, 18>, 1, 2).known({1});
   addOp(table, "ReduceLogSum", sumReduction<SumReduction::LogSum, 18>, 1, 2).known({1});
   addOp(table, "ReduceLogSumExp", sumReduction<SumReduction::LogSumExp, 18>, 1, 2).known({1});
-  addOp(table, "ArgMax", argMax)
-      .note("INT64 indices, read only as a model output or through a Cast to FLOAT");
+  addOp(table, "ReduceMin", reduceMin<18>, 1, 2).known({1});
+  const char *indices = "INT64 indices, read only as a model output or through a Cast to FLOAT";
+  addOp(table, "ArgMax", argExtreme<false>).note(indices);
+  addOp(table, "ArgMin", argExtreme<true>).note(indices);
   addOp(table, "Softmax", softmax<false>);
   addOp(table, "LogSoftmax", softmax<true>);
   addOp(table, "MatMul", matmul, 2, 2);
