@@ -210,11 +210,11 @@ struct RowBlocks {
   bool outer = false;
 };
 
-/// Where a thread's share of the input (the channels of the run of groups
-/// it takes) is past half of L2, the fewest
-/// blocks whose input rows fit that half and make the steps, groups x
-/// blocks, a multiple of `threads`, the outer loop: every group's conv then
-/// reads a block's rows while L2 holds them. Group by group over the whole
+/// Where a thread's share of the input (the channels of the run of groups it
+/// takes) is past half of L2, the fewest blocks whose input rows fit that
+/// half and make the steps, groups x blocks, a multiple of `threads`, the
+/// outer loop: every group's conv then reads a block's rows while L2 holds
+/// them. Group by group over the whole
 /// map, each group's few channels of every row came from L3 again (ResNeXt-50's
 /// 32 groups of 4 channels on 56x56: 25 GFLOP/s). Where even the input rows
 /// of one output row are past that half (128 channels 224 wide: 3 rows of

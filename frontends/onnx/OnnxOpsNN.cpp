@@ -266,7 +266,9 @@ Expected<Reduction> reductionOf(NodeContext &ctx, int64_t axesInputSince) {
   return r;
 }
 
-template <typename OpT, int64_t AxesInputSince> llvm::Error reduce(NodeContext &ctx) {
+// ReduceMin is -max(-x) (Negated), exactly: negation only flips the sign bit.
+template <typename OpT, int64_t AxesInputSince, bool Negated = false>
+llvm::Error reduce(NodeContext &ctx) {
   Expected<Reduction> r = reductionOf(ctx, AxesInputSince);
   if (!r)
     return r.takeError();
@@ -274,21 +276,11 @@ template <typename OpT, int64_t AxesInputSince> llvm::Error reduce(NodeContext &
     ctx.forwardInput(0);
     return llvm::Error::success();
   }
-  return ctx.emit<OpT>(ctx.value(0), r->axes, r->keepdims);
-}
-
-// min(x) = -max(-x), exactly: negation only flips the sign bit.
-template <int64_t AxesInputSince> llvm::Error reduceMin(NodeContext &ctx) {
-  Expected<Reduction> r = reductionOf(ctx, AxesInputSince);
-  if (!r)
-    return r.takeError();
-  if (!r->reduce) {
-    ctx.forwardInput(0);
-    return llvm::Error::success();
-  }
+  if (!Negated)
+    return ctx.emit<OpT>(ctx.value(0), r->axes, r->keepdims);
   OpChain chain(ctx);
-  Value max = chain.op<ReduceMaxOp>(chain.op<NegOp>(ctx.value(0)), r->axes, r->keepdims);
-  return chain.emit(chain.op<NegOp>(max));
+  Value reduced = chain.op<OpT>(chain.op<NegOp>(ctx.value(0)), r->axes, r->keepdims);
+  return chain.emit(chain.op<NegOp>(reduced));
 }
 
 // ArgMax's indices are INT64, the one computed value that is not FLOAT: the
@@ -554,7 +546,7 @@ void registerNNOps(OpTable &table) {
   addOp(table, "ReduceSumSquare", sumReduction<SumReduction::SumSquare, 18>, 1, 2).known({1});
   addOp(table, "ReduceLogSum", sumReduction<SumReduction::LogSum, 18>, 1, 2).known({1});
   addOp(table, "ReduceLogSumExp", sumReduction<SumReduction::LogSumExp, 18>, 1, 2).known({1});
-  addOp(table, "ReduceMin", reduceMin<18>, 1, 2).known({1});
+  addOp(table, "ReduceMin", reduce<ReduceMaxOp, 18, true>, 1, 2).known({1});
   const char *indices = "INT64 indices, read only as a model output or through a Cast to FLOAT";
   addOp(table, "ArgMax", argExtreme<false>).note(indices);
   addOp(table, "ArgMin", argExtreme<true>).note(indices);
