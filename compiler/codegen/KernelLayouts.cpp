@@ -214,9 +214,9 @@ struct RowBlocks {
 /// takes) is past half of L2, the fewest blocks whose input rows fit that
 /// half and make the steps, groups x blocks, a multiple of `threads`, the
 /// outer loop: every group's conv then reads a block's rows while L2 holds
-/// them. Group by group over the whole
-/// map, each group's few channels of every row came from L3 again (ResNeXt-50's
-/// 32 groups of 4 channels on 56x56: 25 GFLOP/s). Where even the input rows
+/// them. Group by group over the whole map, each group's few channels of
+/// every row came from L3 again (ResNeXt-50's 32 groups of 4 channels on
+/// 56x56: 25 GFLOP/s). Where even the input rows
 /// of one output row are past that half (128 channels 224 wide: 3 rows of
 /// 113 KiB), one output row a block: the whole map a group at a time ran at
 /// 9 GFLOP/s, a row at a time at 34. A share that fits keeps the groups
