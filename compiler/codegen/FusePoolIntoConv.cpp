@@ -17,6 +17,7 @@
 // the conv's output rows anyway (its filter no bigger than its input): a
 // conv whose filter outweighs its input splits over output channels, and
 // there every block of rows would re-read the whole filter.
+#include "compiler/codegen/ChannelPools.h"
 #include "compiler/codegen/KernelLocation.h"
 #include "compiler/codegen/Passes.h"
 #include "compiler/codegen/ResultTiles.h"
@@ -26,7 +27,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace acnn {
@@ -37,95 +37,6 @@ namespace acnn {
 using namespace mlir;
 
 namespace {
-
-
-/// A generic reducing [N, H, W, C] `z` over H and W into [N, C] with one
-/// associative, commutative op, from the neutral value `identity`.
-struct ChannelPool {
-  linalg::GenericOp op;
-  Value identity;
-};
-
-std::optional<ChannelPool> asChannelPool(linalg::GenericOp op, Value z) {
-  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
-      op.getDpsInputs()[0] != z || op.getNumLoops() != 4)
-    return std::nullopt;
-  AffineMap in = op.getIndexingMapsArray()[0], out = op.getIndexingMapsArray()[1];
-  if (!in.isPermutation() || out.getNumResults() != 2)
-    return std::nullopt;
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  auto loopOf = [&](unsigned axis) { return in.getDimPosition(axis); };
-  auto reduced = [&](unsigned loop) { return iterators[loop] == utils::IteratorType::reduction; };
-  if (reduced(loopOf(0)) || !reduced(loopOf(1)) || !reduced(loopOf(2)) || reduced(loopOf(3)) ||
-      out.getResult(0) != getAffineDimExpr(loopOf(0), op.getContext()) ||
-      out.getResult(1) != getAffineDimExpr(loopOf(3), op.getContext()))
-    return std::nullopt;
-  // The body: yield combine(in, acc) for one op that may be split and merged.
-  Block &body = op.getRegion().front();
-  if (body.getOperations().size() != 2)
-    return std::nullopt;
-  Operation &combine = body.front();
-  if (!isa<arith::AddFOp, arith::MaximumFOp, arith::MaxNumFOp, arith::MinimumFOp,
-           arith::MinNumFOp>(combine) ||
-      !llvm::is_contained(combine.getOperands(), body.getArgument(0)) ||
-      !llvm::is_contained(combine.getOperands(), body.getArgument(1)))
-    return std::nullopt;
-  auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  if (!fill)
-    return std::nullopt;
-  return ChannelPool{op, fill.getInputs()[0]};
-}
-
-/// A generic with `pool`'s body and iterator kinds of `maps`, reducing `input`
-/// into `init`.
-Value poolLike(OpBuilder &b, Location loc, linalg::GenericOp pool, Value input, Value init,
-               ArrayRef<AffineMap> maps, ArrayRef<utils::IteratorType> iterators) {
-  auto op = linalg::GenericOp::create(b, loc, TypeRange{init.getType()}, ValueRange{input},
-                                      ValueRange{init}, maps, iterators);
-  IRMapping mapping;
-  pool.getRegion().cloneInto(&op.getRegion(), mapping);
-  return op.getResult(0);
-}
-
-Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value value) {
-  Value empty = tensor::EmptyOp::create(b, loc, shape, value.getType());
-  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
-}
-
-/// The convs whose pools this pass moves: NHWC, depthwise or not.
-bool isNhwcConv(Operation *op) {
-  return isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(op);
-}
-
-/// The NHWC conv (depthwise or not) on tensors producing `v`, if any.
-linalg::LinalgOp nhwcConv(Value v) {
-  auto conv = v.getDefiningOp<linalg::LinalgOp>();
-  return conv && isNhwcConv(conv) && conv.hasPureTensorSemantics() ? conv : linalg::LinalgOp();
-}
-
-/// The conv and epilogue producing `z`, if `z` is an NHWC conv's result or
-/// that of an element-wise generic reading only it of all conv results.
-struct Producer {
-  linalg::LinalgOp conv;
-  linalg::GenericOp epilogue; // may be null
-};
-
-std::optional<Producer> producerOf(Value z) {
-  if (linalg::LinalgOp conv = nhwcConv(z))
-    return Producer{conv, {}};
-  auto epilogue = z.getDefiningOp<linalg::GenericOp>();
-  if (!epilogue || !epilogue.hasPureTensorSemantics() || epilogue.getNumResults() != 1 ||
-      epilogue.getNumParallelLoops() != epilogue.getNumLoops() ||
-      !epilogue.getIndexingMapsArray().back().isIdentity() ||
-      epilogue.payloadUsesValueFromOperand(epilogue.getDpsInitOperand(0)))
-    return std::nullopt;
-  for (OpOperand *input : epilogue.getDpsInputOperands()) {
-    linalg::LinalgOp conv = nhwcConv(input->get());
-    if (conv && conv->hasOneUse() && epilogue.getMatchingIndexingMap(input).isIdentity())
-      return Producer{conv, epilogue};
-  }
-  return std::nullopt;
-}
 
 /// Blocks of output rows: the fewest, a multiple of `threads`, that divide
 /// the rows evenly and each fit `blockBytes`; 0 when there is none.
@@ -149,7 +60,9 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     // RepViT's token mixer) name it twice, and fusing it erases it.
     llvm::SetVector<Value> candidates;
     getOperation().walk([&](linalg::LinalgOp conv) {
-      if (!isNhwcConv(conv))
+      // Not one another pass already put in a loop of blocks.
+      if (!isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(conv) ||
+          !isa<func::FuncOp>(conv->getParentOp()))
         return;
       Value y = conv->getResult(0);
       auto epilogue = y.hasOneUse() ? dyn_cast<linalg::GenericOp>(*y.getUsers().begin())
@@ -162,7 +75,7 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
   }
 
   LogicalResult fuse(Value z, int64_t threads) {
-    std::optional<Producer> producer = producerOf(z);
+    std::optional<ConvChain> producer = convChainProducing(z);
     auto type = dyn_cast<RankedTensorType>(z.getType());
     if (!producer || !type || !type.hasStaticShape() || type.getRank() != 4)
       return success();
@@ -186,10 +99,8 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
 
     // The conv's accumulator starts as a fill or a bias broadcast, which is
     // also computed a block at a time, in the block's place in the result.
-    auto start = conv.getDpsInits()[0].getDefiningOp<linalg::LinalgOp>();
-    if (!start || !start.hasPureTensorSemantics() || start->getNumResults() != 1 ||
-        !start->hasOneUse() || start.getNumParallelLoops() != start.getNumLoops() ||
-        start.payloadUsesValueFromOperand(start.getDpsInitOperand(0)))
+    linalg::LinalgOp start = producer->start;
+    if (!start)
       return success();
 
     Operation *root = producer->epilogue ? producer->epilogue.getOperation() : conv;
@@ -197,7 +108,7 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     Location loc = conv.getLoc();
     SmallVector<Value> outputs = {tensor::EmptyOp::create(b, loc, shape, type.getElementType())};
     for (const ChannelPool &pool : pools)
-      outputs.push_back(filled(b, loc, {n, blocks, c}, pool.identity));
+      outputs.push_back(partialPools(b, loc, pool, blocks));
     auto forall = scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(blocks)},
                                         outputs, std::nullopt);
 
@@ -244,9 +155,7 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
           ArrayRef<OpFoldResult>{b.getIndexAttr(0), k, b.getIndexAttr(0)},
           ArrayRef<OpFoldResult>{b.getIndexAttr(n), b.getIndexAttr(1), b.getIndexAttr(c)},
           ArrayRef<OpFoldResult>(unit).take_front(3));
-      partials.push_back(poolLike(b, pool.op.getLoc(), pool.op, *block, init,
-                                  pool.op.getIndexingMapsArray(),
-                                  pool.op.getIteratorTypesArray()));
+      partials.push_back(poolBlock(b, pool, *block, init));
     }
 
     b.setInsertionPointToStart(forall.getTerminator().getBody());
@@ -260,19 +169,8 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
           ArrayRef<OpFoldResult>(unit).take_front(3));
 
     // Each pool merges its blocks' partial results.
-    MLIRContext *ctx = &getContext();
-    AffineExpr dn, dc, dk;
-    bindDims(ctx, dn, dc, dk);
-    for (auto [i, pool] : llvm::enumerate(pools)) {
-      OpBuilder after(pool.op);
-      Value merged = poolLike(
-          after, pool.op.getLoc(), pool.op, forall.getResult(i + 1), pool.op.getDpsInits()[0],
-          {AffineMap::get(3, 0, {dn, dk, dc}, ctx), AffineMap::get(3, 0, {dn, dc}, ctx)},
-          {utils::IteratorType::parallel, utils::IteratorType::parallel,
-           utils::IteratorType::reduction});
-      pool.op.getResult(0).replaceAllUsesWith(merged);
-      pool.op.erase();
-    }
+    for (auto [i, pool] : llvm::enumerate(pools))
+      mergePartialPools(pool, forall.getResult(i + 1));
     z.replaceAllUsesExcept(forall.getResult(0), forall);
     if (producer->epilogue)
       producer->epilogue.erase();

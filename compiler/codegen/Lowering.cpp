@@ -45,12 +45,15 @@ void addKernelPasses(OpPassManager &pm, bool fuse, llvm::StringRef schedulesFile
                      llvm::StringRef tuningDatabase, llvm::StringRef harnessKeys,
                      bool profileEachKernel) {
   // Element-wise chains merge before the layouts propagate through them;
-  // channel gates move into the filters of the convs reading them; pools join their conv's loop
-  // once both are NHWC, a grouped conv's start and epilogue its loop over groups; concats and then
-  // padded inputs are written in place by their producers.
+  // channel gates move into the filters of the convs reading them; once all
+  // is NHWC, an inverted residual's widened map and pools join its depthwise
+  // conv's loop, other pools their conv's, a grouped conv's start and
+  // epilogue its loop over groups; concats and then padded inputs are written
+  // in place by their producers.
   std::string layouts =
       fuse ? "acnn-kernel-layouts,acnn-fuse-elementwise,acnn-propagate-layouts,"
-             "acnn-scale-into-filter,acnn-fuse-pool-into-conv,acnn-fuse-into-group-loops,"
+             "acnn-scale-into-filter,acnn-fuse-expand-into-depthwise,acnn-fuse-pool-into-conv,"
+             "acnn-fuse-into-group-loops,"
              "acnn-concat-in-producers,acnn-pad-in-producer"
            : "acnn-kernel-layouts,acnn-propagate-layouts";
   // Groups are made after canonicalisation, which would fold the copies

@@ -292,6 +292,33 @@ def FusePoolIntoConv : Pass<"acnn-fuse-pool-into-conv", "mlir::func::FuncOp"> {
                            "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
+def FuseExpandIntoDepthwise : Pass<"acnn-fuse-expand-into-depthwise", "mlir::func::FuncOp"> {
+  let summary = "Compute an inverted-residual block's widened map band by band in its depthwise conv's loop";
+  let description = [{
+    A depthwise conv reading the zero padding of a 1x1 stride-1 conv's
+    result (that conv's start and element-wise epilogue included, each read
+    by the next alone) becomes one scf.forall over blocks of its output rows
+    and, inside, an scf.for over blocks of channels. Each step computes the
+    band of the padded map that its rows and channels read (the 1x1 conv of
+    the input's rows, padded with zero rows above and below, between zero
+    columns, and zeros on the band's rows of padding) and the depthwise conv
+    (start and epilogue) of that band, in its place in the result, and the
+    pools over H and W of that result (squeeze-excite's) of the step's block
+    into partial results merged after the loop. The padded map is never made
+    whole. The row blocks come in a multiple of the threads, the fewest
+    whose rows read by two blocks stay under 1/8 of the map; a band fits
+    half of L2 (the module's #acnn.target's). Only where the padded map is
+    bigger than the threads' L2s together, and where the epilogues take at
+    most 8 ops an element (ReLU6's 2, not SiLU's 21).
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Threads the blocks of rows are shared by (0: the module's #acnn.target's)">
+  ];
+  let dependentDialects = ["acnn::AcnnDialect", "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
+}
+
 def GroupEpilogues : Pass<"acnn-group-epilogues", "mlir::func::FuncOp"> {
   let summary = "Make a conv, pool or matmul, its element-wise consumer and its accumulator start one kernel";
   let description = [{

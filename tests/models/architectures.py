@@ -29,7 +29,8 @@ written here after its paper's reference block (random weights, seeded):
               attention from a 7x7 conv over channel mean and max
 the convnets of conv_nets.py: repvgg (RepVGG's branches), replknet (31x31
 depthwise convs), nfnet (weights standardised in the graph), resnext (a grouped
-bottleneck past L2), fastvit (depthwise convs with a channel multiplier); and
+bottleneck past L2), fastvit (depthwise convs with a channel multiplier), invres
+(inverted residuals whose widened maps outgrow L2); and
 the attention CNNs of attention_nets.py: ccnet (CCNet's criss-cross
 attention), lambdanet (LambdaNetworks, 3-D convs), eca, coordatt, gcnet,
 sknet, resnest, danet, triplet.

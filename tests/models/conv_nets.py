@@ -14,6 +14,12 @@ which exports and checks them beside its other nets:
               multiplier (groups = input channels, 2 or 3 filters each), a
               7x7 stride-2 one beside a 3x3 one, summed, then a 1x1 conv; a
               5x5 multiplier-3 one with a bias on 24 channels
+  invres      MobileNetV2's inverted residuals at full resolution: 16 -> 384
+              channels (6.5 MiB padded, past the cores' L2) into a 3x3
+              depthwise conv and back with a residual add, then 16 -> 192
+              into a 5x5 stride-2 one with squeeze-excite, so that their
+              widened maps (and the SE's mean) are computed band by band in
+              the depthwise convs' loops
 """
 
 import torch
@@ -143,5 +149,34 @@ class NFNet(nn.Module):
         return self.head(x.mean((2, 3)))
 
 
+class SqueezeExcite(nn.Module):
+    def __init__(self, c, squeezed):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Conv2d(c, squeezed, 1), nn.Conv2d(squeezed, c, 1)
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.fc2(F.silu(self.fc1(x.mean((2, 3), keepdim=True)))))
+
+
+class InvertedResiduals(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = conv_bn_act(3, 16, 3, 1, act=nn.ReLU6)
+
+        def block(cin, wide, cout, k, s, se=nn.Identity()):
+            return nn.Sequential(conv_bn_act(cin, wide, 1, 1, act=nn.ReLU6),
+                                 nn.Conv2d(wide, wide, k, s, k // 2, groups=wide, bias=False),
+                                 nn.BatchNorm2d(wide), nn.ReLU6(), se,
+                                 nn.Conv2d(wide, cout, 1, bias=False), nn.BatchNorm2d(cout))
+        self.same = block(16, 384, 16, 3, 1)
+        self.down = block(16, 192, 24, 5, 2, SqueezeExcite(192, 48))
+        self.head = nn.Linear(24, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = x + self.same(x)
+        return self.head(self.down(x).mean((2, 3)))
+
+
 CONV_NETS = dict(repvgg=RepVGGish, replknet=RepLKNet, resnext=ResNeXtBlock, nfnet=NFNet,
-                 fastvit=FastViTDown)
+                 fastvit=FastViTDown, invres=InvertedResiduals)
