@@ -38,6 +38,18 @@ std::optional<ChannelPool> asChannelPool(linalg::GenericOp op, Value z) {
   return ChannelPool{op, fill.getInputs()[0]};
 }
 
+SmallVector<ChannelPool> channelPoolsOf(Value z) {
+  SmallVector<ChannelPool> pools;
+  for (Operation *user : z.getUsers())
+    if (auto generic = dyn_cast<linalg::GenericOp>(user))
+      if (std::optional<ChannelPool> pool = asChannelPool(generic, z))
+        pools.push_back(*pool);
+  llvm::sort(pools, [](const ChannelPool &a, const ChannelPool &b) {
+    return a.op->isBeforeInBlock(b.op);
+  });
+  return pools;
+}
+
 namespace {
 
 /// A generic with `pool`'s body and iterator kinds of `maps`, reducing `input`

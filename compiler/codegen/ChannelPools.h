@@ -19,6 +19,9 @@ struct ChannelPool {
 
 std::optional<ChannelPool> asChannelPool(mlir::linalg::GenericOp op, mlir::Value z);
 
+/// The pools of `z` among its readers, in the order they come.
+llvm::SmallVector<ChannelPool> channelPoolsOf(mlir::Value z);
+
 /// [N, blocks, C] partial results, each the pool's identity.
 mlir::Value partialPools(mlir::OpBuilder &b, mlir::Location loc, ChannelPool pool, int64_t blocks);
 

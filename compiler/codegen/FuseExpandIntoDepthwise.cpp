@@ -224,14 +224,7 @@ struct FuseExpandIntoDepthwise : impl::FuseExpandIntoDepthwiseBase<FuseExpandInt
 
     // The pools of z (squeeze-excite's) pool each step's block into the
     // row of partial results of its row block, merged after the loop.
-    SmallVector<ChannelPool> pools;
-    for (Operation *user : z.getUsers())
-      if (auto generic = dyn_cast<linalg::GenericOp>(user))
-        if (std::optional<ChannelPool> pool = asChannelPool(generic, z))
-          pools.push_back(*pool);
-    llvm::sort(pools, [](const ChannelPool &a, const ChannelPool &b) {
-      return a.op->isBeforeInBlock(b.op);
-    });
+    SmallVector<ChannelPool> pools = channelPoolsOf(z);
     SmallVector<Value> outputs = {tensor::EmptyOp::create(b, loc, zType.getShape(), f32)};
     for (const ChannelPool &pool : pools)
       outputs.push_back(partialPools(b, loc, pool, blocks.blocks));

@@ -79,14 +79,7 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
     auto type = dyn_cast<RankedTensorType>(z.getType());
     if (!producer || !type || !type.hasStaticShape() || type.getRank() != 4)
       return success();
-    SmallVector<ChannelPool> pools;
-    for (Operation *user : z.getUsers())
-      if (auto generic = dyn_cast<linalg::GenericOp>(user))
-        if (std::optional<ChannelPool> pool = asChannelPool(generic, z))
-          pools.push_back(*pool);
-    llvm::sort(pools, [](const ChannelPool &a, const ChannelPool &b) {
-      return a.op->isBeforeInBlock(b.op);
-    });
+    SmallVector<ChannelPool> pools = channelPoolsOf(z);
     linalg::LinalgOp conv = producer->conv;
     auto bytes = [](Value v) { return cast<RankedTensorType>(v.getType()).getNumElements() * 4; };
     if (pools.empty() || bytes(conv.getDpsInputs()[1]) > bytes(conv.getDpsInputs()[0]))
