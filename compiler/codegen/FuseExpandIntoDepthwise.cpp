@@ -124,10 +124,7 @@ struct FuseExpandIntoDepthwise : impl::FuseExpandIntoDepthwiseBase<FuseExpandInt
 
   LogicalResult fuse(linalg::DepthwiseConv2DNhwcHwcOp dw) {
     // The depthwise chain: its start and the epilogue alone reading it.
-    Value dwOut = dw->getResult(0);
-    auto dwEpilogue = dwOut.hasOneUse() ? dyn_cast<linalg::GenericOp>(*dwOut.getUsers().begin())
-                                        : linalg::GenericOp();
-    Value z = dwEpilogue && dwEpilogue.getNumResults() == 1 ? dwEpilogue.getResult(0) : dwOut;
+    Value dwOut = dw->getResult(0), z = convChainEnd(dw);
     std::optional<ConvChain> depthwise = convChainProducing(z);
     if (!depthwise || depthwise->conv != dw || !depthwise->start || !dw.hasPureTensorSemantics() ||
         !llvm::all_of(dw.getDilations().getValues<int64_t>(), [](int64_t d) { return d == 1; }))
@@ -138,8 +135,7 @@ struct FuseExpandIntoDepthwise : impl::FuseExpandIntoDepthwiseBase<FuseExpandInt
     // The expand chain: a 1x1 stride-1 conv and its epilogue, read by the pad alone.
     Value y = pad.getSource();
     std::optional<ConvChain> expand = convChainProducing(y);
-    if (!expand || !expand->start || !y.hasOneUse() ||
-        !isa<linalg::Conv2DNhwcHwcfOp>(expand->conv) || !expand->conv->getResult(0).hasOneUse())
+    if (!expand || !expand->start || !y.hasOneUse() || !isa<linalg::Conv2DNhwcHwcfOp>(expand->conv))
       return success();
     auto expandConv = cast<linalg::Conv2DNhwcHwcfOp>(expand->conv.getOperation());
     auto filterType = cast<RankedTensorType>(expandConv.getDpsInputs()[1].getType());
@@ -184,9 +180,7 @@ struct FuseExpandIntoDepthwise : impl::FuseExpandIntoDepthwiseBase<FuseExpandInt
         (blocks.blocks > 1 && lastStart - blocks.rows * strideH + blocks.bandRows > top + h))
       return success();
 
-    Operation *root =
-        dwEpilogue && z == dwEpilogue.getResult(0) ? dwEpilogue.getOperation() : dw.getOperation();
-    OpBuilder b(root);
+    OpBuilder b(z.getDefiningOp());
     Location loc = expandConv.getLoc();
     Type f32 = zType.getElementType();
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(f32));

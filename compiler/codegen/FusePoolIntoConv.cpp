@@ -64,10 +64,7 @@ struct FusePoolIntoConv : impl::FusePoolIntoConvBase<FusePoolIntoConv> {
       if (!isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp>(conv) ||
           !isa<func::FuncOp>(conv->getParentOp()))
         return;
-      Value y = conv->getResult(0);
-      auto epilogue = y.hasOneUse() ? dyn_cast<linalg::GenericOp>(*y.getUsers().begin())
-                                    : linalg::GenericOp();
-      candidates.insert(epilogue && epilogue.getNumResults() == 1 ? epilogue.getResult(0) : y);
+      candidates.insert(convChainEnd(conv));
     });
     for (Value z : candidates)
       if (failed(fuse(z, t)))

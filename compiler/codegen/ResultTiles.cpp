@@ -66,4 +66,11 @@ std::optional<ConvChain> convChainProducing(Value z) {
   return std::nullopt;
 }
 
+Value convChainEnd(Operation *conv) {
+  Value y = conv->getResult(0);
+  auto epilogue =
+      y.hasOneUse() ? dyn_cast<linalg::GenericOp>(*y.getUsers().begin()) : linalg::GenericOp();
+  return epilogue && epilogue.getNumResults() == 1 ? epilogue.getResult(0) : y;
+}
+
 } // namespace acnn

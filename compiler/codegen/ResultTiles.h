@@ -38,6 +38,10 @@ struct ConvChain {
 /// nothing else) reading it.
 std::optional<ConvChain> convChainProducing(mlir::Value z);
 
+/// The map `conv`'s chain would end in: the result of the generic that alone
+/// reads `conv`'s result, else that result itself.
+mlir::Value convChainEnd(mlir::Operation *conv);
+
 } // namespace acnn
 
 #endif
