@@ -27,7 +27,9 @@ struct Caches {
 /// run on; other CPUs get the smallest of these.
 Caches familyCaches(llvm::StringRef cpu) {
   constexpr int64_t K = 1024, M = 1024 * 1024;
-  if (cpu.starts_with("znver4") || cpu.starts_with("znver5"))
+  if (cpu.starts_with("znver5"))
+    return {48 * K, 1 * M, 32 * M};
+  if (cpu.starts_with("znver4"))
     return {32 * K, 1 * M, 32 * M};
   if (cpu.starts_with("znver"))
     return {32 * K, 512 * K, 32 * M};
