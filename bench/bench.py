@@ -15,10 +15,10 @@ models: NAME = ARCH_SIZE_opOPSET in --models-dir (default build/bench/zoo, where
 bench/run.sh --zoo exports them), results by default in build/bench/zoo/results.jsonl;
 PyTorch rebuilds each model with zoo.build().
 
-Order of work: machine description and sgemm peak; acnnc compile of every model;
+Order of work: machine description and fp32 peak (sgemm, FMA loop); acnnc compile of every model;
 then, per round, per model, the three engines one after another (the order rotates
 each round), each engine in its own process doing --warmup + --runs inferences at
-batch 1 on --threads threads; then the sgemm peak again. Every step appends JSON
+batch 1 on --threads threads; then the peak again. Every step appends JSON
 lines to --results (see bench/README.md); a step that fails or times out appends a
 record with "ok": false and the error's first line, and the run goes on.
 """
@@ -178,7 +178,7 @@ def main():
     p.add_argument("--acnn-run", default=os.path.join(ROOT, "build", "bin", "acnn-run"))
     p.add_argument("--node", default="node")
     p.add_argument("--peak-n", type=int, default=2048)
-    p.add_argument("--no-peak", action="store_true", help="skip the sgemm peak")
+    p.add_argument("--no-peak", action="store_true", help="skip the peak (sgemm and FMA loop)")
     p.add_argument("--timeout", type=float, default=600, help="seconds per step")
     p.add_argument("--omp-passive", action="store_true",
                    help="run PyTorch with OMP_WAIT_POLICY=PASSIVE (see bench/README.md)")

@@ -166,8 +166,8 @@ def main():
                  f"ISA: {isa}")
     if peaks:
         per = ", ".join(f"{r['engine']} {r.get('label', '')} {r['gflops']:.1f}" for r in peaks)
-        lines.append(f"- fp32 peak (best sgemm {peaks[0].get('n')}³, {peaks[0].get('threads')} "
-                     f"threads): **{peak:.1f} GFLOP/s** (max of: {per})")
+        lines.append(f"- fp32 peak (best of sgemm {peaks[0].get('n')}³ and an FMA loop, "
+                     f"{peaks[0].get('threads')} threads): **{peak:.1f} GFLOP/s** (max of: {per})")
     else:
         bad = [r for r in recs if r.get("kind") == "peak"]
         lines.append("- fp32 peak: not measured" +
