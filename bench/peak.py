@@ -16,8 +16,8 @@ the same libblas with torch.set_num_threads(--threads). Each runs in its own
 process so the thread settings are applied before the library starts.
 
 The sgemm is only as fast as the BLAS knows the CPU: Debian 12's OpenBLAS 0.3.21
-has no Zen 5 kernels and ran 200 GFLOP/s on 2 Zen 5 cores that retire 460 GFLOP/s
-of AVX-512 FMAs. So the FMA engine measures what the cores retire: a C loop of
+has no Zen 5 kernels and ran 194-235 GFLOP/s on 2 Zen 5 cores that retire 438-495
+GFLOP/s of AVX-512 FMAs. So the FMA engine measures what the cores retire: a C loop of
 independent FMA chains on the widest vectors the host has (cc -O3 -march=native),
 one chain set a thread, --threads threads, best of --reps.
 """
@@ -96,6 +96,10 @@ int main(int argc, char **argv) {
   int threads = atoi(argv[1]), reps = atoi(argv[2]);
   pthread_t t[256];
   float out[256];
+  if (threads < 1 || threads > 256 || reps < 1) {
+    fprintf(stderr, "threads must be 1 to 256 and reps at least 1\n");
+    return 1;
+  }
   iters = 20000000;
   for (int r = 0; r <= reps; ++r) { /* the first: warm-up */
     double t0 = now();
@@ -118,8 +122,8 @@ def fma_peak(threads, reps):
         with open(src, "w") as f:
             f.write(FMA)
         try:
-            subprocess.run(["cc", "-O3", "-march=native", "-ffp-contract=fast", "-pthread", src, "-o", exe],
-                           capture_output=True, text=True, check=True, timeout=120)
+            subprocess.run(["cc", "-O3", "-march=native", "-ffp-contract=fast", "-pthread", src,
+                            "-o", exe], capture_output=True, text=True, check=True, timeout=120)
             p = subprocess.run([exe, str(threads), str(reps)], capture_output=True, text=True,
                                check=True, timeout=600)
         except (OSError, subprocess.SubprocessError) as e:
