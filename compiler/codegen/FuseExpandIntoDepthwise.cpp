@@ -35,6 +35,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/Matchers.h"
 
 namespace acnn {
 
@@ -59,19 +60,12 @@ bool isCheap(linalg::GenericOp epilogue) {
   return !epilogue || epilogue.getRegion().front().getOperations().size() <= kCheapEpilogueOps + 1;
 }
 
-/// Whether `v` is a constant float zero.
-bool isZero(Value v) {
-  auto constant = v.getDefiningOp<arith::ConstantOp>();
-  auto value = constant ? dyn_cast<FloatAttr>(constant.getValue()) : FloatAttr();
-  return value && value.getValue().isZero();
-}
-
 /// The zero padding of rows and columns only, static, that only `dw` reads.
 tensor::PadOp zeroPadding(Value v, Operation *dw) {
   auto pad = v.getDefiningOp<tensor::PadOp>();
   if (!pad || !pad->hasOneUse() || *pad->getUsers().begin() != dw ||
       !pad.getResultType().hasStaticShape() || !pad.getConstantPaddingValue() ||
-      !isZero(pad.getConstantPaddingValue()))
+      !matchPattern(pad.getConstantPaddingValue(), m_AnyZeroFloat()))
     return {};
   ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
   if (ShapedType::isDynamicShape(low) || ShapedType::isDynamicShape(high) || low[0] || low[3] ||
