@@ -33,6 +33,18 @@ std::string kernelKey(linalg::LinalgOp loops, linalg::LinalgOp epilogue, bool wi
     elements.insert(getElementTypeOrSelf(type));
   for (Type element : elements)
     os << ' ' << element;
+  // A named conv's or pool's loop extents do not say how it walks its input:
+  // a stride-2 3x3 conv over a 14x14 map has the loops of a stride-1 one over
+  // 7x7, and a schedule of several output rows, fine for the stride-1 one,
+  // left the stride-2 one scalar. Unit strides and dilations go unwritten.
+  for (llvm::StringRef name : {"strides", "dilations"}) {
+    auto values = loops->getAttrOfType<DenseIntElementsAttr>(name);
+    if (!values || llvm::all_of(values.getValues<int64_t>(), [](int64_t v) { return v == 1; }))
+      continue;
+    os << ' ' << name << '(';
+    llvm::interleave(values.getValues<int64_t>(), os, ",");
+    os << ')';
+  }
   if (isa<linalg::GenericOp>(loops)) {
     os << " maps";
     for (AffineMap map : loops.getIndexingMapsArray()) {
