@@ -29,9 +29,11 @@
 namespace acnn {
 
 /// What the templates and the renderer mean by a schedule: records made by
-/// another version are stale. Bump it when a schedule's fields or the way
-/// they are rendered change.
-inline constexpr int64_t kScheduleVersion = 1;
+/// another version are stale. Bump it when a schedule's fields, the way
+/// they are rendered or what a kernel key names change. 2: keys name a
+/// conv's or pool's strides and dilations other than 1, so a version-1 key
+/// without them was made for a kernel of any stride.
+inline constexpr int64_t kScheduleVersion = 2;
 
 struct TuningRecord {
   std::string key;    // what the kernel computes (kernelKey)

@@ -58,7 +58,7 @@ struct TuningDatabaseTest : ::testing::Test {
 };
 
 constexpr const char *kLine =
-    R"({"key":"a","target":"t1","version":1,"schedule":"s","default_ms":2,"tuned_ms":1})";
+    R"({"key":"a","target":"t1","version":2,"schedule":"s","default_ms":2,"tuned_ms":1})";
 
 TEST_F(TuningDatabaseTest, WritesOneSortedRecordALineAndReadsThemBack) {
   TuningDatabase db;
@@ -71,9 +71,9 @@ TEST_F(TuningDatabaseTest, WritesOneSortedRecordALineAndReadsThemBack) {
   // Times as written, not as llvm::json's 17 digits (0.81000000000000005).
   EXPECT_EQ(
       readText(),
-      R"({"key":"linalg.fill 4 p f32","target":"t1","version":1,"schedule":"#acnn.schedule<matmul, vector = 8, tile = [6, 16, 1]>","default_ms":0.81,"tuned_ms":0.66,"model":"vit"}
-{"key":"linalg.fill 4 p f32","target":"t2","version":1,"schedule":"#acnn.schedule<matmul, vector = 8, tile = [6, 16, 1]>","default_ms":0.81,"tuned_ms":0.66,"model":"vit"}
-{"key":"linalg.matmul 64x64x64 ppr f32","target":"#acnn.target<cpu = \"znver4\">","version":1,"schedule":"#acnn.schedule<matmul, vector = 8, tile = [6, 16, 1]>","default_ms":0.81,"tuned_ms":0.5,"model":"vit"}
+      R"({"key":"linalg.fill 4 p f32","target":"t1","version":2,"schedule":"#acnn.schedule<matmul, vector = 8, tile = [6, 16, 1]>","default_ms":0.81,"tuned_ms":0.66,"model":"vit"}
+{"key":"linalg.fill 4 p f32","target":"t2","version":2,"schedule":"#acnn.schedule<matmul, vector = 8, tile = [6, 16, 1]>","default_ms":0.81,"tuned_ms":0.66,"model":"vit"}
+{"key":"linalg.matmul 64x64x64 ppr f32","target":"#acnn.target<cpu = \"znver4\">","version":2,"schedule":"#acnn.schedule<matmul, vector = 8, tile = [6, 16, 1]>","default_ms":0.81,"tuned_ms":0.5,"model":"vit"}
 )");
 
   llvm::Expected<TuningDatabase> back = TuningDatabase::read(path);
@@ -161,7 +161,7 @@ TEST_F(TuningDatabaseTest, ErrorsNameTheFileAndLine) {
   std::string ok = std::string(kLine) + "\n\n";
   EXPECT_EQ(readError(ok + "{\"key\": \n").rfind(at + "3: not JSON: ", 0), 0u);
   EXPECT_EQ(readError(ok + "[1, 2]\n"), at + "3: not a JSON object");
-  EXPECT_EQ(readError(R"({"key":"a","target":"t1","version":1,"default_ms":2,"tuned_ms":1})"),
+  EXPECT_EQ(readError(R"({"key":"a","target":"t1","version":2,"default_ms":2,"tuned_ms":1})"),
             at + "1: field 'schedule' is missing");
   EXPECT_EQ(
       readError(
@@ -171,23 +171,23 @@ TEST_F(TuningDatabaseTest, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(
       readError(
           ok +
-          R"({"key":"b","target":"t1","version":1,"schedule":"s","default_ms":"2","tuned_ms":1})"),
+          R"({"key":"b","target":"t1","version":2,"schedule":"s","default_ms":"2","tuned_ms":1})"),
       at + "3: field 'default_ms' is not a number");
   EXPECT_EQ(
       readError(ok +
-                R"({"key":"b","target":1,"version":1,"schedule":"s","default_ms":2,"tuned_ms":1})"),
+                R"({"key":"b","target":1,"version":2,"schedule":"s","default_ms":2,"tuned_ms":1})"),
       at + "3: field 'target' is not a string");
   EXPECT_EQ(
       readError(
           ok +
-          R"({"key":"b","target":"t1","version":1,"schedule":"s","default_ms":2,"tuned_ms":1,"model":3})"),
+          R"({"key":"b","target":"t1","version":2,"schedule":"s","default_ms":2,"tuned_ms":1,"model":3})"),
       at + "3: field 'model' is not a string");
   EXPECT_EQ(readError(ok + kLine + "\n"),
             at + "3: key \"a\" on target \"t1\" is given twice (line 1 too)");
   EXPECT_EQ(
       readError(
           ok +
-          R"({"key":"a","target":"t2","version":1,"schedule":"s","default_ms":2,"tuned_ms":1})"),
+          R"({"key":"a","target":"t2","version":2,"schedule":"s","default_ms":2,"tuned_ms":1})"),
       "");
 }
 
