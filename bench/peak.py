@@ -17,9 +17,10 @@ process so the thread settings are applied before the library starts.
 
 The sgemm is only as fast as the BLAS knows the CPU: Debian 12's OpenBLAS 0.3.21
 has no Zen 5 kernels and ran 194-235 GFLOP/s on 2 Zen 5 cores that retire 438-495
-GFLOP/s of AVX-512 FMAs (2 Emerald Rapids cores: 63-66 against 347-349). So the FMA engine measures what the cores retire: a C loop of
-independent FMA chains on the widest vectors the host has (cc -O3 -march=native),
-one chain set a thread, --threads threads, best of --reps.
+GFLOP/s of AVX-512 FMAs (2 Emerald Rapids cores: 63-66 against 347-349). So the
+FMA engine measures what the cores retire: a C loop of independent FMA chains on
+the widest vectors the host has (cc -O3 -march=native), one chain set a thread,
+--threads threads, best of --reps.
 """
 
 import argparse
