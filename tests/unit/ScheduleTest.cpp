@@ -425,7 +425,21 @@ TEST_F(ScheduleTest, DepthwiseIsVectorisedAlongChannels) {
   s = schedule(kDepthwise, avx2());
   EXPECT_EQ(s.registerTile, (Tile{1, 1, 8, 8, 1, 1}));
   EXPECT_TRUE(s.splits.empty());
-  EXPECT_EQ(s.interchange, (Tile{3, 0, 1, 2, 4, 5}));
+}
+
+// A window over a map past L2 sweeps it once, its channel blocks innermost,
+// where its taps fit half of L1: MobileNetV2's 58x58x144 input (1.9 MB) on
+// a 512 KiB L2, a 3x3 max pool over 113x113x64 (3.3 MB). On a 2 MiB L2, and
+// for a 31x31 conv's 984 KB of taps, each channel block sweeps the map,
+// keeping its taps in L1.
+TEST_F(ScheduleTest, WindowsOverMapsPastL2SweepThemOnce) {
+  const Tile rowsOutermost{0, 1, 2, 3, 4, 5}, channelsOutermost{3, 0, 1, 2, 4, 5};
+  EXPECT_EQ(schedule(kDepthwise, avx2()).interchange, rowsOutermost);
+  EXPECT_EQ(schedule(kPoolNhwc, avx512()).interchange, rowsOutermost);
+  acnn::ScheduleTarget largeL2 = avx512();
+  largeL2.l2Bytes = 2 * 1024 * 1024;
+  EXPECT_EQ(schedule(kDepthwise, largeL2).interchange, channelsOutermost);
+  EXPECT_EQ(schedule(kDepthwise31, avx512()).interchange, channelsOutermost);
 }
 
 // A depthwise conv's tile holds one filter tap and one input vector beside
