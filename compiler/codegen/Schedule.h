@@ -150,6 +150,10 @@ struct TemplateChoices {
   /// of its channels; -1: no cache blocks); 0: blocks only where the filter
   /// block past L2 asks for them.
   int64_t convChannelBlock = 0;
+  /// A depthwise conv's or pool's channel blocks: 1 outermost, each block
+  /// sweeping the map; -1 innermost, the map swept once; 0: the template's
+  /// choice (innermost for a map past L2).
+  int64_t windowChannelsOutermost = 0;
 };
 
 /// The schedule of `op` for `target`. Ops with dynamic shapes or of an

@@ -169,12 +169,14 @@ Schedule windowSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoic
   // MiB L2: EfficientNet-B0's stride-2 3x3 over 112x112x96, 4.8 MB, 0.45 ->
   // 0.32 ms; ResNet's 3x3 max pool over 112x112x64 0.099 -> 0.087 ms; over
   // maps L2 holds, 28x28x240 and 14x14x672 (67 KB of 5x5 taps), 11-19%
-  // slower).
+  // slower). The tuner may choose either (choices.windowChannelsOutermost).
   ArrayRef<int64_t> e = s.loopExtents;
   const int64_t tapBytes = kind == KernelKind::Depthwise ? e[KH] * e[KW] * e[C] * 4 : 0;
-  s.interchange = inputBytes > t.l2Bytes && tapBytes <= t.l1Bytes / 2
-                      ? SmallVector<int64_t>{N, OH, OW, C, KH, KW}
-                      : SmallVector<int64_t>{C, N, OH, OW, KH, KW};
+  const bool channelsOutermost = choices.windowChannelsOutermost != 0
+                                     ? choices.windowChannelsOutermost > 0
+                                     : !(inputBytes > t.l2Bytes && tapBytes <= t.l1Bytes / 2);
+  s.interchange = channelsOutermost ? SmallVector<int64_t>{C, N, OH, OW, KH, KW}
+                                    : SmallVector<int64_t>{N, OH, OW, C, KH, KW};
   s.parallelDims = {OH, C, OW};
   s.decompose = s.vectorize = s.hoistAccumulators = true;
   s.unroll = tile.vectors;

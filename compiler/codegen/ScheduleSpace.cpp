@@ -18,7 +18,8 @@ namespace {
 /// (up to the cap the registers allow) and of 1, 2 or 4 vectors, a conv's
 /// of one output row or of two; element-wise steps of 1 to 8 vectors; a
 /// matmul past L2 with k blocks or none, a conv with cache blocks of input
-/// channels or none.
+/// channels or none, a depthwise conv's or pool's channel blocks outermost or
+/// innermost.
 std::vector<TemplateChoices> choicesFor(KernelKind kind) {
   std::vector<TemplateChoices> choices{{}};
   switch (kind) {
@@ -44,6 +45,12 @@ std::vector<TemplateChoices> choicesFor(KernelKind kind) {
     if (kind == KernelKind::Matmul)
       for (int64_t k : {-1, 128, 256, 512})
         choices.push_back({0, 0, k});
+    else
+      for (int64_t outermost : {1, -1}) {
+        TemplateChoices order;
+        order.windowChannelsOutermost = outermost;
+        choices.push_back(order);
+      }
     break;
   case KernelKind::Elementwise:
   case KernelKind::Reduction:
