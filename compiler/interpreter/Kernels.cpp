@@ -74,19 +74,15 @@ llvm::Error dispatch(Operation *op, ArrayRef<const Tensor *> operands,
         applyEpilogue(t, optional(c.getResidual(), c.getBias() ? 3 : 2), c.getActivation());
         return done(std::move(t));
       })
-      .Case([&](BatchNormOp c) {
-        return done(batchNorm(c, in(0), in(1), in(2), in(3), in(4)));
-      })
+      .Case([&](BatchNormOp c) { return done(batchNorm(c, in(0), in(1), in(2), in(3), in(4))); })
       .Case([&](MaxPool2dOp c) { return done(maxPool2d(c, in(0))); })
       .Case([&](AvgPool2dOp c) { return done(avgPool2d(c, in(0))); })
       .Case([&](GlobalAvgPoolOp c) { return reduceOp(spatialAxes(), Reduction::Mean); })
       .Case([&](GlobalMaxPoolOp c) { return reduceOp(spatialAxes(), Reduction::Max); })
-      .Case([&](LayerNormOp c) {
-        return done(layerNorm(c, in(0), in(1), optional(c.getBias(), 2)));
-      })
-      .Case([&](GroupNormOp c) {
-        return done(groupNorm(c, in(0), in(1), optional(c.getBias(), 2)));
-      })
+      .Case(
+          [&](LayerNormOp c) { return done(layerNorm(c, in(0), in(1), optional(c.getBias(), 2))); })
+      .Case(
+          [&](GroupNormOp c) { return done(groupNorm(c, in(0), in(1), optional(c.getBias(), 2))); })
       .Case([&](ReduceMeanOp c) { return reduceOp(c.getAxes(), Reduction::Mean); })
       .Case([&](ReduceMaxOp c) { return reduceOp(c.getAxes(), Reduction::Max); })
       .Case([&](ReduceSumOp c) { return reduceOp(c.getAxes(), Reduction::Sum); })
@@ -130,9 +126,11 @@ llvm::Error dispatch(Operation *op, ArrayRef<const Tensor *> operands,
       .Case([&](TransposeOp c) { return done(transpose(c, in(0))); })
       .Case([&](ExpandOp c) { return done(expand(c, in(0))); })
       .Case([&](PadOp c) { return done(pad(c, in(0))); })
+      .Case([&](GridSampleOp c) { return done(gridSample(c, in(0), in(1))); })
       .Case([&](WhereOp c) { return done(where(c, in(0), in(1), in(2))); })
       .Case<ReshapeOp, FlattenOp>([&](Operation *c) { return done(reinterpret(c, in(0))); })
-      .Default([&](Operation *) { return opError(op, "the interpreter has no kernel for this op"); });
+      .Default(
+          [&](Operation *) { return opError(op, "the interpreter has no kernel for this op"); });
 }
 
 } // namespace

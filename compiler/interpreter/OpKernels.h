@@ -85,6 +85,9 @@ Tensor pad(PadOp op, const Tensor &x);
 /// Same elements, the result's shape (reshape and flatten).
 Tensor reinterpret(mlir::Operation *op, const Tensor &x);
 
+// SamplingKernels.cpp
+Tensor gridSample(GridSampleOp op, const Tensor &x, const Tensor &grid);
+
 } // namespace acnn
 
 #endif

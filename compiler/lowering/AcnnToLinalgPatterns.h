@@ -12,6 +12,7 @@ void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateReduceNormToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateMatmulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateSamplingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// `threads`: how many threads share attention's blocks of query rows.
 void populateAttentionToLinalgPatterns(mlir::RewritePatternSet &patterns, int64_t threads);

@@ -35,6 +35,7 @@ struct ConvertAcnnToLinalg : impl::ConvertAcnnToLinalgBase<ConvertAcnnToLinalg> 
     populateReduceNormToLinalgPatterns(patterns);
     populateMatmulToLinalgPatterns(patterns);
     populateDataMovementToLinalgPatterns(patterns);
+    populateSamplingToLinalgPatterns(patterns);
     populateFusedToLinalgPatterns(patterns);
     populateAttentionToLinalgPatterns(
         patterns, threads > 0 ? threads : targetOf(getOperation()).getThreads());

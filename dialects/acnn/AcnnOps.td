@@ -365,6 +365,22 @@ def Acnn_GatherOp : Acnn_InferredOp<"gather"> {
   let results = (outs Acnn_Tensor:$output);
 }
 
+def Acnn_GridSampleOp : Acnn_InferredOp<"grid_sample"> {
+  let summary = "Sample `input` at the points of `grid` (ONNX GridSample, 4-D)";
+  let description = [{
+    `input` [N, C, H, W] is read at `grid` [N, Ho, Wo, 2]'s points (x, y),
+    from -1 to 1 across the width and height: at the outer pixels' centres
+    with `align_corners`, else at their outer edges. The result is
+    [N, C, Ho, Wo]. `mode` "bilinear" weighs the 4 pixels around a point,
+    "nearest" takes the closest (halves to even); with `padding_mode`
+    "zeros" pixels outside the input read 0, with "border" a point outside
+    is clamped to the edge first.
+  }];
+  let arguments = (ins Acnn_Tensor:$input, Acnn_Tensor:$grid, StrAttr:$mode,
+                   StrAttr:$padding_mode, BoolAttr:$align_corners);
+  let results = (outs Acnn_Tensor:$output);
+}
+
 def Acnn_ExpandOp : Acnn_InferredOp<"expand"> {
   let summary = "Broadcast to `shape` with NumPy rules (ONNX Expand)";
   let description = [{

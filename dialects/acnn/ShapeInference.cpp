@@ -445,6 +445,23 @@ LogicalResult ExpandOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   return success();
 }
 
+LogicalResult GridSampleOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                             Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  ArrayRef<int64_t> in = shapeOf(adaptor.getInput()), grid = shapeOf(adaptor.getGrid());
+  if (in.size() != 4 || grid.size() != 4 || grid[0] != in[0] || grid[3] != 2)
+    return fail(loc, "grid_sample",
+                "needs an input [N, C, H, W] and a grid [N, Ho, Wo, 2], got " + formatShape(in) +
+                    " and " + formatShape(grid));
+  if (adaptor.getMode() != "bilinear" && adaptor.getMode() != "nearest")
+    return fail(loc, "grid_sample",
+                "mode must be bilinear or nearest, got '" + adaptor.getMode() + "'");
+  if (adaptor.getPaddingMode() != "zeros" && adaptor.getPaddingMode() != "border")
+    return fail(loc, "grid_sample",
+                "padding mode must be zeros or border, got '" + adaptor.getPaddingMode() + "'");
+  out.push_back(tensorOf({in[0], in[1], grid[1], grid[2]}, ctx));
+  return success();
+}
+
 LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
                                       Adaptor adaptor, SmallVectorImpl<Type> &out) {
   ArrayRef<int64_t> in = shapeOf(adaptor.getInput()), pads = adaptor.getPads();

@@ -50,6 +50,7 @@ const OpTable &onnxOpTable() {
     registerScatterOps(t);
     registerContribOps(t);
     registerResizeOps(t);
+    registerGridSampleOps(t);
     registerConvTransposeOps(t);
     registerEinsum(t);
     registerAttention(t);

@@ -77,6 +77,7 @@ void registerKnownOps(OpTable &table);
 void registerScatterOps(OpTable &table);
 void registerContribOps(OpTable &table);
 void registerResizeOps(OpTable &table);
+void registerGridSampleOps(OpTable &table);
 void registerConvTransposeOps(OpTable &table);
 void registerEinsum(OpTable &table);
 void registerAttention(OpTable &table);

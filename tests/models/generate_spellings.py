@@ -31,6 +31,9 @@ input (computed with torch.nn.functional from the same weights):
                 residual sum, FusedMatMul (transB, alpha, transBatchB), BiasGelu,
                 FastGelu, QuickGelu, SkipLayerNormalization with its sum output and
                 FusedGemm with LeakyRelu; opset 17
+  grid_sample   GridSample at points a conv of the input computes, bilinear
+                with zero padding and nearest with border padding and
+                align_corners; opset 16
   local_functions  modules as model-local functions, as torch.onnx's dynamo
                 exporter and onnxscript write them: the graph calls ConvAct and
                 SqueezeExcite with their weights as inputs, SqueezeExcite calls
@@ -398,6 +401,26 @@ def ort_contrib(x):
     g.save("ort_contrib", x, t, 17, t.shape, check=False)
 
 
+def grid_sample(x):
+    """GridSample at points the model computes, as spatial transformers and
+    optical-flow warps export: a grid from a conv of the input (tanh scaled
+    past [-1, 1], so some points fall outside), sampled bilinearly with zero
+    padding and nearest with border padding and align_corners."""
+    g = Graph(np.random.default_rng(9))
+    w, tw = g.weight(2, 3, 3, 3)
+    offsets = g.node("Conv", ["input", w], pads=[1, 1, 1, 1], strides=[2, 2])
+    wide = g.node("Mul", [g.node("Tanh", [offsets]), g.const(np.float32(1.2))])
+    grid = g.node("Transpose", [wide], perm=[0, 2, 3, 1])
+    tgrid = (torch.tanh(F.conv2d(x, tw, padding=1, stride=2)) * 1.2).permute(0, 2, 3, 1)
+    a = g.node("GridSample", ["input", grid], mode="bilinear", padding_mode="zeros")
+    ta = F.grid_sample(x, tgrid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    b = g.node("GridSample", ["input", grid], mode="nearest", padding_mode="border",
+               align_corners=1)
+    tb = F.grid_sample(x, tgrid, mode="nearest", padding_mode="border", align_corners=True)
+    g.node("Add", [a, b])
+    g.save("grid_sample", x, ta + tb, 16, ta.shape)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     x = torch.randn(2, 3, 12, 10, generator=torch.Generator().manual_seed(7))
@@ -410,6 +433,7 @@ def main():
         attention_op(x)
         local_functions(x)
         ort_contrib(x)
+        grid_sample(x)
 
 
 if __name__ == "__main__":

@@ -140,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(
                       "exports/slice_assignment_opset17", "spellings/paddle_se",
                       "spellings/paddle_se_external", "spellings/tf_se", "spellings/reductions",
                       "spellings/group_norm", "spellings/conv_transpose", "spellings/attention_op",
-                      "spellings/local_functions", "spellings/ort_contrib"));
+                      "spellings/local_functions", "spellings/ort_contrib",
+                      "spellings/grid_sample"));
 
 /// A schedules file edited by hand changes how kernels run, never what they
 /// compute: every kernel made serial and its accumulators left in memory

@@ -25,6 +25,21 @@ TEST_F(OnnxImporterTest, SizeAttributesMustBeGivenAndPositive) {
       << importError(missing);
 }
 
+TEST_F(OnnxImporterTest, GridSampleRefusesModesItDoesNotImplement) {
+  for (auto [attr, value, message] :
+       {std::tuple("padding_mode", "reflection",
+                   "node 'gs' (GridSample): padding_mode 'reflection' is not supported: only "
+                   "zeros and border are"),
+        std::tuple("mode", "bicubic",
+                   "node 'gs' (GridSample): mode 'bicubic' is not supported: only linear and "
+                   "nearest are")}) {
+    Model m;
+    m.input("x", {1, 3, 8, 8}).input("g", {1, 4, 5, 2}).output("y");
+    stringAttr(m.node("GridSample", {"x", "g"}, {"y"}, "gs"), attr, value);
+    EXPECT_NE(importError(m).find(message), std::string::npos) << importError(m);
+  }
+}
+
 TEST_F(OnnxImporterTest, ArgMaxIndicesFeedOnlyOutputsAndCasts) {
   Model m;
   m.input("x", {1, 4, 3}).output("y");

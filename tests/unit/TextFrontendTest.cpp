@@ -182,6 +182,8 @@ rs = reshape(x, shape=[1, -1])
 f = flatten(x, axis=2)
 ex = expand(b, shape=[2, 4])
 pd = pad(x, pads=[0, 0, 1, 0, 0, 0, 0, 1], value=-1)
+param grid : [1, 3, 5, 2]
+gr = grid_sample(x, grid, mode=bilinear, padding_mode=zeros, align_corners=false)
 param f1 : [2, 4]
 param f1b : [2]
 param f2 : [4, 2]
@@ -194,7 +196,7 @@ se = squeeze_excite(x, f1, f1b, f2, b, activation=relu, gate=hard_sigmoid)
 ca = channel_attention(x, f1, f1b, f2, b)
 sa = spatial_attention(x, sw, sb, pads=[1, 1, 1, 1])
 at = attention(t, t, t, mm, scale=0.5)
-output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, fc, fl, fm, se, ca, sa, at, gn, am
+output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, gr, fc, fl, fm, se, ca, sa, at, gn, am
 )");
   ASSERT_TRUE(m);
   std::map<std::string, int> counts = opCounts(*m);
@@ -209,7 +211,7 @@ output c, n, u, mm, l, cc, q, sl, ga, gs, rs, f, ex, pd, fc, fl, fm, se, ca, sa,
   std::vector<std::vector<int64_t>> expected = {
       {1, 4, 3, 3}, {2, 3, 4},    {1, 4, 8, 8}, {2, 3, 3},    {2, 3, 5}, {1, 12, 8, 8},
       {1, 3, 8, 8}, {1, 2, 8, 8}, {1, 2, 8, 8}, {1, 8, 8},    {1, 256},  {4, 64},
-      {2, 4},       {1, 4, 9, 9}, {1, 4, 8, 8}, {2, 3, 5},    {2, 3, 3}, {1, 4, 8, 8},
+      {2, 4},       {1, 4, 9, 9}, {1, 4, 3, 5}, {1, 4, 8, 8}, {2, 3, 5}, {2, 3, 3}, {1, 4, 8, 8},
       {1, 4, 8, 8}, {1, 4, 8, 8}, {2, 3, 4},    {1, 4, 8, 8}, {1, 8, 8}};
   EXPECT_EQ(shapes, expected);
   // argmax's indices are i64.

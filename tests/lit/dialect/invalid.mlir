@@ -205,6 +205,24 @@ func.func @where_broadcast(%c: tensor<2xf32>, %x: tensor<3xf32>) {
 
 // -----
 
+func.func @grid_sample_grid(%x: tensor<1x3x8x8xf32>, %g: tensor<1x4x5x3xf32>) {
+  // expected-error @+2 {{'acnn.grid_sample' needs an input [N, C, H, W] and a grid [N, Ho, Wo, 2], got [1, 3, 8, 8] and [1, 4, 5, 3]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = acnn.grid_sample %x, %g {mode = "bilinear", padding_mode = "zeros", align_corners = false} : (tensor<1x3x8x8xf32>, tensor<1x4x5x3xf32>) -> tensor<1x3x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @grid_sample_padding(%x: tensor<1x3x8x8xf32>, %g: tensor<1x4x5x2xf32>) {
+  // expected-error @+2 {{'acnn.grid_sample' padding mode must be zeros or border, got 'reflection'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = acnn.grid_sample %x, %g {mode = "bilinear", padding_mode = "reflection", align_corners = false} : (tensor<1x3x8x8xf32>, tensor<1x4x5x2xf32>) -> tensor<1x3x4x5xf32>
+  return
+}
+
+// -----
+
 func.func @pad_count(%x: tensor<2x3xf32>) {
   // expected-error @+2 {{'acnn.pad' needs 4 pads for rank 2, got 2}}
   // expected-error @+1 {{failed to infer returned types}}
