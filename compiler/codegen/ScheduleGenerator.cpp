@@ -243,8 +243,19 @@ Schedule matmulSchedule(Schedule s, const ScheduleTarget &t, const TemplateChoic
   // stream past it.
   s.interchange.assign(dims.batch.begin(), dims.batch.end());
   s.interchange.append({n, m, k});
-  s.parallelDims = {n, m};
-  s.parallelDims.append(dims.batch.begin(), dims.batch.end());
+  // Threads take whole batches where they share them evenly (or nearly: at
+  // least 4 a thread): each then reads only its batches' operands, where
+  // strips of n or m had every thread read all of one operand of every
+  // batch. CCNet's criss-cross attention (112 batches of 32 x 112 x 112
+  // and 112 x 112 x 4) ran 13.5 ms with threads on m, 10.6 ms on batches.
+  s.parallelDims.clear();
+  for (int64_t d : dims.batch)
+    if (e[d] % t.threads == 0 || e[d] >= 4 * t.threads)
+      s.parallelDims.push_back(d);
+  s.parallelDims.append({n, m});
+  for (int64_t d : dims.batch)
+    if (!llvm::is_contained(s.parallelDims, d))
+      s.parallelDims.push_back(d);
   s.vectorize = s.hoistAccumulators = true;
   s.unroll = tile.vectors;
   // Blocked: k in blocks whose kc x nr strip of b fits L1, m in blocks whose

@@ -313,6 +313,30 @@ TEST_F(ScheduleTest, ContractionGenericAsMatmul) {
   EXPECT_EQ(s.interchange, (Tile{0, 2, 1, 3}));
 }
 
+// Threads take whole batches where they share them evenly, or at least 4
+// a thread (CCNet's 112 row attentions), so each reads only its batches'
+// operands; 3 batches on 2 threads would leave one thread idle a third of
+// the time, and there the threads take a plain matmul's loops (m: 4 row
+// tiles, where 112 columns make 3 strips and a remainder).
+TEST_F(ScheduleTest, BatchedMatmulThreadsTakeBatches) {
+  auto batched = [](int64_t batches) {
+    std::string b = std::to_string(batches);
+    return "func.func @f(%a: tensor<" + b + "x32x112xf32>, %b: tensor<" + b +
+           "x112x112xf32>, %c: tensor<" + b + "x32x112xf32>) -> tensor<" + b +
+           "x32x112xf32> {\n  %r = linalg.batch_matmul ins(%a, %b : tensor<" + b +
+           "x32x112xf32>, tensor<" + b + "x112x112xf32>) outs(%c : tensor<" + b +
+           "x32x112xf32>) -> tensor<" + b + "x32x112xf32>\n  return %r : tensor<" + b +
+           "x32x112xf32>\n}";
+  };
+  acnn::ScheduleTarget t = avx512();
+  t.threads = 2;
+  EXPECT_EQ(schedule(batched(112).c_str(), t).parallelDims.front(), 0);
+  EXPECT_EQ(schedule(batched(9).c_str(), t).parallelDims.front(), 0);
+  EXPECT_EQ(schedule(batched(3).c_str(), t).parallelDims.front(), 1);
+  // The contraction's 4 batches: even on 2 threads.
+  EXPECT_EQ(schedule(kContraction, t).parallelDims.front(), 0);
+}
+
 // A row reduction vectorises along the reduced row, one row a step.
 TEST_F(ScheduleTest, RowReduction) {
   acnn::Schedule s = schedule(kRowMax, avx2());
