@@ -137,7 +137,7 @@ void ownDestination(OpBuilder &b, Group g, int64_t group) {
   init->set(own);
 }
 
-/// Whether `body` may head a group: a conv, depthwise conv, pooling, matmul
+/// Whether `body` may head a group: a conv, depthwise conv, pooling, (batched) matmul
 /// or contraction generic (attention's scores) on static tensors whose
 /// parallel loops come first. (A max pool's start is its -inf fill: in the
 /// group it is a register splat, not a pass writing the output and another
@@ -145,7 +145,7 @@ void ownDestination(OpBuilder &b, Group g, int64_t group) {
 bool isBody(linalg::LinalgOp body) {
   const bool contraction = isa<linalg::GenericOp>(body) && linalg::isaContractionOpInterface(body);
   if (!(isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
-            linalg::PoolingNhwcSumOp, linalg::MatmulOp>(body) ||
+            linalg::PoolingNhwcSumOp, linalg::MatmulOp, linalg::BatchMatmulOp>(body) ||
         contraction) ||
       !body.hasPureTensorSemantics() || body.hasDynamicShape())
     return false;

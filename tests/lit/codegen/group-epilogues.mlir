@@ -61,6 +61,31 @@ func.func @matmul_residual(%a: tensor<192x96xf32>, %b: tensor<96x64xf32>, %res: 
 
 // -----
 
+// A batched matmul (CCNet's criss-cross scores, an additive mask after
+// them) groups as a matmul does: its tiles divide its loops (12 rows by 6,
+// 32 columns by 16 on AVX2), so one group, its start a fill.
+// CHECK-LABEL: func @batch_matmul_mask
+// CHECK: linalg.fill {acnn.group_start = [[G:[0-9]+]] : i64}
+// CHECK: linalg.batch_matmul {acnn.group_body = [[G]] : i64}
+// CHECK: linalg.generic {{.*}} attrs =  {acnn.group_epilogue = [[G]] : i64}
+// CHECK-NOT: acnn.group
+#bmn = affine_map<(b, m, n) -> (b, m, n)>
+func.func @batch_matmul_mask(%a: tensor<8x12x4xf32>, %b: tensor<8x4x32xf32>, %mask: tensor<8x12x32xf32>) -> tensor<8x12x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x12x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<8x12x32xf32>) -> tensor<8x12x32xf32>
+  %y = linalg.batch_matmul ins(%a, %b : tensor<8x12x4xf32>, tensor<8x4x32xf32>) outs(%f : tensor<8x12x32xf32>) -> tensor<8x12x32xf32>
+  %r = linalg.generic {indexing_maps = [#bmn, #bmn, #bmn], iterator_types = ["parallel", "parallel", "parallel"]}
+    ins(%y, %mask : tensor<8x12x32xf32>, tensor<8x12x32xf32>) outs(%e : tensor<8x12x32xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<8x12x32xf32>
+  return %r : tensor<8x12x32xf32>
+}
+
+// -----
+
 // A matmul whose lhs is past L2 (ViT-B's MLP output: 195 x 3072 floats, in
 // 5-row tiles) but whose 3072-deep strip of two vectors of b stays in half
 // of L2 keeps k whole: one group.
