@@ -58,21 +58,22 @@ def run_acnn(cmd, timeout):
 
 
 def parse_profile(stdout):
-    """Rows of acnn-run's table `kernel  calls  total ms  % of run` (name may hold spaces)."""
+    """Rows of acnn-run's table `kernel  calls  total ms  median ms  % of run` (name may hold
+    spaces); median ms is the kernel's median time in a run."""
     kernels, in_table = [], False
     for line in stdout.splitlines():
         words = line.split()
         if not in_table:
             in_table = len(words) >= 3 and words[0] == "kernel" and "calls" in words
             continue
-        if len(words) < 4:
+        if len(words) < 5:
             continue
         try:
-            calls, total = int(words[-3]), float(words[-2])
+            calls, total, median = int(words[-4]), float(words[-3]), float(words[-2])
         except ValueError:
             continue
-        name = line.rsplit(None, 3)[0].strip()
-        kernels.append({"name": name, "calls": calls, "total_ms": total})
+        name = line.rsplit(None, 4)[0].strip()
+        kernels.append({"name": name, "calls": calls, "total_ms": total, "median_ms": median})
     return kernels
 
 

@@ -44,11 +44,12 @@ interpreted_ms = float(re.search(r"interpreter: ([0-9.]+) ms", interpreted).grou
 print(f"native      {native_ms:8.2f} ms   relative L2 error vs PyTorch {error(f'{out}/native.npy'):.1e}")
 print(f"interpreter {interpreted_ms:8.2f} ms   relative L2 error vs PyTorch {error(f'{out}/interpreted.npy'):.1e}")
 print(f"native is {interpreted_ms / native_ms:.0f}x faster")
-rows = [line.split() for line in native.splitlines() if re.match(r"\S+ +\d+ +[0-9.]+ +[0-9.]+%$", line)]
+rows = [line.split() for line in native.splitlines()
+        if re.match(r"\S+ +\d+ +[0-9.]+ +[0-9.]+ +[0-9.]+%$", line)]
 rows.sort(key=lambda r: -float(r[2]))
-print("slowest kernels (total ms over 20 runs, share of the run):")
-for name, calls, total, share in rows[:5]:
-    print(f"  {share:>6} {float(total):8.2f}  {name}")
+print("slowest kernels (total ms over 20 runs, median ms a run, share of the run):")
+for name, calls, total, median, share in rows[:5]:
+    print(f"  {share:>6} {float(total):8.2f} {float(median):8.3f}  {name}")
 PY
 
 echo "== acnnc inspect --dot: the fused graph"

@@ -140,17 +140,19 @@ llvm::Expected<ModelTiming> ModelTimer::time(llvm::StringRef name, llvm::StringR
       } else if (line.starts_with("kernel ") && line.contains("total ms")) {
         table = true;
       } else if (table) {
-        // NAME CALLS TOTAL PERCENT: names may hold spaces, numbers do not.
+        // NAME CALLS TOTAL MEDIAN PERCENT: names may hold spaces, numbers do
+        // not. The median of a kernel's times in the runs, not their mean:
+        // one run the machine slowed moves the mean.
         llvm::SmallVector<llvm::StringRef> fields;
         line.rtrim().split(fields, ' ', -1, false);
         long long calls;
-        if (fields.size() < 4 || fields[fields.size() - 2].getAsDouble(ms) ||
-            fields[fields.size() - 3].getAsInteger(10, calls) || calls <= 0)
+        if (fields.size() < 5 || fields[fields.size() - 2].getAsDouble(ms) ||
+            fields[fields.size() - 4].getAsInteger(10, calls) || calls <= 0)
           continue;
         llvm::StringRef kernel = line.rtrim();
-        for (int i = 0; i < 3; ++i)
+        for (int i = 0; i < 4; ++i)
           kernel = kernel.take_front(kernel.find_last_of(' ')).rtrim();
-        kernels[kernel].push_back(ms / calls);
+        kernels[kernel].push_back(ms);
       }
     }
   }

@@ -370,9 +370,10 @@ private:
     auto probe = bench.timer->time("default", "", 1, 3, 1);
     if (!probe)
       return probe.takeError();
-    // The profile sums each kernel's time over a child's runs, so one slow
-    // run (the machine is shared) moves the sum: many short children, about
-    // a tenth of a second of runs each, and the median of their means.
+    // A child's profile gives each kernel's median time in its runs, which
+    // one slow run (the machine is shared) does not move; a slow stretch
+    // does: many short children, about a tenth of a second of runs each, and
+    // the median of their medians.
     bench.runs = std::clamp(static_cast<int>(100 / std::max(probe->latencyMs, 1e-3)), 3, maxRuns);
     bench.warmup = std::max(2, bench.runs / 5);
     auto start = Clock::now();

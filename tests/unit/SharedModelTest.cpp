@@ -318,8 +318,9 @@ TEST_F(AcnnRun, BindsUnnamedFilesInOrder) {
 TEST_F(AcnnRun, ProfilePrintsAKernelTable) {
   RunResult r = acnnRun(model + " --input " + x + " --input " + bias + " --runs=4 --profile");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, "% of run"));
-  EXPECT_TRUE(std::regex_search(r.output, std::regex("\nadd_one +4 +[0-9.]+ +[0-9.]+%")))
+  EXPECT_TRUE(contains(r.output, "total ms    median ms  % of run"));
+  // Calls, total ms, median ms a run, share.
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("\nadd_one +4 +[0-9.]+ +[0-9.]+ +[0-9.]+%")))
       << r.output;
   EXPECT_TRUE(std::regex_search(r.output, std::regex("\nadd bias +4 "))) << r.output;
 }

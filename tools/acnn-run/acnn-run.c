@@ -23,7 +23,8 @@ static const char usage[] =
     "  --warmup N     untimed runs before them (default 0)\n"
     "  --threads N    threads for the model's parallel loops (default: the threads it was\n"
     "                 compiled for, at most the CPUs available)\n"
-    "  --profile      time each kernel over the timed runs\n";
+    "  --profile      time each kernel over the timed runs: its total, and its median\n"
+    "                 time in a run (robust to a run the machine slowed)\n";
 
 typedef struct options {
   const char *model;
@@ -168,7 +169,14 @@ static void print_shape(acnn_dtype dtype, int32_t rank, const int64_t *shape) {
   printf("]");
 }
 
-static void print_profile(const acnn_model *model, double run_ms) {
+/* The median of `n` values, which it sorts. */
+static double median_of(double *values, long n) {
+  qsort(values, (size_t)n, sizeof *values, compare_doubles);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+/* `samples` holds each kernel's time in each run, run-major. */
+static void print_profile(const acnn_model *model, double run_ms, double *samples, long runs) {
   int32_t kernels = acnn_model_num_kernels(model);
   int width = 6;
   for (int32_t k = 0; k < kernels; ++k) {
@@ -176,15 +184,21 @@ static void print_profile(const acnn_model *model, double run_ms) {
     acnn_model_profile(model, k, &name, NULL, NULL);
     width = (int)strlen(name) > width ? (int)strlen(name) : width;
   }
-  printf("%-*s %10s %12s %9s\n", width, "kernel", "calls", "total ms", "% of run");
+  double *column = malloc((size_t)runs * sizeof *column);
+  printf("%-*s %10s %12s %12s %9s\n", width, "kernel", "calls", "total ms", "median ms",
+         "% of run");
   for (int32_t k = 0; k < kernels; ++k) {
     const char *name;
     double ms;
     int64_t calls;
     acnn_model_profile(model, k, &name, &ms, &calls);
-    printf("%-*s %10lld %12.3f %8.1f%%\n", width, name, (long long)calls, ms,
+    for (long r = 0; column && r < runs; ++r)
+      column[r] = samples[r * kernels + k];
+    printf("%-*s %10lld %12.3f %12.4f %8.1f%%\n", width, name, (long long)calls, ms,
+           column ? median_of(column, runs) : ms / (double)runs,
            run_ms > 0 ? 100 * ms / run_ms : 0.0);
   }
+  free(column);
 }
 
 /* Everything main allocates, released in one place. */
@@ -197,6 +211,7 @@ typedef struct session {
   int64_t **converted; /* i64 inputs, from their arrays' f32 values */
   acnn_tensor *inputs, *outputs;
   double *times;
+  double *kernel_ms; /* with --profile: each kernel's time in each timed run, run-major */
   double cpu_ms; /* the process's CPU time over the timed runs, all threads */
 } session;
 
@@ -246,8 +261,11 @@ static int prepare(session *s) {
   s->inputs = calloc((size_t)s->num_inputs + 1, sizeof *s->inputs);
   s->outputs = calloc((size_t)s->num_outputs, sizeof *s->outputs);
   s->times = calloc((size_t)s->opts.runs, sizeof *s->times);
+  if (s->opts.profile)
+    s->kernel_ms = calloc((size_t)s->opts.runs * (size_t)acnn_model_num_kernels(s->model) + 1,
+                          sizeof *s->kernel_ms);
   if (!s->input_files || !s->output_files || !s->arrays || !s->converted || !s->inputs ||
-      !s->outputs || !s->times)
+      !s->outputs || !s->times || (s->opts.profile && !s->kernel_ms))
     return fail("out of memory");
   if (!bind_files(s->model, "input", acnn_model_input, s->num_inputs, s->opts.inputs,
                   s->opts.num_inputs, s->input_files) ||
@@ -292,14 +310,32 @@ static int run(session *s) {
       return model_failed();
   if (s->opts.profile)
     acnn_model_enable_profiling(s->model, 1); /* counts the timed runs only */
-  double cpu_start = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+  const int32_t kernels = acnn_model_num_kernels(s->model);
+  /* Each kernel's total over the runs so far: the profile sums, a run adds. */
+  double *before = calloc((size_t)kernels + 1, sizeof *before);
+  if (!before)
+    return fail("out of memory");
+  double cpu_start = clock_ms(CLOCK_PROCESS_CPUTIME_ID), cpu_outside = 0;
   for (long i = 0; i < s->opts.runs; ++i) {
     double start = now_ms();
-    if (acnn_model_run(s->model, s->inputs, s->num_inputs, s->outputs, s->num_outputs))
+    if (acnn_model_run(s->model, s->inputs, s->num_inputs, s->outputs, s->num_outputs)) {
+      free(before);
       return model_failed();
+    }
     s->times[i] = now_ms() - start;
+    if (s->opts.profile) {
+      double outside = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+      for (int32_t k = 0; k < kernels; ++k) {
+        double total;
+        acnn_model_profile(s->model, k, NULL, &total, NULL);
+        s->kernel_ms[i * kernels + k] = total - before[k];
+        before[k] = total;
+      }
+      cpu_outside += clock_ms(CLOCK_PROCESS_CPUTIME_ID) - outside;
+    }
   }
-  s->cpu_ms = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+  free(before);
+  s->cpu_ms = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu_start - cpu_outside;
   return 1;
 }
 
@@ -332,7 +368,7 @@ static int report(session *s) {
   printf("threads: %d, cpu time: %.3f ms a run\n", acnn_model_num_threads(s->model),
          s->cpu_ms / (double)runs);
   if (s->opts.profile)
-    print_profile(s->model, total);
+    print_profile(s->model, total, s->kernel_ms, runs);
   return 1;
 }
 
@@ -347,6 +383,7 @@ int main(int argc, char **argv) {
   for (int32_t i = 0; i < s.num_outputs && s.outputs; ++i)
     free(s.outputs[i].data);
   free(s.times);
+  free(s.kernel_ms);
   free(s.outputs);
   free(s.inputs);
   free(s.arrays);
